@@ -1,0 +1,76 @@
+/**
+ * The one error type for bad input. Every layer that reads user-supplied bytes throws this, so the
+ * CLI can print one line (file, byte offset, key) and exit 1 instead of a stack trace.
+ */
+export type RdbErrorCode =
+  | 'NOT_RDB' // magic is neither REDIS nor VALKEY (and no known compression wrapper)
+  | 'UNSUPPORTED_VERSION'
+  | 'UNEXPECTED_EOF' // input ended inside a record or before the EOF opcode
+  | 'UNKNOWN_OPCODE'
+  | 'UNKNOWN_TYPE'
+  | 'BAD_LENGTH' // invalid length encoding, or a length the input cannot contain
+  | 'BAD_STRING' // invalid special string encoding
+  | 'BAD_LZF'
+  | 'BAD_ZIPLIST'
+  | 'BAD_LISTPACK'
+  | 'BAD_INTSET'
+  | 'BAD_ZIPMAP'
+  | 'BAD_QUICKLIST'
+  | 'BAD_STREAM'
+  | 'BAD_HASH'
+  | 'BAD_MODULE'
+  | 'BAD_ARRAY'
+  | 'BAD_KEY_META'
+  | 'MODULE_PRE_GA' // type 6: module values without opcodes cannot be skipped
+  | 'FUNCTION_PRE_GA' // opcode 246: Redis 7.0 RC function format
+  | 'CHECKSUM_MISMATCH'
+  | 'BAD_COMPRESSION' // truncated or corrupt gzip / LZ4 frame
+  | 'IO'; // the file cannot be opened or read
+
+export class RdbError extends Error {
+  override readonly name = 'RdbError';
+  /** Byte offset in the (decompressed) RDB stream where the fault was found, when known. */
+  readonly offset: number | null;
+  /** Printable form of the key being read when the fault was found, when known. */
+  key: string | null;
+  /** The file being read, filled in by whoever opened it. */
+  file: string | null;
+
+  constructor(
+    readonly code: RdbErrorCode,
+    readonly detail: string,
+    offset: number | null = null,
+    key: string | null = null,
+    file: string | null = null,
+  ) {
+    super(detail);
+    this.offset = offset;
+    this.key = key;
+    this.file = file;
+    this.message = this.describe();
+  }
+
+  /** One line: `file: detail at byte N (key "k") [CODE]`. */
+  describe(): string {
+    const where = this.offset === null ? '' : ` at byte ${this.offset}`;
+    const key = this.key === null ? '' : ` (key ${JSON.stringify(this.key)})`;
+    const file = this.file === null ? '' : `${this.file}: `;
+    return `${file}${this.detail}${where}${key} [${this.code}]`;
+  }
+
+  withFile(file: string): this {
+    this.file = file;
+    this.message = this.describe();
+    return this;
+  }
+
+  withKey(key: string): this {
+    if (this.key === null) this.key = key;
+    this.message = this.describe();
+    return this;
+  }
+}
+
+export function isRdbError(e: unknown): e is RdbError {
+  return e instanceof RdbError;
+}

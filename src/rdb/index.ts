@@ -1,0 +1,15 @@
+/**
+ * Public face of the RDB layer: parse a byte stream into key records plus file info.
+ *
+ *   const parse = parseRdb(chunks, { fileName });
+ *   for await (const batch of parse.batches()) { ... }   // fast path: arrays of records
+ *   for await (const rec of parse) { ... }               // convenience: one record at a time
+ *   parse.info                                           // header, AUX, checksum, completeness
+ *
+ * On bad input the iteration throws an RdbError after every record decoded before the fault has
+ * been yielded; `info.complete` is then false and `info.error` holds the error.
+ */
+export { parseRdb, RdbParse } from './parser.js';
+export type { ParseOptions } from './parser.js';
+export type { RdbFileInfo, ChecksumOutcome } from './file-info.js';
+export { auxValue } from './file-info.js';
