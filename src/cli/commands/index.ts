@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+import { registerInfo } from './info.js';
+import { registerKeys } from './keys.js';
+
+/** Every subcommand, in the order `--help` lists them. Adding a command = one file + one line here. */
+export const COMMANDS: ((program: Command) => void)[] = [registerInfo, registerKeys];

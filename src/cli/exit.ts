@@ -1,0 +1,42 @@
+import { isRdbError } from '../core/errors.js';
+
+/** A mistake in how the command was called: one line on stderr, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Runs a command body and turns failures into one line and an exit code: 2 for usage errors, 1 for
+ * bad input or I/O (RdbError), 1 for anything else (with the message only; a stack trace is printed
+ * only when RDBSCOPE_DEBUG is set, since it would be our bug, not the user's).
+ */
+export async function runCommand(body: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await body();
+    process.exitCode = code ?? 0;
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`rdbscope: ${err.message}\n`);
+    return 2;
+  }
+  if (isRdbError(err)) {
+    process.stderr.write(`rdbscope: ${err.message}\n`);
+    return 1;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`rdbscope: ${msg}\n`);
+  if (process.env.RDBSCOPE_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  return 1;
+}
+
+/** Parses a positive integer option or throws a UsageError naming the option. */
+export function parseIntOption(name: string, value: string, min = 0): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}

@@ -1,0 +1,21 @@
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands/index.js';
+
+const program = new Command();
+program
+  .name('rdbscope')
+  .description('Offline analyzer of Redis / Valkey RDB snapshot files (plain, .gz or .lz4). Never touches a live server.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+for (const register of COMMANDS) register(program);
+
+// Usage errors exit 2 with one line; --help and --version exit 0.
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : 2;
+    return;
+  }
+  process.stderr.write(`rdbscope: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
