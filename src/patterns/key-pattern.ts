@@ -1,0 +1,41 @@
+import { replaceCompoundTokens } from './compound-tokens.js';
+import { DEFAULT_PATTERN_OPTIONS, MAX_PATTERN_INPUT, type PatternOptions } from './options.js';
+import { generalizeSegment } from './variable-segment.js';
+
+/**
+ * The key family a key belongs to: `user:42:events` and `user:7:events` → `user:*:events`.
+ * A pure function of the key text (use the printable form for binary keys) and the options.
+ */
+export function keyPattern(key: string, options: PatternOptions = DEFAULT_PATTERN_OPTIONS): string {
+  const truncated = key.length > MAX_PATTERN_INPUT;
+  const text = truncated ? key.slice(0, MAX_PATTERN_INPUT) : key;
+  const pattern = options.depth === null ? inferPattern(text, options.separators) : fixedDepthPattern(text, options);
+  return truncated && !pattern.endsWith('*') ? `${pattern}*` : pattern;
+}
+
+function inferPattern(key: string, separators: string): string {
+  const text = replaceCompoundTokens(key);
+  let out = '';
+  let segment = '';
+  for (const ch of text) {
+    if (separators.includes(ch)) {
+      out += generalizeSegment(segment) + ch;
+      segment = '';
+    } else {
+      segment += ch;
+    }
+  }
+  return out + generalizeSegment(segment);
+}
+
+/**
+ * Fixed mode: the first `depth` segments split on the first separator, then `*` when the key has
+ * more; shorter keys are kept whole (they are their own family).
+ */
+export function fixedDepthPattern(key: string, options: PatternOptions): string {
+  const sep = options.separators[0] ?? ':';
+  const depth = options.depth ?? 1;
+  const parts = key.split(sep);
+  if (parts.length <= depth) return key;
+  return [...parts.slice(0, depth), '*'].join(sep);
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { keyPattern, isRandomToken } from '../../src/patterns/index.js';
+
+const fixed = (depth: number, separators = ':') => ({ separators, depth });
+
+describe('keyPattern (inferred)', () => {
+  it.each([
+    ['user:42:events', 'user:*:events'],
+    ['user:7:events', 'user:*:events'],
+    ['user:7', 'user:*'],
+    ['plain', 'plain'],
+    ['', ''],
+    ['cache/page/1234/html', 'cache/page/*/html'],
+    ['a.b.c', 'a.b.c'],
+    ['session:550e8400-e29b-41d4-a716-446655440000', 'session:*'],
+    ['order|550E8400-E29B-41D4-A716-446655440000|items', 'order|*|items'],
+    ['obj:5f1d7a3b9c2e', 'obj:*'],
+    ['obj:DEADBEEF01', 'obj:*'],
+    ['tok:aZ3kQ9xLp2Rt7Vw', 'tok:*'],
+    ['tok:Kx9vTq2LmZ8pWr4YbN6c', 'tok:*'],
+    ['stats:2024-01-15:views', 'stats:*:views'],
+    ['stats:2024-01-15T10:30:00Z:views', 'stats:*:views'],
+    ['log_2024-01-15', 'log_*'],
+    ['ts:1700000000000', 'ts:*'],
+    ['peer:10.0.0.12:6379:lag', 'peer:*:lag'],
+    ['mail:alice@example.com:inbox', 'mail:*:inbox'],
+    ['item12345:price', 'item*:price'],
+    ['v2:cfg', 'v2:cfg'],
+    ['user-42-profile', 'user-*-profile'],
+    ['user_42_profile', 'user_*_profile'],
+    ['a::b', 'a::b'],
+    [':lead', ':lead'],
+    ['trail:', 'trail:'],
+    ['ratelimit:api:3.14', 'ratelimit:api:*.*'],
+  ])('%j → %j', (key, want) => {
+    expect(keyPattern(key)).toBe(want);
+  });
+
+  it('keeps ordinary words, even long ones', () => {
+    expect(keyPattern('userprofilecache:settings')).toBe('userprofilecache:settings');
+    expect(keyPattern('notifications:unread')).toBe('notifications:unread');
+    expect(keyPattern('ab:facade')).toBe('ab:facade'); // hex letters only, too short anyway
+    expect(keyPattern('x:cafebabedeadbeef')).toBe('x:cafebabedeadbeef'); // hex without a digit stays
+  });
+
+  it('uses only the configured separators', () => {
+    expect(keyPattern('user:42/7', { separators: ':', depth: null })).toBe('user:42/7');
+    expect(keyPattern('user:42/7', { separators: ':/', depth: null })).toBe('user:*/*');
+  });
+
+  it('bounds the pattern length for huge keys', () => {
+    const p = keyPattern('blob:' + 'x'.repeat(100_000));
+    expect(p.length).toBeLessThanOrEqual(257);
+    expect(p.endsWith('*')).toBe(true);
+  });
+
+  it('escaped binary keys still fold', () => {
+    expect(keyPattern('bin:\\xff\\x00:42')).toBe('bin:\\xff\\x00:*');
+  });
+});
+
+describe('keyPattern (fixed depth)', () => {
+  it.each([
+    ['user:42:events', 1, 'user:*'],
+    ['user:42:events', 2, 'user:42:*'],
+    ['user:42:events', 3, 'user:42:events'],
+    ['user', 1, 'user'],
+  ])('%j depth %d → %j', (key, depth, want) => {
+    expect(keyPattern(key, fixed(depth))).toBe(want);
+  });
+  it('splits on the first separator given', () => {
+    expect(keyPattern('a/b/c', fixed(1, '/'))).toBe('a/*');
+  });
+});
+
+describe('isRandomToken', () => {
+  it('needs length, a letter/digit or case mix, and entropy', () => {
+    expect(isRandomToken('aZ3kQ9xLp2Rt')).toBe(true);
+    expect(isRandomToken('aaaaaaaaaaa1')).toBe(false);
+    expect(isRandomToken('abcdefghijkl')).toBe(false);
+    expect(isRandomToken('aZ3kQ9')).toBe(false);
+  });
+});
