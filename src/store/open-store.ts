@@ -1,0 +1,49 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export type Store = Database.Database;
+
+export interface OpenStoreOptions {
+  /** Open read-only (reports, `sql`): no migrations, writes rejected by SQLite itself. */
+  readonly?: boolean;
+}
+
+/** Thrown when a database cannot be used (newer schema, not an rdbscope database). */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** Opens (creating if needed) an rdbscope database in WAL mode and migrates it forward. */
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  try {
+    if (!options.readonly) {
+      // WAL: reports can read while a load writes; NORMAL sync is durable across app crashes in WAL.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = OFF'); // bulk loads; integrity is kept by the loader
+    migrate(db, options.readonly ?? false);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function migrate(db: Store, readonly: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(`database schema version ${version} is newer than this rdbscope (${SCHEMA_VERSION}); upgrade rdbscope`);
+  }
+  if (version === SCHEMA_VERSION) return;
+  if (readonly) {
+    if (version === 0) throw new StoreError(`${db.name} is not an rdbscope database (run \`rdbscope load\` first)`);
+    throw new StoreError(`database schema version ${version} is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
+  }
+  const apply = db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  });
+  apply.immediate();
+}

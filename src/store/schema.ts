@@ -1,0 +1,157 @@
+/**
+ * The database schema, as a forward-only list of migrations. `PRAGMA user_version` holds how many
+ * have been applied; opening a database applies the rest in one transaction. Never edit a released
+ * migration: append a new one.
+ *
+ * Tables
+ * - `snapshots`: one row per loaded dump file.
+ *     fingerprint = sha256 over (file size ‖ first 1 MiB ‖ last 1 MiB) of the file as stored on disk
+ *     (compressed bytes for .gz/.lz4): cheap to compute before reading the whole file, which is what
+ *     lets re-loading a known file be a no-op. snapshot_time_ms = AUX `ctime` (seconds → ms), else the
+ *     file's mtime; `time_source` says which. status: `loading` (a load in progress, or one killed
+ *     midway: the next load of the same file replaces it), `complete`, `partial` (the parser stopped
+ *     with `error`; every key read before the fault is kept). memory_profile is the memory model
+ *     profile used for `keys.memory_bytes` (NULL = no estimates: reports rank by bytes in the file).
+ * - `keys`: one row per key (may later be limited by the scale knobs; the *_stats tables never are).
+ *     key is the exact bytes (BLOB); key_printable is UTF-8 or redis-cli style escapes. expire_at_ms
+ *     is absolute Unix ms. encoding is the in-memory encoding from the memory model (NULL without it);
+ *     rdb_type is how the file stores the value.
+ * - `aux`: the dump's AUX fields in file order.
+ * - `type_stats`, `pattern_stats`, `ttl_stats`: per-snapshot aggregates computed during the load,
+ *     complete even when per-key rows are limited. `pattern_stats` tracks a bounded number of distinct
+ *     patterns; the rest is folded into the pattern `<other>` so memory stays flat. "untimed" = no TTL.
+ *     ttl_stats.bucket is the remaining TTL at snapshot time: expired, <1m, <1h, <1d, <7d, <30d, >30d,
+ *     none.
+ *
+ * Views (for ad hoc `rdbscope sql`): `v_keys` (keys with snapshot name/time, ttl_seconds at snapshot
+ * time and size = memory when estimated else file bytes), `v_snapshots` (readable times), `v_patterns`.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: initial schema
+  `
+  CREATE TABLE snapshots (
+    id               INTEGER PRIMARY KEY,
+    file_name        TEXT    NOT NULL,
+    path             TEXT    NOT NULL,
+    file_bytes       INTEGER NOT NULL,
+    fingerprint      TEXT    NOT NULL,
+    compression      TEXT    NOT NULL,
+    magic            TEXT,
+    rdb_version      INTEGER,
+    redis_ver        TEXT,
+    snapshot_time_ms INTEGER,
+    time_source      TEXT    NOT NULL,             -- 'ctime' | 'mtime' | 'none'
+    used_mem         INTEGER,
+    key_count        INTEGER NOT NULL DEFAULT 0,
+    rdb_bytes        INTEGER NOT NULL DEFAULT 0,   -- decompressed RDB bytes read
+    checksum         TEXT,
+    status           TEXT    NOT NULL CHECK (status IN ('loading', 'complete', 'partial')),
+    error            TEXT,
+    memory_profile   TEXT,
+    pattern_mode     TEXT    NOT NULL,
+    loaded_at_ms     INTEGER NOT NULL
+  );
+  CREATE INDEX snapshots_by_fingerprint ON snapshots(fingerprint);
+
+  CREATE TABLE keys (
+    snapshot_id      INTEGER NOT NULL REFERENCES snapshots(id),
+    db               INTEGER NOT NULL,
+    key              BLOB    NOT NULL,
+    key_printable    TEXT    NOT NULL,
+    pattern          TEXT    NOT NULL,
+    type             TEXT    NOT NULL,
+    rdb_type         TEXT    NOT NULL,
+    encoding         TEXT,
+    elements         INTEGER NOT NULL,
+    value_bytes      INTEGER NOT NULL,
+    memory_bytes     INTEGER,
+    largest_element  INTEGER NOT NULL,
+    expire_at_ms     INTEGER,
+    idle             INTEGER,
+    freq             INTEGER,
+    fields_with_ttl  INTEGER,
+    stream_groups    INTEGER,
+    stream_pending   INTEGER
+  );
+
+  CREATE TABLE aux (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+    seq         INTEGER NOT NULL,
+    name        TEXT    NOT NULL,
+    value       TEXT    NOT NULL,
+    PRIMARY KEY (snapshot_id, seq)
+  );
+
+  CREATE TABLE type_stats (
+    snapshot_id        INTEGER NOT NULL REFERENCES snapshots(id),
+    db                 INTEGER NOT NULL,
+    type               TEXT    NOT NULL,
+    rdb_type           TEXT    NOT NULL,
+    encoding           TEXT,
+    keys               INTEGER NOT NULL,
+    memory_bytes       INTEGER,
+    file_bytes         INTEGER NOT NULL,
+    untimed_keys       INTEGER NOT NULL,
+    untimed_memory     INTEGER,
+    untimed_file_bytes INTEGER NOT NULL,
+    expired_keys       INTEGER NOT NULL
+  );
+  CREATE INDEX type_stats_by_snapshot ON type_stats(snapshot_id);
+
+  CREATE TABLE pattern_stats (
+    snapshot_id        INTEGER NOT NULL REFERENCES snapshots(id),
+    pattern            TEXT    NOT NULL,
+    type               TEXT    NOT NULL,
+    keys               INTEGER NOT NULL,
+    memory_bytes       INTEGER,
+    file_bytes         INTEGER NOT NULL,
+    untimed_keys       INTEGER NOT NULL,
+    untimed_memory     INTEGER,
+    untimed_file_bytes INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, pattern, type)
+  );
+
+  CREATE TABLE ttl_stats (
+    snapshot_id  INTEGER NOT NULL REFERENCES snapshots(id),
+    db           INTEGER NOT NULL,
+    type         TEXT    NOT NULL,
+    bucket       TEXT    NOT NULL,
+    keys         INTEGER NOT NULL,
+    memory_bytes INTEGER,
+    file_bytes   INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, db, type, bucket)
+  );
+
+  CREATE VIEW v_snapshots AS
+    SELECT id, file_name, path, status, error, key_count, file_bytes, rdb_version, redis_ver, used_mem,
+           datetime(snapshot_time_ms / 1000, 'unixepoch') AS snapshot_time, time_source, memory_profile,
+           datetime(loaded_at_ms / 1000, 'unixepoch') AS loaded_at
+    FROM snapshots;
+
+  CREATE VIEW v_keys AS
+    SELECT k.snapshot_id, s.file_name AS snapshot, k.db, k.key_printable AS key, k.pattern, k.type,
+           k.rdb_type, k.encoding, k.elements, k.value_bytes AS file_bytes, k.memory_bytes,
+           COALESCE(k.memory_bytes, k.value_bytes) AS size_bytes, k.largest_element,
+           CASE WHEN k.expire_at_ms IS NULL THEN NULL
+                ELSE (k.expire_at_ms - s.snapshot_time_ms) / 1000 END AS ttl_seconds,
+           k.expire_at_ms, k.idle, k.freq, k.fields_with_ttl, k.stream_groups, k.stream_pending, k.key AS key_bytes
+    FROM keys k JOIN snapshots s ON s.id = k.snapshot_id;
+
+  CREATE VIEW v_patterns AS
+    SELECT p.snapshot_id, s.file_name AS snapshot, p.pattern, p.type, p.keys, p.memory_bytes, p.file_bytes,
+           p.untimed_keys, p.untimed_memory, p.untimed_file_bytes
+    FROM pattern_stats p JOIN snapshots s ON s.id = p.snapshot_id;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Indexes the reports need, created after a bulk insert (IF NOT EXISTS: the first load of a database
+ * builds them once over the loaded rows; later loads maintain them). Only one: scoping by snapshot
+ * (bigkeys, deleting a stale `loading` snapshot). Indexes on key bytes are deliberately absent — they
+ * cost most of the index build time and no report needs them.
+ */
+export const POST_LOAD_INDEXES: readonly string[] = [
+  'CREATE INDEX IF NOT EXISTS keys_by_snapshot ON keys(snapshot_id)',
+];

@@ -1,0 +1,62 @@
+import type { Store } from './open-store.js';
+
+export interface SnapshotRow {
+  id: number;
+  file_name: string;
+  path: string;
+  file_bytes: number;
+  fingerprint: string;
+  compression: string;
+  magic: string | null;
+  rdb_version: number | null;
+  redis_ver: string | null;
+  snapshot_time_ms: number | null;
+  time_source: string;
+  used_mem: number | null;
+  key_count: number;
+  rdb_bytes: number;
+  checksum: string | null;
+  status: 'loading' | 'complete' | 'partial';
+  error: string | null;
+  memory_profile: string | null;
+  pattern_mode: string;
+  loaded_at_ms: number;
+}
+
+/** Finished snapshots (complete or partial), oldest first by snapshot time then id. */
+export function listSnapshots(db: Store): SnapshotRow[] {
+  return db
+    .prepare(`SELECT * FROM snapshots WHERE status <> 'loading' ORDER BY snapshot_time_ms, id`)
+    .all() as SnapshotRow[];
+}
+
+export function findByFingerprint(db: Store, fingerprint: string): SnapshotRow | undefined {
+  return db.prepare('SELECT * FROM snapshots WHERE fingerprint = ? ORDER BY id DESC LIMIT 1').get(fingerprint) as
+    | SnapshotRow
+    | undefined;
+}
+
+/**
+ * A snapshot by reference: a numeric id, else a file name or path (the most recent load of that
+ * name). Undefined ref = the latest snapshot. Returns undefined when nothing matches.
+ */
+export function resolveSnapshot(db: Store, ref?: string): SnapshotRow | undefined {
+  const all = listSnapshots(db);
+  if (ref === undefined) return all.at(-1);
+  if (/^\d+$/.test(ref)) {
+    const byId = all.find((s) => s.id === Number(ref));
+    if (byId) return byId;
+  }
+  const byName = all.filter((s) => s.file_name === ref || s.path === ref);
+  return byName.sort((a, b) => a.id - b.id).at(-1);
+}
+
+/** Removes a snapshot and every row that belongs to it (used for loads killed midway). */
+export function deleteSnapshot(db: Store, id: number): void {
+  db.transaction(() => {
+    for (const table of ['keys', 'aux', 'type_stats', 'pattern_stats', 'ttl_stats']) {
+      db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
+    }
+    db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
+  }).immediate();
+}
