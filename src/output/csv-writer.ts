@@ -1,0 +1,34 @@
+import { stringify } from 'csv-stringify/sync';
+import { isoTime, type Cell, type Column, type ReportResult } from './result.js';
+
+/**
+ * Characters that make a spreadsheet treat a cell as a formula (CSV injection). Such cells get a
+ * leading `'`, which spreadsheets display as text and strip.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutralizeFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/**
+ * RFC 4180 CSV with a header row and exact numbers. Several tables are written one after another,
+ * each with its own header, separated by an empty line.
+ */
+export function formatCsv(result: ReportResult): string {
+  return result.tables
+    .map((table) =>
+      stringify([table.columns.map((c) => neutralizeFormula(c.name)), ...table.rows.map((row) => table.columns.map((c) => csvCell(row[c.name] ?? null, c)))], {
+        record_delimiter: '\n',
+        quoted_match: /[\r\n]/, // quote cells with line breaks even where the stringifier would not
+      }),
+    )
+    .join('\n');
+}
+
+function csvCell(value: Cell, column: Column): string {
+  if (value === null) return '';
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return column.kind === 'time' ? isoTime(value) : String(value);
+  return neutralizeFormula(value);
+}

@@ -1,0 +1,55 @@
+import type { KeyRecord } from '../core/record.js';
+
+/**
+ * redis-rdb-tools' `rdb -c memory` CSV, so scripts built on that tool keep working on dumps it cannot
+ * read: `database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry`.
+ *
+ * Differences that follow from what we know: size_in_bytes is the memory model's estimate when
+ * present, else the value's bytes in the file; encoding is the in-memory encoding when estimated, else
+ * the file encoding. Keys are printable (binary bytes escaped). Cells are not formula-neutralised:
+ * this format feeds scripts, and a changed key would break their joins. Hand-rolled quoting (not
+ * csv-stringify) because `keys` streams millions of rows through it.
+ */
+export const RDBTOOLS_CSV_HEADER = 'database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry\n';
+
+/** rdb-tools calls a zset `sortedset`. */
+const RDBTOOLS_TYPE: Record<string, string> = { zset: 'sortedset' };
+
+export function rdbtoolsCsvRow(rec: KeyRecord): string {
+  const expiry = rec.expireAtMs === null ? '' : pythonIsoformat(rec.expireAtMs);
+  return [
+    rec.db,
+    RDBTOOLS_TYPE[rec.type] ?? rec.type,
+    csvField(rec.keyPrintable),
+    rec.memory?.bytes ?? rec.valueBytes,
+    csvField(rec.memory?.encoding ?? rec.rdbType),
+    rec.elements,
+    rec.largestElementBytes,
+    expiry,
+  ].join(',') + '\n';
+}
+
+/** Writes the header once, then one line per record, to any string sink. */
+export function rdbtoolsCsvWriter(write: (chunk: string) => void): { write(rec: KeyRecord): void; writeBatch(recs: readonly KeyRecord[]): void } {
+  write(RDBTOOLS_CSV_HEADER);
+  return {
+    write: (rec) => write(rdbtoolsCsvRow(rec)),
+    writeBatch: (recs) => {
+      let s = '';
+      for (const rec of recs) s += rdbtoolsCsvRow(rec);
+      write(s);
+    },
+  };
+}
+
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Python's `datetime.utcfromtimestamp(s).isoformat()`, as rdb-tools prints expiry (UTC, no zone). */
+function pythonIsoformat(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2024-01-15T10:30:00.123Z
+  const base = iso.slice(0, 19);
+  const millis = ms - Math.floor(ms / 1000) * 1000;
+  return millis === 0 ? base : `${base}.${String(millis * 1000).padStart(6, '0')}`;
+}
