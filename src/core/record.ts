@@ -142,6 +142,13 @@ export interface ValueShape {
   nodes?: SizeHistogram;
   /** Quicklist PLAIN nodes: element size histogram. */
   plainNodes?: SizeHistogram;
+  /**
+   * Streams: raw 16-byte IDs (BE ms, BE seq) concatenated in file order (= ascending): the node keys,
+   * then per group (same order as `stream.groupInfo`) its PEL and each consumer's PEL (same order as
+   * `consumerShapes`). The memory model derives radix-tree node counts from them (rdb-format.md
+   * §9.7.8 "Radix trees"); omit the field when the IDs would be too many to keep.
+   */
+  streamIds?: { nodes: Uint8Array; groups: { pel: Uint8Array; consumers: Uint8Array[] }[] };
 }
 
 /** One key of the dump. Everything a user can see about a key is a field here or a store column. */
