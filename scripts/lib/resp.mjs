@@ -11,7 +11,8 @@
 import net from 'node:net';
 
 /** @typedef {string | number | Buffer | Uint8Array} RespArg */
-/** @typedef {string | number | Buffer | null | RespReply[]} RespReply */
+/** @typedef {string | number | Buffer | null | RespReplyArray} RespReply */
+/** @typedef {Array<RespReply>} RespReplyArray */
 
 export class RespError extends Error {
   /** @param {string} message */
@@ -93,7 +94,7 @@ export class RespClient {
     this.socket = socket;
     /** @private @type {{ resolve: (v: RespReply) => void, reject: (e: Error) => void }[]} */
     this.waiting = [];
-    /** @private */
+    /** @private @type {Buffer} */
     this.buffer = Buffer.alloc(0);
     /** @private @type {Error | null} */
     this.failure = null;
