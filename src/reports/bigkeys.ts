@@ -1,0 +1,36 @@
+import type { ResultTable, Row } from '../output/result.js';
+import type { Report } from './report.js';
+import { remedyFor } from './remedy.js';
+import { basisFor, col, describeSnapshot, filters, pickSnapshot } from './scope.js';
+
+/** Top N keys per type by memory and by element count, each with the remedy that fits. */
+export const bigkeys: Report = {
+  name: 'bigkeys',
+  help: 'top N keys per type by memory and by element count, with the fitting remedy',
+  accepts: ['snapshot', 'type', 'match', 'top'],
+  run(db, options) {
+    const snap = pickSnapshot(db, options.snapshot);
+    const b = basisFor(snap);
+    const f = filters(options, 'key_printable');
+    // ttl at the snapshot's own time; ties broken by key so output is stable.
+    const top = (order: string, where: string) =>
+      db.prepare(
+        `SELECT * FROM (
+           SELECT type, ROW_NUMBER() OVER (PARTITION BY type ORDER BY ${order} DESC, key_printable) AS rank,
+                  db, key_printable AS key, ${b.keysColumn} AS size, elements, largest_element,
+                  ${b.estimated ? 'encoding' : 'rdb_type'} AS enc,
+                  CASE WHEN expire_at_ms IS NULL THEN NULL ELSE (expire_at_ms - ?) / 1000 END AS ttl_s
+           FROM keys WHERE snapshot_id = ?${where}${f.sql})
+         WHERE rank <= ? ORDER BY type, rank`,
+      ).all(snap.snapshot_time_ms ?? 0, snap.id, ...f.params, options.top) as (Row & { type: string; ttl_s: number | null })[];
+
+    const enc = b.estimated ? 'encoding' : 'rdb_type';
+    const columns = [col('type', 'text'), col('rank', 'int'), col('db', 'int'), col('key', 'text'), col(b.name, 'bytes'), col('elements', 'int'),
+      col('largest_element', 'bytes'), col(enc, 'text'), col('ttl_s', 'int'), col('remedy', 'text')];
+    const shape = (rows: ReturnType<typeof top>) => rows.map(({ size, enc: e, ...r }) => ({ ...r, [b.name]: size, [enc]: e, remedy: remedyFor(r.type, r.ttl_s !== null) }));
+    const bySize: ResultTable = { name: `by_${b.name}`, title: `Top ${options.top} per type by ${b.name === 'memory' ? 'memory' : 'bytes in the file'}`, columns, rows: shape(top(b.keysColumn, '')) };
+    // A string's element count is its length: the size ranking already covers it.
+    const byElements: ResultTable = { name: 'by_elements', title: `Top ${options.top} per type by element count`, columns, rows: shape(top('elements', " AND type <> 'string'")) };
+    return { report: 'bigkeys', notes: [...describeSnapshot(snap), b.note, 'ttl_s: seconds left at snapshot time; - = no TTL'], tables: [bySize, byElements] };
+  },
+};

@@ -1,0 +1,3 @@
+export { REPORTS, findReport } from './registry.js';
+export { ReportInputError, type Report, type ReportOptions, type ReportOptionName } from './report.js';
+export { remedyFor } from './remedy.js';

@@ -1,0 +1,51 @@
+import { fixedDepthPattern } from '../patterns/key-pattern.js';
+import { DEFAULT_SEPARATORS } from '../patterns/options.js';
+import type { Row } from '../output/result.js';
+import type { Report } from './report.js';
+import { basisFor, col, describeSnapshot, filters, pickSnapshot, share } from './scope.js';
+
+/**
+ * Keys and memory by key pattern. Inferred patterns come from pattern_stats (complete, computed at
+ * load); the fixed `--depth N` mode regroups the per-key rows with a SQL function.
+ */
+export const patterns: Report = {
+  name: 'patterns',
+  help: 'keys and memory by inferred key pattern (or fixed prefixes with --depth N --sep :); --match filters patterns',
+  accepts: ['snapshot', 'type', 'match', 'top', 'depth', 'separators'],
+  run(db, options) {
+    const snap = pickSnapshot(db, options.snapshot);
+    const b = basisFor(snap);
+    const fixed = options.depth !== undefined;
+    let source: string;
+    const f = filters(options, 'pattern');
+    if (fixed) {
+      const sep = options.separators ?? DEFAULT_SEPARATORS[0]!;
+      const depth = options.depth!;
+      db.function('rdbscope_prefix', { deterministic: true }, (key: unknown) => fixedDepthPattern(String(key), { separators: sep, depth }));
+      source = `(SELECT snapshot_id, rdbscope_prefix(key_printable) AS pattern, type, 1 AS keys, ${b.keysColumn} AS ${b.statsColumn},
+                  CASE WHEN expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys FROM keys WHERE snapshot_id = ${snap.id})`;
+    } else {
+      source = 'pattern_stats';
+    }
+    const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${source} WHERE snapshot_id = ?${filters(options, null).sql}`)
+      .get(snap.id, ...filters(options, null).params) as { size: number };
+    const rows = db.prepare(
+      `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
+       FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`,
+    ).all(snap.id, ...f.params, options.top) as (Row & { keys: number; size: number; untimed_keys: number })[];
+    const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
+    return {
+      report: 'patterns',
+      notes: [...describeSnapshot(snap), b.note, mode],
+      tables: [{
+        name: 'patterns',
+        columns: [col('pattern', 'text'), col('type', 'text'), col('keys', 'int'), col(b.name, 'bytes'), col(`${b.name}_share`, 'percent'),
+          col(`avg_${b.name}`, 'bytes'), col('untimed_keys', 'int'), col('untimed_key_share', 'percent')],
+        rows: rows.map((r) => ({
+          pattern: r.pattern, type: r.type, keys: r.keys, [b.name]: r.size, [`${b.name}_share`]: share(r.size, total.size),
+          [`avg_${b.name}`]: r.keys ? Math.round(r.size / r.keys) : null, untimed_keys: r.untimed_keys, untimed_key_share: share(r.untimed_keys, r.keys),
+        })),
+      }],
+    };
+  },
+};

@@ -1,0 +1,22 @@
+/**
+ * What to do about a big key, by type: the fix that fits how Redis stores it. Keys that already
+ * have a TTL are not told to get one.
+ */
+export function remedyFor(type: string, hasTtl: boolean): string {
+  switch (type) {
+    case 'list':
+      return 'cap its length: LTRIM after each push';
+    case 'set':
+      return hasTtl ? 'cap its size (SPOP / SREM old members)' : 'cap its size (SREM) or give it a TTL';
+    case 'zset':
+      return hasTtl ? 'cap it: ZREMRANGEBYRANK / ZREMRANGEBYSCORE' : 'cap it (ZREMRANGEBYRANK) or give it a TTL';
+    case 'hash':
+      return 'split into smaller hashes (bucket the fields by id)';
+    case 'stream':
+      return 'trim it: XTRIM MAXLEN ~ N (or MINID), or XADD with MAXLEN';
+    case 'string':
+      return hasTtl ? 'compress or split the value' : 'give it a TTL (EXPIRE) if it is a cache entry';
+    default:
+      return hasTtl ? '' : 'give it a TTL if it is not permanent';
+  }
+}

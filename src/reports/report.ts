@@ -1,0 +1,34 @@
+import type { ReportResult } from '../output/result.js';
+import type { Store } from '../store/open-store.js';
+
+/** Options every report may read; `accepts` says which a given report understands. */
+export interface ReportOptions {
+  /** Snapshot id or file name; default the latest. */
+  snapshot?: string;
+  /** Only keys of this Redis type. */
+  type?: string;
+  /** Glob (Redis / SQLite GLOB syntax) on the key — or on the pattern, for pattern-level reports. */
+  match?: string;
+  top: number;
+  /** growth: snapshots to compare (id or name). */
+  from?: string;
+  to?: string;
+  /** patterns: fixed mode — first `depth` segments split on the first of `separators`. */
+  depth?: number;
+  separators?: string;
+}
+
+export type ReportOptionName = 'snapshot' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators';
+
+/** A canned report: data (its SQL lives in its file), a help line, and the options it understands. */
+export interface Report {
+  name: string;
+  help: string;
+  accepts: readonly ReportOptionName[];
+  run(db: Store, options: ReportOptions): ReportResult;
+}
+
+/** A report asked for something the database does not have (unknown snapshot, one snapshot for growth). */
+export class ReportInputError extends Error {
+  override readonly name = 'ReportInputError';
+}

@@ -1,0 +1,70 @@
+import type { Column } from '../output/result.js';
+import { isoTime } from '../output/result.js';
+import type { Store } from '../store/open-store.js';
+import { listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
+import { ReportInputError, type ReportOptions } from './report.js';
+
+/** The snapshot a report is about, or a ReportInputError naming what is available. */
+export function pickSnapshot(db: Store, ref: string | undefined): SnapshotRow {
+  const snap = resolveSnapshot(db, ref);
+  if (snap) return snap;
+  const all = listSnapshots(db);
+  if (all.length === 0) throw new ReportInputError('the database holds no snapshot yet (run `rdbscope load` first)');
+  throw new ReportInputError(`no snapshot ${JSON.stringify(ref)}; known: ${all.map((s) => `${s.id} (${s.file_name})`).join(', ')}`);
+}
+
+/**
+ * What "memory" means in a report: the memory model's estimate when every snapshot involved has one,
+ * else the bytes of the value in the file — and the header says which, so no figure is passed off as
+ * an estimate it is not.
+ */
+export interface Basis {
+  estimated: boolean;
+  /** Output column name: `memory` or `file_bytes`. */
+  name: 'memory' | 'file_bytes';
+  /** Column in keys. */
+  keysColumn: 'memory_bytes' | 'value_bytes';
+  /** Columns in the *_stats tables. */
+  statsColumn: 'memory_bytes' | 'file_bytes';
+  untimedColumn: 'untimed_memory' | 'untimed_file_bytes';
+  note: string;
+}
+
+export function basisFor(...snapshots: SnapshotRow[]): Basis {
+  const estimated = snapshots.every((s) => s.memory_profile !== null);
+  return estimated
+    ? { estimated, name: 'memory', keysColumn: 'memory_bytes', statsColumn: 'memory_bytes', untimedColumn: 'untimed_memory',
+        note: `memory: estimated by the memory model (profile ${[...new Set(snapshots.map((s) => s.memory_profile))].join(', ')})` }
+    : { estimated, name: 'file_bytes', keysColumn: 'value_bytes', statsColumn: 'file_bytes', untimedColumn: 'untimed_file_bytes',
+        note: 'memory model not available: ranking by bytes in the file' };
+}
+
+export function describeSnapshot(s: SnapshotRow): string[] {
+  const when = s.snapshot_time_ms === null ? 'unknown time' : `${isoTime(s.snapshot_time_ms)} (${s.time_source})`;
+  const server = s.redis_ver ? `Redis ${s.redis_ver}, ` : '';
+  const lines = [`snapshot ${s.id}: ${s.file_name}, ${when}, ${server}RDB v${s.rdb_version ?? '?'}, ${s.key_count} keys, ${s.status}`];
+  if (s.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${s.error ?? 'unknown error'}`);
+  return lines;
+}
+
+/** `AND type = ? AND <col> GLOB ?` for the options a report applies to a table. */
+export function filters(options: ReportOptions, matchColumn: string | null, typeColumn = 'type'): { sql: string; params: string[] } {
+  let sql = '';
+  const params: string[] = [];
+  if (options.type !== undefined) {
+    sql += ` AND ${typeColumn} = ?`;
+    params.push(options.type);
+  }
+  if (options.match !== undefined && matchColumn !== null) {
+    sql += ` AND ${matchColumn} GLOB ?`;
+    params.push(options.match);
+  }
+  return { sql, params };
+}
+
+export const col = (name: string, kind: Column['kind']): Column => ({ name, kind });
+
+/** a / b, or null when b is 0 (a share of nothing is not 0%). */
+export function share(a: number, b: number): number | null {
+  return b === 0 ? null : a / b;
+}

@@ -1,0 +1,63 @@
+import type { ResultTable, Row } from '../output/result.js';
+import type { Report } from './report.js';
+import { basisFor, col, describeSnapshot, filters, pickSnapshot, share } from './scope.js';
+
+/**
+ * Keys and memory by db, type and encoding; what share has no TTL; the server's own `used-mem` beside
+ * the total. Reads type_stats, which every load fills completely.
+ */
+export const summary: Report = {
+  name: 'summary',
+  help: 'keys, memory and file bytes by db, type and encoding; share with no TTL; used-mem from the file',
+  accepts: ['snapshot', 'type'],
+  run(db, options) {
+    const snap = pickSnapshot(db, options.snapshot);
+    const b = basisFor(snap);
+    const f = filters(options, null);
+    // by = '' → one row over the whole snapshot.
+    const group = (by: string) =>
+      db.prepare(
+        `SELECT ${by ? `${by}, ` : ''}sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(file_bytes) AS file_bytes,
+                sum(untimed_keys) AS untimed_keys, sum(${b.untimedColumn}) AS untimed_size, sum(expired_keys) AS expired_keys
+         FROM type_stats WHERE snapshot_id = ?${f.sql}${by ? ` GROUP BY ${by} ORDER BY size DESC, ${by}` : ''}`,
+      ).all(snap.id, ...f.params) as (Row & { keys: number; size: number; file_bytes: number; untimed_keys: number; untimed_size: number; expired_keys: number })[];
+
+    const total = group('').filter((r) => r.keys !== null)[0] ?? { keys: 0, size: 0, file_bytes: 0, untimed_keys: 0, untimed_size: 0, expired_keys: 0 };
+    const enc = b.estimated ? 'encoding' : 'rdb_type';
+    const totals: ResultTable = {
+      name: 'totals',
+      columns: [
+        col('keys', 'int'), col(b.name, 'bytes'), ...(b.estimated ? [col('file_bytes', 'bytes')] : []), col('used_mem', 'bytes'),
+        col('untimed_keys', 'int'), col('untimed_key_share', 'percent'), col(`untimed_${b.name}`, 'bytes'), col(`untimed_${b.name}_share`, 'percent'),
+        col('expired_keys', 'int'),
+      ],
+      rows: [{
+        keys: total.keys, [b.name]: total.size, file_bytes: total.file_bytes, used_mem: snap.used_mem,
+        untimed_keys: total.untimed_keys, untimed_key_share: share(total.untimed_keys, total.keys),
+        [`untimed_${b.name}`]: total.untimed_size, [`untimed_${b.name}_share`]: share(total.untimed_size, total.size),
+        expired_keys: total.expired_keys,
+      }],
+    };
+    const breakdown = (name: string, title: string, keyColumns: string[], rows: ReturnType<typeof group>): ResultTable => ({
+      name,
+      title,
+      columns: [...keyColumns.map((c) => col(c, c === 'db' ? 'int' : 'text')), col('keys', 'int'), col(b.name, 'bytes'), col(`${b.name}_share`, 'percent'), col('untimed_keys', 'int'), col('untimed_key_share', 'percent')],
+      rows: rows.map((r) => ({
+        ...Object.fromEntries(keyColumns.map((c) => [c, r[c] ?? null])),
+        keys: r.keys, [b.name]: r.size, [`${b.name}_share`]: share(r.size, total.size),
+        untimed_keys: r.untimed_keys, untimed_key_share: share(r.untimed_keys, r.keys),
+      })),
+    });
+    const notes = [...describeSnapshot(snap), b.note];
+    if (b.estimated && snap.used_mem !== null) notes.push(`used-mem when the dump was written: ${snap.used_mem} bytes (estimate covers keys only, not server overhead)`);
+    return {
+      report: 'summary',
+      notes,
+      tables: [
+        totals,
+        breakdown('by_db', 'By db', ['db'], group('db')),
+        breakdown('by_type', 'By type', ['type', enc], group(`type, ${b.estimated ? 'encoding' : 'rdb_type'}`)),
+      ],
+    };
+  },
+};

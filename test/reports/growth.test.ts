@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyRecord } from '../../src/core/record.js';
+import { findReport } from '../../src/reports/index.js';
+import { rec } from '../support/records.js';
+import { freshStore, loadRecords } from '../support/store.js';
+
+const run = findReport('growth')!.run;
+const DAY = 86_400;
+
+const family = (prefix: string, n: number, bytes: number, ttl = false): KeyRecord[] =>
+  Array.from({ length: n }, (_, i) => rec(`${prefix}:${i}`, { valueBytes: bytes, expireAtMs: ttl && i % 2 === 0 ? 9e12 : null }));
+
+describe('growth report', () => {
+  it('per pattern change between the last two snapshots, new and vanished, ranked by bytes added', async () => {
+    const { db, dir } = freshStore();
+    const t = 1_700_000_000;
+    await loadRecords(db, dir, 'day0.rdb', [...family('stable', 5, 100), ...family('grow', 3, 100)], { ctimeS: t - DAY });
+    await loadRecords(db, dir, 'day1.rdb', [...family('stable', 5, 100), ...family('grow', 4, 100, true), ...family('shrink', 6, 50), ...family('gone', 2, 10)], { ctimeS: t });
+    await loadRecords(db, dir, 'day3.rdb', [...family('stable', 5, 100), ...family('grow', 10, 100, true), ...family('shrink', 2, 50), ...family('fresh', 3, 20)], { ctimeS: t + 2 * DAY });
+    const r = run(db, { top: 10 });
+    expect(r.notes[0]).toContain('from snapshot 2 (day1.rdb');
+    expect(r.notes[0]).toContain('2.00 days');
+    const growthRows = r.tables.find((x) => x.name === 'growth')!.rows;
+    expect(growthRows.map((x) => [x.pattern, x.status])).toEqual([['grow:*', 'grown'], ['fresh:*', 'new']]);
+    expect(growthRows[0]).toMatchObject({ keys_before: 4, keys_after: 10, keys_change: 6, file_bytes_before: 400, file_bytes_after: 1000, file_bytes_change: 600, file_bytes_change_pct: 1.5, file_bytes_change_per_day: 300, ttl_share_before: 0.5, ttl_share_after: 0.5 });
+    expect(growthRows[1]).toMatchObject({ keys_before: 0, keys_after: 3, file_bytes_change: 60, file_bytes_change_pct: null, ttl_share_before: null });
+    const shrinking = r.tables.find((x) => x.name === 'shrinking')!.rows;
+    expect(shrinking.map((x) => [x.pattern, x.status, x.file_bytes_change])).toEqual([['shrink:*', 'shrunk', -200], ['gone:*', 'vanished', -20]]);
+    const series = r.tables.find((x) => x.name === 'series')!.rows;
+    expect(series.filter((x) => x.pattern === 'grow:*').map((x) => x.keys)).toEqual([3, 4, 10]);
+    expect(series.filter((x) => x.pattern === 'fresh:*').map((x) => x.file_bytes)).toEqual([0, 0, 60]);
+  });
+
+  it('--from/--to pick the pair; one snapshot is an error', async () => {
+    const { db, dir } = freshStore();
+    await loadRecords(db, dir, 'a.rdb', family('x', 2, 10), { ctimeS: 1000 });
+    expect(() => run(db, { top: 5 })).toThrow(/needs two snapshots/);
+    await loadRecords(db, dir, 'b.rdb', family('x', 5, 10), { ctimeS: 2000 });
+    await loadRecords(db, dir, 'c.rdb', family('x', 1, 10), { ctimeS: 3000 });
+    const r = run(db, { top: 5, from: 'a.rdb', to: '2' });
+    expect(r.tables[0]!.rows[0]).toMatchObject({ pattern: 'x:*', keys_before: 2, keys_after: 5 });
+    expect(run(db, { top: 5, to: 'b.rdb' }).tables[0]!.rows[0]).toMatchObject({ keys_before: 2, keys_after: 5 });
+    expect(() => run(db, { top: 5, from: 'a.rdb', to: 'a.rdb' })).toThrow(/same snapshot/);
+  });
+});

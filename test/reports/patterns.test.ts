@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { findReport } from '../../src/reports/index.js';
+import { syntheticKeyspace } from '../support/records.js';
+import { freshStore, loadRecords } from '../support/store.js';
+
+const run = findReport('patterns')!.run;
+
+/** Hand-written families of the synthetic keyspace: independent of the inference code. */
+const family = (key: string) =>
+  key.startsWith('session:') ? 'session:*' : key.startsWith('cache:page:') ? 'cache:page:*' : /^user:\d+:events$/.test(key) ? 'user:*:events'
+    : /^user:\d+:profile$/.test(key) ? 'user:*:profile' : key.startsWith('leaderboard:') ? 'leaderboard:*' : key;
+
+describe('patterns report', () => {
+  it('keys and bytes per inferred pattern match hand-grouped records', async () => {
+    const { db, dir } = freshStore();
+    const records = syntheticKeyspace(41);
+    await loadRecords(db, dir, 'a.rdb', records);
+    const rows = run(db, { top: 100 }).tables[0]!.rows;
+    const want = new Map<string, { keys: number; bytes: number }>();
+    for (const k of records) {
+      const w = want.get(family(k.keyPrintable)) ?? { keys: 0, bytes: 0 };
+      w.keys++; w.bytes += k.valueBytes;
+      want.set(family(k.keyPrintable), w);
+    }
+    expect(new Map(rows.map((x) => [x.pattern, { keys: x.keys, bytes: x.file_bytes }]))).toEqual(want);
+    const total = records.reduce((s, k) => s + k.valueBytes, 0);
+    for (const x of rows) expect(x.file_bytes_share).toBeCloseTo((x.file_bytes as number) / total, 12);
+  });
+  it('fixed --depth mode groups by prefix', async () => {
+    const { db, dir } = freshStore();
+    const records = syntheticKeyspace(42);
+    await loadRecords(db, dir, 'a.rdb', records);
+    const rows = run(db, { top: 100, depth: 1, separators: ':' }).tables[0]!.rows;
+    const user = rows.filter((x) => x.pattern === 'user:*');
+    expect(user.map((x) => x.keys).sort()).toEqual([records.filter((k) => k.keyPrintable.startsWith('user:') && k.type === 'hash').length, records.filter((k) => k.keyPrintable.startsWith('user:') && k.type === 'list').length].sort());
+    expect(rows.find((x) => x.pattern === 'events')!.keys).toBe(1);
+  });
+});
