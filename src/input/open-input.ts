@@ -1,19 +1,148 @@
-import type { Readable } from 'node:stream';
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { RdbError } from '../core/errors.js';
+import { decodeLz4Frames, LZ4_MAGIC_BYTES } from './lz4-frames.js';
 
 /** How the bytes on disk were wrapped. Detected from magic bytes, never from the file name. */
 export type Compression = 'none' | 'gzip' | 'lz4';
 
 export interface OpenedInput {
-  /** Decompressed RDB bytes, in chunks. */
+  /** Decompressed RDB bytes, in chunks. Iterate once. */
   chunks: AsyncIterable<Uint8Array>;
+  /** Known once the first bytes have been read (immediately for files). */
   compression: Compression;
   /** Size on disk (compressed), when the input is a file. */
   fileBytes: number | null;
-  /** Bytes read from disk so far (for progress). */
-  readonly bytesIn: () => number;
+  /** Bytes read from the file or stream so far (compressed side; for progress). */
+  bytesIn(): number;
   mtimeMs: number | null;
   name: string;
 }
 
-// PLACEHOLDER signature; implemented with the parser.
-export { openInput } from "./open-input-impl.js";
+const READ_CHUNK = 1 << 20;
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+export function detectCompression(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) return 'gzip';
+  if (head.length >= 4 && LZ4_MAGIC_BYTES.every((b, i) => head[i] === b)) return 'lz4';
+  return 'none';
+}
+
+/**
+ * Opens a dump file (read-only) or wraps a stream, detects gzip / LZ4 framing from the first bytes,
+ * and returns the decompressed bytes as chunks. Errors are RdbErrors naming the file: a missing
+ * file, a directory, no permission, a truncated or corrupt compressed stream.
+ */
+export async function openInput(pathOrStream: string | Readable, name?: string): Promise<OpenedInput> {
+  if (typeof pathOrStream !== 'string') return openStream(pathOrStream, name ?? '<stream>');
+  const path = pathOrStream;
+  const label = name ?? path;
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw ioError(e, label);
+  }
+  let size: number;
+  let mtimeMs: number;
+  let head: Uint8Array;
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new RdbError('IO', 'is a directory, not a dump file', null, null, label);
+    size = st.size;
+    mtimeMs = st.mtimeMs;
+    const probe = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(probe, 0, 4, 0);
+    head = probe.subarray(0, bytesRead);
+  } catch (e) {
+    await fh.close();
+    throw e instanceof RdbError ? e : ioError(e, label);
+  }
+  const compression = detectCompression(head);
+  let bytesIn = 0;
+  const raw = fh.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: true });
+  raw.on('data', (c: Buffer | string) => {
+    bytesIn += c.length;
+  });
+  return {
+    chunks: decompress(raw, compression, label),
+    compression,
+    fileBytes: size,
+    bytesIn: () => bytesIn,
+    mtimeMs,
+    name: label,
+  };
+}
+
+async function openStream(stream: Readable, label: string): Promise<OpenedInput> {
+  let bytesIn = 0;
+  let compression: Compression = 'none';
+  const chunks = (async function* () {
+      const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      // Peek at the first bytes to detect the wrapper, then replay them.
+      const first: Buffer[] = [];
+      let have = 0;
+      while (have < 4) {
+        const next = await it.next();
+        if (next.done) break;
+        first.push(next.value);
+        have += next.value.length;
+        bytesIn += next.value.length;
+      }
+      const head = Buffer.concat(first);
+      compression = detectCompression(head);
+      async function* replay(): AsyncGenerator<Uint8Array> {
+        if (head.length > 0) yield head;
+        for (let next = await it.next(); !next.done; next = await it.next()) {
+          bytesIn += next.value.length;
+          yield next.value;
+        }
+      }
+      yield* decompress(Readable.from(replay(), { objectMode: false }), compression, label);
+  })();
+  return {
+    chunks,
+    get compression() {
+      return compression;
+    },
+    fileBytes: null,
+    bytesIn: () => bytesIn,
+    mtimeMs: null,
+    name: label,
+  };
+}
+
+async function* decompress(raw: Readable, compression: Compression, label: string): AsyncGenerator<Uint8Array> {
+  try {
+    if (compression === 'none') {
+      for await (const c of raw) yield c as Buffer;
+    } else if (compression === 'gzip') {
+      const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+      raw.on('error', (e) => gunzip.destroy(e));
+      raw.pipe(gunzip);
+      for await (const c of gunzip) yield c as Buffer;
+    } else {
+      yield* decodeLz4Frames(raw as AsyncIterable<Uint8Array>);
+    }
+  } catch (e) {
+    if (e instanceof RdbError) throw e.file === null ? e.withFile(label) : e;
+    const err = e as NodeJS.ErrnoException;
+    if (compression === 'gzip' && (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end/i.test(err.message))) {
+      throw new RdbError('BAD_COMPRESSION', `gzip input is ${err.code === 'Z_DATA_ERROR' ? 'corrupt' : 'truncated'} (${err.message})`, null, null, label);
+    }
+    throw ioError(e, label);
+  } finally {
+    raw.destroy();
+  }
+}
+
+function ioError(e: unknown, label: string): RdbError {
+  const err = e as NodeJS.ErrnoException;
+  const why =
+    err.code === 'ENOENT' ? 'no such file' :
+    err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' :
+    err.code === 'EISDIR' ? 'is a directory, not a dump file' :
+    `cannot read (${err.message ?? String(e)})`;
+  return new RdbError('IO', why, null, null, label);
+}

@@ -1,6 +1,15 @@
 import type { KeyRecord } from '../core/record.js';
-import { RdbError } from '../core/errors.js';
+import { RdbError, isRdbError } from '../core/errors.js';
 import { emptyFileInfo, type RdbFileInfo } from './file-info.js';
+import { ByteReader, INCOMPLETE } from './byte-reader.js';
+import { Crc64 } from './crc64.js';
+import { readLength, readLengthBig } from './length.js';
+import { readStringBytes } from './rdb-string.js';
+import { printable } from './printable.js';
+import { refusedTypeReason, valueTypeFor } from './values/type-table.js';
+import type { DecodeContext } from './values/decoder.js';
+import { decodeModuleId, skipModuleItems } from './values/modules.js';
+import { readKeyMeta, type KeyMetaClass } from './key-meta.js';
 
 export interface ParseOptions {
   /** Name used in error messages. */
@@ -9,22 +18,403 @@ export interface ParseOptions {
   verifyChecksum?: boolean;
 }
 
-// PLACEHOLDER: replaced by the real streaming parser (in progress).
+/** Opcodes (rdb-format.md §3.1, §3.3). */
+const OP = {
+  SLOT_IMPORT_OR_KEY_META: 243, // VALKEY: SLOT_IMPORT; REDIS 8.6+: KEY_META
+  SLOT_INFO: 244,
+  FUNCTION2: 245,
+  FUNCTION_PRE_GA: 246,
+  MODULE_AUX: 247,
+  IDLE: 248,
+  FREQ: 249,
+  AUX: 250,
+  RESIZEDB: 251,
+  EXPIRETIME_MS: 252,
+  EXPIRETIME: 253,
+  SELECTDB: 254,
+  EOF: 255,
+} as const;
+
+/** Records handed to the consumer per batch at most (a batch is also cut at every chunk boundary). */
+const BATCH_SIZE = 4096;
+
+type PumpStatus = 'need-input' | 'done';
+
+const enum Phase {
+  Magic,
+  Body,
+  Trailer,
+  Done,
+}
+
+/**
+ * A parse of one RDB stream. Iterate it (or its batches) to get the key records; `info` fills in
+ * as the file is read. See src/rdb/index.ts for the contract.
+ */
 export class RdbParse implements AsyncIterable<KeyRecord> {
   readonly info: RdbFileInfo = emptyFileInfo();
+  private readonly r: ByteReader;
+  private readonly crc: Crc64 | null;
+  private phase = Phase.Magic;
+  private ctx: DecodeContext = { magic: 'REDIS', version: 0 };
+  private db = 0;
+  // Prefix opcodes apply to the next key only (§3.2); AUX between them must not reset them.
+  private expireAtMs: number | null = null;
+  private idleSeconds: number | null = null;
+  private lfuFreq: number | null = null;
+  private keyMeta: KeyMetaClass[] | null = null;
+  private recordStart = -1;
+  /** A value being decoded across input chunks. */
+  private pendingValue: Generator<void, void, void> | null = null;
+  private pendingRecord: KeyRecord | null = null;
+  private valueStart = 0;
+  private currentKey: string | null = null;
+  private batch: KeyRecord[] = [];
+  private started = false;
+
   constructor(
     private readonly source: AsyncIterable<Uint8Array>,
     private readonly options: ParseOptions = {},
-  ) {}
-
-  async *batches(): AsyncGenerator<KeyRecord[]> {
-    void this.source;
-    throw new RdbError('IO', 'parser not implemented yet', null, null, this.options.fileName ?? null);
+  ) {
+    const verify = options.verifyChecksum ?? true;
+    this.crc = verify ? new Crc64() : null;
+    this.r = new ByteReader(this.crc);
+    if (!verify) this.info.checksum = { status: 'skipped' };
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<KeyRecord> {
     for await (const batch of this.batches()) yield* batch;
   }
+
+  /** Key records in arrays, as decoded from each chunk of input (the fast path). */
+  async *batches(): AsyncGenerator<KeyRecord[]> {
+    if (this.started) throw new Error('an RdbParse can be iterated only once');
+    this.started = true;
+    const input = this.source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let status: PumpStatus;
+        try {
+          status = this.pump();
+        } catch (e) {
+          const err = this.asRdbError(e);
+          if (this.batch.length > 0) yield this.takeBatch();
+          this.fail(err);
+          throw err;
+        }
+        if (this.batch.length > 0) yield this.takeBatch();
+        if (status === 'done') break;
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await input.next();
+        } catch (e) {
+          const err = this.asRdbError(e);
+          if (err.offset === null) Object.assign(err, { offset: this.r.base + this.r.end });
+          this.fail(err);
+          throw err;
+        }
+        if (next.done) this.r.eof = true;
+        else if (next.value.length > 0) this.r.append(next.value);
+      }
+      this.info.trailingBytes = this.r.end - this.r.pos;
+      for (let next = await input.next(); !next.done; next = await input.next()) this.info.trailingBytes += next.value.length;
+      this.info.bytesRead = this.r.offset;
+      this.info.complete = true;
+    } finally {
+      if (!this.info.complete) await input.return?.();
+    }
+  }
+
+  private takeBatch(): KeyRecord[] {
+    const b = this.batch;
+    this.batch = [];
+    return b;
+  }
+
+  private fail(err: RdbError): void {
+    if (this.options.fileName && err.file === null) err.withFile(this.options.fileName);
+    this.info.error = err;
+    this.info.complete = false;
+    this.info.bytesRead = this.r.committedOffset;
+  }
+
+  private asRdbError(e: unknown): RdbError {
+    let err: RdbError;
+    if (isRdbError(e)) err = e;
+    else if (e === INCOMPLETE) err = new RdbError('UNEXPECTED_EOF', 'input ended inside a record', this.r.base + this.r.end);
+    else {
+      // A fault of ours while reading odd input: still one typed error, never a crash.
+      const msg = e instanceof Error ? e.message : String(e);
+      err = new RdbError('BAD_LENGTH', `cannot decode: ${msg}`, this.r.offset);
+    }
+    if (this.currentKey !== null) err.withKey(this.currentKey);
+    return err;
+  }
+
+  /** Decodes as far as the buffered input allows. */
+  private pump(): PumpStatus {
+    const r = this.r;
+    for (;;) {
+      if (this.pendingValue !== null) {
+        if (!this.pendingValue.next().done) return 'need-input';
+        this.pendingValue = null;
+        this.finishRecord(this.pendingRecord!);
+        this.pendingRecord = null;
+        r.commit();
+        if (this.batch.length >= BATCH_SIZE) return 'need-input';
+        continue;
+      }
+      try {
+        switch (this.phase) {
+          case Phase.Magic:
+            this.readMagic();
+            break;
+          case Phase.Body:
+            this.readItem();
+            break;
+          case Phase.Trailer:
+            this.readTrailer();
+            break;
+          case Phase.Done:
+            return 'done';
+        }
+      } catch (e) {
+        if (e !== INCOMPLETE) throw e;
+        r.rewind();
+        return 'need-input';
+      }
+      r.commit();
+      if (this.batch.length >= BATCH_SIZE) return 'need-input';
+    }
+  }
+
+  /** `REDIS` + 4 digits or `VALKEY` + 3 digits (§1.2). */
+  private readMagic(): void {
+    const r = this.r;
+    if (r.eof && r.end - r.pos < 9) {
+      const n = r.end - r.pos;
+      throw new RdbError('NOT_RDB', n === 0 ? 'empty input: not an RDB file' : `only ${n} bytes: too short to be an RDB file`, 0);
+    }
+    const at = r.take(9);
+    const head = String.fromCharCode(...r.buf.subarray(at, at + 9));
+    let m: RegExpExecArray | null;
+    if ((m = /^REDIS(\d{4})$/.exec(head))) {
+      this.ctx = { magic: 'REDIS', version: Number(m[1]) };
+    } else if ((m = /^VALKEY(\d{3})$/.exec(head))) {
+      this.ctx = { magic: 'VALKEY', version: Number(m[1]) };
+    } else {
+      throw new RdbError('NOT_RDB', `not an RDB file (${describeMagic(r.buf.subarray(at, at + 9))})`, 0);
+    }
+    if (this.ctx.version < 1) throw new RdbError('UNSUPPORTED_VERSION', `RDB version ${this.ctx.version} does not exist`, 5);
+    this.info.magic = this.ctx.magic;
+    this.info.version = this.ctx.version;
+    this.phase = Phase.Body;
+  }
+
+  /** One top-level item: an opcode record, or a key record (whose value may continue later). */
+  private readItem(): void {
+    const r = this.r;
+    const at = r.offset;
+    const op = r.u8();
+    if (op < 200) {
+      this.readKey(op, at);
+      return;
+    }
+    switch (op) {
+      case OP.EOF:
+        r.stopCrcAt(r.offset);
+        this.phase = Phase.Trailer;
+        return;
+      case OP.SELECTDB:
+        this.db = readLength(r);
+        return;
+      case OP.EXPIRETIME_MS:
+        this.markPrefix(at);
+        this.expireAtMs = r.i64le();
+        return;
+      case OP.EXPIRETIME:
+        this.markPrefix(at);
+        this.expireAtMs = r.i32le() * 1000;
+        return;
+      case OP.IDLE:
+        this.markPrefix(at);
+        this.idleSeconds = readLength(r);
+        return;
+      case OP.FREQ:
+        this.markPrefix(at);
+        this.lfuFreq = r.u8();
+        return;
+      case OP.RESIZEDB: {
+        const keys = readLength(r);
+        const expires = readLength(r);
+        this.info.resizeDb.push({ db: this.db, keys, expires });
+        return;
+      }
+      case OP.AUX:
+        this.readAux();
+        return;
+      case OP.MODULE_AUX:
+        this.readModuleAux(at);
+        return;
+      case OP.FUNCTION_PRE_GA:
+        throw new RdbError('FUNCTION_PRE_GA', 'pre-release function format (Redis 7.0 RC) is not supported, as in Redis 7.0 GA', at);
+      case OP.FUNCTION2:
+        this.readFunction();
+        return;
+      case OP.SLOT_INFO:
+        readLength(r);
+        readLength(r);
+        readLength(r);
+        this.info.slotInfo++;
+        return;
+      case OP.SLOT_IMPORT_OR_KEY_META:
+        if (this.ctx.magic === 'VALKEY') this.readSlotImport();
+        else {
+          this.markPrefix(at);
+          this.keyMeta = readKeyMeta(r);
+        }
+        return;
+      default:
+        throw new RdbError('UNKNOWN_OPCODE', `unknown opcode ${op} (not written by any Redis or Valkey release)`, at);
+    }
+  }
+
+  private markPrefix(at: number): void {
+    if (this.recordStart < 0) this.recordStart = at;
+  }
+
+  private readKey(typeId: number, at: number): void {
+    const r = this.r;
+    const vt = valueTypeFor(this.ctx.magic, typeId);
+    if (vt === undefined) throw new RdbError(typeId === 6 ? 'MODULE_PRE_GA' : 'UNKNOWN_TYPE', refusedTypeReason(this.ctx.magic, typeId), at);
+    this.currentKey = null;
+    const key = readStringBytes(r);
+    const keyPrintable = printable(key);
+    this.currentKey = keyPrintable;
+    const rec: KeyRecord = {
+      db: this.db,
+      key,
+      keyPrintable,
+      type: vt.type,
+      rdbType: vt.rdbType,
+      rdbTypeId: typeId,
+      elements: 0,
+      valueBytes: 0,
+      largestElementBytes: 0,
+      expireAtMs: this.expireAtMs,
+      idleSeconds: this.idleSeconds,
+      lfuFreq: this.lfuFreq,
+      offset: this.recordStart >= 0 ? this.recordStart : at,
+      shape: {},
+    };
+    if (this.keyMeta !== null) rec.keyMeta = { classes: this.keyMeta };
+    this.valueStart = r.offset;
+    if (vt.decoder.kind === 'atomic') {
+      vt.decoder.decode(r, rec, this.ctx);
+      this.finishRecord(rec);
+      return;
+    }
+    // Type byte and key are consumed for good; the value continues element by element.
+    this.pendingRecord = rec;
+    this.pendingValue = vt.decoder.decode(r, rec, this.ctx);
+  }
+
+  private finishRecord(rec: KeyRecord): void {
+    const r = this.r;
+    rec.valueBytes = r.offset + r.pendingSkip - this.valueStart;
+    this.expireAtMs = null;
+    this.idleSeconds = null;
+    this.lfuFreq = null;
+    this.keyMeta = null;
+    this.recordStart = -1;
+    this.currentKey = null;
+    const info = this.info;
+    info.keys++;
+    info.keysPerDb.set(rec.db, (info.keysPerDb.get(rec.db) ?? 0) + 1);
+    info.keysPerType.set(rec.type, (info.keysPerType.get(rec.type) ?? 0) + 1);
+    this.batch.push(rec);
+  }
+
+  private readAux(): void {
+    const key = printable(readStringBytes(this.r));
+    const valueBytes = readStringBytes(this.r);
+    const value = printable(valueBytes);
+    this.info.aux.push({ key, value });
+    if (key === 'lua') this.info.functions.push({ engine: 'lua-script', name: '', bytes: valueBytes.length });
+    else if (key === 'slot-info') this.info.slotInfo++;
+  }
+
+  /** MODULE_AUX (§3.1): module id, when-opcode 2, when, tagged items until EOF. */
+  private readModuleAux(at: number): void {
+    const r = this.r;
+    const { name, encver } = decodeModuleId(readLengthBig(r));
+    const whenOp = readLength(r);
+    if (whenOp !== 2) throw new RdbError('BAD_MODULE', `module aux for ${name}: when-opcode ${whenOp} (expected 2)`, at);
+    const when = readLength(r);
+    const start = r.offset;
+    skipModuleItems(r);
+    this.info.moduleAux.push({ module: name, encver, when, bytes: r.offset + r.pendingSkip - start });
+  }
+
+  /** FUNCTION2 (§3.1): the library source, starting with a `#!<engine> name=<lib>` line. */
+  private readFunction(): void {
+    const code = readStringBytes(this.r);
+    const nl = code.indexOf(0x0a);
+    const shebang = new TextDecoder().decode(code.subarray(0, nl < 0 ? Math.min(code.length, 256) : Math.min(nl, 256)));
+    const m = /^#!(\S+)(?:.*?\bname=(\S+))?/.exec(shebang);
+    this.info.functions.push({ engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
+  }
+
+  /** Valkey 9 SLOT_IMPORT (§3.3): job name, then n slot ranges. */
+  private readSlotImport(): void {
+    const r = this.r;
+    readStringBytes(r);
+    const n = readLength(r);
+    for (let i = 0; i < n; i++) {
+      readLength(r);
+      readLength(r);
+    }
+    this.info.slotImports++;
+  }
+
+  /** After EOF: the CRC64 trailer from RDB 5 on (§1.4). */
+  private readTrailer(): void {
+    const r = this.r;
+    if ((this.ctx.version ?? 0) < 5 && this.ctx.magic === 'REDIS') {
+      this.info.checksum = { status: 'absent' };
+      this.phase = Phase.Done;
+      return;
+    }
+    const at = r.take(8);
+    const trailer = r.buf.subarray(at, at + 8);
+    if (trailer.every((b) => b === 0)) this.info.checksum = { status: 'disabled' };
+    else if (this.crc !== null) {
+      const stored = hexLE(trailer);
+      const actual = this.crc.hex();
+      if (stored !== actual) {
+        this.phase = Phase.Done;
+        this.info.checksum = { status: 'mismatch', expected: stored, actual };
+        throw new RdbError('CHECKSUM_MISMATCH', `checksum mismatch: file says ${stored}, content gives ${actual}`, r.offset - 8);
+      }
+      this.info.checksum = { status: 'ok', value: actual };
+    }
+    this.phase = Phase.Done;
+  }
+}
+
+/** The 8 trailer bytes (little-endian u64) as 16 hex digits, most significant first. */
+function hexLE(b: Uint8Array): string {
+  let s = '';
+  for (let i = 7; i >= 0; i--) s += b[i]!.toString(16).padStart(2, '0');
+  return s;
+}
+
+function describeMagic(b: Uint8Array): string {
+  if (b[0] === 0x2a) return 'starts with "*": looks like an AOF file (RESP commands)';
+  if (b.length >= 4 && b[0] === 0x56 && b[1] === 0x4b && b[2] === 0x43 && b[3] === 0x53) return 'VKCS compressed envelope is not supported';
+  let printableHead = '';
+  for (const c of b) printableHead += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
+  return `starts with "${printableHead}" instead of REDIS or VALKEY`;
 }
 
 export function parseRdb(source: AsyncIterable<Uint8Array>, options: ParseOptions = {}): RdbParse {

@@ -1,0 +1,268 @@
+import { RdbError } from '../core/errors.js';
+import type { Crc64 } from './crc64.js';
+
+/**
+ * Thrown (as this one object, never allocated) when a read needs bytes that have not arrived yet.
+ * The parser catches it, rewinds to the last commit point, waits for the next chunk and retries.
+ * It never escapes the rdb layer.
+ */
+export const INCOMPLETE: { readonly incomplete: true } = Object.freeze({ incomplete: true as const });
+
+/**
+ * A window over the RDB byte stream with synchronous reads.
+ *
+ * Why this shape: decoding is synchronous over a large buffer (no promise per read); when a read
+ * runs past the bytes received so far it throws INCOMPLETE and the caller rewinds to the last
+ * `commit()`. Everything before the commit point may be dropped, so memory is bounded by the
+ * largest unit decoded atomically (a key, one blob, one element), never by a whole value: long
+ * payloads that are only measured are passed with `skip()`, which records a debt paid from later
+ * chunks without buffering them.
+ *
+ * The running CRC64 (rdb-format.md §1.4) is fed with bytes as they leave the window, in order.
+ */
+export class ByteReader {
+  buf: Uint8Array = new Uint8Array(0);
+  pos = 0;
+  end = 0;
+  /** Absolute stream offset of buf[0]. */
+  base = 0;
+  /** No more input will arrive. */
+  eof = false;
+
+  private commitPos = 0;
+  private skipDebt = 0;
+  private committedDebt = 0;
+  /** Absolute offset up to which the CRC has been fed. */
+  private crcPos = 0;
+  /** Absolute offset beyond which bytes must not enter the CRC (set at the EOF opcode). */
+  private crcLimit = Number.POSITIVE_INFINITY;
+  private view = new DataView(this.buf.buffer);
+
+  constructor(private readonly crc: Crc64 | null) {}
+
+  /** Absolute offset of the read position. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Absolute offset of the last commit point (where a rewind returns to). */
+  get committedOffset(): number {
+    return this.base + this.commitPos;
+  }
+
+  /** Bytes still owed to skip() beyond the window. */
+  get pendingSkip(): number {
+    return this.skipDebt;
+  }
+
+  need(n: number): void {
+    if (this.end - this.pos >= n && this.skipDebt === 0) return;
+    if (this.eof) throw this.eofError(n);
+    throw INCOMPLETE;
+  }
+
+  commit(): void {
+    this.commitPos = this.pos;
+    this.committedDebt = this.skipDebt;
+  }
+
+  rewind(): void {
+    this.pos = this.commitPos;
+    this.skipDebt = this.committedDebt;
+  }
+
+  /**
+   * Runs one atomic unit: on INCOMPLETE rewinds and returns false (the caller yields for more
+   * input and calls again); on success commits and returns true.
+   */
+  attempt<A>(unit: (r: ByteReader, arg: A) => void, arg: A): boolean {
+    try {
+      unit(this, arg);
+    } catch (e) {
+      if (e === INCOMPLETE) {
+        this.rewind();
+        return false;
+      }
+      throw e;
+    }
+    this.commit();
+    return true;
+  }
+
+  /** Consumes n bytes without keeping them; never throws for lack of input (the rest becomes debt). */
+  skip(n: number): void {
+    const avail = this.end - this.pos;
+    if (this.skipDebt === 0 && n <= avail) {
+      this.pos += n;
+      return;
+    }
+    if (this.skipDebt === 0) {
+      this.pos = this.end;
+      this.skipDebt = n - avail;
+    } else {
+      this.skipDebt += n;
+    }
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+
+  peekU8(): number {
+    this.need(1);
+    return this.buf[this.pos]!;
+  }
+
+  u32be(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.pos, false);
+    this.pos += 4;
+    return v;
+  }
+
+  u32le(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  i32le(): number {
+    this.need(4);
+    const v = this.view.getInt32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** 64-bit big-endian unsigned as a Number (exact up to 2^53). */
+  u64be(): number {
+    this.need(8);
+    const hi = this.view.getUint32(this.pos, false);
+    const lo = this.view.getUint32(this.pos + 4, false);
+    this.pos += 8;
+    return hi * 0x1_0000_0000 + lo;
+  }
+
+  u64beBig(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.pos, false);
+    this.pos += 8;
+    return v;
+  }
+
+  /** 64-bit little-endian signed as a Number (ms timestamps fit exactly). */
+  i64le(): number {
+    this.need(8);
+    const lo = this.view.getUint32(this.pos, true);
+    const hi = this.view.getInt32(this.pos + 4, true);
+    this.pos += 8;
+    return hi * 0x1_0000_0000 + lo;
+  }
+
+  f64le(): number {
+    this.need(8);
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  /** Makes n bytes available at buf[pos..pos+n) and advances; returns their start index in buf. */
+  take(n: number): number {
+    this.need(n);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  /** A copy of n bytes (for data the record keeps, such as the key). */
+  bytes(n: number): Uint8Array {
+    const at = this.take(n);
+    return this.buf.slice(at, at + n);
+  }
+
+  /** Bytes that must not enter the CRC start here (the 8-byte trailer after EOF). */
+  stopCrcAt(absOffset: number): void {
+    this.crcLimit = absOffset;
+    this.feedCrc(absOffset);
+  }
+
+  /**
+   * Appends a chunk of input. Bytes before the commit point are dropped (after feeding the CRC);
+   * skip debt is paid from the front of the chunk.
+   */
+  append(chunk: Uint8Array): void {
+    const keepFrom = this.commitPos;
+    this.feedCrc(this.base + keepFrom);
+    let c = chunk;
+    // Pay committed skip debt: those bytes pass through the CRC but are never kept.
+    if (this.committedDebt > 0) {
+      // Everything up to end was consumed by the skip; the window is empty from here.
+      this.feedCrc(this.base + this.end);
+      const paid = Math.min(this.committedDebt, c.length);
+      if (this.crc !== null && paid > 0) this.crcChunk(c, 0, paid, this.base + this.end);
+      this.base += this.end;
+      this.crcPos = this.base + paid;
+      this.base += paid;
+      this.buf = new Uint8Array(0);
+      this.pos = this.end = this.commitPos = 0;
+      this.committedDebt -= paid;
+      this.skipDebt = this.committedDebt;
+      c = c.subarray(paid);
+      if (c.length === 0) {
+        this.view = new DataView(this.buf.buffer);
+        return;
+      }
+      this.buf = c;
+      this.end = c.length;
+      this.view = new DataView(c.buffer, c.byteOffset, c.byteLength);
+      return;
+    }
+    const kept = this.end - keepFrom;
+    if (kept === 0) {
+      this.base += this.end;
+      this.buf = c;
+      this.pos = this.end = this.commitPos = 0;
+      this.end = c.length;
+    } else {
+      const next = new Uint8Array(kept + c.length);
+      next.set(this.buf.subarray(keepFrom, this.end), 0);
+      next.set(c, kept);
+      this.base += keepFrom;
+      this.pos -= keepFrom;
+      this.commitPos = 0;
+      this.buf = next;
+      this.end = next.length;
+    }
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /** Feeds the CRC with window bytes up to absOffset (never past the trailer limit). */
+  private feedCrc(absOffset: number): void {
+    if (this.crc === null) return;
+    const to = Math.min(absOffset, this.crcLimit);
+    if (to <= this.crcPos) return;
+    const from = this.crcPos - this.base;
+    const upto = to - this.base;
+    if (from < 0 || upto > this.end) return; // not in the window: already fed or not yet arrived
+    this.crc.update(this.buf, from, upto);
+    this.crcPos = to;
+  }
+
+  private crcChunk(c: Uint8Array, from: number, to: number, absStart: number): void {
+    if (this.crc === null) return;
+    const limit = this.crcLimit - absStart;
+    const upto = Math.min(to, limit);
+    if (upto > from) this.crc.update(c, from, upto);
+  }
+
+  private eofError(n: number): RdbError {
+    const have = this.skipDebt > 0 ? 0 : this.end - this.pos;
+    const missing = this.skipDebt > 0 ? this.skipDebt : n - have;
+    return new RdbError(
+      'UNEXPECTED_EOF',
+      `input ends ${missing} byte(s) short of what the record needs`,
+      this.base + this.end,
+    );
+  }
+}

@@ -1,0 +1,162 @@
+import { RdbError } from '../core/errors.js';
+import type { ByteReader } from './byte-reader.js';
+import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, lenResult, readLength, readLengthOrEncoding } from './length.js';
+import { lzfDecompress } from './lzf.js';
+import { canonicalInt64 } from './canonical-int.js';
+
+const ascii = new TextEncoder();
+
+/**
+ * Reads a whole string (rdb-format.md §2.2) into a new array: keys, AUX fields, names.
+ * INT8/16/32 encodings become their decimal text, LZF payloads are decompressed.
+ */
+export function readStringBytes(r: ByteReader): Uint8Array {
+  const at = r.offset;
+  readLengthOrEncoding(r);
+  if (!lenResult.special) return r.bytes(lenResult.value);
+  switch (lenResult.value) {
+    case ENC_INT8:
+      return ascii.encode(String((r.u8() << 24) >> 24));
+    case ENC_INT16: {
+      const lo = r.u8();
+      const hi = r.u8();
+      return ascii.encode(String((((hi << 8) | lo) << 16) >> 16));
+    }
+    case ENC_INT32:
+      return ascii.encode(String(r.i32le()));
+    case ENC_LZF: {
+      const clen = readLength(r);
+      const ulen = readLength(r);
+      const start = r.take(clen);
+      return lzfDecompress(r.buf, start, start + clen, ulen, r.offset - clen);
+    }
+    default:
+      throw new RdbError('BAD_STRING', `unknown string encoding 0x${(0xc0 | lenResult.value).toString(16)}`, at);
+  }
+}
+
+/**
+ * What measuring a string found. One shared slot (no object per element on the hot path); read the
+ * fields right after the call.
+ */
+export const measured = {
+  /** Logical length (decimal text length for INT encodings, ulen for LZF). */
+  len: 0,
+  /** Canonical int64 text (or INT-encoded): Redis may store it as an integer. */
+  isInt: false,
+  /** For short strings (≤ 20 bytes, raw): where the bytes sit in r.buf; -1 otherwise. */
+  start: -1,
+  /** Value of an INT-encoded string (for intset widths). */
+  intValue: 0,
+  /** Encoded as INT8/16/32 in the file. */
+  intEncoded: false,
+};
+
+/** Longest canonical int64 text ("-9223372036854775808"). */
+export const MAX_INT_TEXT = 20;
+
+/**
+ * Measures a string without keeping it: long raw payloads are skipped, LZF payloads are skipped
+ * after reading their uncompressed length (rdb-format.md §2.2-2.3). Only strings short enough to
+ * be integers are looked at, which is all the memory model needs (intset/int/listpack decisions).
+ */
+export function measureString(r: ByteReader): void {
+  const at = r.offset;
+  readLengthOrEncoding(r);
+  measured.start = -1;
+  measured.intEncoded = false;
+  if (!lenResult.special) {
+    const n = lenResult.value;
+    measured.len = n;
+    if (n <= MAX_INT_TEXT) {
+      const s = r.take(n);
+      measured.start = s;
+      measured.isInt = n > 0 && canonicalInt64(r.buf, s, n);
+    } else {
+      measured.isInt = false;
+      r.skip(n);
+    }
+    return;
+  }
+  let v: number;
+  switch (lenResult.value) {
+    case ENC_INT8:
+      v = (r.u8() << 24) >> 24;
+      break;
+    case ENC_INT16: {
+      const lo = r.u8();
+      const hi = r.u8();
+      v = (((hi << 8) | lo) << 16) >> 16;
+      break;
+    }
+    case ENC_INT32:
+      v = r.i32le();
+      break;
+    case ENC_LZF: {
+      const clen = readLength(r);
+      const ulen = readLength(r);
+      measured.len = ulen;
+      if (ulen <= MAX_INT_TEXT) {
+        // Never written by Redis (LZF is tried only above 20 bytes) but legal: decode to judge.
+        const s = r.take(clen);
+        const out = lzfDecompress(r.buf, s, s + clen, ulen, r.offset - clen);
+        measured.isInt = ulen > 0 && canonicalInt64(out, 0, ulen);
+      } else {
+        if (clen > ulen + 64 + (ulen >> 4)) {
+          throw new RdbError('BAD_LZF', `compressed size ${clen} is impossible for ${ulen} bytes`, at);
+        }
+        measured.isInt = false;
+        r.skip(clen);
+      }
+      return;
+    }
+    default:
+      throw new RdbError('BAD_STRING', `unknown string encoding 0x${(0xc0 | lenResult.value).toString(16)}`, at);
+  }
+  measured.len = decimalTextLength(v);
+  measured.isInt = true;
+  measured.intEncoded = true;
+  measured.intValue = v;
+}
+
+/** Skips a string entirely. */
+export function skipString(r: ByteReader): void {
+  measureString(r);
+}
+
+function decimalTextLength(v: number): number {
+  return String(v).length;
+}
+
+/**
+ * Reads a string that must be a blob (ziplist, listpack, intset, zipmap, stream node): returns
+ * [buffer, start, end] of its bytes, decompressing LZF. The blob is held whole: these are bounded
+ * by the server's encoding thresholds, and their contents must be walked.
+ */
+export const blob: { buf: Uint8Array; start: number; end: number; offset: number } = { buf: new Uint8Array(0), start: 0, end: 0, offset: 0 };
+
+export function readBlob(r: ByteReader): void {
+  const at = r.offset;
+  readLengthOrEncoding(r);
+  if (!lenResult.special) {
+    const n = lenResult.value;
+    blob.offset = r.offset;
+    const s = r.take(n);
+    blob.buf = r.buf;
+    blob.start = s;
+    blob.end = s + n;
+    return;
+  }
+  if (lenResult.value === ENC_LZF) {
+    const clen = readLength(r);
+    const ulen = readLength(r);
+    const s = r.take(clen);
+    blob.offset = r.offset - clen;
+    blob.buf = lzfDecompress(r.buf, s, s + clen, ulen, blob.offset);
+    blob.start = 0;
+    blob.end = ulen;
+    return;
+  }
+  // An INT-encoded "blob" cannot hold a ziplist/listpack header.
+  throw new RdbError('BAD_STRING', 'integer-encoded string where a binary blob was expected', at);
+}

@@ -1,0 +1,49 @@
+import { SizeHistogram } from '../../core/size-histogram.js';
+import type { ByteReader } from '../byte-reader.js';
+import { measured } from '../rdb-string.js';
+import { intsetWidthFor, listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
+import { listpackStringEntrySize } from '../listpack-size.js';
+
+/** Listpack header (total bytes u32 + count u16) plus the 0xFF terminator (rdb-format.md §5.2). */
+export const LISTPACK_OVERHEAD = 7;
+
+/**
+ * Running facts about the elements of a plain (one string per element) aggregate, gathered from
+ * the `measured` slot right after each measureString(). Feeds the memory model (ValueShape).
+ */
+export class ElementStats {
+  largest = 0;
+  /** Size of a listpack holding these elements, as Redis would build it on load. */
+  listpackBytes = LISTPACK_OVERHEAD;
+  allInts = true;
+  intWidth: 2 | 4 | 8 = 2;
+  readonly lengths = new SizeHistogram();
+
+  /** Adds the element just measured; `r` must not have been advanced since. */
+  addMeasured(r: ByteReader): void {
+    const len = measured.len;
+    if (len > this.largest) this.largest = len;
+    this.lengths.add(len);
+    this.listpackBytes += listpackEntrySize(r);
+    if (this.allInts) {
+      if (!measured.isInt) this.allInts = false;
+      else {
+        const w = measured.intEncoded ? intWidthOf(measured.intValue) : intsetWidthFor(r.buf, measured.start, len);
+        if (w > this.intWidth) this.intWidth = w;
+      }
+    }
+  }
+}
+
+/** Listpack entry size of the element just measured. */
+export function listpackEntrySize(r: ByteReader): number {
+  if (measured.intEncoded) return listpackEntrySizeForInt(measured.intValue);
+  if (measured.start >= 0) return listpackEntrySizeForString(r.buf, measured.start, measured.len);
+  return listpackStringEntrySize(measured.len);
+}
+
+function intWidthOf(v: number): 2 | 4 | 8 {
+  if (v >= -32768 && v <= 32767) return 2;
+  if (v >= -2147483648 && v <= 2147483647) return 4;
+  return 8;
+}

@@ -1,0 +1,223 @@
+import { RdbError } from '../../core/errors.js';
+import type { KeyRecord } from '../../core/record.js';
+import { SizeHistogram } from '../../core/size-histogram.js';
+import type { ByteReader } from '../byte-reader.js';
+import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
+import { Count, once, readCountUnit, repeat } from './loop.js';
+import { LISTPACK_OVERHEAD, listpackEntrySize } from './element-stats.js';
+import { blob, measureString, measured, readBlob } from '../rdb-string.js';
+import { readLength } from '../length.js';
+import { ListpackCursor } from '../listpack.js';
+import { ZiplistCursor } from '../ziplist.js';
+import { ZipmapCursor } from '../zipmap.js';
+import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
+
+/** Above this a field or value forces a hash table (hash-max-listpack-value default, §9.5). */
+const LONG_ENTRY = 64;
+
+/** Facts about a hash's fields and values that the record and the memory model need. */
+class HashStats {
+  pairs = 0;
+  largest = 0;
+  maxField = 0;
+  maxValue = 0;
+  firstLong = -1;
+  listpackBytes = LISTPACK_OVERHEAD;
+  readonly fields = new SizeHistogram();
+  readonly values = new SizeHistogram();
+  withTtl = 0;
+  minExpire: number | null = null;
+  readonly ttlFields = new SizeHistogram();
+
+  add(flen: number, vlen: number, lpBytes: number, expireAt: number | null): void {
+    if (flen > this.maxField) this.maxField = flen;
+    if (vlen > this.maxValue) this.maxValue = vlen;
+    if (this.firstLong < 0 && (flen > LONG_ENTRY || vlen > LONG_ENTRY)) this.firstLong = this.pairs;
+    this.fields.add(flen);
+    this.values.add(vlen);
+    this.listpackBytes += lpBytes;
+    if (expireAt !== null) {
+      this.withTtl++;
+      this.ttlFields.add(flen);
+      if (this.minExpire === null || expireAt < this.minExpire) this.minExpire = expireAt;
+    }
+    this.pairs++;
+  }
+
+  fill(rec: KeyRecord, hasTtlColumn: boolean): void {
+    rec.elements = this.pairs;
+    rec.largestElementBytes = Math.max(this.maxField, this.maxValue);
+    rec.shape.members = this.fields;
+    rec.shape.values = this.values;
+    rec.shape.maxFieldBytes = this.maxField;
+    rec.shape.maxValueBytes = this.maxValue;
+    rec.shape.firstLongEntryIndex = this.firstLong;
+    rec.shape.listpackBytes = this.listpackBytes;
+    if (hasTtlColumn) {
+      rec.fieldsWithTtl = this.withTtl;
+      rec.minFieldExpireAtMs = this.minExpire;
+      rec.shape.ttlFieldLengths = this.ttlFields;
+    }
+  }
+}
+
+/** Reads one field and value string; returns nothing, leaves facts in `pair`. */
+const pair = { flen: 0, vlen: 0, lp: 0 };
+function measurePair(r: ByteReader): void {
+  measureString(r);
+  const flen = measured.len;
+  const flp = listpackEntrySize(r);
+  measureString(r);
+  pair.flen = flen;
+  pair.vlen = measured.len;
+  pair.lp = flp + listpackEntrySize(r);
+}
+
+/** Type 4: hash table, `len n` then n × (field, value) (§4.2). */
+function plainPair(r: ByteReader, h: HashStats): void {
+  measurePair(r);
+  h.add(pair.flen, pair.vlen, pair.lp, null);
+}
+
+export const decodeHashHashtable: StreamingDecoder = function* (r, rec) {
+  const count = new Count();
+  yield* once(r, readCountUnit, count);
+  const h = new HashStats();
+  yield* repeat(r, count.n, plainPair, h);
+  h.fill(rec, false);
+};
+
+/** Type 24 (Redis 7.4+): minExpire, then n × (len ttl, field, value); ttl 0 = none, else ttl + minExpire - 1 (§7.1). */
+class MetadataState extends HashStats {
+  base = 0;
+  n = 0;
+}
+
+function metadataHeader(r: ByteReader, s: MetadataState): void {
+  const minExpire = r.i64le();
+  const n = readLength(r);
+  s.base = minExpire;
+  s.n = n;
+}
+
+function metadataTriplet(r: ByteReader, s: MetadataState): void {
+  const ttl = readLength(r);
+  measurePair(r);
+  s.add(pair.flen, pair.vlen, pair.lp, ttl === 0 ? null : ttl + s.base - 1);
+}
+
+export const decodeHashMetadata: StreamingDecoder = function* (r, rec) {
+  const s = new MetadataState();
+  yield* once(r, metadataHeader, s);
+  yield* repeat(r, s.n, metadataTriplet, s);
+  s.fill(rec, true);
+};
+
+/** Type 22 under REDIS magic (7.4 RC): n × (len absolute ttl, field, value), no minExpire (§7.1). */
+function preGaTriplet(r: ByteReader, s: HashStats): void {
+  const ttl = readLength(r);
+  measurePair(r);
+  s.add(pair.flen, pair.vlen, pair.lp, ttl === 0 ? null : ttl);
+}
+
+export const decodeHashMetadataPreGa: StreamingDecoder = function* (r, rec) {
+  const count = new Count();
+  yield* once(r, readCountUnit, count);
+  const h = new HashStats();
+  yield* repeat(r, count.n, preGaTriplet, h);
+  h.fill(rec, true);
+};
+
+/** Type 22 under VALKEY magic (Valkey 9 HASH_2): n × (field, value, 8-byte LE ms expiry, -1 = none) (§7.2). */
+function valkeyTriplet(r: ByteReader, s: HashStats): void {
+  measurePair(r);
+  const expire = r.i64le();
+  s.add(pair.flen, pair.vlen, pair.lp, expire === -1 ? null : expire);
+}
+
+export const decodeValkeyHash2: StreamingDecoder = function* (r, rec) {
+  const count = new Count();
+  yield* once(r, readCountUnit, count);
+  const h = new HashStats();
+  yield* repeat(r, count.n, valkeyTriplet, h);
+  h.fill(rec, true);
+};
+
+/** Walks field/value pairs of a ziplist or listpack blob (same cursor contract). */
+function walkPairs(c: ZiplistCursor | ListpackCursor, buf: Uint8Array, h: HashStats, what: 'ziplist' | 'listpack', offset: number): void {
+  for (;;) {
+    if (!c.next()) break;
+    const flen = c.elementLength();
+    const flp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(buf, c.strStart, c.strLen);
+    if (!c.next()) throw new RdbError(what === 'ziplist' ? 'BAD_ZIPLIST' : 'BAD_LISTPACK', `hash ${what} has a field without a value`, offset);
+    const vlen = c.elementLength();
+    const vlp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(buf, c.strStart, c.strLen);
+    h.add(flen, vlen, flp + vlp, null);
+  }
+}
+
+/** Type 13: hash as a ziplist of field, value pairs (§5.1). */
+export const decodeHashZiplist: AtomicDecoder = (r, rec) => {
+  readBlob(r);
+  const h = new HashStats();
+  walkPairs(new ZiplistCursor(blob.buf, blob.start, blob.end, blob.offset), blob.buf, h, 'ziplist', blob.offset);
+  h.fill(rec, false);
+  rec.shape.blobBytes = blob.end - blob.start;
+};
+
+/** Type 16: hash as a listpack of field, value pairs (§5.2). */
+export const decodeHashListpack: AtomicDecoder = (r, rec) => {
+  readBlob(r);
+  const h = new HashStats();
+  walkPairs(new ListpackCursor(blob.buf, blob.start, blob.end, blob.offset), blob.buf, h, 'listpack', blob.offset);
+  h.fill(rec, false);
+  rec.shape.blobBytes = blob.end - blob.start;
+};
+
+/** Type 9: zipmap (Redis 2.4, §5.4); loads as a listpack or hash table. */
+export const decodeZipmap: AtomicDecoder = (r, rec) => {
+  readBlob(r);
+  const h = new HashStats();
+  const c = new ZipmapCursor(blob.buf, blob.start, blob.end, blob.offset);
+  while (c.next()) {
+    const lp = listpackEntrySizeForString(blob.buf, c.keyStart, c.keyLen) + listpackEntrySizeForString(blob.buf, c.valStart, c.valLen);
+    h.add(c.keyLen, c.valLen, lp, null);
+  }
+  h.fill(rec, false);
+  rec.shape.blobBytes = blob.end - blob.start;
+};
+
+/** Field, value, expireAt triplets of a listpack (types 23 and 25, §7.1): expireAt 0 = none. */
+function walkTriplets(h: HashStats): void {
+  const c = new ListpackCursor(blob.buf, blob.start, blob.end, blob.offset);
+  for (;;) {
+    if (!c.next()) break;
+    const flen = c.elementLength();
+    const flp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(blob.buf, c.strStart, c.strLen);
+    if (!c.next()) throw new RdbError('BAD_LISTPACK', 'hash listpack-ex triplet without a value', blob.offset);
+    const vlen = c.elementLength();
+    const vlp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(blob.buf, c.strStart, c.strLen);
+    if (!c.next() || !c.isInt) throw new RdbError('BAD_LISTPACK', 'hash listpack-ex triplet without an integer expiry', blob.offset);
+    const expireAt = c.intValue;
+    h.add(flen, vlen, flp + vlp, expireAt === 0 ? null : expireAt);
+  }
+}
+
+/** Type 25 (Redis 7.4+): 8-byte minExpire (a hint, may be stale) then the triplet listpack. */
+export const decodeHashListpackEx: AtomicDecoder = (r, rec) => {
+  r.i64le();
+  readBlob(r);
+  const h = new HashStats();
+  walkTriplets(h);
+  h.fill(rec, true);
+  rec.shape.blobBytes = blob.end - blob.start;
+};
+
+/** Type 23 under REDIS magic (7.4 RC): the triplet listpack without minExpire. */
+export const decodeHashListpackExPreGa: AtomicDecoder = (r, rec) => {
+  readBlob(r);
+  const h = new HashStats();
+  walkTriplets(h);
+  h.fill(rec, true);
+  rec.shape.blobBytes = blob.end - blob.start;
+};

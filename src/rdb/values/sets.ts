@@ -1,0 +1,53 @@
+import type { ByteReader } from '../byte-reader.js';
+import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
+import { Count, once, readCountUnit, repeat } from './loop.js';
+import { ElementStats } from './element-stats.js';
+import { measureString, blob, readBlob } from '../rdb-string.js';
+import { intsetSummary } from '../intset.js';
+import { ListpackCursor } from '../listpack.js';
+
+function measureElement(r: ByteReader, stats: ElementStats): void {
+  measureString(r);
+  stats.addMeasured(r);
+}
+
+/** Type 2: hash-table set, `len n` then n member strings (§4.2). */
+export const decodeSetHashtable: StreamingDecoder = function* (r, rec) {
+  const count = new Count();
+  yield* once(r, readCountUnit, count);
+  const stats = new ElementStats();
+  yield* repeat(r, count.n, measureElement, stats);
+  rec.elements = count.n;
+  rec.largestElementBytes = stats.largest;
+  rec.shape.members = stats.lengths;
+  rec.shape.allInts = count.n > 0 && stats.allInts;
+  rec.shape.intWidth = stats.intWidth;
+  rec.shape.listpackBytes = stats.listpackBytes;
+};
+
+/** Type 11: intset blob (§5.3). */
+export const decodeIntset: AtomicDecoder = (r, rec) => {
+  readBlob(r);
+  const s = intsetSummary(blob.buf, blob.start, blob.end, blob.offset);
+  rec.elements = s.count;
+  rec.largestElementBytes = s.largest;
+  rec.shape.blobBytes = blob.end - blob.start;
+  rec.shape.allInts = true;
+  rec.shape.intWidth = s.width;
+};
+
+/** Type 20: set as one listpack of members (§5.2). */
+export const decodeSetListpack: AtomicDecoder = (r, rec) => {
+  readBlob(r);
+  const c = new ListpackCursor(blob.buf, blob.start, blob.end, blob.offset);
+  let n = 0;
+  let largest = 0;
+  while (c.next()) {
+    n++;
+    const len = c.elementLength();
+    if (len > largest) largest = len;
+  }
+  rec.elements = n;
+  rec.largestElementBytes = largest;
+  rec.shape.blobBytes = blob.end - blob.start;
+};
