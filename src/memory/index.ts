@@ -6,7 +6,10 @@
 import type { KeyRecord, MemoryEstimate } from '../core/record.js';
 import { classicEstimate } from './classic.js';
 import { DEFAULT_ENCODING_CONFIG, type EncodingConfig } from './config.js';
-import { sizingFor } from './sizing.js';
+import { modernEstimate } from './modern.js';
+import { modernFamily } from './modern-key.js';
+import { sdsBytes } from './sds.js';
+import { sizingFor, type Sizing } from './sizing.js';
 
 export type { ServerProfile } from './profile.js';
 export { parseProfile, profileFromAux } from './profile.js';
@@ -19,5 +22,21 @@ import type { ServerProfile } from './profile.js';
 
 export function estimateMemory(rec: KeyRecord, profile: ServerProfile, config: EncodingConfig = DEFAULT_ENCODING_CONFIG): MemoryEstimate {
   const s = sizingFor(profile);
-  return classicEstimate(rec, s, config);
+  const modern = modernFamily(profile);
+  if (modern) return modernEstimate(rec, modern, s, config);
+  const est = classicEstimate(rec, s, config);
+  if (profile.family === 'valkey') return valkey80(rec, est, s);
+  return est;
+}
+
+/**
+ * Valkey 8.0 (§9.7.0): the value as Redis 7.2 counts it, but the key sits inside a dictEntry of
+ * 17 + S(kl) bytes instead of a separate sds + 24-byte entry.
+ */
+function valkey80(rec: KeyRecord, est: MemoryEstimate, s: Sizing): MemoryEstimate {
+  const classicKey = s.Z(rec.key.length) + 24;
+  const valkeyKey = s.A(17 + sdsBytes(rec.key.length, s.sdsRule));
+  // hash-table sets store most members directly in buckets (§9.7.4): the 24-byte entries are an upper bound
+  const approx = est.encoding === 'hashtable' || est.encoding === 'skiplist';
+  return { ...est, bytes: est.bytes - classicKey + valkeyKey, exact: est.exact && !approx };
 }
