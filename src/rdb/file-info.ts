@@ -9,7 +9,7 @@ export interface RdbFileInfo {
   /** RESIZEDB hints, one per db section. */
   resizeDb: { db: number; keys: number; expires: number }[];
   /** FUNCTION2 libraries (name from the `#!lua name=` shebang) and Redis ≤ 6.2 AUX `lua` scripts. */
-  functions: { engine: string; name: string; bytes: number }[];
+  functions: { kind: 'library' | 'script'; engine: string; name: string; bytes: number }[];
   moduleAux: { module: string; encver: number; when: number; bytes: number }[];
   slotInfo: number; // SLOT_INFO records (Redis 7.4+ cluster) + Valkey AUX slot-info
   slotImports: number; // Valkey 9 SLOT_IMPORT records

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KeyRecord } from '../core/record.js';
 import { RdbError, isRdbError } from '../core/errors.js';
 import { emptyFileInfo, type RdbFileInfo } from './file-info.js';
@@ -340,7 +341,8 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const valueBytes = readStringBytes(this.r);
     const value = printable(valueBytes);
     this.info.aux.push({ key, value });
-    if (key === 'lua') this.info.functions.push({ engine: 'lua-script', name: '', bytes: valueBytes.length });
+    // Redis 4.0–6.2 saved cached scripts as AUX `lua`; a script is known by the SHA1 of its body.
+    if (key === 'lua') this.info.functions.push({ kind: 'script', engine: 'lua', name: createHash('sha1').update(valueBytes).digest('hex'), bytes: valueBytes.length });
     else if (key === 'slot-info') this.info.slotInfo++;
   }
 
@@ -362,7 +364,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const nl = code.indexOf(0x0a);
     const shebang = new TextDecoder().decode(code.subarray(0, nl < 0 ? Math.min(code.length, 256) : Math.min(nl, 256)));
     const m = /^#!(\S+)(?:.*?\bname=(\S+))?/.exec(shebang);
-    this.info.functions.push({ engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
+    this.info.functions.push({ kind: 'library', engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
   }
 
   /** Valkey 9 SLOT_IMPORT (§3.3): job name, then n slot ranges. */

@@ -71,7 +71,7 @@ function infoText(info: RdbFileInfo, compression: string): string {
     add(`  db ${db}`, `${n}${hint ? ` (RESIZEDB hint ${hint.keys} keys, ${hint.expires} with TTL)` : ''}`);
   }
   for (const [type, n] of [...info.keysPerType].sort((a, b) => b[1] - a[1])) add(`  ${type}`, n);
-  for (const f of info.functions) add('function', `${f.engine}${f.name ? ` library ${f.name}` : ''} (${f.bytes} bytes)`);
+  for (const f of info.functions) add('function', `${f.engine} ${f.kind}${f.name ? ` ${f.name}` : ''} (${f.bytes} bytes)`);
   for (const m of info.moduleAux) add('module aux', `${m.module} v${m.encver} when=${m.when} (${m.bytes} bytes)`);
   if (info.slotInfo > 0) add('slot info', `${info.slotInfo} records (cluster)`);
   if (info.slotImports > 0) add('slot imports', info.slotImports);
