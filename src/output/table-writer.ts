@@ -3,7 +3,7 @@ import { isoTime, type Cell, type Column, type ReportResult, type ResultTable } 
 import { terminalSafe } from './terminal-safe.js';
 
 export interface TableOptions {
-  /** Human units and truncated long cells (a terminal); exact numbers otherwise. */
+  /** Human byte units and truncated long cells (a terminal); exact byte counts otherwise. */
   human: boolean;
   /** Longest text cell in human mode. */
   maxCellWidth?: number;
@@ -45,10 +45,11 @@ export function formatCell(value: Cell, column: Column, options: TableOptions): 
     switch (column.kind) {
       case 'bytes':
         return options.human ? humanBytes(n) : String(value);
+      // Shares are for reading, in any table; csv/json keep the exact fraction.
       case 'percent':
-        return options.human ? humanPercent(n) : String(value);
+        return humanPercent(n);
       case 'float':
-        return options.human ? n.toFixed(2) : String(value);
+        return n.toFixed(2);
       case 'time':
         return isoTime(n);
       default:

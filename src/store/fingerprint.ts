@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { RdbError } from '../core/errors.js';
 
 const EDGE = 1 << 20;
 
@@ -10,8 +11,19 @@ const EDGE = 1 << 20;
  * its AUX ctime at the start and a CRC64 at the end). The file is opened read-only.
  */
 export async function fileFingerprint(path: string): Promise<{ fingerprint: string; size: number; mtimeMs: number }> {
+  try {
+    return await fingerprintOf(path);
+  } catch (err) {
+    // Missing file, directory, no permission: the same one-line input error the parser would give.
+    const e = err as NodeJS.ErrnoException;
+    throw new RdbError('IO', `cannot read file: ${e.code ?? ''} ${e.message}`.trim(), null, null, path);
+  }
+}
+
+async function fingerprintOf(path: string): Promise<{ fingerprint: string; size: number; mtimeMs: number }> {
   const fh = await open(path, 'r');
   try {
+    if (!(await fh.stat()).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
     const st = await fh.stat();
     const hash = createHash('sha256');
     hash.update(`size:${st.size}\n`);

@@ -1,5 +1,5 @@
 export { openStore, StoreError, type Store } from './open-store.js';
-export { loadSnapshot, type LoadOptions, type LoadResult, type LoadProgress, type LoadInput, type LoadParse } from './load-snapshot.js';
+export { loadSnapshot, type LoadOptions, type LoadResult, type LoadProgress, type LoadInput, type LoadParse, type MemoryModel } from './load-snapshot.js';
 export { listSnapshots, resolveSnapshot, deleteSnapshot, type SnapshotRow } from './snapshots.js';
 export { fileFingerprint } from './fingerprint.js';
 export { TTL_BUCKETS, ttlBucket, type TtlBucket } from './ttl-buckets.js';

@@ -36,9 +36,13 @@ export interface LoadOptions {
   path: string;
   /** Opens and starts parsing the file; called only when the file is not in the database yet. */
   open: () => Promise<{ input: LoadInput; parse: LoadParse }>;
-  /** Memory model: fills `rec.memory`. Absent = no estimates (memory columns stay NULL). */
-  estimate?: (rec: KeyRecord) => MemoryEstimate | null;
-  /** Name of the memory profile used by `estimate`, stored on the snapshot. */
+  /**
+   * Memory model, chosen once the dump's AUX fields are known (the default profile comes from
+   * `redis-ver`): returns the profile name stored on the snapshot and the per-record estimator that
+   * fills `rec.memory`. Absent = no estimates (memory columns stay NULL).
+   */
+  memoryModel?: (info: RdbFileInfo) => MemoryModel;
+  /** Profile name to record when the records already carry `rec.memory` (tests, callers that estimate). */
   memoryProfile?: string | null;
   patterns?: PatternOptions;
   onProgress?: (p: LoadProgress) => void;
@@ -46,6 +50,11 @@ export interface LoadOptions {
   commitEvery?: number;
   /** Pattern cap for pattern_stats (tests lower it). */
   maxPatterns?: number;
+}
+
+export interface MemoryModel {
+  profile: string;
+  estimate: (rec: KeyRecord) => MemoryEstimate;
 }
 
 export type LoadResult =
@@ -91,6 +100,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
   let sinceCommit = 0;
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
   let failure: RdbError | null = null;
+  let model: MemoryModel | null = null;
 
   db.exec('BEGIN');
   try {
@@ -98,8 +108,9 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
       for await (const batch of parse.batches()) {
         // AUX fields precede the first key in every dump, so the snapshot time is known here.
         snapshotTime ??= snapshotTimeOf(parse.info, mtimeMs);
+        if (options.memoryModel && !model) model = options.memoryModel(parse.info);
         for (const rec of batch) {
-          if (options.estimate) rec.memory = options.estimate(rec) ?? undefined;
+          if (model) rec.memory = model.estimate(rec);
           const pattern = keyPattern(rec.keyPrintable, patternOptions);
           inserter.add(rec, pattern);
           aggregates.add(rec, pattern, ttlBucket(rec.expireAtMs, snapshotTime.ms));
@@ -130,11 +141,12 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     const status = failure ? 'partial' : 'complete';
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
-         used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ? WHERE id = ?`,
+         used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,
+         memory_profile = coalesce(?, memory_profile) WHERE id = ?`,
     ).run(
       parse.info.magic, parse.info.version, serverVersion(parse.info), snapshotTime.ms, snapshotTime.source,
       intOrNull(auxValue(parse.info, 'used-mem')), keys, parse.info.bytesRead, describeChecksum(parse.info),
-      status, failure?.message ?? null, snapshotId,
+      status, failure?.message ?? null, (model ?? (options.memoryModel ? options.memoryModel(parse.info) : null))?.profile ?? null, snapshotId,
     );
     db.exec('COMMIT');
     for (const ddl of POST_LOAD_INDEXES) db.exec(ddl);

@@ -168,4 +168,23 @@ describe('loadSnapshot', () => {
     expect(Math.abs(snap.snapshot_time_ms! - Date.now())).toBeLessThan(60_000);
     expect(tableCounts(db).keys).toBe(records.length);
   });
+
+  it('chooses the memory model from the AUX fields and stores its estimates', async () => {
+    const { dir, db } = setup();
+    const records = syntheticKeyspace(4);
+    let seenVer: string | undefined;
+    await loadSnapshot(db, {
+      path: dummyFile(dir, 'd.rdb'),
+      open: fakeSource(records),
+      memoryModel: (info) => {
+        seenVer = info.aux.find((a) => a.key === 'redis-ver')?.value;
+        return { profile: `redis-${seenVer}`, estimate: (r) => ({ encoding: 'x', bytes: r.valueBytes + 1, exact: true }) };
+      },
+    });
+    expect(seenVer).toBe('7.2.4');
+    expect(resolveSnapshot(db)!.memory_profile).toBe('redis-7.2.4');
+    const sum = db.prepare('SELECT sum(memory_bytes) m, count(encoding) e FROM keys').get() as { m: number; e: number };
+    expect(sum).toEqual({ m: records.reduce((s, r) => s + r.valueBytes + 1, 0), e: records.length });
+    expect((db.prepare('SELECT sum(memory_bytes) m FROM type_stats').get() as { m: number }).m).toBe(sum.m);
+  });
 });

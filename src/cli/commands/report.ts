@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { REPORTS, findReport, ReportInputError } from '../../reports/index.js';
+import { openStore } from '../../store/open-store.js';
+import { runCommand, UsageError } from '../exit.js';
+import { addOutputOptions, emitResult, resolveDbPath, type OutputCliOptions } from '../output-options.js';
+import { addReportOptions, reportOptions, type ReportCliOptions } from '../report-options.js';
+
+interface ReportCommandOptions extends ReportCliOptions, OutputCliOptions {
+  db?: string;
+}
+
+export function registerReport(program: Command): void {
+  const cmd = program
+    .command('report')
+    .description('run a canned report against a database')
+    .argument('<name>', `one of: ${REPORTS.map((r) => r.name).join(', ')}`)
+    .option('--db <path.sqlite>', 'database (default: the only *.rdbscope.sqlite here)');
+  addReportOptions(cmd);
+  addOutputOptions(cmd);
+  cmd.addHelpText('after', `\nReports:\n${REPORTS.map((r) => `  ${r.name.padEnd(9)} ${r.help}`).join('\n')}\n`);
+  cmd.action((name: string, options: ReportCommandOptions) =>
+    runCommand(async () => {
+      const report = findReport(name);
+      if (!report) throw new UsageError(`unknown report ${JSON.stringify(name)}; reports: ${REPORTS.map((r) => r.name).join(', ')}`);
+      const opts = reportOptions(report, options);
+      const db = openStore(resolveDbPath(options.db), { readonly: true });
+      try {
+        const result = (() => {
+          try {
+            return report.run(db, opts);
+          } catch (err) {
+            if (err instanceof ReportInputError) throw new UsageError(err.message);
+            throw err;
+          }
+        })();
+        await emitResult(result, options);
+      } finally {
+        db.close();
+      }
+    }),
+  );
+}

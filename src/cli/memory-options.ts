@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DEFAULT_ENCODING_CONFIG, estimateMemory, parseProfile, profileFromAux, readRedisConf } from '../memory/index.js';
+import type { MemoryModel } from '../store/load-snapshot.js';
+import type { RdbFileInfo } from '../rdb/file-info.js';
+import { UsageError } from './exit.js';
+
+export interface MemoryCliOptions {
+  server?: string;
+  redisConf?: string;
+}
+
+export function addMemoryOptions(cmd: Command): Command {
+  return cmd
+    .option('--server <profile>', 'server that will load the dump, for memory estimates (e.g. redis-7.2, redis-7.0-distro, valkey-8.1); default from the dump\'s redis-ver')
+    .option('--redis-conf <file>', 'redis.conf of the loading server: its encoding thresholds (hash-max-listpack-entries …)');
+}
+
+/** The memory model factory for loadSnapshot, validating the options up front (usage errors). */
+export function memoryModelFrom(options: MemoryCliOptions): (info: RdbFileInfo) => MemoryModel {
+  let fixed: ReturnType<typeof parseProfile> | null = null;
+  if (options.server !== undefined) {
+    try {
+      fixed = parseProfile(options.server);
+    } catch (err) {
+      throw new UsageError(`--server: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  let config = DEFAULT_ENCODING_CONFIG;
+  if (options.redisConf !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.redisConf, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--redis-conf: cannot read ${options.redisConf}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    config = { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(text) };
+  }
+  return (info) => {
+    const profile = fixed ?? profileFromAux(info.aux);
+    return { profile: profile.id, estimate: (rec) => estimateMemory(rec, profile, config) };
+  };
+}

@@ -1,0 +1,42 @@
+import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { formatResult } from '../output/format-result.js';
+import { OUTPUT_FORMATS, type OutputFormat, type ReportResult } from '../output/result.js';
+import { UsageError } from './exit.js';
+
+export interface OutputCliOptions {
+  format: string;
+  out?: string;
+}
+
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('--format <format>', 'table | csv | json', 'table')
+    .option('--out <file>', 'write to this file instead of stdout');
+}
+
+export function outputFormat(value: string): OutputFormat {
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as OutputFormat;
+}
+
+/** Writes a result to --out or stdout. Tables get human units only on a terminal. */
+export async function emitResult(result: ReportResult, options: OutputCliOptions): Promise<void> {
+  const format = outputFormat(options.format);
+  const human = options.out === undefined && process.stdout.isTTY === true;
+  const text = formatResult(result, format, human);
+  if (options.out !== undefined) await writeFile(options.out, text);
+  else process.stdout.write(text);
+}
+
+/**
+ * The database for `report` / `sql`: --db, else the only `*.rdbscope.sqlite` in the current
+ * directory (what `analyze` creates there).
+ */
+export function resolveDbPath(db: string | undefined): string {
+  if (db !== undefined) return db;
+  const found = readdirSync('.').filter((n) => n.endsWith('.rdbscope.sqlite'));
+  if (found.length === 1) return found[0]!;
+  throw new UsageError(found.length === 0 ? 'no database given: use --db <path.sqlite>' : `several databases here (${found.join(', ')}): choose one with --db`);
+}
