@@ -5,7 +5,7 @@
  */
 import type { KeyRecord } from '../core/record.js';
 import { atLeast, type ServerProfile } from './profile.js';
-import { sdsBytes } from './sds.js';
+import { sdsHeader } from './sds.js';
 import type { Sizing } from './sizing.js';
 
 /** Keys this long always get an expiry slot (`KEY_SIZE_TO_INCLUDE_EXPIRE_THRESHOLD`). */
@@ -26,6 +26,11 @@ export function modernFamily(p: ServerProfile): ModernFamily | null {
   return null;
 }
 
+/** The key's sds inside the object: an empty key keeps the 1-byte type-5 header there. */
+function keySds(kl: number, s: Sizing): number {
+  return sdsHeader(kl, s.sdsRule) + kl + 1;
+}
+
 /** Whether a non-integer string value of `vlen` bytes is embedded in the key object (§9.7.3). */
 export function embedsString(rec: KeyRecord, vlen: number, f: ModernFamily, s: Sizing): boolean {
   const kl = rec.key.length;
@@ -38,9 +43,9 @@ export function embedsString(rec: KeyRecord, vlen: number, f: ModernFamily, s: S
     case 'r86':
       return vlen <= 44 && 16 + (kl + 3) + (vlen + 4) <= 64;
     case 'v90':
-      return vlen <= 44 && 16 + sdsBytes(kl, s.sdsRule) + 1 + 8 * e + (vlen + 4) <= 64;
+      return vlen <= 44 && 16 + keySds(kl, s) + 1 + 8 * e + (vlen + 4) <= 64;
     case 'v91':
-      return 8 + sdsBytes(kl, s.sdsRule) + 1 + 8 * e + (vlen + 4) <= 128;
+      return 8 + keySds(kl, s) + 1 + 8 * e + (vlen + 4) <= 128;
   }
 }
 
@@ -49,7 +54,7 @@ export function keyObjectBytes(rec: KeyRecord, f: ModernFamily, s: Sizing, embed
   const kl = rec.key.length;
   const e = rec.expireAtMs !== null ? 1 : 0;
   const ePrime = e === 1 || kl >= EXPIRE_SLOT_KEY_LEN ? 1 : 0;
-  const key = 1 + sdsBytes(kl, s.sdsRule);
+  const key = 1 + keySds(kl, s);
   const emb = embedded === null ? 0 : 4 + embedded;
   switch (f) {
     case 'r82':
@@ -63,6 +68,8 @@ export function keyObjectBytes(rec: KeyRecord, f: ModernFamily, s: Sizing, embed
       return ePrime === 0 && s.A(k) - k >= 8 ? k + 8 : k;
     }
     case 'r86': {
+      // classes skipped at load (ALLOW_IGNORE without the module) would not count; we assume the
+      // loading server has the modules that wrote them
       // one metadata slot for the expiry plus one per module key-metadata class (§9.7.2 m)
       const m = ePrime + (rec.keyMeta?.classes.length ?? 0);
       return s.A(8 * m + 16 + key + emb);

@@ -5,15 +5,16 @@
  * Redis 8.4+ report tracked sizes: listpacks, intsets and short sds count their used bytes.
  */
 import type { KeyRecord, MemoryEstimate } from '../core/record.js';
+import { arrayValue } from './arrays.js';
 import type { SizeHistogram } from '../core/size-histogram.js';
 import { classicList } from './classic-lists.js';
 import { classicSet } from './classic-sets.js';
-import { classicStream } from './classic-streams.js';
 import { classicZset } from './classic-zsets.js';
 import type { EncodingConfig } from './config.js';
 import { presizedBuckets } from './dict-buckets.js';
 import type { ValueEstimate } from './estimate.js';
 import { planHash } from './hash-plan.js';
+import { modernStream } from './modern-streams.js';
 import { embedsString, keyObjectBytes, type ModernFamily } from './modern-key.js';
 import { vectorSetUsage } from './modules.js';
 import { mstrBytes, sds8Bytes, sdsBytes, sdsHeader } from './sds.js';
@@ -68,6 +69,8 @@ class Modern {
         return this.hash();
       case 'stream':
         return this.stream();
+      case 'array':
+        return arrayValue(this.rec, this.s);
       default:
         if (this.rec.vectorSet) return { encoding: 'raw', bytes: vectorSetUsage(this.rec, this.s), exact: true };
         return { encoding: 'raw', bytes: this.rec.valueBytes, exact: false };
@@ -197,13 +200,7 @@ class Modern {
   }
 
   private stream(): ValueEstimate {
-    // Structure sizes of 8.2 on top of the 7.x accounting; 8.4+ and Valkey count radix trees by
-    // their real node allocations (§9.7.6), approximated here by the 7.x estimate.
-    const c = classicStream(this.rec, this.s);
-    const st = this.rec.stream;
-    const pel = st?.pending ?? 0;
-    const extra = this.f === 'r82' ? 32 + 8 * pel : 0;
-    return { encoding: 'stream', bytes: c.bytes - 16 + extra, exact: this.f === 'r82' && c.exact };
+    return modernStream(this.rec, this.f, this.s);
   }
 
   private valkeyStruct(): number {

@@ -1,25 +1,40 @@
 /**
- * Node count of a Redis radix tree (rax) holding a set of keys (rdb-format.md §9.7.8 "Radix trees").
+ * Shape of a Redis radix tree (rax) holding a set of keys (rdb-format.md §9.7.8 "Radix trees"):
+ * node count (what `streamRadixTreeMemoryUsage` multiplies by 244 up to 8.2) and the allocation of
+ * every node (what Redis 8.4+ and Valkey `raxAllocSize` add up).
  *
  * The tree is canonical for its key set: a compressed node covers a run where all keys agree, a
  * branching node sits where they differ, and each branch continues one byte further. In terms of
- * the compacted trie (leaves + branching points) that is
+ * the compacted trie (leaves + branching points):
  *   leaves + non-root branching points + 1 root node
  *   + 1 compressed node per edge out of a branching point that spans more than one byte
  * (when the root has a single child, the root itself is the compressed node spanning that edge).
- * Fed keys in ascending order (stream node keys and PELs are saved in rax order, §6.1), the count
- * needs only the previous key and the branching depths on the rightmost path (LCP-interval stack).
- * Keys must be distinct and none a prefix of another (true for 16-byte stream IDs).
+ * Fed keys in ascending order (stream node keys and PELs are saved in rax order, §6.1), this needs
+ * only the previous key and the branching points on the rightmost path (LCP-interval stack).
+ * Keys must be distinct and none a prefix of another (true for fixed-size stream IDs).
  */
-export class RaxNodeCounter {
+
+/** raxNode: 4-byte header + c bytes + padding to 8 + child pointers + value pointer (§9.7.8). */
+export function raxNodeBytes(c: number, children: number, hasValue: boolean): number {
+  const pad = (8 - ((c + 4) % 8)) % 8;
+  return 4 + c + pad + 8 * children + (hasValue ? 8 : 0);
+}
+
+interface Open {
+  depth: number;
+  children: number;
+}
+
+export class RaxShape {
   private prev: Uint8Array | null = null;
-  /** Depths of open branching points on the rightmost path, increasing, above the root. */
-  private stack: number[] = [];
-  private rootChildren = 0;
-  private rootLongEdges = 0;
-  private branching = 0;
-  private longEdges = 0;
+  private stack: Open[] = [];
+  private rootChildDepths: number[] = [];
+  private count = 0;
+  private bytes = 0;
   keys = 0;
+
+  /** `alloc` rounds a node's size to its allocation (identity to count raw bytes). */
+  constructor(private readonly alloc: (n: number) => number = (n) => n) {}
 
   /** Adds the next key in ascending order. */
   add(key: Uint8Array): void {
@@ -30,45 +45,73 @@ export class RaxNodeCounter {
     const h = commonPrefix(prev, key);
     let last = prev.length; // the previous key's leaf is complete now
     while (this.stack.length > 0 && h < this.top()) last = this.close(last);
-    if (h > 0 && h !== this.top()) this.stack.push(h);
+    if (h > 0 && h !== this.top()) this.stack.push({ depth: h, children: 0 });
     this.attach(last);
   }
 
-  /** Rax nodes for the keys added so far (an empty rax has 1 node). */
+  /** Number of rax nodes (an empty rax has its root only). */
   get nodes(): number {
-    if (this.prev === null) return 1;
-    const saved = { stack: [...this.stack], rc: this.rootChildren, rl: this.rootLongEdges, b: this.branching, l: this.longEdges };
+    return this.finish().nodes;
+  }
+
+  /** Σ alloc(node size) over all nodes, without the rax struct. */
+  get nodeBytes(): number {
+    return this.finish().bytes;
+  }
+
+  private finish(): { nodes: number; bytes: number } {
+    if (this.prev === null) return { nodes: 1, bytes: this.alloc(raxNodeBytes(0, 0, false)) };
+    const saved = { stack: this.stack.map((o) => ({ ...o })), root: [...this.rootChildDepths], count: this.count, bytes: this.bytes };
     let last = this.prev.length;
     while (this.stack.length > 0) last = this.close(last);
     this.attach(last);
-    const n = this.keys + this.branching + 1 + this.longEdges + (this.rootChildren >= 2 ? this.rootLongEdges : 0);
+    const leaves = this.keys;
+    let nodes = this.count + leaves + 1;
+    let bytes = this.bytes + leaves * this.alloc(raxNodeBytes(0, 0, true));
+    const roots = this.rootChildDepths;
+    if (roots.length === 1) {
+      bytes += this.alloc(raxNodeBytes(roots[0]!, 1, false));
+    } else {
+      bytes += this.alloc(raxNodeBytes(roots.length, roots.length, false));
+      for (const d of roots) {
+        if (d >= 2) {
+          nodes++;
+          bytes += this.alloc(raxNodeBytes(d - 1, 1, false));
+        }
+      }
+    }
     this.stack = saved.stack;
-    this.rootChildren = saved.rc;
-    this.rootLongEdges = saved.rl;
-    this.branching = saved.b;
-    this.longEdges = saved.l;
-    return n;
+    this.rootChildDepths = saved.root;
+    this.count = saved.count;
+    this.bytes = saved.bytes;
+    return { nodes, bytes };
   }
 
   private top(): number {
-    return this.stack.length > 0 ? this.stack[this.stack.length - 1]! : 0;
+    return this.stack.length > 0 ? this.stack[this.stack.length - 1]!.depth : 0;
   }
 
   /** Pops the deepest open branching point after giving it its last child; returns its depth. */
   private close(lastChild: number): number {
     this.attach(lastChild);
-    this.branching++;
-    return this.stack.pop()!;
+    const b = this.stack.pop()!;
+    this.count++;
+    this.bytes += this.alloc(raxNodeBytes(b.children, b.children, false));
+    return b.depth;
   }
 
   /** Hangs a completed node at depth `child` under the current top of the path. */
   private attach(child: number): void {
-    const parent = this.top();
-    if (this.stack.length === 0) {
-      this.rootChildren++;
-      if (child >= 2) this.rootLongEdges++;
-    } else if (child - parent >= 2) {
-      this.longEdges++;
+    const parent = this.stack[this.stack.length - 1];
+    if (parent === undefined) {
+      this.rootChildDepths.push(child);
+      return;
+    }
+    parent.children++;
+    const edge = child - parent.depth;
+    if (edge >= 2) {
+      this.count++;
+      this.bytes += this.alloc(raxNodeBytes(edge - 1, 1, false));
     }
   }
 }
@@ -80,11 +123,15 @@ function commonPrefix(a: Uint8Array, b: Uint8Array): number {
   return i;
 }
 
-/** Rax nodes for `ids`, 16-byte stream IDs concatenated in ascending order. */
+/** Shape of the rax of `ids`, 16-byte stream IDs concatenated in ascending order. */
+export function raxOfIds(ids: Uint8Array, alloc?: (n: number) => number): RaxShape {
+  const r = new RaxShape(alloc);
+  for (let i = 0; i + 16 <= ids.length; i += 16) r.add(ids.subarray(i, i + 16));
+  return r;
+}
+
 export function raxNodesOfIds(ids: Uint8Array): number {
-  const c = new RaxNodeCounter();
-  for (let i = 0; i + 16 <= ids.length; i += 16) c.add(ids.subarray(i, i + 16));
-  return c.nodes;
+  return raxOfIds(ids).nodes;
 }
 
 /**

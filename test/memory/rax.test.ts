@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RaxNodeCounter, raxNodesOfIds } from '../../src/memory/rax.js';
+import { RaxShape, raxNodesOfIds } from '../../src/memory/rax.js';
 
 /**
  * The recursive construction of rdb-format.md §9.7.8 "Radix trees", written independently of the
@@ -29,7 +29,7 @@ function id(ms: number, seq: number): Uint8Array {
 }
 
 function count(keys: Uint8Array[]): number {
-  const c = new RaxNodeCounter();
+  const c = new RaxShape();
   for (const k of keys) c.add(k);
   return c.nodes;
 }
