@@ -241,3 +241,62 @@ describe('blob builders round-trip through the decoders', () => {
     expect(lzfCompress('ab'.repeat(1000)).length).toBeLessThan(40);
   });
 });
+
+describe('decoders on mutated builder output: only RdbError, never a crash or a hang', () => {
+  const walkAll = (name: string, b: Uint8Array, end: number): void => {
+    switch (name) {
+      case 'listpack': {
+        const c = new ListpackCursor(b, 0, end, 0);
+        while (c.next()) c.elementLength();
+        break;
+      }
+      case 'ziplist': {
+        const c = new ZiplistCursor(b, 0, end, 0);
+        while (c.next()) c.elementLength();
+        break;
+      }
+      case 'zipmap': {
+        const c = new ZipmapCursor(b, 0, end, 0);
+        while (c.next());
+        break;
+      }
+      case 'intset':
+        intsetSummary(b, 0, end, 0);
+        break;
+      case 'lzf':
+        lzfDecompress(b, 0, end, 700, 0);
+        break;
+    }
+  };
+  const samples: [string, Uint8Array][] = [
+    ['listpack', buildListpack([1, -5, 300, 70000, 2 ** 40, 'abc', 'x'.repeat(70), 'y'.repeat(200)])],
+    ['ziplist', buildZiplist([1, 13, -200, 70000, 2 ** 40, 'abc', 'x'.repeat(70), 'y'.repeat(300)])],
+    ['zipmap', buildZipmap([['a', 'b'], ['k'.repeat(260), 'v'], ['c', '']], { free: 1 })],
+    ['intset', buildIntset(4, [-3, 1, 2, 100000])],
+    ['lzf', lzfCompress('abcabcabc' + 'z'.repeat(300) + 'hello world '.repeat(30))],
+  ];
+
+  for (const [name, blob] of samples) {
+    it(name, () => {
+      let seed = 12345;
+      const rnd = (n: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed % n;
+      };
+      let errors = 0;
+      for (let round = 0; round < 3000; round++) {
+        const b = blob.slice();
+        const flips = 1 + rnd(3);
+        for (let i = 0; i < flips; i++) b[rnd(b.length)] = rnd(256);
+        const end = round % 4 === 0 ? rnd(b.length + 1) : b.length;
+        try {
+          walkAll(name, b, end);
+        } catch (e) {
+          if (!(e instanceof Error) || e.name !== 'RdbError') throw e;
+          errors++;
+        }
+      }
+      expect(errors).toBeGreaterThan(100);
+    });
+  }
+});
