@@ -33,16 +33,19 @@ function readStringDouble(r: ByteReader): number {
   return v;
 }
 
+// A unit may be retried after any read (byte-reader.ts): every read comes before the stats change.
 function memberWithBinaryScore(r: ByteReader, stats: ElementStats): void {
   measureString(r);
+  const score = r.f64le();
   stats.addMeasured(r);
-  stats.listpackBytes += scoreEntrySize(r.f64le());
+  stats.listpackBytes += scoreEntrySize(score);
 }
 
 function memberWithStringScore(r: ByteReader, stats: ElementStats): void {
   measureString(r);
+  const score = readStringDouble(r);
   stats.addMeasured(r);
-  stats.listpackBytes += scoreEntrySize(readStringDouble(r));
+  stats.listpackBytes += scoreEntrySize(score);
 }
 
 function skiplistDecoder(member: (r: ByteReader, s: ElementStats) => void): StreamingDecoder {
