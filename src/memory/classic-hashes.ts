@@ -31,22 +31,10 @@ export function hashTableEntries(rec: KeyRecord, s: Sizing, value: (len: number)
   const sh = rec.shape;
   const mstr = atLeast(s.profile, 7, 4);
   const field = (len: number) => (mstr ? s.A(mstrBytes(len, false)) : s.Z(len));
-  let bytes = 0;
-  let exact = true;
-  if (sh.members && sh.members.count === n) {
-    bytes += s.sum(sh.members, field);
-    exact &&= sh.members.exact;
-  } else {
-    bytes += n * field(sh.maxFieldBytes ?? rec.largestElementBytes);
-    exact = false;
-  }
+  const f = s.over(sh.members, n, field, sh.maxFieldBytes ?? rec.largestElementBytes);
+  const v = s.over(sh.values, n, value, sh.maxValueBytes ?? rec.largestElementBytes);
+  let bytes = f.bytes + v.bytes;
   if (mstr && sh.ttlFieldLengths) bytes += s.sum(sh.ttlFieldLengths, (len) => s.A(mstrBytes(len, true)) - s.A(mstrBytes(len, false)));
-  if (sh.values && sh.values.count === n) {
-    bytes += s.sum(sh.values, value);
-    exact &&= sh.values.exact;
-  } else {
-    bytes += n * value(sh.maxValueBytes ?? rec.largestElementBytes);
-    exact = false;
-  }
+  const exact = f.exact && v.exact;
   return { bytes, exact };
 }

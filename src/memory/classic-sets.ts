@@ -46,15 +46,9 @@ function intsetFromMembers(rec: KeyRecord, s: Sizing): ValueEstimate {
 function hashTableSet(rec: KeyRecord, s: Sizing): ValueEstimate {
   const n = rec.elements;
   const members = rec.shape.members;
-  let bytes = ROBJ + DICT + 8 * presizedBuckets(n) + DICT_ENTRY * n;
-  let exact = true;
-  if (members && members.count === n) {
-    bytes += s.sum(members, s.Z);
-    exact = members.exact;
-  } else {
-    bytes += n * s.Z(memberGuess(rec));
-    exact = false;
-  }
+  const m = s.over(members, n, s.Z, memberGuess(rec));
+  const bytes = ROBJ + DICT + 8 * presizedBuckets(n) + DICT_ENTRY * n + m.bytes;
+  const exact = m.exact;
   return { encoding: 'hashtable', bytes, exact };
 }
 

@@ -42,6 +42,6 @@ function skiplist(rec: KeyRecord, s: Sizing): ValueEstimate {
   const members = rec.shape.members;
   let bytes = ROBJ + ZSET + ZSKIPLIST + DICT + 8 * presizedBuckets(n) + headerNodeAlloc(NODE_BASE, q);
   bytes += n * (DICT_ENTRY + expectedNodeAlloc(NODE_BASE, q));
-  bytes += members && members.count === n ? s.sum(members, s.Z) : n * s.Z(rec.largestElementBytes);
+  bytes += s.over(members, n, s.Z, rec.largestElementBytes).bytes;
   return { encoding: 'skiplist', bytes: Math.round(bytes), exact: false };
 }

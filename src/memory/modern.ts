@@ -208,14 +208,12 @@ class Modern {
   }
 
   private sumMembers(fn: (len: number) => number): number {
-    const m = this.rec.shape.members;
-    return m && m.count === this.rec.elements ? m.sum(fn) : this.rec.elements * fn(this.rec.largestElementBytes);
+    return this.s.over(this.rec.shape.members, this.rec.elements, fn, this.rec.largestElementBytes).bytes;
   }
 
   private memberSum(z: (len: number) => number, t: (len: number) => number): { z: number; t: number; exact: boolean } {
-    const m = this.rec.shape.members;
-    const ok = m !== undefined && m.count === this.rec.elements;
-    return { z: this.sumMembers(z), t: this.sumMembers(t), exact: ok && m!.exact };
+    const exact = this.s.over(this.rec.shape.members, this.rec.elements, z, 0).exact;
+    return { z: this.sumMembers(z), t: this.sumMembers(t), exact };
   }
 
   /**
@@ -226,8 +224,10 @@ class Modern {
   private pairSum(cost: (fieldLen: number, valueLen: number, ttl: boolean) => number): { sum: number; exact: boolean } {
     const sh = this.rec.shape;
     const n = this.rec.elements;
-    const fields = sh.members && sh.members.count === n ? [...sh.members.entries()] : [[sh.maxFieldBytes ?? this.rec.largestElementBytes, n] as [number, number]];
-    const values = sh.values && sh.values.count === n ? [...sh.values.entries()] : [[sh.maxValueBytes ?? this.rec.largestElementBytes, n] as [number, number]];
+    const rescale = (h: typeof sh.members, fallback: number): [number, number][] =>
+      h && h.count > 0 ? [...h.entries()].map(([len, c]) => [len, (c * n) / h.count]) : [[fallback, n]];
+    const fields = rescale(sh.members, sh.maxFieldBytes ?? this.rec.largestElementBytes);
+    const values = rescale(sh.values, sh.maxValueBytes ?? this.rec.largestElementBytes);
     const avgOver = (fl: number, ttl: boolean) => values.reduce((a, [vl, c]) => a + (c / n) * cost(fl, vl, ttl), 0);
     let sum = 0;
     for (const [fl, c] of fields) sum += c * avgOver(fl, false);

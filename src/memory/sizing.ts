@@ -14,6 +14,11 @@ export interface Sizing {
   Z(len: number): number;
   /** Σ f(len) over a histogram, 0 when it is absent. */
   sum(h: SizeHistogram | undefined, f: (len: number) => number): number;
+  /**
+   * Σ f(len) over `n` elements described by `h`: exact when the histogram holds n lengths; scaled to
+   * n when it holds a different count; n·f(fallback) without one.
+   */
+  over(h: SizeHistogram | undefined, n: number, f: (len: number) => number, fallback: number): { bytes: number; exact: boolean };
 }
 
 export function sizingFor(profile: ServerProfile): Sizing {
@@ -27,5 +32,11 @@ export function sizingFor(profile: ServerProfile): Sizing {
     A,
     Z: (len) => A(sdsBytes(len, sdsRule)),
     sum: (h, f) => (h ? h.sum(f) : 0),
+    over: (h, n, f, fallback) => {
+      if (!h || h.count === 0) return { bytes: n * f(fallback), exact: n === 0 };
+      const sum = h.sum(f);
+      if (h.count === n) return { bytes: sum, exact: h.exact };
+      return { bytes: (sum * n) / h.count, exact: false };
+    },
   };
 }
