@@ -14,18 +14,18 @@ export function keyPattern(key: string, options: PatternOptions = DEFAULT_PATTER
 }
 
 function inferPattern(key: string, separators: string): string {
-  const text = replaceCompoundTokens(key);
+  // Compound tokens all contain '-', '.' or '@': skip the big regex for keys that have none (hot path).
+  const text = key.includes('-') || key.includes('.') || key.includes('@') ? replaceCompoundTokens(key) : key;
   let out = '';
-  let segment = '';
-  for (const ch of text) {
-    if (separators.includes(ch)) {
-      out += generalizeSegment(segment) + ch;
-      segment = '';
-    } else {
-      segment += ch;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    // Separators are ASCII; a UTF-16 unit never matches one by accident.
+    if (separators.includes(text[i]!)) {
+      out += generalizeSegment(text.slice(start, i)) + text[i];
+      start = i + 1;
     }
   }
-  return out + generalizeSegment(segment);
+  return out + generalizeSegment(text.slice(start));
 }
 
 /**

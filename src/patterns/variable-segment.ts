@@ -13,7 +13,9 @@ const ALNUM = /^[A-Za-z0-9]+$/;
 
 /** Returns the segment's replacement: `*`, `word*`, or the segment unchanged. */
 export function generalizeSegment(segment: string): string {
-  if (segment === '' || segment === '*') return segment;
+  // Short segments are fixed words unless all digits: skip the regexes for them (hot path).
+  if (segment.length < 5) return segment.length > 0 && DIGITS.test(segment) ? '*' : segment;
+  if (segment === '*') return segment;
   if (DIGITS.test(segment)) return '*';
   if (HEX_ID.test(segment)) return '*';
   if (isRandomToken(segment)) return '*';

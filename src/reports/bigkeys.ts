@@ -1,5 +1,6 @@
 import type { ResultTable, Row } from '../output/result.js';
 import type { Report } from './report.js';
+import { KEY_TEXT_SQL } from '../store/schema.js';
 import { remedyFor } from './remedy.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot } from './scope.js';
 
@@ -11,13 +12,13 @@ export const bigkeys: Report = {
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot);
     const b = basisFor(snap);
-    const f = filters(options, 'key_printable');
+    const f = filters(options, KEY_TEXT_SQL);
     // ttl at the snapshot's own time; ties broken by key so output is stable.
     const top = (order: string, where: string) =>
       db.prepare(
         `SELECT * FROM (
-           SELECT type, ROW_NUMBER() OVER (PARTITION BY type ORDER BY ${order} DESC, key_printable) AS rank,
-                  db, key_printable AS key, ${b.keysColumn} AS size, elements, largest_element,
+           SELECT type, ROW_NUMBER() OVER (PARTITION BY type ORDER BY ${order} DESC, ${KEY_TEXT_SQL}) AS rank,
+                  db, ${KEY_TEXT_SQL} AS key, ${b.keysColumn} AS size, elements, largest_element,
                   ${b.estimated ? 'encoding' : 'rdb_type'} AS enc,
                   CASE WHEN expire_at_ms IS NULL THEN NULL ELSE (expire_at_ms - ?) / 1000 END AS ttl_s
            FROM keys WHERE snapshot_id = ?${where}${f.sql})

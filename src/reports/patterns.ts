@@ -1,5 +1,6 @@
 import { fixedDepthPattern } from '../patterns/key-pattern.js';
 import { DEFAULT_SEPARATORS } from '../patterns/options.js';
+import { KEY_TEXT_SQL } from '../store/schema.js';
 import type { Row } from '../output/result.js';
 import type { Report } from './report.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot, share } from './scope.js';
@@ -22,7 +23,7 @@ export const patterns: Report = {
       const sep = options.separators ?? DEFAULT_SEPARATORS[0]!;
       const depth = options.depth!;
       db.function('rdbscope_prefix', { deterministic: true }, (key: unknown) => fixedDepthPattern(String(key), { separators: sep, depth }));
-      source = `(SELECT snapshot_id, rdbscope_prefix(key_printable) AS pattern, type, 1 AS keys, ${b.keysColumn} AS ${b.statsColumn},
+      source = `(SELECT snapshot_id, rdbscope_prefix(${KEY_TEXT_SQL}) AS pattern, type, 1 AS keys, ${b.keysColumn} AS ${b.statsColumn},
                   CASE WHEN expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys FROM keys WHERE snapshot_id = ${snap.id})`;
     } else {
       source = 'pattern_stats';

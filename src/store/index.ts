@@ -4,4 +4,4 @@ export { listSnapshots, resolveSnapshot, deleteSnapshot, type SnapshotRow } from
 export { fileFingerprint } from './fingerprint.js';
 export { TTL_BUCKETS, ttlBucket, type TtlBucket } from './ttl-buckets.js';
 export { OTHER_PATTERN, MAX_TRACKED_PATTERNS } from './load-aggregates.js';
-export { SCHEMA_VERSION, MIGRATIONS } from './schema.js';
+export { SCHEMA_VERSION, MIGRATIONS, KEY_TEXT_SQL } from './schema.js';

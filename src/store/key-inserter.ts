@@ -32,8 +32,11 @@ export class KeyInserter {
   add(rec: KeyRecord, pattern: string): void {
     // A copy: rows wait here across parser batches, and the parser may reuse its buffers.
     const key = Buffer.from(rec.key);
+    // Printable text differs in length from the bytes unless the key is plain ASCII: UTF-8 decoding
+    // shortens, escaping lengthens. Plain keys are then stored once, as bytes.
+    const printable = rec.keyPrintable.length === rec.key.length ? null : rec.keyPrintable;
     this.params.push(
-      this.snapshotId, rec.db, key, rec.keyPrintable, pattern, rec.type, rec.rdbType,
+      this.snapshotId, rec.db, key, printable, pattern, rec.type, rec.rdbType,
       rec.memory?.encoding ?? null, rec.elements, rec.valueBytes, rec.memory?.bytes ?? null,
       rec.largestElementBytes, rec.expireAtMs, rec.idleSeconds, rec.lfuFreq, rec.fieldsWithTtl ?? null,
       rec.stream?.groups ?? null, rec.stream?.pending ?? null,

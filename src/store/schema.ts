@@ -13,7 +13,9 @@
  *     with `error`; every key read before the fault is kept). memory_profile is the memory model
  *     profile used for `keys.memory_bytes` (NULL = no estimates: reports rank by bytes in the file).
  * - `keys`: one row per key (may later be limited by the scale knobs; the *_stats tables never are).
- *     key is the exact bytes (BLOB); key_printable is UTF-8 or redis-cli style escapes. expire_at_ms
+ *     key is the exact bytes (BLOB); key_printable is UTF-8 or redis-cli style escapes, stored only
+ *     when it differs from the bytes (NULL for plain ASCII keys, most of them: smaller database, faster
+ *     load) — use `coalesce(key_printable, CAST(key AS TEXT))`, or the view v_keys. expire_at_ms
  *     is absolute Unix ms. encoding is the in-memory encoding from the memory model (NULL without it);
  *     rdb_type is how the file stores the value.
  * - `aux`: the dump's AUX fields in file order.
@@ -57,7 +59,7 @@ export const MIGRATIONS: readonly string[] = [
     snapshot_id      INTEGER NOT NULL REFERENCES snapshots(id),
     db               INTEGER NOT NULL,
     key              BLOB    NOT NULL,
-    key_printable    TEXT    NOT NULL,
+    key_printable    TEXT,                         -- NULL when the key is plain ASCII (= CAST(key AS TEXT))
     pattern          TEXT    NOT NULL,
     type             TEXT    NOT NULL,
     rdb_type         TEXT    NOT NULL,
@@ -129,7 +131,7 @@ export const MIGRATIONS: readonly string[] = [
     FROM snapshots;
 
   CREATE VIEW v_keys AS
-    SELECT k.snapshot_id, s.file_name AS snapshot, k.db, k.key_printable AS key, k.pattern, k.type,
+    SELECT k.snapshot_id, s.file_name AS snapshot, k.db, coalesce(k.key_printable, CAST(k.key AS TEXT)) AS key, k.pattern, k.type,
            k.rdb_type, k.encoding, k.elements, k.value_bytes AS file_bytes, k.memory_bytes,
            COALESCE(k.memory_bytes, k.value_bytes) AS size_bytes, k.largest_element,
            CASE WHEN k.expire_at_ms IS NULL THEN NULL
@@ -145,6 +147,9 @@ export const MIGRATIONS: readonly string[] = [
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** SQL expression for a key's printable text in the `keys` table (see key_printable above). */
+export const KEY_TEXT_SQL = 'coalesce(key_printable, CAST(key AS TEXT))';
 
 /**
  * Indexes the reports need, created after a bulk insert (IF NOT EXISTS: the first load of a database

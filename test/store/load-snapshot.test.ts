@@ -45,7 +45,7 @@ describe('loadSnapshot', () => {
     expect(res).toMatchObject({ outcome: 'loaded', status: 'complete', keys: records.length, error: null });
     const snap = resolveSnapshot(db)!;
     expect(snap).toMatchObject({ file_name: 'dump.rdb', status: 'complete', key_count: records.length, rdb_version: 11, redis_ver: '7.2.4', used_mem: 1048576, snapshot_time_ms: SNAPSHOT_CTIME_S * 1000, time_source: 'ctime', memory_profile: null });
-    const rows = db.prepare('SELECT * FROM keys ORDER BY rowid').all() as Record<string, unknown>[];
+    const rows = db.prepare('SELECT *, coalesce(key_printable, CAST(key AS TEXT)) AS key_printable FROM keys ORDER BY rowid').all() as Record<string, unknown>[];
     expect(rows.length).toBe(records.length);
     rows.forEach((row, i) => {
       const r = records[i]!;
@@ -123,7 +123,7 @@ describe('loadSnapshot', () => {
     expect(snap.error).toContain('broken.rdb');
     expect(snap.error).toContain('12345');
     expect(snap.key_count).toBe(20);
-    const keys = (db.prepare('SELECT key_printable k FROM keys ORDER BY rowid').all() as { k: string }[]).map((r) => r.k);
+    const keys = (db.prepare('SELECT coalesce(key_printable, CAST(key AS TEXT)) k FROM keys ORDER BY rowid').all() as { k: string }[]).map((r) => r.k);
     expect(keys).toEqual(records.slice(0, 20).map((r) => r.keyPrintable));
     expect((db.prepare('SELECT sum(keys) n FROM type_stats').get() as { n: number }).n).toBe(20);
     // the database stays usable: another file loads
