@@ -4,9 +4,10 @@
  * db, key bytes, type, element count and absolute expiry; stream facts match XINFO; LFU/LRU opcodes
  * match OBJECT FREQ / IDLETIME; compressed copies give identical records.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../src/core/record.js';
 import { auxValue } from '../src/rdb/index.js';
 import { FIXTURES_DIR, hex, parseDump, recordId, type ParsedDump } from './support/corpus.js';
@@ -155,5 +156,41 @@ describe('what the mixed fixture covers (guards the generator, not the parser)',
     for (const awkward of ['', '00', 'ff', 'c32861', Buffer.from('line\nbreak').toString('hex')]) expect(keys).toContain(awkward);
     expect(truth.keys.some((k) => k.stream && k.stream.pending > 0 && k.stream.consumers > 0)).toBe(true);
     expect(truth.server.functions).toEqual(['mylib']);
+  });
+});
+
+describe('damaged copies of a real dump (mixed-7.0.rdb)', () => {
+  const original = readFileSync(path.join(FIXTURES_DIR, 'mixed-7.0.rdb'));
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rdbscope-damaged-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const keysOf = (recs: KeyRecord[]) => recs.map((r) => `${r.db}:${hex(r.key)}:${r.elements}`);
+
+  it('truncated anywhere: yields a prefix of the records, then UNEXPECTED_EOF with an offset', async () => {
+    const full = keysOf((await parseFixture('mixed-7.0.rdb')).records);
+    // Cut points spread over the whole file, including inside the header and the CRC trailer.
+    const cuts = [5, 9, 40, ...Array.from({ length: 12 }, (_, i) => Math.floor(((i + 1) * original.length) / 13)), original.length - 4, original.length - 1];
+    for (const cut of cuts) {
+      const file = path.join(tmp, `cut-${cut}.rdb`);
+      writeFileSync(file, original.subarray(0, cut));
+      const d = await parseDump(file);
+      const got = keysOf(d.records);
+      expect(got, `cut at ${cut}`).toEqual(full.slice(0, got.length));
+      expect(d.error?.code, `cut at ${cut}`).toBe(cut < 9 ? 'NOT_RDB' : 'UNEXPECTED_EOF');
+      expect(d.info.complete).toBe(false);
+      if (cut >= 9) expect(d.error?.offset, `cut at ${cut}`).not.toBeNull();
+    }
+  });
+
+  it('one flipped byte inside a string value: every key still parses, then CHECKSUM_MISMATCH', async () => {
+    // The value of str:raw:random is 700 random alphanumerics written verbatim (not LZF-compressible).
+    const at = original.indexOf(Buffer.from('str:raw:random')) + 'str:raw:random'.length + 3 + 300;
+    const damaged = Buffer.from(original);
+    damaged[at] = (damaged[at] ?? 0) ^ 0x01;
+    const file = path.join(tmp, 'flipped.rdb');
+    writeFileSync(file, damaged);
+    const d = await parseDump(file);
+    expect(keysOf(d.records)).toEqual(keysOf((await parseFixture('mixed-7.0.rdb')).records));
+    expect(d.error?.code).toBe('CHECKSUM_MISMATCH');
+    expect(d.info.checksum.status).toBe('mismatch');
   });
 });
