@@ -29,13 +29,22 @@ class HashStats {
   minExpire: number | null = null;
   readonly ttlFields = new SizeHistogram();
 
-  add(flen: number, vlen: number, lpBytes: number, expireAt: number | null): void {
+  /**
+   * `expireAt` is undefined for hashes without a TTL column; null for a field without a TTL in a
+   * hash that has the column (its listpack form then holds field, value, expiry-or-0 triplets).
+   */
+  add(flen: number, vlen: number, lpBytes: number, expireAt?: number | null): void {
     if (flen > this.maxField) this.maxField = flen;
     if (vlen > this.maxValue) this.maxValue = vlen;
     if (this.firstLong < 0 && (flen > LONG_ENTRY || vlen > LONG_ENTRY)) this.firstLong = this.pairs;
     this.fields.add(flen);
     this.values.add(vlen);
     this.listpackBytes += lpBytes;
+    if (expireAt === undefined) {
+      this.pairs++;
+      return;
+    }
+    this.listpackBytes += listpackEntrySizeForInt(expireAt ?? 0);
     if (expireAt !== null) {
       this.withTtl++;
       this.ttlFields.add(flen);
@@ -76,7 +85,7 @@ function measurePair(r: ByteReader): void {
 /** Type 4: hash table, `len n` then n × (field, value) (§4.2). */
 function plainPair(r: ByteReader, h: HashStats): void {
   measurePair(r);
-  h.add(pair.flen, pair.vlen, pair.lp, null);
+  h.add(pair.flen, pair.vlen, pair.lp);
 }
 
 export const decodeHashHashtable: StreamingDecoder = function* (r, rec) {
@@ -152,7 +161,7 @@ function walkPairs(c: ZiplistCursor | ListpackCursor, buf: Uint8Array, h: HashSt
     if (!c.next()) throw new RdbError(what === 'ziplist' ? 'BAD_ZIPLIST' : 'BAD_LISTPACK', `hash ${what} has a field without a value`, offset);
     const vlen = c.elementLength();
     const vlp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(buf, c.strStart, c.strLen);
-    h.add(flen, vlen, flp + vlp, null);
+    h.add(flen, vlen, flp + vlp);
   }
 }
 
@@ -181,7 +190,7 @@ export const decodeZipmap: AtomicDecoder = (r, rec) => {
   const c = new ZipmapCursor(blob.buf, blob.start, blob.end, blob.offset);
   while (c.next()) {
     const lp = listpackEntrySizeForString(blob.buf, c.keyStart, c.keyLen) + listpackEntrySizeForString(blob.buf, c.valStart, c.valLen);
-    h.add(c.keyLen, c.valLen, lp, null);
+    h.add(c.keyLen, c.valLen, lp);
   }
   h.fill(rec, false);
   rec.shape.blobBytes = blob.end - blob.start;

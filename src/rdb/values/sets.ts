@@ -1,3 +1,4 @@
+import { SizeHistogram } from '../../core/size-histogram.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
@@ -34,7 +35,26 @@ export const decodeIntset: AtomicDecoder = (r, rec) => {
   rec.shape.blobBytes = blob.end - blob.start;
   rec.shape.allInts = true;
   rec.shape.intWidth = s.width;
+  rec.shape.members = intsetMemberLengths(blob.buf, blob.start + 8, s.width, s.count);
 };
+
+/**
+ * Decimal lengths of the members: a server with a lower set-max-intset-entries turns the set into
+ * a hash table of sds strings on load, whose size depends on them (§9.5).
+ */
+function intsetMemberLengths(buf: Uint8Array, at: number, width: 2 | 4 | 8, count: number): SizeHistogram {
+  const h = new SizeHistogram();
+  const view = new DataView(buf.buffer, buf.byteOffset + at, width * count);
+  for (let i = 0; i < count; i++) {
+    const v = width === 2 ? view.getInt16(i * 2, true) : width === 4 ? view.getInt32(i * 4, true) : view.getBigInt64(i * 8, true);
+    h.add(decimalLength(v));
+  }
+  return h;
+}
+
+function decimalLength(v: number | bigint): number {
+  return String(v).length;
+}
 
 /** Type 20: set as one listpack of members (§5.2). */
 export const decodeSetListpack: AtomicDecoder = (r, rec) => {
