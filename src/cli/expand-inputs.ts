@@ -24,7 +24,8 @@ export async function expandInputs(args: string[]): Promise<string[]> {
   for (const arg of args) {
     const st = await stat(arg).catch(() => null);
     if (st?.isDirectory()) {
-      const names = (await readdir(arg)).filter((n) => DUMP_FILE.test(n)).sort();
+      const entries = await readdir(arg, { withFileTypes: true });
+      const names = entries.filter((e) => !e.isDirectory() && DUMP_FILE.test(e.name)).map((e) => e.name).sort();
       for (const n of names) add(join(arg, n));
     } else if (!st && GLOB_CHARS.test(basename(arg))) {
       const dir = dirname(arg);

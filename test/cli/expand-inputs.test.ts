@@ -1,0 +1,28 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandInputs, globToRegExp } from '../../src/cli/expand-inputs.js';
+import { tempDir } from '../support/temp.js';
+
+describe('expandInputs', () => {
+  it('expands directories to their dump files, globs to matches, keeps order without duplicates', async () => {
+    const dir = tempDir();
+    const backups = join(dir, 'backups');
+    mkdirSync(backups);
+    for (const n of ['b.rdb', 'a.rdb.gz', 'c.lz4', 'notes.txt', 'shard-2.rdb', 'shard-10.rdb']) writeFileSync(join(backups, n), 'x');
+    mkdirSync(join(backups, 'sub.rdb'));
+    expect(await expandInputs([backups])).toEqual(['a.rdb.gz', 'b.rdb', 'c.lz4', 'shard-10.rdb', 'shard-2.rdb'].map((n) => join(backups, n)));
+    expect(await expandInputs([join(backups, 'shard-*.rdb'), join(backups, 'b.rdb'), join(backups, 'shard-2.rdb')])).toEqual(
+      ['shard-10.rdb', 'shard-2.rdb', 'b.rdb'].map((n) => join(backups, n)),
+    );
+    expect(await expandInputs([join(dir, 'missing.rdb')])).toEqual([join(dir, 'missing.rdb')]);
+    await expect(expandInputs([join(dir, 'nothing-*.rdb')])).rejects.toThrow(/no file matches/);
+  });
+  it('globToRegExp', () => {
+    expect(globToRegExp('dump-?.rdb').test('dump-1.rdb')).toBe(true);
+    expect(globToRegExp('dump-?.rdb').test('dump-12.rdb')).toBe(false);
+    expect(globToRegExp('[ab]*.gz').test('a1.gz')).toBe(true);
+    expect(globToRegExp('[!ab]*.gz').test('a1.gz')).toBe(false);
+    expect(globToRegExp('a.b').test('axb')).toBe(false);
+  });
+});
