@@ -178,11 +178,17 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('load / repo
     copyFileSync(fixture('growth-a.rdb'), join(dir, 'growth-a.rdb'));
     const r = runCli(['analyze', 'growth-a.rdb'], dir);
     expect(r.code).toBe(0);
-    expect(existsSync(join(dir, 'growth-a.rdb.rdbscope.sqlite'))).toBe(true);
+    expect(existsSync(join(dir, 'growth-a.rdbscope.sqlite'))).toBe(true);
     for (const s of ['== summary ==', '== bigkeys ==', '== untimed ==', '== patterns ==', '== ttl ==']) expect(r.stdout).toContain(s);
     expect(r.stdout).not.toContain('== growth ==');
     expect(r.stdout).toContain('user:*:profile');
     // report finds the database on its own
     expect(runCli(['report', 'patterns', '--top', '2'], dir).code).toBe(0);
+    // a file that is no dump leaves no database behind
+    writeFileSync(join(dir, 'junk.rdb'), 'junk');
+    const junk = runCli(['analyze', 'junk.rdb'], dir);
+    expect(junk.code).toBe(1);
+    expect(junk.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'junk.rdbscope.sqlite'))).toBe(false);
   });
 });

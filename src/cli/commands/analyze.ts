@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatResult } from '../../output/format-result.js';
@@ -29,6 +30,12 @@ const SECTIONS: { report: string; tables: string[]; top?: number }[] = [
   { report: 'ttl', tables: ['ttl'] },
 ];
 
+/** `backups/dump-0412.rdb.gz` → `dump-0412.rdbscope.sqlite` in the current directory. */
+export function defaultDbPath(file: string): string {
+  const name = basename(file).replace(/\.(gz|lz4)$/i, '').replace(/\.rdb$/i, '');
+  return `${name || 'dump'}.rdbscope.sqlite`;
+}
+
 export function registerAnalyze(program: Command): void {
   const cmd = program
     .command('analyze')
@@ -41,13 +48,19 @@ export function registerAnalyze(program: Command): void {
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
       const memoryModel = memoryModelFrom(options);
-      const dbPath = options.db ?? `${basename(file)}.rdbscope.sqlite`;
+      const dbPath = options.db ?? defaultDbPath(file);
+      const created = !existsSync(dbPath);
       const db = openStore(dbPath);
+      let keep = true;
       try {
         // Outcome lines go to stderr: stdout is the report.
         const { results, failures } = await loadFiles(db, [file], { quiet: options.quiet, memoryModel, say: (l) => process.stderr.write(l + '\n') });
         const loaded = results[0];
-        if (!loaded) return 1;
+        if (!loaded) {
+          // Not a dump at all: don't leave an empty database behind in the user's directory.
+          keep = !created;
+          return 1;
+        }
         const human = process.stdout.isTTY === true;
         const snapshots = listSnapshots(db);
         const chunks: string[] = [];
@@ -71,6 +84,7 @@ export function registerAnalyze(program: Command): void {
         return failures > 0 ? 1 : 0;
       } finally {
         db.close();
+        if (!keep) for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
       }
     }),
   );
