@@ -181,7 +181,7 @@ export interface KeyRecord {
   vectorSet?: VectorSetInfo;
   array?: ArrayInfo;
   /** Redis 8.6+ KEY_META classes attached to the key (`KMT1` …). */
-  keyMeta?: { classes: { name: string; version: number; flags: number }[] };
+  keyMeta?: { classes: { name: string; version: number; flags: number; firstString: string | null }[] };
   shape: ValueShape;
   /** Filled by the memory model (src/memory), never by the parser. */
   memory?: MemoryEstimate;
