@@ -43,6 +43,7 @@ export function describeSnapshot(s: SnapshotRow): string[] {
   const when = s.snapshot_time_ms === null ? 'unknown time' : `${isoTime(s.snapshot_time_ms)} (${s.time_source})`;
   const server = s.redis_ver ? `Redis ${s.redis_ver}, ` : '';
   const lines = [`snapshot ${s.id}: ${s.file_name}, ${when}, ${server}RDB v${s.rdb_version ?? '?'}, ${s.key_count} keys, ${s.status}`];
+  if (s.unestimated_keys > 0) lines.push(`${s.unestimated_keys} key(s) could not be estimated by the memory model; their memory counts as 0`);
   if (s.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${s.error ?? 'unknown error'}`);
   return lines;
 }

@@ -101,6 +101,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
   let failure: RdbError | null = null;
   let model: MemoryModel | null = null;
+  let unestimated = 0;
 
   db.exec('BEGIN');
   try {
@@ -110,7 +111,16 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
         snapshotTime ??= snapshotTimeOf(parse.info, mtimeMs);
         if (options.memoryModel && !model) model = options.memoryModel(parse.info);
         for (const rec of batch) {
-          if (model) rec.memory = model.estimate(rec);
+          if (model) {
+            // A model failure on one exotic key must not lose the whole load: the key keeps NULL
+            // memory and the snapshot counts it, so reports can say so.
+            try {
+              rec.memory = model.estimate(rec);
+            } catch {
+              rec.memory = undefined;
+              unestimated++;
+            }
+          }
           const pattern = keyPattern(rec.keyPrintable, patternOptions);
           inserter.add(rec, pattern);
           aggregates.add(rec, pattern, ttlBucket(rec.expireAtMs, snapshotTime.ms));
@@ -142,11 +152,11 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
          used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,
-         memory_profile = coalesce(?, memory_profile) WHERE id = ?`,
+         memory_profile = coalesce(?, memory_profile), unestimated_keys = ? WHERE id = ?`,
     ).run(
       parse.info.magic, parse.info.version, serverVersion(parse.info), snapshotTime.ms, snapshotTime.source,
       intOrNull(auxValue(parse.info, 'used-mem')), keys, parse.info.bytesRead, describeChecksum(parse.info),
-      status, failure?.message ?? null, (model ?? (options.memoryModel ? options.memoryModel(parse.info) : null))?.profile ?? null, snapshotId,
+      status, failure?.message ?? null, (model ?? (options.memoryModel ? options.memoryModel(parse.info) : null))?.profile ?? null, unestimated, snapshotId,
     );
     db.exec('COMMIT');
     for (const ddl of POST_LOAD_INDEXES) db.exec(ddl);

@@ -50,6 +50,7 @@ export const MIGRATIONS: readonly string[] = [
     status           TEXT    NOT NULL CHECK (status IN ('loading', 'complete', 'partial')),
     error            TEXT,
     memory_profile   TEXT,
+    unestimated_keys INTEGER NOT NULL DEFAULT 0,   -- keys the memory model failed on (memory NULL)
     pattern_mode     TEXT    NOT NULL,
     loaded_at_ms     INTEGER NOT NULL
   );

@@ -19,6 +19,7 @@ export interface SnapshotRow {
   status: 'loading' | 'complete' | 'partial';
   error: string | null;
   memory_profile: string | null;
+  unestimated_keys: number;
   pattern_mode: string;
   loaded_at_ms: number;
 }

@@ -187,4 +187,17 @@ describe('loadSnapshot', () => {
     expect(sum).toEqual({ m: records.reduce((s, r) => s + r.valueBytes + 1, 0), e: records.length });
     expect((db.prepare('SELECT sum(memory_bytes) m FROM type_stats').get() as { m: number }).m).toBe(sum.m);
   });
+
+  it('a memory model failure on one key leaves that key unestimated, not the load failed', async () => {
+    const { dir, db } = setup();
+    const records = syntheticKeyspace(6);
+    await loadSnapshot(db, {
+      path: dummyFile(dir, 'd.rdb'),
+      open: fakeSource(records),
+      memoryModel: () => ({ profile: 'p', estimate: (r) => { if (r.type === 'stream') throw new Error('model bug'); return { encoding: 'x', bytes: 1, exact: true }; } }),
+    });
+    const snap = resolveSnapshot(db)!;
+    expect(snap).toMatchObject({ status: 'complete', unestimated_keys: records.filter((r) => r.type === 'stream').length, key_count: records.length });
+    expect((db.prepare("SELECT count(*) n FROM keys WHERE memory_bytes IS NULL").get() as { n: number }).n).toBe(snap.unestimated_keys);
+  });
 });
