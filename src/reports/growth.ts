@@ -6,6 +6,8 @@ import { ReportInputError, type Report, type ReportOptions } from './report.js';
 import { basisFor, col, filters, pickSnapshot, share } from './scope.js';
 
 const DAY_MS = 86_400_000;
+/** Below this gap a per-day rate is an extrapolation from noise (two dumps minutes apart): not shown. */
+const MIN_GAP_FOR_RATE_MS = 3_600_000;
 
 interface Side {
   keys: number;
@@ -37,8 +39,8 @@ export const growth: Report = {
       );
     const before = side(from);
     const after = side(to);
-    const days = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null && to.snapshot_time_ms !== from.snapshot_time_ms
-      ? (to.snapshot_time_ms - from.snapshot_time_ms) / DAY_MS : null;
+    const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
+    const days = gapMs !== null && Math.abs(gapMs) >= MIN_GAP_FOR_RATE_MS ? gapMs / DAY_MS : null;
 
     const n = b.name;
     const rows: (Row & { change: number })[] = [];
@@ -75,7 +77,8 @@ export const growth: Report = {
     return {
       report: 'growth',
       notes: [
-        `from snapshot ${from.id} (${from.file_name}, ${when(from)}) to ${to.id} (${to.file_name}, ${when(to)})${days === null ? '' : `: ${days.toFixed(2)} days`}`,
+        `from snapshot ${from.id} (${from.file_name}, ${when(from)}) to ${to.id} (${to.file_name}, ${when(to)})` +
+          (days !== null ? `: ${days.toFixed(2)} days` : gapMs !== null ? `: ${Math.round(gapMs / 1000)} s apart, too close for a per-day rate` : ''),
         ...[from, to].filter((s) => s.status === 'partial').map((s) => `PARTIAL snapshot ${s.id}: ${s.error ?? ''}`),
         b.note,
         `total ${n} change: ${total} bytes${days === null ? '' : ` (${Math.round(total / days)} per day)`}`,

@@ -38,7 +38,8 @@ describe('growth report', () => {
     await loadRecords(db, dir, 'b.rdb', family('x', 5, 10), { ctimeS: 2000 });
     await loadRecords(db, dir, 'c.rdb', family('x', 1, 10), { ctimeS: 3000 });
     const r = run(db, { top: 5, from: 'a.rdb', to: '2' });
-    expect(r.tables[0]!.rows[0]).toMatchObject({ pattern: 'x:*', keys_before: 2, keys_after: 5 });
+    expect(r.tables[0]!.rows[0]).toMatchObject({ pattern: 'x:*', keys_before: 2, keys_after: 5, file_bytes_change_per_day: null });
+    expect(r.notes[0]).toContain('1000 s apart, too close for a per-day rate');
     expect(run(db, { top: 5, to: 'b.rdb' }).tables[0]!.rows[0]).toMatchObject({ keys_before: 2, keys_after: 5 });
     expect(() => run(db, { top: 5, from: 'a.rdb', to: 'a.rdb' })).toThrow(/same snapshot/);
   });
