@@ -274,7 +274,7 @@ export const DUMPS = [
   { name: 'mixed.lz4', description: 'mixed, lz4 -z', source: 'mixed', wrap: 'lz4', code: 'lz4 -z' },
   ...[1, 2, 3, 4].map((k) => ({
     name: `shard${k}`,
-    description: '250 k mixed keys',
+    description: '260 k mixed keys (mixed at scale 0.25, own seed)',
     generate: (/** @type {RespClient} */ c) => genMixed(c, { seed: 6000 + k, scale: 0.25 }),
     code: String(genMixed) + `seed ${6000 + k} scale 0.25`,
   })),
