@@ -11,40 +11,52 @@
  */
 import { openInput } from '../dist/input/open-input.js';
 import { parseRdb } from '../dist/rdb/index.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const args = process.argv.slice(2);
-const stats = args.includes('--stats');
-const files = args.filter((a) => a !== '--stats');
-if (files.length === 0) {
-  process.stderr.write('usage: node bench/parse-only.mjs <dump>... [--stats]\n');
-  process.exit(2);
-}
-
-let failed = false;
-for (const file of files) {
-  const input = await openInput(file);
-  const parse = parseRdb(input.chunks, { fileName: file, verifyChecksum: true });
-  let keys = 0;
-  /** @type {Map<string, { keys: number, valueBytes: number }>} */
-  const byType = new Map();
-  for await (const batch of parse.batches()) {
-    keys += batch.length;
-    if (stats) {
-      for (const rec of batch) {
-        const k = `db${rec.db} ${rec.rdbType}`;
-        const e = byType.get(k) ?? { keys: 0, valueBytes: 0 };
-        e.keys++;
-        e.valueBytes += rec.valueBytes;
-        byType.set(k, e);
+/**
+ * Parses each file, writing one JSON line per file (and the --stats table). Returns false when a
+ * checksum did not match.
+ * @param {string[]} files
+ * @param {boolean} stats
+ */
+export async function parseFiles(files, stats) {
+  let failed = false;
+  for (const file of files) {
+    const input = await openInput(file);
+    const parse = parseRdb(input.chunks, { fileName: file, verifyChecksum: true });
+    let keys = 0;
+    /** @type {Map<string, { keys: number, valueBytes: number }>} */
+    const byType = new Map();
+    for await (const batch of parse.batches()) {
+      keys += batch.length;
+      if (stats) {
+        for (const rec of batch) {
+          const k = `db${rec.db} ${rec.rdbType}`;
+          const e = byType.get(k) ?? { keys: 0, valueBytes: 0 };
+          e.keys++;
+          e.valueBytes += rec.valueBytes;
+          byType.set(k, e);
+        }
       }
     }
+    const checksum = parse.info.checksum;
+    if (checksum.status === 'mismatch') failed = true;
+    const out = { file, keys, rdbBytes: parse.info.bytesRead, checksum: checksum.status };
+    process.stdout.write(JSON.stringify(out) + '\n');
+    if (stats) {
+      for (const [k, e] of [...byType].sort()) process.stdout.write(`  ${k.padEnd(28)} ${String(e.keys).padStart(9)} keys ${(e.valueBytes / 1e6).toFixed(1).padStart(9)} MB\n`);
+    }
   }
-  const checksum = parse.info.checksum;
-  if (checksum.status === 'mismatch') failed = true;
-  const out = { file, keys, rdbBytes: parse.info.bytesRead, checksum: checksum.status };
-  process.stdout.write(JSON.stringify(out) + '\n');
-  if (stats) {
-    for (const [k, e] of [...byType].sort()) process.stdout.write(`  ${k.padEnd(28)} ${String(e.keys).padStart(9)} keys ${(e.valueBytes / 1e6).toFixed(1).padStart(9)} MB\n`);
-  }
+  return !failed;
 }
-process.exit(failed ? 1 : 0);
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const files = args.filter((a) => a !== '--stats');
+  if (files.length === 0) {
+    process.stderr.write('usage: node bench/parse-only.mjs <dump>... [--stats]\n');
+    process.exit(2);
+  }
+  process.exit((await parseFiles(files, args.includes('--stats'))) ? 0 : 1);
+}

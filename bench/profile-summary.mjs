@@ -3,7 +3,9 @@
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time and total (inclusive) time per
  * function, largest self time first.
  *
- *   node bench/profile-summary.mjs <file.cpuprofile> [--top N] [--markdown]
+ *   node bench/profile-summary.mjs <file.cpuprofile | file.heapprofile> [--top N] [--markdown]
+ *
+ * A .heapprofile (`node --heap-prof`, sampled allocations) is summarised as bytes allocated per function.
  *
  * Times come from the sample deltas (not hit counts), so idle gaps are attributed to "(idle)" and
  * "(program)"/"(garbage collector)" show up as their own lines. Functions are keyed by name + file +
@@ -31,8 +33,13 @@ if (!file) {
  *   hitCount?: number, children?: number[] }} ProfileNode
  * @typedef {{ nodes: ProfileNode[], startTime: number, endTime: number, samples: number[], timeDeltas: number[] }} CpuProfile
  */
+const parsed = JSON.parse(readFileSync(file, 'utf8'));
+if (parsed.head) {
+  heapSummary(parsed);
+  process.exit(0);
+}
 /** @type {CpuProfile} */
-const profile = JSON.parse(readFileSync(file, 'utf8'));
+const profile = parsed;
 
 /** @type {Map<number, ProfileNode>} */
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -96,4 +103,31 @@ if (markdown) {
 } else {
   process.stdout.write(' self %   self ms  total %  function  file:line\n');
   for (const [k, v] of rows) process.stdout.write(`${pct(v.self).padStart(7)} ${(v.self / 1e3).toFixed(0).padStart(9)} ${pct(v.total).padStart(8)}  ${k}\n`);
+}
+
+/**
+ * Sampled allocation profile: bytes allocated per function (self), largest first.
+ * @param {{ head: HeapNode }} heap
+ * @typedef {{ callFrame: ProfileNode['callFrame'], selfSize: number, children: HeapNode[] }} HeapNode
+ */
+function heapSummary(heap) {
+  /** @type {Map<string, number>} */
+  const bytes = new Map();
+  let all = 0;
+  // Builtins (no script URL: Map, subarray, String ...) are named with their caller.
+  /** @param {HeapNode} n @param {string} callerKey */
+  const walk = (n, callerKey) => {
+    const own = keyOf(/** @type {ProfileNode} */ (/** @type {unknown} */ (n)));
+    const k = n.callFrame.url ? own : `${own} ← ${callerKey}`;
+    if (n.selfSize > 0) {
+      bytes.set(k, (bytes.get(k) ?? 0) + n.selfSize);
+      all += n.selfSize;
+    }
+    for (const c of n.children) walk(c, n.callFrame.url ? own : callerKey);
+  };
+  walk(heap.head, '(root)');
+  process.stdout.write(`${path.basename(/** @type {string} */ (file))}: ${(all / 1e6).toFixed(1)} MB sampled allocations\n\n  self %     MB  function  file:line\n`);
+  for (const [k, v] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
+    process.stdout.write(`${((100 * v) / all).toFixed(1).padStart(8)} ${(v / 1e6).toFixed(1).padStart(6)}  ${k}\n`);
+  }
 }
