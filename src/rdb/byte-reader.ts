@@ -175,10 +175,11 @@ export class ByteReader {
     return at;
   }
 
-  /** A copy of n bytes (for data the record keeps, such as the key). */
+  /** A copy of n bytes (for data a record keeps). Never a view: the window is reused. */
   bytes(n: number): Uint8Array {
     const at = this.take(n);
-    return this.buf.slice(at, at + n);
+    // Buffer#slice would return a view into the chunk; force a copy whatever buf's class.
+    return Uint8Array.prototype.slice.call(this.buf, at, at + n);
   }
 
   /** Bytes that must not enter the CRC start here (the 8-byte trailer after EOF). */

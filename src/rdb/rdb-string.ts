@@ -3,6 +3,7 @@ import type { ByteReader } from './byte-reader.js';
 import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, lenResult, readLength, readLengthOrEncoding } from './length.js';
 import { lzfDecompress } from './lzf.js';
 import { canonicalInt64 } from './canonical-int.js';
+import type { KeyArena } from './key-arena.js';
 
 const ascii = new TextEncoder();
 
@@ -10,10 +11,13 @@ const ascii = new TextEncoder();
  * Reads a whole string (rdb-format.md §2.2) into a new array: keys, AUX fields, names.
  * INT8/16/32 encodings become their decimal text, LZF payloads are decompressed.
  */
-export function readStringBytes(r: ByteReader): Uint8Array {
+export function readStringBytes(r: ByteReader, arena?: KeyArena): Uint8Array {
   const at = r.offset;
   readLengthOrEncoding(r);
-  if (!lenResult.special) return r.bytes(lenResult.value);
+  if (!lenResult.special) {
+    const n = lenResult.value;
+    return arena === undefined ? r.bytes(n) : arena.copy(r.buf, r.take(n), n);
+  }
   switch (lenResult.value) {
     case ENC_INT8:
       return ascii.encode(String((r.u8() << 24) >> 24));

@@ -1,3 +1,4 @@
+import type { ValueShape } from '../../core/record.js';
 import type { AtomicDecoder } from './decoder.js';
 import { measureString, measured } from '../rdb-string.js';
 
@@ -9,5 +10,9 @@ export const decodeString: AtomicDecoder = (r, rec) => {
   measureString(r);
   rec.elements = measured.len;
   rec.largestElementBytes = measured.len;
-  rec.shape.strIsInt = measured.isInt;
+  rec.shape = measured.isInt ? INT_STRING : PLAIN_STRING;
 };
+
+// Shared, frozen: strings are most keys of most dumps, and their shape is one boolean.
+const INT_STRING: ValueShape = Object.freeze({ strIsInt: true });
+export const PLAIN_STRING: ValueShape = Object.freeze({ strIsInt: false });

@@ -1,0 +1,45 @@
+import type { ArrayInfo, KeyRecord, MemoryEstimate, ModuleInfo, RdbEncoding, RedisType, StreamInfo, ValueShape, VectorSetInfo } from '../core/record.js';
+import { printable } from './printable.js';
+
+/**
+ * The parser's KeyRecord: a class so that every record has one hidden class (cheap to create by
+ * the million) and so that the printable key is computed only when someone reads it.
+ */
+export class ParsedKey implements KeyRecord {
+  elements = 0;
+  valueBytes = 0;
+  largestElementBytes = 0;
+  declare memory?: MemoryEstimate;
+  // Set only for the types that have them (declared, not initialised: strings stay small).
+  declare fieldsWithTtl?: number;
+  declare minFieldExpireAtMs?: number | null;
+  declare stream?: StreamInfo;
+  declare module?: ModuleInfo;
+  declare vectorSet?: VectorSetInfo;
+  declare array?: ArrayInfo;
+  declare keyMeta?: KeyRecord['keyMeta'];
+  private printableCache: string | null = null;
+
+  constructor(
+    public db: number,
+    public key: Uint8Array,
+    public type: RedisType,
+    public rdbType: RdbEncoding,
+    public rdbTypeId: number,
+    public expireAtMs: number | null,
+    public idleSeconds: number | null,
+    public lfuFreq: number | null,
+    public offset: number,
+    public shape: ValueShape,
+  ) {}
+
+  get keyPrintable(): string {
+    return (this.printableCache ??= printable(this.key));
+  }
+
+  /** Plain-object form (JSON, structured clone): includes the printable key. */
+  toJSON(): Record<string, unknown> {
+    const { printableCache: _skip, ...fields } = this;
+    return { ...fields, keyPrintable: this.keyPrintable };
+  }
+}
