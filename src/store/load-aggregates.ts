@@ -1,61 +1,86 @@
 import type { KeyRecord } from '../core/record.js';
-import type { TtlBucket } from './ttl-buckets.js';
+import { TTL_BUCKETS, type TtlBucket } from './ttl-buckets.js';
 import type { Store } from './open-store.js';
 
 /** Distinct (pattern, type) pairs tracked in memory during a load; the tail goes to `<other>`. */
 export const MAX_TRACKED_PATTERNS = 20_000;
 export const OTHER_PATTERN = '<other>';
 
-interface Sums {
-  keys: number;
-  memory: number;
-  file: number;
-  untimedKeys: number;
-  untimedMemory: number;
-  untimedFile: number;
-  expired: number;
+class Sums {
+  keys = 0;
+  memory = 0;
+  file = 0;
+  untimedKeys = 0;
+  untimedMemory = 0;
+  untimedFile = 0;
+  expired = 0;
+
+  add(rec: KeyRecord, memory: number, expired: boolean): void {
+    this.keys++;
+    this.memory += memory;
+    this.file += rec.valueBytes;
+    if (rec.expireAtMs === null) {
+      this.untimedKeys++;
+      this.untimedMemory += memory;
+      this.untimedFile += rec.valueBytes;
+    }
+    if (expired) this.expired++;
+  }
 }
 
-const zero = (): Sums => ({ keys: 0, memory: 0, file: 0, untimedKeys: 0, untimedMemory: 0, untimedFile: 0, expired: 0 });
+/** `map.get(k)`, creating the entry with `make()` when absent. */
+function child<K, V>(map: Map<K, V>, k: K, make: () => V): V {
+  let v = map.get(k);
+  if (v === undefined) map.set(k, (v = make()));
+  return v;
+}
+
+const BUCKET_INDEX = new Map<TtlBucket, number>(TTL_BUCKETS.map((b, i) => [b, i]));
 
 /**
  * Per-snapshot aggregates accumulated while keys stream by, so the *_stats tables are complete
  * whatever per-key rows are kept. Memory is bounded: type and TTL groups are few by nature; patterns
  * are capped at MAX_TRACKED_PATTERNS (first come, first tracked — folding happens only on dumps whose
- * patterns did not fold, where `<other>` is itself the finding).
+ * patterns did not fold, where `<other>` is itself the finding). Nested maps keyed by the parser's
+ * interned type strings, not concatenated keys: this runs once per key on the hot path.
  */
 export class LoadAggregates {
-  private readonly types = new Map<string, Sums & { db: number; type: string; rdbType: string; encoding: string | null }>();
-  private readonly patterns = new Map<string, Sums & { pattern: string; type: string }>();
-  private readonly ttl = new Map<string, Sums & { db: number; type: string; bucket: TtlBucket }>();
+  // db → type → rdb type → memory encoding ('' = none) → sums
+  private readonly types = new Map<number, Map<string, Map<string, Map<string, Sums>>>>();
+  // pattern → type → sums
+  private readonly patterns = new Map<string, Map<string, Sums>>();
+  private trackedPatterns = 0;
+  // db → type → sums per TTL bucket (TTL_BUCKETS order)
+  private readonly ttl = new Map<number, Map<string, Sums[]>>();
   private hasMemory = false;
 
   constructor(private readonly maxPatterns = MAX_TRACKED_PATTERNS) {}
 
   add(rec: KeyRecord, pattern: string, bucket: TtlBucket): void {
-    const memory = rec.memory?.bytes ?? 0;
-    if (rec.memory) this.hasMemory = true;
-    const encoding = rec.memory?.encoding ?? null;
+    const estimate = rec.memory;
+    const memory = estimate ? estimate.bytes : 0;
+    if (estimate) this.hasMemory = true;
+    const expired = bucket === 'expired';
 
-    const tk = `${rec.db}\u0000${rec.type}\u0000${rec.rdbType}\u0000${encoding ?? ''}`;
-    let t = this.types.get(tk);
-    if (!t) this.types.set(tk, (t = { ...zero(), db: rec.db, type: rec.type, rdbType: rec.rdbType, encoding }));
-    accumulate(t, rec, memory, bucket);
+    const byType = child(this.types, rec.db, () => new Map<string, Map<string, Map<string, Sums>>>());
+    const byRdbType = child(byType, rec.type, () => new Map<string, Map<string, Sums>>());
+    const byEncoding = child(byRdbType, rec.rdbType, () => new Map<string, Sums>());
+    child(byEncoding, estimate ? estimate.encoding : '', () => new Sums()).add(rec, memory, expired);
 
-    let pk = `${pattern}\u0000${rec.type}`;
-    let p = this.patterns.get(pk);
-    if (!p && this.patterns.size >= this.maxPatterns) {
-      pk = `${OTHER_PATTERN}\u0000${rec.type}`;
-      p = this.patterns.get(pk);
-      pattern = OTHER_PATTERN;
+    let perType = this.patterns.get(pattern);
+    if (perType === undefined) {
+      if (this.trackedPatterns >= this.maxPatterns) perType = child(this.patterns, OTHER_PATTERN, () => new Map<string, Sums>());
+      else this.patterns.set(pattern, (perType = new Map()));
     }
-    if (!p) this.patterns.set(pk, (p = { ...zero(), pattern, type: rec.type }));
-    accumulate(p, rec, memory, bucket);
+    let sums = perType.get(rec.type);
+    if (sums === undefined) {
+      perType.set(rec.type, (sums = new Sums()));
+      this.trackedPatterns++;
+    }
+    sums.add(rec, memory, expired);
 
-    const bk = `${rec.db}\u0000${rec.type}\u0000${bucket}`;
-    let b = this.ttl.get(bk);
-    if (!b) this.ttl.set(bk, (b = { ...zero(), db: rec.db, type: rec.type, bucket }));
-    accumulate(b, rec, memory, bucket);
+    const buckets = child(child(this.ttl, rec.db, () => new Map<string, Sums[]>()), rec.type, () => TTL_BUCKETS.map(() => new Sums()));
+    buckets[BUCKET_INDEX.get(bucket)!]!.add(rec, memory, expired);
   }
 
   /** Writes the aggregates of snapshot `id`; call inside the load's final transaction. */
@@ -65,31 +90,27 @@ export class LoadAggregates {
       `INSERT INTO type_stats (snapshot_id, db, type, rdb_type, encoding, keys, memory_bytes, file_bytes,
          untimed_keys, untimed_memory, untimed_file_bytes, expired_keys) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
-    for (const t of this.types.values()) {
-      typeStmt.run(id, t.db, t.type, t.rdbType, t.encoding, t.keys, mem(t.memory), t.file, t.untimedKeys, mem(t.untimedMemory), t.untimedFile, t.expired);
-    }
+    for (const [dbNumber, byType] of this.types)
+      for (const [type, byRdbType] of byType)
+        for (const [rdbType, byEncoding] of byRdbType)
+          for (const [encoding, t] of byEncoding)
+            typeStmt.run(id, dbNumber, type, rdbType, encoding === '' ? null : encoding, t.keys, mem(t.memory), t.file, t.untimedKeys, mem(t.untimedMemory), t.untimedFile, t.expired);
+
     const patternStmt = db.prepare(
       `INSERT INTO pattern_stats (snapshot_id, pattern, type, keys, memory_bytes, file_bytes, untimed_keys,
          untimed_memory, untimed_file_bytes) VALUES (?,?,?,?,?,?,?,?,?)`,
     );
-    for (const p of this.patterns.values()) {
-      patternStmt.run(id, p.pattern, p.type, p.keys, mem(p.memory), p.file, p.untimedKeys, mem(p.untimedMemory), p.untimedFile);
-    }
+    for (const [pattern, perType] of this.patterns)
+      for (const [type, p] of perType)
+        patternStmt.run(id, pattern, type, p.keys, mem(p.memory), p.file, p.untimedKeys, mem(p.untimedMemory), p.untimedFile);
+
     const ttlStmt = db.prepare(
       'INSERT INTO ttl_stats (snapshot_id, db, type, bucket, keys, memory_bytes, file_bytes) VALUES (?,?,?,?,?,?,?)',
     );
-    for (const b of this.ttl.values()) ttlStmt.run(id, b.db, b.type, b.bucket, b.keys, mem(b.memory), b.file);
+    for (const [dbNumber, byType] of this.ttl)
+      for (const [type, buckets] of byType)
+        buckets.forEach((b, i) => {
+          if (b.keys > 0) ttlStmt.run(id, dbNumber, type, TTL_BUCKETS[i]!, b.keys, mem(b.memory), b.file);
+        });
   }
-}
-
-function accumulate(s: Sums, rec: KeyRecord, memory: number, bucket: TtlBucket): void {
-  s.keys++;
-  s.memory += memory;
-  s.file += rec.valueBytes;
-  if (rec.expireAtMs === null) {
-    s.untimedKeys++;
-    s.untimedMemory += memory;
-    s.untimedFile += rec.valueBytes;
-  }
-  if (bucket === 'expired') s.expired++;
 }
