@@ -184,6 +184,16 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('load / repo
     expect(r.stdout).toContain('user:*:profile');
     // report finds the database on its own
     expect(runCli(['report', 'patterns', '--top', '2'], dir).code).toBe(0);
+    // a later dump into the same database shows growth against the earlier one
+    copyFileSync(fixture('growth-b.rdb'), join(dir, 'growth-b.rdb'));
+    const second = runCli(['analyze', 'growth-b.rdb', '--db', 'growth-a.rdbscope.sqlite'], dir);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('== growth ==');
+    expect(second.stdout).toMatch(/rate:\*\s+new/);
+    // --out writes the file, not stdout
+    const out = runCli(['report', 'ttl', '--format', 'json', '--out', 'ttl.json'], dir);
+    expect(out).toMatchObject({ code: 0, stdout: '' });
+    expect(JSON.parse(readFileSync(join(dir, 'ttl.json'), 'utf8')).tables.ttl).toHaveLength(8);
     // a file that is no dump leaves no database behind
     writeFileSync(join(dir, 'junk.rdb'), 'junk');
     const junk = runCli(['analyze', 'junk.rdb'], dir);
