@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatResult } from '../output/format-result.js';
@@ -35,7 +35,10 @@ export async function emitResult(result: ReportResult, options: OutputCliOptions
  * directory (what `analyze` creates there).
  */
 export function resolveDbPath(db: string | undefined): string {
-  if (db !== undefined) return db;
+  if (db !== undefined) {
+    if (!existsSync(db)) throw new UsageError(`no database at ${db} (create it with rdbscope load or analyze)`);
+    return db;
+  }
   const found = readdirSync('.').filter((n) => n.endsWith('.rdbscope.sqlite'));
   if (found.length === 1) return found[0]!;
   throw new UsageError(found.length === 0 ? 'no database given: use --db <path.sqlite>' : `several databases here (${found.join(', ')}): choose one with --db`);

@@ -166,6 +166,8 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('load / repo
     expect(del.code).toBe(2);
     expect(runCli(['sql', '--db', db, 'SELEKT 1'], dir).code).toBe(2);
     expect(runCli(['report', 'nope', '--db', db], dir).code).toBe(2);
+    expect(runCli(['report', 'ttl', '--db', join(dir, 'nowhere.sqlite')], dir)).toMatchObject({ code: 2, stderr: expect.stringMatching(/no database at/) });
+    expect(existsSync(join(dir, 'nowhere.sqlite'))).toBe(false);
     expect(runCli(['report', 'ttl', '--db', db, '--match', 'x'], dir).code).toBe(2);
     expect(runCli(['report', 'growth', '--db', db], dir)).toMatchObject({ code: 2 });
     expect(counts(db).keys).toBe(truth('lru-7.0').keyCount);
