@@ -18,6 +18,7 @@ export { DEFAULT_ENCODING_CONFIG, readRedisConf } from './config.js';
 export { jemallocSize } from './jemalloc.js';
 export type { KeyspaceOverhead } from './keyspace.js';
 export { keyspaceOverhead } from './keyspace.js';
+export { reconcile, allocationGap, EMPTY_SERVER_BYTES, type ReconcileInput, type Reconciliation } from './reconcile.js';
 import type { ServerProfile } from './profile.js';
 
 export function estimateMemory(rec: KeyRecord, profile: ServerProfile, config: EncodingConfig = DEFAULT_ENCODING_CONFIG): MemoryEstimate {

@@ -1,0 +1,122 @@
+/**
+ * Reconciliation with `used-mem` (issue 6): on a dump written by a server that was restarted on its
+ * own dump before saving, Σ key estimates + allocation gap + dict buckets / expires entries + the
+ * empty server must explain 97–103 % of the dump's `used-mem`. Uses the dataset of the accuracy bench
+ * (bench/lib/memory-dataset.mjs), smaller elements so it stays fast; 40 k keys ≈ 150 MB, next to
+ * which the ~1 MB empty-server baseline is small.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverProfileId, writeMemoryDataset } from '../../bench/lib/memory-dataset.mjs';
+import { startRedis } from '../../scripts/lib/redis-server.mjs';
+import { openInput } from '../../src/input/open-input.js';
+import {
+  allocationGap,
+  EMPTY_SERVER_BYTES,
+  estimateMemory,
+  keyspaceOverhead,
+  parseProfile,
+  reconcile,
+  type Reconciliation,
+  type ServerProfile,
+} from '../../src/memory/index.js';
+import { parseRdb } from '../../src/rdb/index.js';
+import { requireRedis } from '../support/redis.js';
+
+const KEYS = 40_000;
+const describeRedis = requireRedis();
+
+describe('reconcile (pure)', () => {
+  const p = parseProfile('redis-7.4');
+  it('adds keys, gap, keyspace and baseline and divides by used-mem', () => {
+    const r = reconcile({ aux: [{ key: 'used-mem', value: '20000000' }], perDb: [{ keys: 1000, expires: 10 }], allocationGapBytes: -500 }, 18_000_000, p);
+    // 1024 + 16 buckets of 8 bytes, 10 expires entries of 24
+    expect(r.keyspaceBytes).toBe(8 * (1024 + 16) + 24 * 10);
+    expect(r.baselineBytes).toBe(EMPTY_SERVER_BYTES);
+    expect(r.explainedBytes).toBe(18_000_000 - 500 + r.keyspaceBytes + EMPTY_SERVER_BYTES);
+    expect(r.usedMem).toBe(20_000_000);
+    expect(r.shareExplained).toBeCloseTo(r.explainedBytes / 20_000_000, 12);
+  });
+
+  it('falls back to RESIZEDB hints; no used-mem → no share', () => {
+    const r = reconcile({ resizeDb: [{ db: 0, keys: 5, expires: 0 }] }, 100, p);
+    expect(r.keyspace.mainDictBuckets).toBe(8);
+    expect(r.usedMem).toBeNull();
+    expect(r.shareExplained).toBeNull();
+    expect(reconcile({ usedMem: 1000, aux: [{ key: 'used-mem', value: '5' }] }, 0, p).usedMem).toBe(1000);
+  });
+
+  it('counts A(24) − 24 per key and A(24) per expires entry on quantum-16 builds', () => {
+    const q16 = keyspaceOverhead([{ keys: 100, expires: 4 }], parseProfile('redis-7.0-q16'));
+    expect(q16.entrySlackBytes).toBe(800);
+    expect(q16.bytes).toBe(8 * (128 + 4) + 32 * 4 + 800);
+    expect(keyspaceOverhead([{ keys: 100, expires: 4 }], parseProfile('redis-7.0')).entrySlackBytes).toBe(0);
+  });
+});
+
+describeRedis('used-mem reconciliation on a restarted redis-server', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rdbscope-reconcile-'));
+  let profile: ServerProfile;
+  let result: Reconciliation;
+  let parsedKeys = 0;
+  let gapOnModern = 0;
+
+  beforeAll(async () => {
+    let redis = await startRedis({ dir });
+    try {
+      profile = parseProfile((await serverProfileId(redis.client)).id);
+      await writeMemoryDataset(redis.client, { seed: 6101, keys: KEYS, maxElements: 200 });
+      await redis.save();
+    } finally {
+      await redis.stop();
+    }
+    // a new process loads dump.rdb from the same dir: the state a restarted server is in
+    redis = await startRedis({ dir });
+    let dump: string;
+    try {
+      dump = await redis.save();
+    } finally {
+      await redis.stop();
+    }
+    const parse = parseRdb((await openInput(dump)).chunks, { fileName: dump });
+    const perDb = new Map<number, { keys: number; expires: number }>();
+    let keysBytes = 0;
+    let gap = 0;
+    const modern = parseProfile('redis-8.6');
+    for await (const batch of parse.batches()) {
+      for (const rec of batch) {
+        const est = estimateMemory(rec, profile);
+        keysBytes += est.bytes;
+        gap += allocationGap(rec, est.encoding, profile);
+        gapOnModern += Math.abs(allocationGap(rec, estimateMemory(rec, modern).encoding, modern));
+        const d = perDb.get(rec.db) ?? { keys: 0, expires: 0 };
+        d.keys++;
+        if (rec.expireAtMs !== null) d.expires++;
+        perDb.set(rec.db, d);
+        parsedKeys++;
+      }
+    }
+    result = reconcile({ aux: parse.info.aux, perDb: [...perDb.values()], allocationGapBytes: gap }, keysBytes, profile);
+  }, 180_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('explains 97–103 % of used-mem', () => {
+    expect(parsedKeys).toBe(KEYS);
+    const r = result;
+    console.log(
+      `${profile.id}: used-mem ${r.usedMem}; keys ${r.keysBytes} + gap ${r.allocationGapBytes} + keyspace ${r.keyspaceBytes} + ` +
+        `baseline ${r.baselineBytes} = ${r.explainedBytes} → ${((r.shareExplained ?? 0) * 100).toFixed(2)} % explained`,
+    );
+    expect(r.usedMem).not.toBeNull();
+    expect(r.baselineBytes / r.usedMem!).toBeLessThan(0.02);
+    expect(r.shareExplained!).toBeGreaterThanOrEqual(0.97);
+    expect(r.shareExplained!).toBeLessThanOrEqual(1.03);
+  });
+
+  it('charges no allocation gap on releases that report allocations (Redis 8.4+)', () => {
+    expect(gapOnModern).toBe(0);
+  });
+});
