@@ -335,7 +335,7 @@ export async function ensureDump(name, log = (l) => process.stderr.write(l + '\n
   const ext = spec.wrap ? `rdb.${spec.wrap}` : 'rdb';
   const file = path.join(CACHE_DIR, `${name}-${hash}.${ext}`);
   const meta = path.join(CACHE_DIR, `${name}-${hash}.json`);
-  if (existsSync(file) && existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8'));
+  if (existsSync(file) && existsSync(meta)) return { ...JSON.parse(readFileSync(meta, 'utf8')), description: spec.description };
 
   dropStale(name, hash);
   const started = Date.now();

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * rdbscope parse-only, as the benchmark times it: every key decoded into a record, CRC64 checked,
- * nothing stored. Uses the compiled parser in dist/ (run `npm run build` first).
+ * nothing stored. Uses the compiled parser in dist/ (run `npm run build` first), or in $RDBSCOPE_ROOT/dist.
  *
  *   node bench/parse-only.mjs <dump> [more dumps...] [--stats]
  *
@@ -9,10 +9,14 @@
  * count and value bytes per db and RDB encoding (to see what a dump is made of). Exit code 1 when a
  * parse fails or a checksum does not match.
  */
-import { openInput } from '../dist/input/open-input.js';
-import { parseRdb } from '../dist/rdb/index.js';
+// RDBSCOPE_ROOT: a frozen copy of the build (bench/run.mjs makes one so every run times the same code).
+const root = process.env.RDBSCOPE_ROOT ? pathToFileURL(process.env.RDBSCOPE_ROOT + '/').href : new URL('../', import.meta.url).href;
+/** @type {typeof import('../dist/input/open-input.js')} */
+const { openInput } = await import(new URL('dist/input/open-input.js', root).href);
+/** @type {typeof import('../dist/rdb/index.js')} */
+const { parseRdb } = await import(new URL('dist/rdb/index.js', root).href);
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Parses each file, writing one JSON line per file (and the --stats table). Returns false when a

@@ -16,7 +16,7 @@
  * to bench/results/latest.json.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +52,16 @@ const log = (/** @type {string} */ l) => process.stderr.write(l + '\n');
 // ---------------------------------------------------------------------------------------------
 // What rdbscope can do right now
 
-const RDBSCOPE = path.join(ROOT, 'bin', 'rdbscope');
+// Others may rebuild dist/ while the bench runs: every run uses a frozen copy of bin/ + dist/ taken now.
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'rdbscope-bench-'));
+const SNAP = path.join(tmp, 'rdbscope');
+mkdirSync(SNAP);
+cpSync(path.join(ROOT, 'dist'), path.join(SNAP, 'dist'), { recursive: true });
+cpSync(path.join(ROOT, 'bin'), path.join(SNAP, 'bin'), { recursive: true });
+copyFileSync(path.join(ROOT, 'package.json'), path.join(SNAP, 'package.json'));
+symlinkSync(path.join(ROOT, 'node_modules'), path.join(SNAP, 'node_modules'));
+process.env.RDBSCOPE_ROOT = SNAP;
+const RDBSCOPE = path.join(SNAP, 'bin', 'rdbscope');
 const loadHelp = spawnSync(process.execPath, [RDBSCOPE, 'load', '--help'], { encoding: 'utf8' });
 const HAS_LOAD = loadHelp.status === 0 && TOOLS.includes('load');
 const HAS_JOBS = HAS_LOAD && /--jobs\b/.test(loadHelp.stdout);
@@ -74,7 +83,6 @@ const HAS_JOBS = HAS_LOAD && /--jobs\b/.test(loadHelp.stdout);
  * @property {string} target    issue 5 target for this row
  */
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'rdbscope-bench-'));
 const sqlite = path.join(tmp, 'load.sqlite');
 const sqliteFiles = [sqlite, `${sqlite}-wal`, `${sqlite}-shm`, `${sqlite}-journal`];
 
