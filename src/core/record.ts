@@ -49,8 +49,10 @@ export interface StreamGroupInfo {
   nacked: number; // type 27 NACK zone
   entriesRead: number | null; // null = unknown (-1)
   lastDeliveredId: string;
-  /** Per consumer: name length and PEL size (kept for the memory model; bounded by MAX_CONSUMERS_KEPT). */
-  consumerShapes: { nameBytes: number; pending: number }[];
+  /** The group name bytes (null when longer than the parser keeps). */
+  name: Uint8Array | null;
+  /** Per consumer: name, its length and PEL size (kept for the memory model; bounded by MAX_CONSUMERS_KEPT). */
+  consumerShapes: { nameBytes: number; pending: number; name: Uint8Array | null }[];
 }
 
 export interface StreamInfo {
@@ -72,6 +74,8 @@ export interface StreamInfo {
     iidsTracked: number;
     iidsAdded: number;
     iidsDuplicates: number;
+    /** Producers that hold iids: id bytes and the length of each iid (bounded; memory model). */
+    producerShapes: { id: Uint8Array | null; iidLengths: number[] }[];
   };
 }
 

@@ -8,7 +8,7 @@
 import type { KeyRecord } from '../core/record.js';
 import type { ValueEstimate } from './estimate.js';
 import type { ModernFamily } from './modern-key.js';
-import { estimatedRaxNodes, raxNodeBytes, raxOfIds, RaxShape } from './rax.js';
+import { estimatedRaxNodes, raxBytesOfKeys, raxNodeBytes, raxOfIds, RaxShape } from './rax.js';
 import { sdsBytes } from './sds.js';
 import type { Sizing } from './sizing.js';
 
@@ -31,6 +31,9 @@ export function modernStream(rec: KeyRecord, f: ModernFamily, s: Sizing): ValueE
   };
   // 7.x-style estimate (Redis 8.2)
   const R = (idBytes: Uint8Array | undefined, n: number) => 16 * n + 244 * (idBytes ? raxOfIds(idBytes).nodes : estimatedRaxNodes(n));
+  // Exact tree when every name was kept by the parser, else the approximation by lengths below.
+  const namesOf = (list: { name: Uint8Array | null; nameBytes: number }[]) =>
+    list.every((x) => x.name !== null) ? A(RAX_STRUCT) + raxBytesOfKeys(list.map((x) => x.name!), A) : names(list.map((x) => x.nameBytes));
   const names = (lengths: number[]) => {
     if (lengths.length === 0) return A(RAX_STRUCT) + A(raxNodeBytes(0, 0, false));
     if (lengths.length === 1) return A(RAX_STRUCT) + A(raxNodeBytes(lengths[0]!, 1, false)) + A(raxNodeBytes(0, 0, true));
@@ -68,19 +71,26 @@ export function modernStream(rec: KeyRecord, f: ModernFamily, s: Sizing): ValueE
   const is86 = f === 'r86';
   const v88 = is86 && s.profile.version[1] >= 8;
   bytes = (is86 ? 160 : 120) + X(nodeIds, nodeCount) + lps;
-  if (st.groupInfo.length > 0) bytes += names(st.groupInfo.map((g) => g.nameBytes));
+  if (st.groupInfo.length > 0) bytes += namesOf(st.groupInfo);
   if (st.pending > 0) bytes += X(ids ? unionOfIds(ids.groups.map((g) => g.pel)) : undefined, st.pending);
   st.groupInfo.forEach((g, gi) => {
     const gIds = ids?.groups[gi];
     bytes += (is86 ? (v88 ? 64 : 56) : 48) + X(gIds?.pel, g.pending) + (is86 ? 64 : 32) * g.pending;
     if (!is86) bytes += X(gIds?.pel, g.pending); // PEL by delivery time: same count of 24-byte keys
-    bytes += names(g.consumerShapes.map((c) => c.nameBytes));
+    bytes += namesOf(g.consumerShapes);
     g.consumerShapes.forEach((c, ci) => (bytes += 32 + T(c.nameBytes) + X(gIds?.consumers[ci], c.pending)));
   });
   if (is86 && st.idmp) {
-    // IDMP: per producer 24 + Σ A(32 + len(iid)); iids taken as 16 bytes (IDMPAUTO)
-    bytes += 24 * st.idmp.producers + st.idmp.iidsTracked * A(32 + 16);
-    if (v88 && st.idmp.producers > 0) bytes += names(new Array<number>(st.idmp.producers).fill(8));
+    // IDMP (§9.7.6): per producer holding iids 24 + Σ A(32 + len(iid)); 8.8 also a tree of producer ids.
+    const shapes = st.idmp.producerShapes;
+    const complete = shapes.length === st.idmp.producers;
+    if (complete) for (const p of shapes) bytes += 24 + p.iidLengths.reduce((sum, len) => sum + A(32 + len), 0);
+    else bytes += 24 * st.idmp.producers + st.idmp.iidsTracked * A(32 + 16);
+    if (v88 && st.idmp.producers > 0) {
+      bytes += complete && shapes.every((p) => p.id !== null)
+        ? A(RAX_STRUCT) + raxBytesOfKeys(shapes.map((p) => p.id!), A)
+        : names(new Array<number>(st.idmp.producers).fill(8));
+    }
   }
   return { encoding: 'stream', bytes, exact };
 }

@@ -143,3 +143,56 @@ export function estimatedRaxNodes(n: number): number {
   if (n === 1) return 2;
   return 2 * n + 2;
 }
+
+/**
+ * Allocated bytes of the nodes of a radix tree holding an arbitrary small set of keys (names:
+ * groups, consumers, producers), built by the recursive rule of rdb-format.md §9.7.8: at each
+ * position a leaf when no key continues; one compressed node up to the first byte where a key ends
+ * or two keys differ when all continue alike; else a branching node with one child per next byte.
+ * Keys may be prefixes of one another. `hasValue`: whether keys carry a value pointer.
+ */
+export function raxBytesOfKeys(keys: Uint8Array[], alloc: (n: number) => number, hasValue = true): number {
+  const uniq = dedupe(keys);
+  if (uniq.length === 0) return alloc(raxNodeBytes(0, 0, false));
+  return nodeAt(uniq, 0, alloc, hasValue);
+}
+
+function nodeAt(keys: Uint8Array[], depth: number, alloc: (n: number) => number, hasValue: boolean): number {
+  const endsHere = keys.some((k) => k.length === depth);
+  const value = endsHere && hasValue;
+  const rest = keys.filter((k) => k.length > depth);
+  if (rest.length === 0) return alloc(raxNodeBytes(0, 0, value));
+  const groups = new Map<number, Uint8Array[]>();
+  for (const k of rest) {
+    const b = k[depth]!;
+    const g = groups.get(b);
+    if (g) g.push(k);
+    else groups.set(b, [k]);
+  }
+  if (groups.size === 1) {
+    let end = depth + 1;
+    for (;;) {
+      if (rest.some((k) => k.length === end)) break;
+      const b = rest[0]![end]!;
+      if (!rest.every((k) => k[end] === b)) break;
+      end++;
+    }
+    return alloc(raxNodeBytes(end - depth, 1, value)) + nodeAt(rest, end, alloc, hasValue);
+  }
+  let bytes = alloc(raxNodeBytes(groups.size, groups.size, value));
+  for (const g of groups.values()) bytes += nodeAt(g, depth + 1, alloc, hasValue);
+  return bytes;
+}
+
+function dedupe(keys: Uint8Array[]): Uint8Array[] {
+  const seen = new Set<string>();
+  const out: Uint8Array[] = [];
+  for (const k of keys) {
+    const h = Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+    if (!seen.has(h)) {
+      seen.add(h);
+      out.push(k);
+    }
+  }
+  return out;
+}

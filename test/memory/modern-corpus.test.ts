@@ -72,8 +72,7 @@ describe.skipIf(!present)('memory model vs. modern corpus oracles', () => {
         if (name.endsWith('keymeta')) delete rec.keyMeta;
         const est = estimateMemory(rec, profile);
         if (est.encoding !== row!.encoding) wrongEncoding.push(`${rec.keyPrintable} (${rec.rdbType}): ${est.encoding} ≠ ${row!.encoding}`);
-        // IDMP trees depend on iid lengths the parser does not keep yet: report, do not gate
-        const pair = `${row!.type}/${row!.encoding}${(rec.stream?.idmp?.iidsTracked ?? 0) > 0 ? ' (IDMP iids, ungated)' : ''}`;
+        const pair = `${row!.type}/${row!.encoding}`;
         const p = pairs.get(pair) ?? { n: 0, same: 0, within10: 0, within1: 0, worst: '' };
         const err = (est.bytes - row!.memory) / row!.memory;
         p.n++;
@@ -88,7 +87,7 @@ describe.skipIf(!present)('memory model vs. modern corpus oracles', () => {
       const table = [...pairs].map(([k, p]) => `${k}: ${p.n} keys, ${p.same} exact, ${p.within1} within 1%, ${p.within10} within 10%${p.worst ? `; e.g. ${p.worst}` : ''}`);
       console.log(`${name}: total ${predicted} vs ${actual} (${(((predicted - actual) / actual) * 100).toFixed(3)}%)\n  ${table.join('\n  ')}`);
       expect(wrongEncoding.slice(0, 10)).toEqual([]);
-      for (const [k, p] of pairs) if (!k.includes('ungated')) expect(p.within10 / p.n, `${k}: ${p.within10}/${p.n} within 10%`).toBeGreaterThanOrEqual(0.95);
+      for (const [k, p] of pairs) expect(p.within10 / p.n, `${k}: ${p.within10}/${p.n} within 10%`).toBeGreaterThanOrEqual(0.95);
       expect(Math.abs(predicted - actual) / actual).toBeLessThanOrEqual(0.02);
     });
   }

@@ -4,15 +4,18 @@ import { SizeHistogram } from '../../core/size-histogram.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
-import { blob, measureString, measured, readBlob } from '../rdb-string.js';
+import { blob, measureString, measured, readBlob, readStringBytes } from '../rdb-string.js';
 import { readLength, readLengthBig } from '../length.js';
 import { ListpackCursor } from '../listpack.js';
 
 /** Raw IDs kept for the memory model's radix-tree sizes (ValueShape.streamIds); beyond, omitted. */
 const MAX_IDS_KEPT = 65_536;
-/** Groups and consumers kept in detail per stream; counters stay exact beyond these. */
+/** Groups, consumers and producers kept in detail per stream; counters stay exact beyond these. */
 const MAX_GROUPS_KEPT = 64;
 const MAX_CONSUMERS_KEPT = 256;
+const MAX_PRODUCERS_KEPT = 1024;
+/** Names (groups, consumers, producer ids) longer than this are counted but not kept. */
+const MAX_NAME_KEPT = 256;
 /** 2^64 - 1: a -1 written through the unsigned length encoder (SCG_INVALID_ENTRIES_READ, §2.1). */
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -28,6 +31,7 @@ class StreamState {
   pelSize = 0;
   consumerPending = 0;
   producerIids = 0;
+  producer: { id: Uint8Array | null; iidLengths: number[] } | null = null;
   /** Raw 16-byte IDs in file order: node keys, then per group its PEL and each consumer's PEL. */
   readonly ids = new IdCollector();
   constructor(readonly typeId: number) {}
@@ -120,9 +124,25 @@ function streamTrailer(r: ByteReader, s: StreamState): void {
   Object.assign(s.info, { length, lastId, firstId, maxDeletedId, entriesAdded, groups });
 }
 
-function groupHeader(r: ByteReader, s: StreamState): void {
+/** A name: its bytes when short enough to keep (memory model: radix trees of names), and its length. */
+const nameSlot: { bytes: Uint8Array | null; len: number } = { bytes: null, len: 0 };
+function readName(r: ByteReader): void {
+  const at = r.pos;
   measureString(r);
-  const nameBytes = measured.len;
+  nameSlot.len = measured.len;
+  nameSlot.bytes = null;
+  if (measured.len <= MAX_NAME_KEPT) {
+    const end = r.pos;
+    r.pos = at;
+    nameSlot.bytes = readStringBytes(r);
+    r.pos = end;
+  }
+}
+
+function groupHeader(r: ByteReader, s: StreamState): void {
+  readName(r);
+  const nameBytes = nameSlot.len;
+  const name = nameSlot.bytes;
   const lastDeliveredId = streamId(r);
   let entriesRead: number | null = null;
   if (s.typeId >= 19) {
@@ -130,7 +150,7 @@ function groupHeader(r: ByteReader, s: StreamState): void {
     entriesRead = v === U64_MAX ? null : Number(v);
   }
   const pel = readLength(r);
-  s.group = { nameBytes, pending: pel, consumers: 0, nacked: 0, entriesRead, lastDeliveredId, consumerShapes: [] };
+  s.group = { nameBytes, name, pending: pel, consumers: 0, nacked: 0, entriesRead, lastDeliveredId, consumerShapes: [] };
   s.pelSize = pel;
 }
 
@@ -152,32 +172,38 @@ function rawId(r: ByteReader): void {
 }
 
 function consumerHeader(r: ByteReader, s: StreamState): void {
-  measureString(r);
-  const nameBytes = measured.len;
+  readName(r);
+  const nameBytes = nameSlot.len;
+  const name = nameSlot.bytes;
   r.take(s.typeId >= 21 ? 16 : 8); // seen_time, then active_time from type 21 on
   const pending = readLength(r);
   s.consumerPending = pending;
   const g = s.group!;
   g.consumers++;
-  if (g.consumerShapes.length < MAX_CONSUMERS_KEPT) g.consumerShapes.push({ nameBytes, pending });
+  if (g.consumerShapes.length < MAX_CONSUMERS_KEPT) g.consumerShapes.push({ nameBytes, pending, name });
 }
 
 function idmpHeader(r: ByteReader, s: StreamState): void {
   const durationSeconds = readLength(r);
   const maxEntries = readLength(r);
   const producers = readLength(r);
-  s.info.idmp = { durationSeconds, maxEntries, producers, iidsTracked: 0, iidsAdded: 0, iidsDuplicates: 0 };
+  s.info.idmp = { durationSeconds, maxEntries, producers, iidsTracked: 0, iidsAdded: 0, iidsDuplicates: 0, producerShapes: [] };
 }
 
 function producerHeader(r: ByteReader, s: StreamState): void {
-  measureString(r);
+  readName(r);
+  const id = nameSlot.bytes;
   s.producerIids = readLength(r);
+  s.producer = s.info.idmp!.producerShapes.length < MAX_PRODUCERS_KEPT && s.producerIids > 0 ? { id, iidLengths: [] } : null;
+  if (s.producer) s.info.idmp!.producerShapes.push(s.producer);
 }
 
-function iidEntry(r: ByteReader): void {
+function iidEntry(r: ByteReader, s: StreamState): void {
   measureString(r);
+  const len = measured.len;
   readLengthBig(r);
   readLengthBig(r);
+  s.producer?.iidLengths.push(len);
 }
 
 function idmpCounters(r: ByteReader, s: StreamState): void {
