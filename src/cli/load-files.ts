@@ -1,34 +1,53 @@
 import { isRdbError } from '../core/errors.js';
 import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
-import { loadSnapshot, type LoadResult, type MemoryModel } from '../store/load-snapshot.js';
+import { buildIndexes, loadSnapshot, type LoadResult } from '../store/load-snapshot.js';
+import type { MemorySpec } from '../store/memory-spec.js';
+import { modelFromSpec } from '../store/memory-spec.js';
 import type { Store } from '../store/open-store.js';
-import type { RdbFileInfo } from '../rdb/file-info.js';
+import type { RowLimits } from '../store/produce-rows.js';
+import { Txn } from '../store/txn.js';
 import { ProgressLine, progressEnabled } from './progress.js';
 
-export interface LoadFilesOptions {
+export interface LoadFilesOptions extends RowLimits {
   quiet?: boolean;
-  memoryModel?: (info: RdbFileInfo) => MemoryModel;
+  /** Memory model (null = none). */
+  memory: MemorySpec | null;
+  /** Files parsed at once, each on its own worker thread, into the one writer (default 1). */
+  jobs?: number;
+  /** Parse on a worker thread even for one file at a time (default: when it pays, see below). */
+  worker?: boolean;
   /** Where one-line outcomes go (stdout for `load`, stderr for `analyze` whose stdout is the report). */
   say: (line: string) => void;
 }
 
 export interface LoadFilesOutcome {
+  /** In input order; files that failed to load have no entry. */
   results: LoadResult[];
   /** Files that failed or loaded only partially. */
   failures: number;
 }
 
 /**
- * Loads each file as a snapshot, one after another, reporting one line per file. A file that is not
- * an RDB, is unreadable or stops halfway is reported (one line on stderr) and the next file is loaded;
- * anything else (a database error, a bug) stops the batch.
+ * Loads each file as a snapshot, reporting one line per file. A file that is not an RDB, is
+ * unreadable or stops halfway is reported (one line on stderr) and the others are loaded; anything
+ * else (a database error, a bug) stops the batch. With `jobs` > 1, that many files are parsed in
+ * parallel on worker threads while this thread is the single SQLite writer (one shared transaction,
+ * indexes built once at the end); lines are printed as files finish.
  */
 export async function loadFiles(db: Store, files: string[], options: LoadFilesOptions): Promise<LoadFilesOutcome> {
-  const results: LoadResult[] = [];
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
+  const results: (LoadResult | undefined)[] = [];
   let failures = 0;
-  for (const path of files) {
-    const progress = new ProgressLine(path, progressEnabled(options.quiet));
+  const txn = new Txn(db);
+  // One file at a time the parse runs on a worker by default too: parser + memory model on one core,
+  // SQLite on the other (measured in src/store/SCHEMA.md "Load speed").
+  const useWorker = options.worker ?? true;
+  const progressOn = jobs === 1 && progressEnabled(options.quiet);
+
+  const loadOne = async (index: number): Promise<void> => {
+    const path = files[index]!;
+    const progress = new ProgressLine(path, progressOn);
     const started = Date.now();
     try {
       const res = await loadSnapshot(db, {
@@ -37,22 +56,29 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
           const input = await openInput(path);
           return { input, parse: parseRdb(input.chunks, { fileName: path }) };
         },
-        memoryModel: options.memoryModel,
+        memoryModel: options.memory ? modelFromSpec(options.memory) : undefined,
+        worker: useWorker ? { memory: options.memory } : null,
+        keysMinBytes: options.keysMinBytes,
+        topPerPattern: options.topPerPattern,
+        txn,
+        deferIndexes: true,
         onProgress: (p) => progress.update(p),
       });
       progress.done();
-      results.push(res);
+      results[index] = res;
       if (res.outcome === 'already-loaded') {
-        if (!options.quiet) options.say(`${path}: already loaded as snapshot ${res.snapshotId} (${res.keys} keys, ${res.status}); nothing to do`);
-        continue;
+        const how = res.sameContent ? 'same RDB content already loaded' : 'already loaded';
+        if (!options.quiet) options.say(`${path}: ${how} as snapshot ${res.snapshotId} (${res.keys} keys, ${res.status}); nothing to do`);
+        return;
       }
       const secs = ((Date.now() - started) / 1000).toFixed(1);
+      const rows = res.keyRows === res.keys ? '' : ` (${res.keyRows} key rows kept)`;
       if (res.error) {
         failures++;
         process.stderr.write(`rdbscope: ${res.error.message}\n`);
-        options.say(`${path}: kept as PARTIAL snapshot ${res.snapshotId}: ${res.keys} keys read before the error (${secs}s)`);
+        options.say(`${path}: kept as PARTIAL snapshot ${res.snapshotId}: ${res.keys} keys read before the error${rows} (${secs}s)`);
       } else if (!options.quiet) {
-        options.say(`${path}: loaded as snapshot ${res.snapshotId}: ${res.keys} keys in ${secs}s`);
+        options.say(`${path}: loaded as snapshot ${res.snapshotId}: ${res.keys} keys${rows} in ${secs}s`);
       }
     } catch (err) {
       progress.done();
@@ -60,6 +86,22 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
       failures++;
       process.stderr.write(`rdbscope: ${err.message}\n`);
     }
-  }
-  return { results, failures };
+  };
+
+  let next = 0;
+  let fatal: { err: unknown } | null = null;
+  const lane = async (): Promise<void> => {
+    while (next < files.length && fatal === null) {
+      try {
+        await loadOne(next++);
+      } catch (err) {
+        fatal ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, lane));
+  if (fatal !== null) throw (fatal as { err: unknown }).err;
+  txn.commit();
+  buildIndexes(db);
+  return { results: results.filter((r): r is LoadResult => r !== undefined), failures };
 }

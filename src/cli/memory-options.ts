@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_ENCODING_CONFIG, estimateMemory, parseProfile, profileFromAux, readRedisConf } from '../memory/index.js';
+import { DEFAULT_ENCODING_CONFIG, parseProfile, readRedisConf } from '../memory/index.js';
+import { modelFromSpec, type MemorySpec } from '../store/memory-spec.js';
 import type { MemoryModel } from '../store/load-snapshot.js';
 import type { RdbFileInfo } from '../rdb/file-info.js';
 import { UsageError } from './exit.js';
@@ -18,10 +19,14 @@ export function addMemoryOptions(cmd: Command): Command {
 
 /** The memory model factory for loadSnapshot, validating the options up front (usage errors). */
 export function memoryModelFrom(options: MemoryCliOptions): (info: RdbFileInfo) => MemoryModel {
-  let fixed: ReturnType<typeof parseProfile> | null = null;
+  return modelFromSpec(memorySpecFrom(options));
+}
+
+/** The memory model as plain data (what load workers get), validating the options (usage errors). */
+export function memorySpecFrom(options: MemoryCliOptions): MemorySpec {
   if (options.server !== undefined) {
     try {
-      fixed = parseProfile(options.server);
+      parseProfile(options.server);
     } catch (err) {
       throw new UsageError(`--server: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -36,8 +41,5 @@ export function memoryModelFrom(options: MemoryCliOptions): (info: RdbFileInfo) 
     }
     config = { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(text) };
   }
-  return (info) => {
-    const profile = fixed ?? profileFromAux(info.aux);
-    return { profile: profile.id, estimate: (rec) => estimateMemory(rec, profile, config) };
-  };
+  return { server: options.server ?? null, config };
 }

@@ -1,56 +1,158 @@
-import type { KeyRecord } from '../core/record.js';
 import type { Store } from './open-store.js';
+import { N_ACCESS, N_ELEMENTS, N_EXPIRE, N_KIND, N_LARGEST, N_MEMORY, N_PATTERN, N_VALUE_BYTES, NUMS, type RowBatch } from './row-batch.js';
 
-const COLUMNS = [
-  'snapshot_id', 'db', 'key', 'key_printable', 'pattern', 'type', 'rdb_type', 'encoding', 'elements',
-  'value_bytes', 'memory_bytes', 'largest_element', 'expire_at_ms', 'idle', 'freq', 'fields_with_ttl',
-  'stream_groups', 'stream_pending',
-] as const;
+/** Every row: the snapshot id is a literal of the prepared statements, not a parameter. */
+const LEAN = ['key', 'pattern_id', 'kind_id', 'elements', 'value_bytes', 'memory_bytes', 'largest_element', 'expire_at_ms', 'access'] as const;
+/** Rows with printable text or stream / field-TTL counters (rare) also bind these. */
+const FULL = [...LEAN, 'key_printable', 'extra'] as const;
 
 /**
  * Rows per INSERT statement: one multi-row statement amortises the per-statement cost of SQLite and
- * of the JS↔C boundary (18 columns × 200 rows = 3600 parameters, well under SQLite's 32766).
+ * of the JS↔C boundary (11 columns × 200 rows = 2200 parameters, well under SQLite's 32766). Binding
+ * is the main cost of an insert, so the snapshot id is inlined and most rows bind 9 values.
  */
 export const ROWS_PER_STATEMENT = 200;
 
 type Param = number | string | Buffer | null;
 
-/** Buffers key rows and writes them with prepared multi-row INSERTs. Call `flush()` before commit. */
+/**
+ * Global (database-wide) dictionaries: pattern text → patterns.id and kind → key_kinds.id. Cached per
+ * connection; the pattern cache is bounded (cleared when full, misses go to SQLite's UNIQUE index).
+ * Ids written inside a transaction that is later rolled back must be forgotten: call `forget()`.
+ */
+export class Dictionaries {
+  static readonly PATTERN_CACHE_LIMIT = 100_000;
+  private readonly patterns = new Map<string, number>();
+  private readonly kinds = new Map<string, number>();
+  private readonly findPattern;
+  private readonly addPattern;
+  private readonly findKind;
+  private readonly addKind;
+
+  constructor(db: Store) {
+    this.findPattern = db.prepare('SELECT id FROM patterns WHERE pattern = ?').pluck();
+    this.addPattern = db.prepare('INSERT INTO patterns (pattern) VALUES (?)');
+    this.findKind = db.prepare('SELECT id FROM key_kinds WHERE db = ? AND type = ? AND rdb_type = ? AND encoding IS ?').pluck();
+    this.addKind = db.prepare('INSERT INTO key_kinds (db, type, rdb_type, encoding) VALUES (?, ?, ?, ?)');
+  }
+
+  pattern(text: string): number {
+    let id = this.patterns.get(text);
+    if (id !== undefined) return id;
+    id = (this.findPattern.get(text) as number | undefined) ?? Number(this.addPattern.run(text).lastInsertRowid);
+    if (this.patterns.size >= Dictionaries.PATTERN_CACHE_LIMIT) this.patterns.clear();
+    this.patterns.set(text, id);
+    return id;
+  }
+
+  kind(db: number, type: string, rdbType: string, encoding: string | null): number {
+    const k = `${db}\u0000${type}\u0000${rdbType}\u0000${encoding ?? '\u0001'}`;
+    let id = this.kinds.get(k);
+    if (id !== undefined) return id;
+    id = (this.findKind.get(db, type, rdbType, encoding) as number | undefined) ?? Number(this.addKind.run(db, type, rdbType, encoding).lastInsertRowid);
+    this.kinds.set(k, id);
+    return id;
+  }
+
+  forget(): void {
+    this.patterns.clear();
+    this.kinds.clear();
+  }
+}
+
+const dictionaries = new WeakMap<Store, Dictionaries>();
+
+export function dictionariesOf(db: Store): Dictionaries {
+  let d = dictionaries.get(db);
+  if (d === undefined) dictionaries.set(db, (d = new Dictionaries(db)));
+  return d;
+}
+
+/**
+ * Writes the RowBatches of one snapshot with prepared multi-row INSERTs, mapping the batch's local
+ * dictionary ids to database ids. Rows are inserted in order; consecutive rows of the same shape (lean
+ * or full) share a statement. Call `flush()` before the snapshot's final commit.
+ */
 export class KeyInserter {
-  private readonly many: ReturnType<Store['prepare']>;
-  private readonly one: ReturnType<Store['prepare']>;
+  private readonly statements = new Map<number, ReturnType<Store['prepare']>>();
   private readonly params: Param[] = [];
   private pending = 0;
+  private pendingFull = false;
+  private patternIds: number[] = [];
+  private readonly kindIds: number[] = [];
+  private readonly dict: Dictionaries;
+  private readonly lean: ReturnType<Store['prepare']>;
+  private readonly full: ReturnType<Store['prepare']>;
+  rows = 0;
 
-  constructor(db: Store, private readonly snapshotId: number) {
-    const row = `(${COLUMNS.map(() => '?').join(',')})`;
-    const head = `INSERT INTO keys (${COLUMNS.join(',')}) VALUES `;
-    this.many = db.prepare(head + Array.from({ length: ROWS_PER_STATEMENT }, () => row).join(','));
-    this.one = db.prepare(head + row);
+  constructor(private readonly db: Store, private readonly snapshotId: number) {
+    if (!Number.isSafeInteger(snapshotId)) throw new Error(`bad snapshot id ${snapshotId}`);
+    this.dict = dictionariesOf(db);
+    this.lean = this.statement(false, ROWS_PER_STATEMENT);
+    this.full = this.statement(true, ROWS_PER_STATEMENT);
   }
 
-  add(rec: KeyRecord, pattern: string): void {
-    // A copy: rows wait here across parser batches, and the parser may reuse its buffers.
-    const key = Buffer.from(rec.key);
-    // Printable text differs in length from the bytes unless the key is plain ASCII: UTF-8 decoding
-    // shortens, escaping lengthens. Plain keys are then stored once, as bytes.
-    const printable = rec.keyPrintable.length === rec.key.length ? null : rec.keyPrintable;
-    this.params.push(
-      this.snapshotId, rec.db, key, printable, pattern, rec.type, rec.rdbType,
-      rec.memory?.encoding ?? null, rec.elements, rec.valueBytes, rec.memory?.bytes ?? null,
-      rec.largestElementBytes, rec.expireAtMs, rec.idleSeconds, rec.lfuFreq, rec.fieldsWithTtl ?? null,
-      rec.stream?.groups ?? null, rec.stream?.pending ?? null,
-    );
-    if (++this.pending === ROWS_PER_STATEMENT) {
-      this.many.run(this.params);
-      this.params.length = 0;
-      this.pending = 0;
+  private statement(full: boolean, rows: number): ReturnType<Store['prepare']> {
+    const key = (full ? 1 : 0) + rows * 2;
+    let stmt = this.statements.get(key);
+    if (stmt === undefined) {
+      const cols = full ? FULL : LEAN;
+      const row = `(${this.snapshotId},${cols.map(() => '?').join(',')})`;
+      stmt = this.db.prepare(`INSERT INTO key_rows (snapshot_id,${cols.join(',')}) VALUES ` + Array.from({ length: rows }, () => row).join(','));
+      this.statements.set(key, stmt);
     }
+    return stmt;
   }
 
+  add(b: RowBatch): void {
+    if (b.resetPatterns) this.patternIds = [];
+    for (const p of b.newPatterns) this.patternIds.push(this.dict.pattern(p));
+    for (const k of b.newKinds) this.kindIds.push(this.dict.kind(k.db, k.type, k.rdbType, k.encoding));
+    const patternIds = this.patternIds;
+    const kindIds = this.kindIds;
+    const nums = b.nums;
+    const keyBuf = Buffer.from(b.keyBytes.buffer, b.keyBytes.byteOffset, b.keyBytes.byteLength);
+    const ends = b.keyEnds;
+    const params = this.params;
+    const printable = b.printable;
+    const extra = b.extra;
+    let pi = 0;
+    let ei = 0;
+    let start = 0;
+    for (let i = 0; i < b.n; i++) {
+      const o = i * NUMS;
+      const end = ends[i]!;
+      let text: string | null = null;
+      if (pi < printable.length && printable[pi]![0] === i) text = printable[pi++]![1];
+      let x: string | null = null;
+      if (ei < extra.length && extra[ei]![0] === i) x = extra[ei++]![1];
+      const full = text !== null || x !== null;
+      if (full !== this.pendingFull) {
+        this.flush();
+        this.pendingFull = full;
+      }
+      const memory = nums[o + N_MEMORY]!;
+      const expire = nums[o + N_EXPIRE]!;
+      const access = nums[o + N_ACCESS]!;
+      params.push(
+        keyBuf.subarray(start, end), patternIds[nums[o + N_PATTERN]!]!, kindIds[nums[o + N_KIND]!]!,
+        nums[o + N_ELEMENTS]!, nums[o + N_VALUE_BYTES]!, memory === memory ? memory : null, nums[o + N_LARGEST]!,
+        expire === expire ? expire : null, access === access ? access : null,
+      );
+      if (full) params.push(text, x);
+      start = end;
+      if (++this.pending === ROWS_PER_STATEMENT) {
+        (full ? this.full : this.lean).run(params);
+        params.length = 0;
+        this.pending = 0;
+      }
+    }
+    this.rows += b.n;
+  }
+
+  /** Writes the rows still buffered. */
   flush(): void {
-    const width = COLUMNS.length;
-    for (let i = 0; i < this.pending; i++) this.one.run(this.params.slice(i * width, (i + 1) * width));
+    if (this.pending > 0) this.statement(this.pendingFull, this.pending).run(this.params);
     this.params.length = 0;
     this.pending = 0;
   }

@@ -37,6 +37,36 @@ function child<K, V>(map: Map<K, V>, k: K, make: () => V): V {
 
 const BUCKET_INDEX = new Map<TtlBucket, number>(TTL_BUCKETS.map((b, i) => [b, i]));
 
+/** size_stats bucket: 0 for 0, else 1 + floor(8 · log2(size)) (8 buckets per doubling, ~9% wide). */
+export function sizeBucket(size: number): number {
+  return size <= 0 ? 0 : 1 + Math.floor(8 * Math.log2(size));
+}
+
+/** Smallest size of bucket b (b ≥ 1). */
+export function sizeBucketMin(b: number): number {
+  return b <= 0 ? 0 : Math.ceil(2 ** ((b - 1) / 8));
+}
+
+class SizeCell {
+  keys = 0;
+  size = 0;
+  min = Infinity;
+  max = 0;
+}
+
+/** The aggregates as plain rows: what a load worker posts to the writer, and what write() stores. */
+export interface AggregateRows {
+  hasMemory: boolean;
+  /** db, type, rdb_type, encoding, keys, memory, file, untimed keys, untimed memory, untimed file, expired */
+  types: [number, string, string, string | null, number, number, number, number, number, number, number][];
+  /** pattern, type, keys, memory, file, untimed keys, untimed memory, untimed file */
+  patterns: [string, string, number, number, number, number, number, number][];
+  /** db, type, bucket, keys, memory, file */
+  ttl: [number, string, string, number, number, number][];
+  /** type, size bucket, keys, Σ size, min size, max size */
+  sizes: [string, number, number, number, number, number][];
+}
+
 /**
  * Per-snapshot aggregates accumulated while keys stream by, so the *_stats tables are complete
  * whatever per-key rows are kept. Memory is bounded: type and TTL groups are few by nature; patterns
@@ -53,10 +83,13 @@ export class LoadAggregates {
   // db → type → sums per TTL bucket (TTL_BUCKETS order)
   private readonly ttl = new Map<number, Map<string, Sums[]>>();
   private hasMemory = false;
+  // type → size bucket → cell
+  private readonly sizes = new Map<string, Map<number, SizeCell>>();
 
   constructor(private readonly maxPatterns = MAX_TRACKED_PATTERNS) {}
 
-  add(rec: KeyRecord, pattern: string, bucket: TtlBucket): void {
+  /** `size` = the key's size for the distribution (memory estimate, else bytes in the file). */
+  add(rec: KeyRecord, pattern: string, bucket: TtlBucket, size: number): void {
     const estimate = rec.memory;
     const memory = estimate ? estimate.bytes : 0;
     if (estimate) this.hasMemory = true;
@@ -81,36 +114,50 @@ export class LoadAggregates {
 
     const buckets = child(child(this.ttl, rec.db, () => new Map<string, Sums[]>()), rec.type, () => TTL_BUCKETS.map(() => new Sums()));
     buckets[BUCKET_INDEX.get(bucket)!]!.add(rec, memory, expired);
+
+    const cell = child(child(this.sizes, rec.type, () => new Map<number, SizeCell>()), sizeBucket(size), () => new SizeCell());
+    cell.keys++;
+    cell.size += size;
+    if (size < cell.min) cell.min = size;
+    if (size > cell.max) cell.max = size;
   }
 
-  /** Writes the aggregates of snapshot `id`; call inside the load's final transaction. */
-  write(db: Store, id: number): void {
-    const mem = (n: number): number | null => (this.hasMemory ? n : null);
-    const typeStmt = db.prepare(
-      `INSERT INTO type_stats (snapshot_id, db, type, rdb_type, encoding, keys, memory_bytes, file_bytes,
-         untimed_keys, untimed_memory, untimed_file_bytes, expired_keys) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-    );
+  rows(): AggregateRows {
+    const out: AggregateRows = { hasMemory: this.hasMemory, types: [], patterns: [], ttl: [], sizes: [] };
     for (const [dbNumber, byType] of this.types)
       for (const [type, byRdbType] of byType)
         for (const [rdbType, byEncoding] of byRdbType)
           for (const [encoding, t] of byEncoding)
-            typeStmt.run(id, dbNumber, type, rdbType, encoding === '' ? null : encoding, t.keys, mem(t.memory), t.file, t.untimedKeys, mem(t.untimedMemory), t.untimedFile, t.expired);
-
-    const patternStmt = db.prepare(
-      `INSERT INTO pattern_stats (snapshot_id, pattern, type, keys, memory_bytes, file_bytes, untimed_keys,
-         untimed_memory, untimed_file_bytes) VALUES (?,?,?,?,?,?,?,?,?)`,
-    );
+            out.types.push([dbNumber, type, rdbType, encoding === '' ? null : encoding, t.keys, t.memory, t.file, t.untimedKeys, t.untimedMemory, t.untimedFile, t.expired]);
     for (const [pattern, perType] of this.patterns)
-      for (const [type, p] of perType)
-        patternStmt.run(id, pattern, type, p.keys, mem(p.memory), p.file, p.untimedKeys, mem(p.untimedMemory), p.untimedFile);
-
-    const ttlStmt = db.prepare(
-      'INSERT INTO ttl_stats (snapshot_id, db, type, bucket, keys, memory_bytes, file_bytes) VALUES (?,?,?,?,?,?,?)',
-    );
+      for (const [type, p] of perType) out.patterns.push([pattern, type, p.keys, p.memory, p.file, p.untimedKeys, p.untimedMemory, p.untimedFile]);
     for (const [dbNumber, byType] of this.ttl)
       for (const [type, buckets] of byType)
         buckets.forEach((b, i) => {
-          if (b.keys > 0) ttlStmt.run(id, dbNumber, type, TTL_BUCKETS[i]!, b.keys, mem(b.memory), b.file);
+          if (b.keys > 0) out.ttl.push([dbNumber, type, TTL_BUCKETS[i]!, b.keys, b.memory, b.file]);
         });
+    for (const [type, cells] of this.sizes)
+      for (const [bucket, c] of [...cells].sort((a, b) => a[0] - b[0])) out.sizes.push([type, bucket, c.keys, c.size, c.min, c.max]);
+    return out;
   }
+}
+
+/** Writes aggregate rows of snapshot `id`; call inside the load's final transaction. */
+export function writeAggregates(db: Store, id: number, a: AggregateRows): void {
+  const mem = (n: number): number | null => (a.hasMemory ? n : null);
+  const typeStmt = db.prepare(
+    `INSERT INTO type_stats (snapshot_id, db, type, rdb_type, encoding, keys, memory_bytes, file_bytes,
+       untimed_keys, untimed_memory, untimed_file_bytes, expired_keys) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+  );
+  for (const [d, type, rdbType, encoding, keys, memory, file, uk, um, uf, expired] of a.types)
+    typeStmt.run(id, d, type, rdbType, encoding, keys, mem(memory), file, uk, mem(um), uf, expired);
+  const patternStmt = db.prepare(
+    `INSERT INTO pattern_stats (snapshot_id, pattern, type, keys, memory_bytes, file_bytes, untimed_keys,
+       untimed_memory, untimed_file_bytes) VALUES (?,?,?,?,?,?,?,?,?)`,
+  );
+  for (const [pattern, type, keys, memory, file, uk, um, uf] of a.patterns) patternStmt.run(id, pattern, type, keys, mem(memory), file, uk, mem(um), uf);
+  const ttlStmt = db.prepare('INSERT INTO ttl_stats (snapshot_id, db, type, bucket, keys, memory_bytes, file_bytes) VALUES (?,?,?,?,?,?,?)');
+  for (const [d, type, bucket, keys, memory, file] of a.ttl) ttlStmt.run(id, d, type, bucket, keys, mem(memory), file);
+  const sizeStmt = db.prepare('INSERT INTO size_stats (snapshot_id, type, bucket, keys, size_bytes, min_bytes, max_bytes) VALUES (?,?,?,?,?,?,?)');
+  for (const [type, bucket, keys, size, min, max] of a.sizes) sizeStmt.run(id, type, bucket, keys, size, min, max);
 }

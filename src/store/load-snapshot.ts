@@ -1,30 +1,18 @@
 import { basename } from 'node:path';
-import { isRdbError, type RdbError } from '../core/errors.js';
-import type { KeyRecord, MemoryEstimate } from '../core/record.js';
-import type { RdbFileInfo } from '../rdb/file-info.js';
-import { auxValue } from '../rdb/file-info.js';
-import { keyPattern } from '../patterns/key-pattern.js';
+import { type RdbError } from '../core/errors.js';
 import { DEFAULT_PATTERN_OPTIONS, type PatternOptions } from '../patterns/options.js';
 import { fileFingerprint } from './fingerprint.js';
-import { KeyInserter } from './key-inserter.js';
-import { LoadAggregates } from './load-aggregates.js';
+import { KeyInserter, dictionariesOf } from './key-inserter.js';
+import { writeAggregates } from './load-aggregates.js';
+import type { MemorySpec } from './memory-spec.js';
 import type { Store } from './open-store.js';
-import { POST_LOAD_INDEXES } from './schema.js';
-import { deleteSnapshot, findByFingerprint } from './snapshots.js';
-import { ttlBucket } from './ttl-buckets.js';
+import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
+import { POST_LOAD_INDEXES, SNAPSHOT_TABLES } from './schema.js';
+import { deleteSnapshot, findByContent, findByFingerprint } from './snapshots.js';
+import { Txn } from './txn.js';
+import { workerEntry, workerRows } from './worker-rows.js';
 
-/** What the loader needs from an opened input (a subset of OpenedInput). */
-export interface LoadInput {
-  compression: string;
-  bytesIn: () => number;
-  fileBytes: number | null;
-}
-
-/** What the loader needs from a parse (a subset of RdbParse). */
-export interface LoadParse {
-  batches(): AsyncIterable<KeyRecord[]>;
-  readonly info: RdbFileInfo;
-}
+export type { LoadInput, LoadParse, MemoryModel } from './produce-rows.js';
 
 export interface LoadProgress {
   keys: number;
@@ -32,44 +20,51 @@ export interface LoadProgress {
   fileBytes: number | null;
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends RowLimits {
   path: string;
-  /** Opens and starts parsing the file; called only when the file is not in the database yet. */
+  /** Opens and starts parsing the file on this thread; called only when the file is not in the database yet. */
   open: () => Promise<{ input: LoadInput; parse: LoadParse }>;
   /**
    * Memory model, chosen once the dump's AUX fields are known (the default profile comes from
    * `redis-ver`): returns the profile name stored on the snapshot and the per-record estimator that
    * fills `rec.memory`. Absent = no estimates (memory columns stay NULL).
    */
-  memoryModel?: (info: RdbFileInfo) => MemoryModel;
+  memoryModel?: (info: import('../rdb/file-info.js').RdbFileInfo) => MemoryModel;
   /** Profile name to record when the records already carry `rec.memory` (tests, callers that estimate). */
   memoryProfile?: string | null;
   patterns?: PatternOptions;
   onProgress?: (p: LoadProgress) => void;
-  /** Commit every this many keys so a huge load does not build one giant WAL transaction. */
+  /** Commit every this many key rows so a huge load does not build one giant WAL transaction. */
   commitEvery?: number;
   /** Pattern cap for pattern_stats (tests lower it). */
   maxPatterns?: number;
-}
-
-export interface MemoryModel {
-  profile: string;
-  estimate: (rec: KeyRecord) => MemoryEstimate;
+  /**
+   * Parse on a worker thread (the writer stays on this thread) instead of calling `open`: the file is
+   * opened by path there, and the memory model comes from `memory` (null = no estimates). Ignored
+   * (same-thread parse) when the package has no compiled worker entry.
+   */
+  worker?: { memory: MemorySpec | null } | null;
+  /** Shared transaction of concurrent loads into one database (loadFiles with --jobs). */
+  txn?: Txn;
+  /** Do not build the post-load indexes (the caller builds them once, after several loads). */
+  deferIndexes?: boolean;
 }
 
 export type LoadResult =
-  | { outcome: 'already-loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number }
-  | { outcome: 'loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; error: RdbError | null };
+  | { outcome: 'already-loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; sameContent?: boolean }
+  | { outcome: 'loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; keyRows: number; error: RdbError | null };
 
 /**
  * Streams one dump into the store as a new snapshot.
  *
- * - A file whose fingerprint is already stored (complete or partial) is not read again.
+ * - A file whose fingerprint is already stored (complete or partial) is not read again; a file whose
+ *   RDB content (CRC64 trailer + decompressed length) equals a complete snapshot's — the same dump
+ *   plain, gzip'd or lz4'd — is read, then dropped as already loaded.
  * - A snapshot left in status `loading` by a killed load is deleted and the file loaded afresh.
  * - When the parser throws an RdbError after yielding records, the snapshot is kept as `partial` with
  *   every key read before the fault and the error text; the error is returned, not thrown. When the
  *   file was not an RDB at all (no header parsed, no key read), nothing is kept and the error is thrown.
- * - Any other failure (disk full, a bug) rolls back and removes the snapshot, then rethrows.
+ * - Any other failure (disk full, a bug) removes the snapshot, then rethrows.
  */
 export async function loadSnapshot(db: Store, options: LoadOptions): Promise<LoadResult> {
   const fileName = basename(options.path);
@@ -80,101 +75,117 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
   }
   if (known) deleteSnapshot(db, known.id);
 
-  const { input, parse } = await options.open();
-  const patternOptions = options.patterns ?? DEFAULT_PATTERN_OPTIONS;
-  const snapshotId = Number(
-    db
-      .prepare(
-        `INSERT INTO snapshots (file_name, path, file_bytes, fingerprint, compression, time_source, status,
-           memory_profile, pattern_mode, loaded_at_ms)
-         VALUES (?, ?, ?, ?, ?, 'mtime', 'loading', ?, ?, ?)`,
-      )
-      .run(fileName, options.path, size, fingerprint, input.compression, options.memoryProfile ?? null,
-        describePatternMode(patternOptions), Date.now()).lastInsertRowid,
-  );
+  const patterns = options.patterns ?? DEFAULT_PATTERN_OPTIONS;
+  const entry = options.worker ? workerEntry() : null;
+  const source: AsyncGenerator<LoadMessage> = entry
+    ? workerRows(entry, {
+        path: options.path, mtimeMs, memory: options.worker!.memory, patterns, maxPatterns: options.maxPatterns,
+        keysMinBytes: options.keysMinBytes ?? null, topPerPattern: options.topPerPattern ?? null,
+      })
+    : produceRows(options.open, {
+        mtimeMs, patterns, maxPatterns: options.maxPatterns, keysMinBytes: options.keysMinBytes, topPerPattern: options.topPerPattern,
+        memoryModel: options.memoryModel ?? (options.worker?.memory ? (await import('./memory-spec.js')).modelFromSpec(options.worker.memory) : undefined),
+      });
 
-  const commitEvery = options.commitEvery ?? 250_000;
-  const inserter = new KeyInserter(db, snapshotId);
-  const aggregates = new LoadAggregates(options.maxPatterns);
-  let keys = 0;
-  let sinceCommit = 0;
-  let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
-  let failure: RdbError | null = null;
-  let model: MemoryModel | null = null;
-  let unestimated = 0;
-
-  db.exec('BEGIN');
+  const txn = options.txn ?? new Txn(db, options.commitEvery);
+  let snapshotId: number | null = null;
+  let inserter: KeyInserter | null = null;
+  let end: LoadEnd | null = null;
+  let fileBytes: number | null = size;
   try {
-    try {
-      for await (const batch of parse.batches()) {
-        // AUX fields precede the first key in every dump, so the snapshot time is known here.
-        snapshotTime ??= snapshotTimeOf(parse.info, mtimeMs);
-        if (options.memoryModel && !model) model = options.memoryModel(parse.info);
-        for (const rec of batch) {
-          if (model) {
-            // A model failure on one exotic key must not lose the whole load: the key keeps NULL
-            // memory and the snapshot counts it, so reports can say so.
-            try {
-              rec.memory = model.estimate(rec);
-            } catch {
-              rec.memory = undefined;
-              unestimated++;
-            }
-          }
-          const pattern = keyPattern(rec.keyPrintable, patternOptions);
-          inserter.add(rec, pattern);
-          aggregates.add(rec, pattern, ttlBucket(rec.expireAtMs, snapshotTime.ms));
-        }
-        keys += batch.length;
-        sinceCommit += batch.length;
-        if (sinceCommit >= commitEvery) {
-          inserter.flush();
-          db.exec('COMMIT');
-          db.exec('BEGIN');
-          sinceCommit = 0;
-        }
-        options.onProgress?.({ keys, bytesIn: input.bytesIn(), fileBytes: input.fileBytes ?? size });
+    for await (const m of source) {
+      if (m.t === 'open') {
+        txn.begin();
+        snapshotId = Number(
+          db.prepare(
+            `INSERT INTO snapshots (file_name, path, file_bytes, fingerprint, compression, time_source, status,
+               memory_profile, pattern_mode, loaded_at_ms, keys_min_bytes, top_per_pattern)
+             VALUES (?, ?, ?, ?, ?, 'mtime', 'loading', ?, ?, ?, ?, ?)`,
+          ).run(fileName, options.path, size, fingerprint, m.compression, options.memoryProfile ?? null, describePatternMode(patterns),
+            Date.now(), options.keysMinBytes ?? null, options.topPerPattern ?? null).lastInsertRowid,
+        );
+        inserter = new KeyInserter(db, snapshotId);
+        fileBytes = m.fileBytes ?? size;
+      } else if (m.t === 'batch') {
+        txn.begin();
+        inserter!.add(m.rows);
+        txn.wrote(m.rows.n);
+        options.onProgress?.({ keys: m.keys, bytesIn: m.bytesIn, fileBytes });
+      } else {
+        end = m.end;
       }
-    } catch (err) {
-      if (!isRdbError(err)) throw err;
-      failure = err.file === null ? err.withFile(options.path) : err;
     }
-    if (failure && keys === 0 && parse.info.version === null) {
-      db.exec('ROLLBACK');
-      deleteSnapshot(db, snapshotId);
-      throw failure;
+    if (snapshotId === null || inserter === null || end === null) throw new Error('load ended without a result');
+    let failure = end.failure;
+    if (failure && failure.file === null) failure = failure.withFile(options.path);
+    txn.begin();
+    if (failure && end.keys === 0 && end.info.version === null) {
+      removeRows(db, snapshotId);
+      txn.commit();
+      throw Object.assign(failure, { [HANDLED]: true });
     }
     inserter.flush();
-    snapshotTime ??= snapshotTimeOf(parse.info, mtimeMs);
-    aggregates.write(db, snapshotId);
-    writeAux(db, snapshotId, parse.info);
+    const checksum = describeChecksum(end.info);
+    if (!failure && end.info.checksum.status === 'ok' && !/^0+$/.test(end.info.checksum.value) && end.info.bytesRead > 0) {
+      const same = findByContent(db, checksum, end.info.bytesRead, snapshotId);
+      if (same) {
+        removeRows(db, snapshotId);
+        txn.commit();
+        return { outcome: 'already-loaded', snapshotId: same.id, fileName, status: 'complete', keys: same.key_count, sameContent: true };
+      }
+    }
+    writeAggregates(db, snapshotId, end.aggregates);
+    writeAux(db, snapshotId, end.info);
     const status = failure ? 'partial' : 'complete';
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
          used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,
-         memory_profile = coalesce(?, memory_profile), unestimated_keys = ? WHERE id = ?`,
+         memory_profile = coalesce(?, memory_profile), unestimated_keys = ?, key_rows = ? WHERE id = ?`,
     ).run(
-      parse.info.magic, parse.info.version, serverVersion(parse.info), snapshotTime.ms, snapshotTime.source,
-      intOrNull(auxValue(parse.info, 'used-mem')), keys, parse.info.bytesRead, describeChecksum(parse.info),
-      status, failure?.message ?? null, (model ?? (options.memoryModel ? options.memoryModel(parse.info) : null))?.profile ?? null, unestimated, snapshotId,
+      end.info.magic, end.info.version, serverVersion(end.info), end.snapshotTime.ms, end.snapshotTime.source,
+      intOrNull(auxOf(end.info, 'used-mem')), end.keys, end.info.bytesRead, checksum, status, failure?.message ?? null,
+      end.profile, end.unestimated, inserter.rows, snapshotId,
     );
-    db.exec('COMMIT');
-    for (const ddl of POST_LOAD_INDEXES) db.exec(ddl);
-    return { outcome: 'loaded', snapshotId, fileName, status, keys, error: failure };
+    txn.commit();
+    if (!options.deferIndexes) buildIndexes(db);
+    return { outcome: 'loaded', snapshotId, fileName, status, keys: end.keys, keyRows: inserter.rows, error: failure };
   } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    if (err !== failure) deleteSnapshot(db, snapshotId);
+    if (snapshotId !== null && !(err as { [HANDLED]?: boolean })[HANDLED]) {
+      try {
+        txn.begin();
+        removeRows(db, snapshotId);
+        txn.commit();
+      } catch {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        dictionariesOf(db).forget();
+      }
+    }
     throw err;
+  } finally {
+    await source.return(undefined);
   }
 }
 
-function snapshotTimeOf(info: RdbFileInfo, mtimeMs: number): { ms: number; source: 'ctime' | 'mtime' } {
-  const ctime = intOrNull(auxValue(info, 'ctime'));
-  return ctime !== null && ctime > 0 ? { ms: ctime * 1000, source: 'ctime' } : { ms: Math.round(mtimeMs), source: 'mtime' };
+const HANDLED = Symbol('handled');
+
+/** The indexes reports need, built after bulk loads (once; later loads maintain them). */
+export function buildIndexes(db: Store): void {
+  for (const ddl of POST_LOAD_INDEXES) db.exec(ddl);
 }
 
-function serverVersion(info: RdbFileInfo): string | null {
-  return auxValue(info, 'redis-ver') ?? auxValue(info, 'valkey-ver') ?? null;
+/** Deletes a snapshot's rows inside the current transaction. */
+function removeRows(db: Store, id: number): void {
+  for (const table of SNAPSHOT_TABLES) db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
+  db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
+}
+
+function auxOf(info: RdbInfoLite, key: string): string | undefined {
+  for (const a of info.aux) if (a.key === key) return a.value;
+  return undefined;
+}
+
+function serverVersion(info: RdbInfoLite): string | null {
+  return auxOf(info, 'redis-ver') ?? auxOf(info, 'valkey-ver') ?? null;
 }
 
 function intOrNull(s: string | undefined): number | null {
@@ -182,7 +193,7 @@ function intOrNull(s: string | undefined): number | null {
   return Number(s);
 }
 
-function describeChecksum(info: RdbFileInfo): string {
+function describeChecksum(info: RdbInfoLite): string {
   const c = info.checksum;
   return c.status === 'ok' ? `ok ${c.value}` : c.status === 'mismatch' ? `mismatch expected ${c.expected} got ${c.actual}` : c.status;
 }
@@ -191,7 +202,7 @@ function describePatternMode(p: PatternOptions): string {
   return p.depth === null ? `inferred sep=${p.separators}` : `fixed sep=${p.separators[0] ?? ':'} depth=${p.depth}`;
 }
 
-function writeAux(db: Store, snapshotId: number, info: RdbFileInfo): void {
+function writeAux(db: Store, snapshotId: number, info: RdbInfoLite): void {
   const stmt = db.prepare('INSERT INTO aux (snapshot_id, seq, name, value) VALUES (?, ?, ?, ?)');
   info.aux.forEach((a, i) => stmt.run(snapshotId, i, a.key, a.value));
 }

@@ -145,6 +145,83 @@ export const MIGRATIONS: readonly string[] = [
            p.untimed_keys, p.untimed_memory, p.untimed_file_bytes
     FROM pattern_stats p JOIN snapshots s ON s.id = p.snapshot_id;
   `,
+  // 2: compact key rows (issue 5). Text that repeats on every key (db/type/rdb_type/encoding, pattern)
+  // becomes integer ids into small dictionaries; idle/freq share one column; the stream and
+  // field-TTL counters (rare) are packed into one nullable JSON column. `keys` becomes a view with
+  // the version-1 columns, so every query written against version 1 keeps working.
+  `
+  CREATE TABLE patterns (
+    id      INTEGER PRIMARY KEY,
+    pattern TEXT NOT NULL UNIQUE
+  );
+  CREATE TABLE key_kinds (
+    id       INTEGER PRIMARY KEY,
+    db       INTEGER NOT NULL,
+    type     TEXT    NOT NULL,
+    rdb_type TEXT    NOT NULL,
+    encoding TEXT
+  );
+  CREATE TABLE key_rows (
+    snapshot_id     INTEGER NOT NULL,
+    key             BLOB    NOT NULL,
+    key_printable   TEXT,            -- NULL when the key is plain ASCII (= CAST(key AS TEXT))
+    pattern_id      INTEGER NOT NULL, -- patterns.id
+    kind_id         INTEGER NOT NULL, -- key_kinds.id: db, type, rdb_type, encoding
+    elements        INTEGER NOT NULL,
+    value_bytes     INTEGER NOT NULL,
+    memory_bytes    INTEGER,
+    largest_element INTEGER NOT NULL,
+    expire_at_ms    INTEGER,
+    access          INTEGER,         -- LRU idle seconds (>= 0), or -1 - LFU counter (< 0), or NULL
+    extra           TEXT             -- NULL, or JSON {fields_with_ttl, stream_groups, stream_pending}
+  );
+  INSERT INTO patterns (pattern) SELECT DISTINCT pattern FROM keys;
+  INSERT INTO key_kinds (db, type, rdb_type, encoding) SELECT DISTINCT db, type, rdb_type, encoding FROM keys;
+  INSERT INTO key_rows
+    SELECT k.snapshot_id, k.key, k.key_printable, p.id, t.id, k.elements, k.value_bytes, k.memory_bytes,
+           k.largest_element, k.expire_at_ms,
+           CASE WHEN k.idle IS NOT NULL THEN k.idle WHEN k.freq IS NOT NULL THEN -1 - k.freq END,
+           CASE WHEN k.fields_with_ttl IS NULL AND k.stream_groups IS NULL THEN NULL
+                ELSE json_object('fields_with_ttl', k.fields_with_ttl, 'stream_groups', k.stream_groups, 'stream_pending', k.stream_pending) END
+    FROM keys k JOIN patterns p ON p.pattern = k.pattern
+         JOIN key_kinds t ON t.db = k.db AND t.type = k.type AND t.rdb_type = k.rdb_type AND t.encoding IS k.encoding
+    ORDER BY k.rowid;
+  DROP INDEX IF EXISTS keys_by_snapshot;
+  DROP TABLE keys;
+  CREATE VIEW keys AS
+    SELECT r.snapshot_id, t.db, r.key, r.key_printable, p.pattern, t.type, t.rdb_type, t.encoding, r.elements,
+           r.value_bytes, r.memory_bytes, r.largest_element, r.expire_at_ms,
+           CASE WHEN r.access >= 0 THEN r.access END AS idle,
+           CASE WHEN r.access < 0 THEN -1 - r.access END AS freq,
+           json_extract(r.extra, '$.fields_with_ttl') AS fields_with_ttl,
+           json_extract(r.extra, '$.stream_groups') AS stream_groups,
+           json_extract(r.extra, '$.stream_pending') AS stream_pending,
+           r.rowid AS rowid
+    FROM key_rows r JOIN key_kinds t ON t.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id;
+
+  -- Size distribution per snapshot and type (percentiles without per-key rows): log buckets, 8 per
+  -- doubling (bucket 0 = size 0; bucket b >= 1 holds sizes in [2^((b-1)/8), 2^(b/8)) ), with the exact
+  -- smallest and largest size seen in each. size = memory estimate when the snapshot has one, else
+  -- bytes in the file.
+  CREATE TABLE size_stats (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+    type        TEXT    NOT NULL,
+    bucket      INTEGER NOT NULL,
+    keys        INTEGER NOT NULL,
+    size_bytes  INTEGER NOT NULL,
+    min_bytes   INTEGER NOT NULL,
+    max_bytes   INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, type, bucket)
+  );
+
+  -- Scale knobs the snapshot was loaded with, and how many per-key rows were kept.
+  ALTER TABLE snapshots ADD COLUMN keys_min_bytes INTEGER;
+  ALTER TABLE snapshots ADD COLUMN top_per_pattern INTEGER;
+  ALTER TABLE snapshots ADD COLUMN key_rows INTEGER;
+  UPDATE snapshots SET key_rows = key_count;
+  -- Content identity: CRC64 trailer + decompressed length (same dump as .rdb, .gz or .lz4).
+  CREATE INDEX snapshots_by_checksum ON snapshots(checksum);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -159,5 +236,8 @@ export const KEY_TEXT_SQL = 'coalesce(key_printable, CAST(key AS TEXT))';
  * cost most of the index build time and no report needs them.
  */
 export const POST_LOAD_INDEXES: readonly string[] = [
-  'CREATE INDEX IF NOT EXISTS keys_by_snapshot ON keys(snapshot_id)',
+  'CREATE INDEX IF NOT EXISTS key_rows_by_snapshot ON key_rows(snapshot_id)',
 ];
+
+/** Tables holding per-snapshot rows (deleting a snapshot empties them for its id). */
+export const SNAPSHOT_TABLES = ['key_rows', 'aux', 'type_stats', 'pattern_stats', 'ttl_stats', 'size_stats'] as const;

@@ -1,4 +1,5 @@
 import type { Store } from './open-store.js';
+import { SNAPSHOT_TABLES } from './schema.js';
 
 export interface SnapshotRow {
   id: number;
@@ -22,6 +23,10 @@ export interface SnapshotRow {
   unestimated_keys: number;
   pattern_mode: string;
   loaded_at_ms: number;
+  /** Scale knobs of the load (NULL = not limited) and the per-key rows kept. */
+  keys_min_bytes: number | null;
+  top_per_pattern: number | null;
+  key_rows: number | null;
 }
 
 /** Finished snapshots (complete or partial), oldest first by snapshot time then id. */
@@ -29,6 +34,16 @@ export function listSnapshots(db: Store): SnapshotRow[] {
   return db
     .prepare(`SELECT * FROM snapshots WHERE status <> 'loading' ORDER BY snapshot_time_ms, id`)
     .all() as SnapshotRow[];
+}
+
+/**
+ * A finished complete snapshot with the same RDB content: same CRC64 trailer and decompressed length
+ * (the same dump stored plain, gzip'd or lz4'd), other than `exceptId`.
+ */
+export function findByContent(db: Store, checksum: string, rdbBytes: number, exceptId: number): SnapshotRow | undefined {
+  return db
+    .prepare(`SELECT * FROM snapshots WHERE checksum = ? AND rdb_bytes = ? AND status = 'complete' AND id <> ? ORDER BY id LIMIT 1`)
+    .get(checksum, rdbBytes, exceptId) as SnapshotRow | undefined;
 }
 
 export function findByFingerprint(db: Store, fingerprint: string): SnapshotRow | undefined {
@@ -55,7 +70,7 @@ export function resolveSnapshot(db: Store, ref?: string): SnapshotRow | undefine
 /** Removes a snapshot and every row that belongs to it (used for loads killed midway). */
 export function deleteSnapshot(db: Store, id: number): void {
   db.transaction(() => {
-    for (const table of ['keys', 'aux', 'type_stats', 'pattern_stats', 'ttl_stats']) {
+    for (const table of SNAPSHOT_TABLES) {
       db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
     }
     db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);

@@ -201,3 +201,75 @@ describe('loadSnapshot', () => {
     expect((db.prepare("SELECT count(*) n FROM keys WHERE memory_bytes IS NULL").get() as { n: number }).n).toBe(snap.unestimated_keys);
   });
 });
+
+describe('scale knobs and schema version 2', () => {
+  const sizeOf = (r: ReturnType<typeof syntheticKeyspace>[number]) => r.memory!.bytes;
+
+  it('--keys-min-bytes keeps rows of big keys only; aggregates stay complete', async () => {
+    const { dir, db } = setup();
+    const records = syntheticKeyspace(7, { withMemory: true });
+    const min = 2000;
+    const res = await loadSnapshot(db, { path: dummyFile(dir, 'd.rdb'), open: fakeSource(records), memoryProfile: 'test', memoryModel: () => ({ profile: 'test', estimate: (r) => r.memory! }), keysMinBytes: min });
+    const want = records.filter((r) => sizeOf(r) >= min);
+    expect(res).toMatchObject({ outcome: 'loaded', keys: records.length, keyRows: want.length });
+    expect(want.length).toBeGreaterThan(0);
+    expect(want.length).toBeLessThan(records.length);
+    const rows = db.prepare('SELECT coalesce(key_printable, CAST(key AS TEXT)) k FROM keys ORDER BY rowid').all() as { k: string }[];
+    expect(rows.map((r) => r.k)).toEqual(want.map((r) => r.keyPrintable));
+    expect((db.prepare('SELECT sum(keys) n, sum(memory_bytes) m FROM type_stats').get())).toEqual({ n: records.length, m: records.reduce((s, r) => s + sizeOf(r), 0) });
+    expect((db.prepare('SELECT sum(keys) n FROM size_stats').get() as { n: number }).n).toBe(records.length);
+    expect(resolveSnapshot(db)).toMatchObject({ keys_min_bytes: min, top_per_pattern: null, key_rows: want.length, key_count: records.length });
+  });
+
+  it('--top-per-pattern keeps the N biggest keys of each pattern', async () => {
+    const { dir, db } = setup();
+    const records = syntheticKeyspace(8, { withMemory: true, scale: 2 });
+    const n = 3;
+    await loadSnapshot(db, { path: dummyFile(dir, 'd.rdb'), open: fakeSource(records), memoryModel: () => ({ profile: 'test', estimate: (r) => r.memory! }), topPerPattern: n });
+    const byPattern = new Map<string, number[]>();
+    for (const r of records) {
+      const p = keyPattern(r.keyPrintable);
+      byPattern.set(p, [...(byPattern.get(p) ?? []), sizeOf(r)]);
+    }
+    const got = db.prepare('SELECT pattern, memory_bytes m FROM keys').all() as { pattern: string; m: number }[];
+    const gotBy = new Map<string, number[]>();
+    for (const g of got) gotBy.set(g.pattern, [...(gotBy.get(g.pattern) ?? []), g.m]);
+    expect([...gotBy.keys()].sort()).toEqual([...byPattern.keys()].sort());
+    for (const [p, sizes] of byPattern) expect(gotBy.get(p)!.sort((a, b) => b - a), p).toEqual(sizes.sort((a, b) => b - a).slice(0, n));
+    expect((db.prepare('SELECT sum(keys) n FROM pattern_stats').get() as { n: number }).n).toBe(records.length);
+  });
+
+  it('size_stats buckets every key with exact min/max', async () => {
+    const { dir, db } = setup();
+    const records = syntheticKeyspace(9);
+    await loadSnapshot(db, { path: dummyFile(dir, 'd.rdb'), open: fakeSource(records) });
+    const rows = db.prepare('SELECT type, sum(keys) n, min(min_bytes) lo, max(max_bytes) hi, sum(size_bytes) s FROM size_stats GROUP BY type').all() as { type: string; n: number; lo: number; hi: number; s: number }[];
+    for (const row of rows) {
+      const of = records.filter((r) => r.type === row.type).map((r) => r.valueBytes);
+      expect(row).toEqual({ type: row.type, n: of.length, lo: Math.min(...of), hi: Math.max(...of), s: of.reduce((a, b) => a + b, 0) });
+    }
+  });
+
+  it('migrates a version-1 database: key rows keep every column, seen through the keys view', async () => {
+    const { MIGRATIONS } = await import('../../src/store/schema.js');
+    const Database = (await import('better-sqlite3')).default;
+    const dir = tempDir();
+    const path = join(dir, 'v1.sqlite');
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    old.exec(`INSERT INTO snapshots (id, file_name, path, file_bytes, fingerprint, compression, time_source, status, pattern_mode, loaded_at_ms, key_count)
+              VALUES (1, 'a.rdb', '/a.rdb', 1, 'f', 'none', 'ctime', 'complete', 'inferred', 0, 2)`);
+    old.exec(`INSERT INTO keys VALUES (1, 0, X'6b3a31', NULL, 'k:*', 'string', 'string', 'embstr', 3, 3, 56, 3, 99, 7, NULL, NULL, NULL, NULL),
+                                     (1, 2, X'733a31', 's:é', 's:*', 'stream', 'stream-listpacks3', 'stream', 5, 500, 900, 40, NULL, NULL, 3, NULL, 2, 9)`);
+    old.close();
+    const db = openStore(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare('SELECT db, hex(key) key, key_printable, pattern, type, rdb_type, encoding, elements, value_bytes, memory_bytes, largest_element, expire_at_ms, idle, freq, fields_with_ttl, stream_groups, stream_pending FROM keys ORDER BY rowid').all()).toEqual([
+      { db: 0, key: '6B3A31', key_printable: null, pattern: 'k:*', type: 'string', rdb_type: 'string', encoding: 'embstr', elements: 3, value_bytes: 3, memory_bytes: 56, largest_element: 3, expire_at_ms: 99, idle: 7, freq: null, fields_with_ttl: null, stream_groups: null, stream_pending: null },
+      { db: 2, key: '733A31', key_printable: 's:é', pattern: 's:*', type: 'stream', rdb_type: 'stream-listpacks3', encoding: 'stream', elements: 5, value_bytes: 500, memory_bytes: 900, largest_element: 40, expire_at_ms: null, idle: null, freq: 3, fields_with_ttl: null, stream_groups: 2, stream_pending: 9 },
+    ]);
+    expect(resolveSnapshot(db)).toMatchObject({ key_rows: 2 });
+    expect((db.prepare('SELECT count(*) n FROM v_keys').get() as { n: number }).n).toBe(2);
+  });
+});

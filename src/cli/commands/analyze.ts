@@ -9,7 +9,7 @@ import { listSnapshots } from '../../store/snapshots.js';
 import { openStore } from '../../store/open-store.js';
 import { parseIntOption, runCommand } from '../exit.js';
 import { loadFiles } from '../load-files.js';
-import { addMemoryOptions, memoryModelFrom, type MemoryCliOptions } from '../memory-options.js';
+import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions {
   db?: string;
@@ -47,14 +47,14 @@ export function registerAnalyze(program: Command): void {
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
-      const memoryModel = memoryModelFrom(options);
+      const memory = memorySpecFrom(options);
       const dbPath = options.db ?? defaultDbPath(file);
       const created = !existsSync(dbPath);
       const db = openStore(dbPath);
       let keep = true;
       try {
         // Outcome lines go to stderr: stdout is the report.
-        const { results, failures } = await loadFiles(db, [file], { quiet: options.quiet, memoryModel, say: (l) => process.stderr.write(l + '\n') });
+        const { results, failures } = await loadFiles(db, [file], { quiet: options.quiet, memory, say: (l) => process.stderr.write(l + '\n') });
         const loaded = results[0];
         if (!loaded) {
           // Not a dump at all: don't leave an empty database behind in the user's directory.

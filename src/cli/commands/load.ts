@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import { openStore } from '../../store/open-store.js';
-import { runCommand, UsageError } from '../exit.js';
+import { parseIntOption, runCommand, UsageError } from '../exit.js';
 import { expandInputs } from '../expand-inputs.js';
 import { loadFiles } from '../load-files.js';
-import { addMemoryOptions, memoryModelFrom, type MemoryCliOptions } from '../memory-options.js';
+import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 
 interface LoadCliOptions extends MemoryCliOptions {
   db?: string;
   quiet?: boolean;
+  jobs: string;
+  keysMinBytes?: string;
+  topPerPattern?: string;
+  worker: boolean;
 }
 
 export function registerLoad(program: Command): void {
@@ -16,16 +20,27 @@ export function registerLoad(program: Command): void {
     .description('load dumps into a SQLite database, one snapshot per file (already-loaded files are skipped)')
     .argument('<files...>', 'dump files, directories (their *.rdb, *.gz, *.lz4) or globs')
     .option('--db <path.sqlite>', 'database to create or add to (required)')
+    .option('--jobs <n>', 'files parsed in parallel (worker threads; one SQLite writer)', '1')
+    .option('--keys-min-bytes <n>', 'per-key rows only for keys of at least this size (memory estimate, else bytes in the file); aggregates stay complete')
+    .option('--top-per-pattern <n>', 'per-key rows only for the N biggest keys of each pattern; aggregates stay complete')
+    .option('--no-worker', 'parse on the main thread (one file at a time only)')
     .option('--quiet', 'no progress and no per-file lines; errors only');
   addMemoryOptions(cmd).action((files: string[], options: LoadCliOptions) =>
     runCommand(async () => {
       if (options.db === undefined) throw new UsageError('load needs --db <path.sqlite>');
-      const memoryModel = memoryModelFrom(options);
+      const memory = memorySpecFrom(options);
+      const jobs = parseIntOption('--jobs', options.jobs, 1);
+      const keysMinBytes = options.keysMinBytes === undefined ? null : parseIntOption('--keys-min-bytes', options.keysMinBytes, 0);
+      const topPerPattern = options.topPerPattern === undefined ? null : parseIntOption('--top-per-pattern', options.topPerPattern, 1);
+      if (jobs > 1 && !options.worker) throw new UsageError('--jobs needs worker threads (drop --no-worker)');
       const paths = await expandInputs(files);
       if (paths.length === 0) throw new UsageError('no dump files found in the arguments');
       const db = openStore(options.db);
       try {
-        const { failures } = await loadFiles(db, paths, { quiet: options.quiet, memoryModel, say: (l) => process.stdout.write(l + '\n') });
+        const { failures } = await loadFiles(db, paths, {
+          quiet: options.quiet, memory, jobs, worker: options.worker, keysMinBytes, topPerPattern,
+          say: (l) => process.stdout.write(l + '\n'),
+        });
         return failures > 0 ? 1 : 0;
       } finally {
         db.close();

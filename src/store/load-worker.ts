@@ -1,0 +1,64 @@
+/**
+ * Worker-thread entry of a load (see worker-rows.ts): opens and parses one dump, runs the memory
+ * model and key patterns, and posts compact RowBatches to the writer thread, at most CREDITS ahead
+ * of the writer's acknowledgements so memory stays bounded when SQLite is the slower side.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isRdbError } from '../core/errors.js';
+import { openInput } from '../input/open-input.js';
+import { parseRdb } from '../rdb/index.js';
+import { modelFromSpec } from './memory-spec.js';
+import { produceRows, rdbErrorData } from './produce-rows.js';
+import { transferables } from './row-batch.js';
+import type { WorkerJob, WorkerMessage } from './worker-rows.js';
+
+const CREDITS = 4;
+const port = parentPort!;
+const job = workerData as WorkerJob;
+let credits = CREDITS;
+let wake: (() => void) | null = null;
+port.on('message', (m: { t: 'ack' }) => {
+  if (m.t === 'ack') {
+    credits++;
+    const w = wake;
+    wake = null;
+    w?.();
+  }
+});
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+async function run(): Promise<void> {
+  const open = async () => {
+    const input = await openInput(job.path);
+    return { input, parse: parseRdb(input.chunks, { fileName: job.path }) };
+  };
+  const rows = produceRows(open, {
+    mtimeMs: job.mtimeMs,
+    memoryModel: job.memory ? modelFromSpec(job.memory) : undefined,
+    patterns: job.patterns,
+    maxPatterns: job.maxPatterns,
+    keysMinBytes: job.keysMinBytes,
+    topPerPattern: job.topPerPattern,
+  });
+  for await (const m of rows) {
+    if (m.t === 'batch') {
+      while (credits === 0) await new Promise<void>((r) => (wake = r));
+      credits--;
+      post(m, transferables(m.rows));
+    } else if (m.t === 'end') {
+      const { failure, ...end } = m.end;
+      post({ t: 'end', end: { ...end, failure: null }, failure: failure ? rdbErrorData(failure) : null });
+    } else {
+      post(m);
+    }
+  }
+}
+
+run().then(
+  () => port.close(),
+  (err: unknown) => {
+    if (isRdbError(err)) post({ t: 'error', rdb: rdbErrorData(err), message: err.message });
+    else post({ t: 'error', rdb: null, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    port.close();
+  },
+);

@@ -1,0 +1,275 @@
+import { isRdbError, RdbError, type RdbErrorCode } from '../core/errors.js';
+import type { KeyRecord } from '../core/record.js';
+import { auxValue, type ChecksumOutcome, type RdbFileInfo } from '../rdb/file-info.js';
+import { keyPattern } from '../patterns/key-pattern.js';
+import type { PatternOptions } from '../patterns/options.js';
+import { LoadAggregates, MAX_TRACKED_PATTERNS, OTHER_PATTERN, type AggregateRows } from './load-aggregates.js';
+import { accessOf, extraOf, RowBatchBuilder, type HeldRow, type RowBatch } from './row-batch.js';
+import { ttlBucket } from './ttl-buckets.js';
+
+/** What the producer needs from an opened input (a subset of OpenedInput). */
+export interface LoadInput {
+  compression: string;
+  bytesIn: () => number;
+  fileBytes: number | null;
+}
+
+/** What the producer needs from a parse (a subset of RdbParse). */
+export interface LoadParse {
+  batches(): AsyncIterable<KeyRecord[]>;
+  readonly info: RdbFileInfo;
+}
+
+export interface MemoryModel {
+  profile: string;
+  estimate: (rec: KeyRecord) => { encoding: string; bytes: number; exact: boolean };
+}
+
+/** Per-key rows kept (aggregates are always complete). */
+export interface RowLimits {
+  /** Only keys whose size (memory estimate, else bytes in the file) is at least this get a row. */
+  keysMinBytes?: number | null;
+  /** Only the N biggest keys of each pattern get a row (bounded heaps, see TOP_ROWS_BUDGET). */
+  topPerPattern?: number | null;
+}
+
+export interface ProduceOptions extends RowLimits {
+  /** File mtime: the snapshot time when the dump has no AUX ctime. */
+  mtimeMs: number;
+  memoryModel?: (info: RdbFileInfo) => MemoryModel;
+  patterns: PatternOptions;
+  maxPatterns?: number;
+  rowsPerBatch?: number;
+}
+
+/**
+ * Rows held in memory for --top-per-pattern at most. The number of patterns with their own heap is
+ * TOP_ROWS_BUDGET / N (capped by the aggregates' pattern cap); keys of further patterns compete in
+ * one shared `<other>` heap of N. Bounds memory at roughly TOP_ROWS_BUDGET × (key + ~120 bytes).
+ */
+export const TOP_ROWS_BUDGET = 250_000;
+
+export interface RdbInfoLite {
+  magic: RdbFileInfo['magic'];
+  version: number | null;
+  aux: { key: string; value: string }[];
+  checksum: ChecksumOutcome;
+  bytesRead: number;
+}
+
+export interface LoadEnd {
+  info: RdbInfoLite;
+  aggregates: AggregateRows;
+  keys: number;
+  keptRows: number;
+  unestimated: number;
+  /** Memory model profile, or null when no model was given. */
+  profile: string | null;
+  snapshotTime: { ms: number; source: 'ctime' | 'mtime' };
+  failure: RdbError | null;
+}
+
+export type LoadMessage =
+  | { t: 'open'; compression: string; fileBytes: number | null }
+  | { t: 'batch'; rows: RowBatch; keys: number; bytesIn: number }
+  | { t: 'end'; end: LoadEnd };
+
+/**
+ * Parses one dump into compact key rows plus its aggregates: the CPU side of a load (parser, memory
+ * model, key patterns), run either on the loading thread or on a worker (load-worker.ts), feeding a
+ * SnapshotWriter. The generator yields `open` once the input is open, `batch`es of rows, then `end`.
+ * An RdbError during the parse ends the stream normally with `end.failure` set (every key read before
+ * the fault was yielded); opening errors and non-input errors are thrown.
+ */
+export async function* produceRows(
+  open: () => Promise<{ input: LoadInput; parse: LoadParse }>,
+  options: ProduceOptions,
+): AsyncGenerator<LoadMessage> {
+  const { input, parse } = await open();
+  yield { t: 'open', compression: input.compression, fileBytes: input.fileBytes };
+
+  const builder = new RowBatchBuilder(options.rowsPerBatch);
+  const aggregates = new LoadAggregates(options.maxPatterns);
+  const minBytes = options.keysMinBytes ?? null;
+  const topN = options.topPerPattern ?? null;
+  const heaps = topN !== null ? new TopHeaps(topN, Math.min(options.maxPatterns ?? MAX_TRACKED_PATTERNS, Math.max(1, Math.floor(TOP_ROWS_BUDGET / topN)))) : null;
+  const patternOptions = options.patterns;
+  let keys = 0;
+  let kept = 0;
+  let unestimated = 0;
+  let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
+  let model: MemoryModel | null = null;
+  let failure: RdbError | null = null;
+  let lastEmit = Date.now();
+
+  try {
+    for await (const batch of parse.batches()) {
+      // AUX fields precede the first key in every dump, so the snapshot time is known here.
+      snapshotTime ??= snapshotTimeOf(parse.info, options.mtimeMs);
+      if (options.memoryModel && !model) model = options.memoryModel(parse.info);
+      const t0 = snapshotTime.ms;
+      for (const rec of batch) {
+        let memory = NaN;
+        let encoding: string | null = null;
+        if (model) {
+          // A model failure on one exotic key must not lose the whole load: the key keeps NULL
+          // memory and the snapshot counts it, so reports can say so.
+          try {
+            const m = model.estimate(rec);
+            rec.memory = m;
+            memory = m.bytes;
+            encoding = m.encoding;
+          } catch {
+            rec.memory = undefined;
+            unestimated++;
+          }
+        }
+        const printable = rec.keyPrintable;
+        const pattern = keyPattern(printable, patternOptions);
+        const size = memory === memory ? memory : rec.valueBytes;
+        aggregates.add(rec, pattern, ttlBucket(rec.expireAtMs, t0), size);
+        keys++;
+        if (minBytes !== null && size < minBytes) continue;
+        // Printable text differs in length from the bytes unless the key is plain ASCII (UTF-8
+        // decoding shortens, escaping lengthens): plain keys are stored once, as bytes.
+        const text = printable.length === rec.key.length ? null : printable;
+        const kind = builder.kind(rec.db, rec.type, rec.rdbType, encoding);
+        if (heaps) {
+          heaps.offer(size, rec, pattern, kind, memory, text);
+          continue;
+        }
+        if (!builder.add(rec, pattern, kind, memory, text, extraOf(rec))) {
+          yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
+          lastEmit = Date.now();
+          builder.add(rec, pattern, kind, memory, text, extraOf(rec));
+        }
+        kept++;
+        if (builder.full) {
+          yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
+          lastEmit = Date.now();
+        }
+      }
+      // Huge keys come one per parser batch: keep progress moving.
+      if (Date.now() - lastEmit > 250) {
+        yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
+        lastEmit = Date.now();
+      }
+    }
+  } catch (err) {
+    if (!isRdbError(err)) throw err;
+    failure = err;
+  }
+  if (heaps) {
+    for (const row of heaps.drain()) {
+      if (!builder.addHeld(row)) {
+        yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
+        builder.addHeld(row);
+      }
+      kept++;
+      if (builder.full) yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
+    }
+  }
+  if (builder.size > 0) yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
+  const info = parse.info;
+  snapshotTime ??= snapshotTimeOf(info, options.mtimeMs);
+  if (options.memoryModel && !model && info.version !== null) model = options.memoryModel(info);
+  yield {
+    t: 'end',
+    end: {
+      info: { magic: info.magic, version: info.version, aux: info.aux, checksum: info.checksum, bytesRead: info.bytesRead },
+      aggregates: aggregates.rows(),
+      keys,
+      keptRows: kept,
+      unestimated,
+      profile: model?.profile ?? null,
+      snapshotTime,
+      failure,
+    },
+  };
+}
+
+function snapshotTimeOf(info: RdbFileInfo, mtimeMs: number): { ms: number; source: 'ctime' | 'mtime' } {
+  const v = auxValue(info, 'ctime');
+  const ctime = v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null;
+  return ctime !== null && ctime > 0 ? { ms: ctime * 1000, source: 'ctime' } : { ms: Math.round(mtimeMs), source: 'mtime' };
+}
+
+/** Min-heaps of the N biggest rows per pattern, for --top-per-pattern. */
+class TopHeaps {
+  private readonly heaps = new Map<string, HeldRow[]>();
+
+  constructor(private readonly n: number, private readonly maxHeaps: number) {}
+
+  offer(size: number, rec: KeyRecord, pattern: string, kind: number, memory: number, printable: string | null): void {
+    let heap = this.heaps.get(pattern);
+    if (heap === undefined) {
+      if (this.heaps.size >= this.maxHeaps) {
+        heap = this.heaps.get(OTHER_PATTERN);
+        if (heap === undefined) this.heaps.set(OTHER_PATTERN, (heap = []));
+      } else this.heaps.set(pattern, (heap = []));
+    }
+    if (heap.length >= this.n && !(size > heap[0]!.size)) return;
+    const row: HeldRow = {
+      size, key: rec.key.slice(), printable, pattern, kind, elements: rec.elements, valueBytes: rec.valueBytes, memory,
+      largest: rec.largestElementBytes, expire: rec.expireAtMs === null ? NaN : rec.expireAtMs, access: accessOf(rec), extra: extraOf(rec),
+    };
+    if (heap.length < this.n) {
+      heap.push(row);
+      siftUp(heap, heap.length - 1);
+    } else {
+      heap[0] = row;
+      siftDown(heap, 0);
+    }
+  }
+
+  /** Every held row, pattern by pattern, biggest first; empties the heaps. */
+  *drain(): Generator<HeldRow> {
+    for (const [pattern, heap] of this.heaps) {
+      this.heaps.delete(pattern);
+      heap.sort((a, b) => b.size - a.size);
+      yield* heap;
+    }
+  }
+}
+
+function siftUp(h: HeldRow[], i: number): void {
+  const x = h[i]!;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (h[p]!.size <= x.size) break;
+    h[i] = h[p]!;
+    i = p;
+  }
+  h[i] = x;
+}
+
+function siftDown(h: HeldRow[], i: number): void {
+  const x = h[i]!;
+  const n = h.length;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && h[c + 1]!.size < h[c]!.size) c++;
+    if (h[c]!.size >= x.size) break;
+    h[i] = h[c]!;
+    i = c;
+  }
+  h[i] = x;
+}
+
+/** An RdbError as plain data (postMessage drops the class), and back. */
+export interface RdbErrorData {
+  code: RdbErrorCode;
+  detail: string;
+  offset: number | null;
+  key: string | null;
+  file: string | null;
+}
+
+export function rdbErrorData(e: RdbError): RdbErrorData {
+  return { code: e.code, detail: e.detail, offset: e.offset, key: e.key, file: e.file };
+}
+
+export function rdbErrorFrom(d: RdbErrorData): RdbError {
+  return new RdbError(d.code, d.detail, d.offset, d.key, d.file);
+}

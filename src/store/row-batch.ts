@@ -1,0 +1,254 @@
+import type { KeyRecord } from '../core/record.js';
+
+/**
+ * Key rows in a compact, transferable form: what a load worker posts to the SQLite writer instead of
+ * record objects (structured clone of a million objects costs more than the parse). Columnar: the
+ * key bytes packed into one buffer, the numbers in one Float64Array (NaN = SQL NULL), the rare text
+ * columns sparse. Repeated text (pattern; db/type/rdb_type/encoding = the key's "kind") travels as
+ * small integer ids of a per-load dictionary whose new entries ride along with the batch that first
+ * uses them.
+ */
+export interface RowBatch {
+  n: number;
+  keyBytes: Uint8Array;
+  /** End offset of row i's key in keyBytes (start = end of row i-1, or 0). */
+  keyEnds: Uint32Array;
+  /** NUMS numbers per row, in the order of the N_* constants. */
+  nums: Float64Array;
+  /** Printable text of the rows whose key is not plain ASCII: [row, text]. */
+  printable: [number, string][];
+  /** Rows with stream / field-TTL counters: [row, JSON]. */
+  extra: [number, string][];
+  /** The pattern dictionary was reset before this batch (ids start again at 0). */
+  resetPatterns: boolean;
+  /** New pattern dictionary entries, ids continuing from the last one sent. */
+  newPatterns: string[];
+  /** New kinds, ids continuing from the last one sent. */
+  newKinds: KindDef[];
+}
+
+export interface KindDef {
+  db: number;
+  type: string;
+  rdbType: string;
+  encoding: string | null;
+}
+
+export const N_PATTERN = 0;
+export const N_KIND = 1;
+export const N_ELEMENTS = 2;
+export const N_VALUE_BYTES = 3;
+export const N_MEMORY = 4;
+export const N_LARGEST = 5;
+export const N_EXPIRE = 6;
+export const N_ACCESS = 7;
+export const NUMS = 8;
+
+/** Local pattern ids are reset past this many distinct patterns, so the dictionaries stay bounded. */
+export const PATTERN_DICTIONARY_LIMIT = 50_000;
+
+/** A row held back (top-N heaps) until the end of the parse: everything but the dictionary ids. */
+export interface HeldRow {
+  size: number;
+  key: Uint8Array;
+  printable: string | null;
+  pattern: string;
+  kind: number;
+  elements: number;
+  valueBytes: number;
+  memory: number;
+  largest: number;
+  expire: number;
+  access: number;
+  extra: string | null;
+}
+
+/** `access` column: LRU idle seconds as is, LFU counter as -1 - freq, NaN when neither. */
+export function accessOf(rec: KeyRecord): number {
+  return rec.idleSeconds !== null ? rec.idleSeconds : rec.lfuFreq !== null ? -1 - rec.lfuFreq : NaN;
+}
+
+export function extraOf(rec: KeyRecord): string | null {
+  if (rec.stream) return JSON.stringify({ stream_groups: rec.stream.groups, stream_pending: rec.stream.pending });
+  if (rec.fieldsWithTtl !== undefined) return JSON.stringify({ fields_with_ttl: rec.fieldsWithTtl });
+  return null;
+}
+
+/** Builds RowBatches; owns the local pattern and kind dictionaries of one load. */
+export class RowBatchBuilder {
+  private cap: number;
+  private n = 0;
+  private keyBytes: Uint8Array;
+  private keyLen = 0;
+  private keyEnds: Uint32Array;
+  private nums: Float64Array;
+  private printable: [number, string][] = [];
+  private extra: [number, string][] = [];
+  private readonly patternIds = new Map<string, number>();
+  private newPatterns: string[] = [];
+  private resetPatterns = false;
+  // db → type → rdb type → encoding ('' = none) → kind id
+  private readonly kindIds = new Map<number, Map<string, Map<string, Map<string, number>>>>();
+  private kindCount = 0;
+  private newKinds: KindDef[] = [];
+
+  constructor(private readonly rowsPerBatch = 4096) {
+    this.cap = rowsPerBatch;
+    this.keyBytes = new Uint8Array(rowsPerBatch * 32);
+    this.keyEnds = new Uint32Array(rowsPerBatch);
+    this.nums = new Float64Array(rowsPerBatch * NUMS);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  get full(): boolean {
+    return this.n >= this.rowsPerBatch;
+  }
+
+  /** Local kind id of (db, type, rdb type, memory encoding). */
+  kind(db: number, type: string, rdbType: string, encoding: string | null): number {
+    let byType = this.kindIds.get(db);
+    if (byType === undefined) this.kindIds.set(db, (byType = new Map()));
+    let byRdb = byType.get(type);
+    if (byRdb === undefined) byType.set(type, (byRdb = new Map()));
+    let byEnc = byRdb.get(rdbType);
+    if (byEnc === undefined) byRdb.set(rdbType, (byEnc = new Map()));
+    const e = encoding ?? '';
+    let id = byEnc.get(e);
+    if (id === undefined) {
+      byEnc.set(e, (id = this.kindCount++));
+      this.newKinds.push({ db, type, rdbType, encoding });
+    }
+    return id;
+  }
+
+  private patternId(pattern: string): number {
+    let id = this.patternIds.get(pattern);
+    if (id === undefined) {
+      if (this.patternIds.size >= PATTERN_DICTIONARY_LIMIT) {
+        // Forget every local id; the batch being built may already use some, so cut it first.
+        // (The caller emits batches; here we only mark that the next batch starts a new dictionary.)
+        throw new DictionaryFull();
+      }
+      id = this.patternIds.size;
+      this.patternIds.set(pattern, id);
+      this.newPatterns.push(pattern);
+    }
+    return id;
+  }
+
+  /** Adds a row; returns false (row not added) when the batch must be taken first. */
+  add(rec: KeyRecord, pattern: string, kind: number, memory: number, printable: string | null, extra: string | null): boolean {
+    let pid: number;
+    try {
+      pid = this.patternId(pattern);
+    } catch (e) {
+      if (!(e instanceof DictionaryFull)) throw e;
+      if (this.n > 0) return false;
+      this.patternIds.clear();
+      this.newPatterns = [];
+      this.resetPatterns = true;
+      pid = this.patternId(pattern);
+    }
+    const i = this.n;
+    this.pushKey(rec.key);
+    const o = i * NUMS;
+    const nums = this.nums;
+    nums[o + N_PATTERN] = pid;
+    nums[o + N_KIND] = kind;
+    nums[o + N_ELEMENTS] = rec.elements;
+    nums[o + N_VALUE_BYTES] = rec.valueBytes;
+    nums[o + N_MEMORY] = memory;
+    nums[o + N_LARGEST] = rec.largestElementBytes;
+    nums[o + N_EXPIRE] = rec.expireAtMs === null ? NaN : rec.expireAtMs;
+    nums[o + N_ACCESS] = rec.idleSeconds !== null ? rec.idleSeconds : rec.lfuFreq !== null ? -1 - rec.lfuFreq : NaN;
+    if (printable !== null) this.printable.push([i, printable]);
+    if (extra !== null) this.extra.push([i, extra]);
+    this.n++;
+    return true;
+  }
+
+  addHeld(h: HeldRow): boolean {
+    let pid: number;
+    try {
+      pid = this.patternId(h.pattern);
+    } catch (e) {
+      if (!(e instanceof DictionaryFull)) throw e;
+      if (this.n > 0) return false;
+      this.patternIds.clear();
+      this.newPatterns = [];
+      this.resetPatterns = true;
+      pid = this.patternId(h.pattern);
+    }
+    const i = this.n;
+    this.pushKey(h.key);
+    const o = i * NUMS;
+    const nums = this.nums;
+    nums[o + N_PATTERN] = pid;
+    nums[o + N_KIND] = h.kind;
+    nums[o + N_ELEMENTS] = h.elements;
+    nums[o + N_VALUE_BYTES] = h.valueBytes;
+    nums[o + N_MEMORY] = h.memory;
+    nums[o + N_LARGEST] = h.largest;
+    nums[o + N_EXPIRE] = h.expire;
+    nums[o + N_ACCESS] = h.access;
+    if (h.printable !== null) this.printable.push([i, h.printable]);
+    if (h.extra !== null) this.extra.push([i, h.extra]);
+    this.n++;
+    return true;
+  }
+
+  private pushKey(key: Uint8Array): void {
+    const need = this.keyLen + key.length;
+    if (need > this.keyBytes.length) {
+      const grown = new Uint8Array(Math.max(need, this.keyBytes.length * 2));
+      grown.set(this.keyBytes.subarray(0, this.keyLen));
+      this.keyBytes = grown;
+    }
+    this.keyBytes.set(key, this.keyLen);
+    this.keyLen = need;
+    if (this.n >= this.cap) {
+      // Only reached when callers add past rowsPerBatch (held rows at the end): grow.
+      this.cap *= 2;
+      const ends = new Uint32Array(this.cap);
+      ends.set(this.keyEnds);
+      this.keyEnds = ends;
+      const nums = new Float64Array(this.cap * NUMS);
+      nums.set(this.nums);
+      this.nums = nums;
+    }
+    this.keyEnds[this.n] = need;
+  }
+
+  /** The rows added since the last take (and the dictionary entries they introduced). */
+  take(): RowBatch {
+    const batch: RowBatch = {
+      n: this.n,
+      keyBytes: this.keyBytes.slice(0, this.keyLen),
+      keyEnds: this.keyEnds.slice(0, this.n),
+      nums: this.nums.slice(0, this.n * NUMS),
+      printable: this.printable,
+      extra: this.extra,
+      resetPatterns: this.resetPatterns,
+      newPatterns: this.newPatterns,
+      newKinds: this.newKinds,
+    };
+    this.n = 0;
+    this.keyLen = 0;
+    this.printable = [];
+    this.extra = [];
+    this.newPatterns = [];
+    this.newKinds = [];
+    this.resetPatterns = false;
+    return batch;
+  }
+}
+
+class DictionaryFull extends Error {}
+
+/** The buffers of a batch, for postMessage's transfer list. */
+export function transferables(b: RowBatch): ArrayBuffer[] {
+  return [b.keyBytes.buffer as ArrayBuffer, b.keyEnds.buffer as ArrayBuffer, b.nums.buffer as ArrayBuffer];
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES_DIR } from '../support/corpus.js';
+import { cliBuilt, runCli } from '../support/cli.js';
+import { tempDir } from '../support/temp.js';
+
+const fixture = (name: string) => join(FIXTURES_DIR, name);
+const FILES = ['growth-a.rdb', 'growth-b.rdb', 'mixed-7.0.rdb', 'lru-7.0.rdb', 'lfu-7.0.rdb', 'nocompress-7.0.rdb'].map(fixture);
+
+type Row = Record<string, unknown>;
+const SNAPSHOT_COLUMNS = `file_name, path, file_bytes, fingerprint, compression, magic, rdb_version, redis_ver, snapshot_time_ms,
+  time_source, used_mem, key_count, rdb_bytes, checksum, status, error, memory_profile, unestimated_keys, pattern_mode, key_rows`;
+
+/** Database content keyed by file, without ids and load timestamps. */
+function content(dbPath: string): Map<string, { snapshot: Row; keys: Row[]; stats: Row[] }> {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const out = new Map<string, { snapshot: Row; keys: Row[]; stats: Row[] }>();
+    for (const s of db.prepare(`SELECT id, ${SNAPSHOT_COLUMNS} FROM snapshots`).all() as Row[]) {
+      const { id, ...snapshot } = s;
+      const keys = db.prepare(`SELECT db, hex(key) key, key_printable, pattern, type, rdb_type, encoding, elements, value_bytes, memory_bytes,
+          largest_element, expire_at_ms, idle, freq, fields_with_ttl, stream_groups, stream_pending FROM keys WHERE snapshot_id = ? ORDER BY rowid`).all(id) as Row[];
+      const stats = [
+        ...(db.prepare('SELECT db, type, rdb_type, encoding, keys, memory_bytes, file_bytes, untimed_keys, expired_keys FROM type_stats WHERE snapshot_id = ? ORDER BY 1, 2, 3, 4').all(id) as Row[]),
+        ...(db.prepare('SELECT pattern, type, keys, memory_bytes, file_bytes, untimed_keys FROM pattern_stats WHERE snapshot_id = ? ORDER BY 1, 2').all(id) as Row[]),
+        ...(db.prepare('SELECT db, type, bucket, keys, memory_bytes FROM ttl_stats WHERE snapshot_id = ? ORDER BY 1, 2, 3').all(id) as Row[]),
+        ...(db.prepare('SELECT type, bucket, keys, size_bytes, min_bytes, max_bytes FROM size_stats WHERE snapshot_id = ? ORDER BY 1, 2').all(id) as Row[]),
+        ...(db.prepare('SELECT seq, name, value FROM aux WHERE snapshot_id = ? ORDER BY seq').all(id) as Row[]),
+      ];
+      out.set(String(snapshot.path), { snapshot, keys, stats });
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+describe.skipIf(!cliBuilt || !FILES.every((f) => existsSync(f)))('load --jobs', () => {
+  it('a parallel load gives the same database content as a serial one', () => {
+    const dir = tempDir();
+    const serial = join(dir, 'serial.sqlite');
+    const parallel = join(dir, 'parallel.sqlite');
+    const s = runCli(['load', ...FILES, '--db', serial, '--no-worker'], dir);
+    expect(s.stderr).toBe('');
+    expect(s.code).toBe(0);
+    const p = runCli(['load', ...FILES, '--db', parallel, '--jobs', '3'], dir);
+    expect(p.stderr).toBe('');
+    expect(p.code).toBe(0);
+    expect(p.stdout.trim().split('\n').length).toBe(FILES.length);
+    const a = content(serial);
+    const b = content(parallel);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    expect(a.size).toBe(FILES.length);
+    for (const [path, want] of a) {
+      const got = b.get(path)!;
+      expect(got.snapshot, path).toEqual(want.snapshot);
+      expect(got.keys.length, path).toBe(want.snapshot.key_count);
+      expect(got.keys, path).toEqual(want.keys);
+      expect(got.stats, path).toEqual(want.stats);
+    }
+    const db = new Database(parallel, { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'key_rows_by_snapshot'").get()).toBeTruthy();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('--jobs must be a positive integer', () => {
+    const dir = tempDir();
+    const r = runCli(['load', FILES[0]!, '--db', join(dir, 'x.sqlite'), '--jobs', '0'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--jobs/);
+  });
+});
