@@ -9,8 +9,14 @@
  */
 const MAX_DISTINCT = 1024;
 
+/** Distinct lengths kept in two small arrays before a Map is worth its allocation. */
+const SMALL = 12;
+
 export class SizeHistogram {
-  private counts = new Map<number, number>();
+  // Most values have few distinct lengths: parallel arrays with a linear search, then a Map.
+  private lens: number[] = [];
+  private cnts: number[] = [];
+  private counts: Map<number, number> | null = null;
   private coarse = false;
   count = 0;
   total = 0;
@@ -21,17 +27,37 @@ export class SizeHistogram {
     this.total += len * times;
     if (len > this.max) this.max = len;
     const k = this.bucket(len);
-    this.counts.set(k, (this.counts.get(k) ?? 0) + times);
-    if (this.counts.size > MAX_DISTINCT) this.coarsen();
+    const m = this.counts;
+    if (m === null) {
+      const lens = this.lens;
+      for (let i = 0; i < lens.length; i++) {
+        if (lens[i] === k) {
+          this.cnts[i]! += times;
+          return;
+        }
+      }
+      if (lens.length < SMALL) {
+        lens.push(k);
+        this.cnts.push(times);
+        return;
+      }
+      this.counts = new Map(lens.map((l, i) => [l, this.cnts[i]!]));
+      this.lens = [];
+      this.cnts = [];
+    }
+    const map = this.counts!;
+    map.set(k, (map.get(k) ?? 0) + times);
+    if (map.size > MAX_DISTINCT) this.coarsen();
   }
 
   /** [length, count] pairs; lengths are exact, or rounded up once the histogram is coarse. */
   entries(): IterableIterator<[number, number]> {
-    return this.counts.entries();
+    if (this.counts !== null) return this.counts.entries();
+    return this.lens.map((l, i): [number, number] => [l, this.cnts[i]!])[Symbol.iterator]();
   }
 
   get distinct(): number {
-    return this.counts.size;
+    return this.counts !== null ? this.counts.size : this.lens.length;
   }
 
   get exact(): boolean {
@@ -41,12 +67,16 @@ export class SizeHistogram {
   /** Σ f(len)·count over the histogram. */
   sum(f: (len: number) => number): number {
     let s = 0;
+    if (this.counts === null) {
+      for (let i = 0; i < this.lens.length; i++) s += f(this.lens[i]!) * this.cnts[i]!;
+      return s;
+    }
     for (const [len, n] of this.counts) s += f(len) * n;
     return s;
   }
 
   toJSON(): { count: number; total: number; max: number; lengths: [number, number][] } {
-    return { count: this.count, total: this.total, max: this.max, lengths: [...this.counts] };
+    return { count: this.count, total: this.total, max: this.max, lengths: [...this.entries()] };
   }
 
   private bucket(len: number): number {
@@ -60,7 +90,7 @@ export class SizeHistogram {
 
   private coarsen(): void {
     this.coarse = true;
-    const old = this.counts;
+    const old = this.counts!;
     this.counts = new Map();
     for (const [len, n] of old) {
       const k = this.bucket(len);

@@ -19,6 +19,8 @@ export const LZ4_MAGIC_BYTES = [0x04, 0x22, 0x4d, 0x18] as const;
 
 /** Accumulates compressed input so that whole headers and blocks can be read. */
 class InputWindow {
+  private store = new Uint8Array(0);
+  /** The readable bytes: always a prefix view of `store`. */
   buf = new Uint8Array(0);
   pos = 0;
   /** Compressed bytes consumed before buf[0]. */
@@ -36,12 +38,19 @@ class InputWindow {
         this.done = true;
         return this.buf.length - this.pos >= n;
       }
-      const rest = this.buf.subarray(this.pos);
-      const merged = new Uint8Array(rest.length + next.value.length);
-      merged.set(rest, 0);
-      merged.set(next.value, rest.length);
+      // Compact into a window of our own, reused while big enough (no array per input chunk).
+      const rest = this.buf.length - this.pos;
+      const need = rest + next.value.length;
+      if (this.store.length < need) {
+        const grown = new Uint8Array(Math.max(need, this.store.length * 2));
+        grown.set(this.buf.subarray(this.pos), 0);
+        this.store = grown;
+      } else if (rest > 0) {
+        this.store.copyWithin(0, this.pos, this.buf.length);
+      }
+      this.store.set(next.value, rest);
       this.consumed += this.pos;
-      this.buf = merged;
+      this.buf = this.store.subarray(0, need);
       this.pos = 0;
     }
     return true;
@@ -131,7 +140,8 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
       }
     }
     w.pos += size + (blockChecksum ? 4 : 0);
-    yield out.slice(start, end);
+    // A view into the reused output window: valid until the next block is requested (OpenedInput).
+    yield out.subarray(start, end);
     if (!independent) {
       // Keep the last HISTORY bytes at the front for the next dependent block.
       const keep = Math.min(HISTORY, end);

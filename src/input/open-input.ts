@@ -8,7 +8,10 @@ import { decodeLz4Frames, LZ4_MAGIC_BYTES } from './lz4-frames.js';
 export type Compression = 'none' | 'gzip' | 'lz4';
 
 export interface OpenedInput {
-  /** Decompressed RDB bytes, in chunks. Iterate once. */
+  /**
+   * Decompressed RDB bytes, in chunks. Iterate once. A chunk is valid only until the next one is
+   * requested: readers reuse their buffers (the parser copies what it keeps), so memory stays flat.
+   */
   chunks: AsyncIterable<Uint8Array>;
   /** Known once the first bytes have been read (immediately for files). */
   compression: Compression;
@@ -61,12 +64,19 @@ export async function openInput(pathOrStream: string | Readable, name?: string):
   }
   const compression = detectCompression(head);
   let bytesIn = 0;
-  const raw = fh.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: true });
-  raw.on('data', (c: Buffer | string) => {
-    bytesIn += c.length;
-  });
+  let chunks: AsyncIterable<Uint8Array>;
+  if (compression === 'none') {
+    chunks = readPlainFile(fh, label, (n) => (bytesIn += n));
+  } else {
+    // zlib keeps references to its input chunks, so the compressed side gets fresh buffers.
+    const raw = fh.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: true });
+    raw.on('data', (c: Buffer | string) => {
+      bytesIn += c.length;
+    });
+    chunks = decompress(raw, compression, label);
+  }
   return {
-    chunks: decompress(raw, compression, label),
+    chunks,
     compression,
     fileBytes: size,
     bytesIn: () => bytesIn,
@@ -111,6 +121,26 @@ async function openStream(stream: Readable, label: string): Promise<OpenedInput>
     mtimeMs: null,
     name: label,
   };
+}
+
+/** Reads a file into one reused buffer (fresh 1 MiB Buffers per read left ~40 MB of garbage in RSS). */
+async function* readPlainFile(fh: FileHandle, label: string, counted: (n: number) => void): AsyncGenerator<Uint8Array> {
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        ({ bytesRead: n } = await fh.read(buf, 0, READ_CHUNK, null));
+      } catch (e) {
+        throw ioError(e, label);
+      }
+      if (n === 0) return;
+      counted(n);
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 async function* decompress(raw: Readable, compression: Compression, label: string): AsyncGenerator<Uint8Array> {

@@ -6,6 +6,9 @@ import type { Crc64 } from './crc64.js';
  * The parser catches it, rewinds to the last commit point, waits for the next chunk and retries.
  * It never escapes the rdb layer.
  */
+/** Initial window: a little more than one input chunk. */
+const MIN_WINDOW = (1 << 20) + (64 << 10);
+
 export const INCOMPLETE: { readonly incomplete: true } = Object.freeze({ incomplete: true as const });
 
 /**
@@ -189,53 +192,55 @@ export class ByteReader {
   }
 
   /**
-   * Appends a chunk of input. Bytes before the commit point are dropped (after feeding the CRC);
-   * skip debt is paid from the front of the chunk.
+   * Appends a chunk of input (copied: the caller may reuse it as soon as this returns). Bytes
+   * before the commit point are dropped (after feeding the CRC); skip debt is paid from the front
+   * of the chunk without copying those bytes.
    */
   append(chunk: Uint8Array): void {
     const keepFrom = this.commitPos;
     this.feedCrc(this.base + keepFrom);
     let c = chunk;
-    // Pay committed skip debt: those bytes pass through the CRC but are never kept.
     if (this.committedDebt > 0) {
-      // Everything up to end was consumed by the skip; the window is empty from here.
+      // The skip consumed everything up to end (commitPos == end): the window empties, and the
+      // owed bytes pass through the CRC without ever being kept.
       this.feedCrc(this.base + this.end);
       const paid = Math.min(this.committedDebt, c.length);
       if (this.crc !== null && paid > 0) this.crcChunk(c, 0, paid, this.base + this.end);
       this.base += this.end;
       this.crcPos = this.base + paid;
       this.base += paid;
-      this.buf = new Uint8Array(0);
       this.pos = this.end = this.commitPos = 0;
       this.committedDebt -= paid;
       this.skipDebt = this.committedDebt;
       c = c.subarray(paid);
-      if (c.length === 0) {
-        this.view = new DataView(this.buf.buffer);
-        return;
-      }
-      this.buf = c;
-      this.end = c.length;
-      this.view = new DataView(c.buffer, c.byteOffset, c.byteLength);
+      if (c.length === 0) return;
+      this.place(0, 0, c);
       return;
     }
-    const kept = this.end - keepFrom;
-    if (kept === 0) {
-      this.base += this.end;
-      this.buf = c;
-      this.pos = this.end = this.commitPos = 0;
-      this.end = c.length;
+    this.place(keepFrom, this.end - keepFrom, c);
+  }
+
+  /**
+   * Moves the `kept` bytes at `from` to the front of the window and copies the chunk after them.
+   * The window is our own and reused while big enough: a fresh array per chunk was most of the
+   * garbage (and RSS) on large dumps. Nothing outside a unit keeps a view into it (keys and IDs
+   * are copied), so reuse is safe.
+   */
+  private place(from: number, kept: number, c: Uint8Array): void {
+    const need = kept + c.length;
+    if (this.buf.length >= need) {
+      if (kept > 0 && from > 0) this.buf.copyWithin(0, from, from + kept);
     } else {
-      const next = new Uint8Array(kept + c.length);
-      next.set(this.buf.subarray(keepFrom, this.end), 0);
-      next.set(c, kept);
-      this.base += keepFrom;
-      this.pos -= keepFrom;
-      this.commitPos = 0;
+      const next = new Uint8Array(Math.max(need, this.buf.length * 2, MIN_WINDOW));
+      if (kept > 0) next.set(this.buf.subarray(from, from + kept), 0);
       this.buf = next;
-      this.end = next.length;
+      this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
     }
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.buf.set(c, kept);
+    this.base += from;
+    this.pos -= from;
+    this.commitPos = 0;
+    this.end = need;
   }
 
   /** Feeds the CRC with window bytes up to absOffset (never past the trailer limit). */

@@ -40,7 +40,7 @@ const OP = {
 } as const;
 
 /** Records handed to the consumer per batch at most (a batch is also cut at every chunk boundary). */
-const BATCH_SIZE = 4096;
+const BATCH_SIZE = 256;
 
 /** Why pump() returned: it needs the next chunk, it filled a batch (more is buffered), or the file ended. */
 type PumpStatus = 'need-input' | 'batch-full' | 'done';

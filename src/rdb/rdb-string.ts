@@ -2,7 +2,7 @@ import { RdbError } from '../core/errors.js';
 import type { ByteReader } from './byte-reader.js';
 import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, lenResult, readLength, readLengthOrEncoding } from './length.js';
 import { lzfDecompress } from './lzf.js';
-import { canonicalInt64 } from './canonical-int.js';
+import { canonicalInt64, decimalLength } from './canonical-int.js';
 import type { KeyArena } from './key-arena.js';
 
 const ascii = new TextEncoder();
@@ -117,7 +117,7 @@ export function measureString(r: ByteReader): void {
     default:
       throw new RdbError('BAD_STRING', `unknown string encoding 0x${(0xc0 | lenResult.value).toString(16)}`, at);
   }
-  measured.len = decimalTextLength(v);
+  measured.len = decimalLength(v);
   measured.isInt = true;
   measured.intEncoded = true;
   measured.intValue = v;
@@ -126,10 +126,6 @@ export function measureString(r: ByteReader): void {
 /** Skips a string entirely. */
 export function skipString(r: ByteReader): void {
   measureString(r);
-}
-
-function decimalTextLength(v: number): number {
-  return String(v).length;
 }
 
 /**

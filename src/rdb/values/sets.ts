@@ -6,6 +6,7 @@ import { ElementStats } from './element-stats.js';
 import { measureString, blob, readBlob } from '../rdb-string.js';
 import { intsetSummary } from '../intset.js';
 import { ListpackCursor } from '../listpack.js';
+import { decimalLength } from '../canonical-int.js';
 
 function measureElement(r: ByteReader, stats: ElementStats): void {
   measureString(r);
@@ -46,14 +47,10 @@ function intsetMemberLengths(buf: Uint8Array, at: number, width: 2 | 4 | 8, coun
   const h = new SizeHistogram();
   const view = new DataView(buf.buffer, buf.byteOffset + at, width * count);
   for (let i = 0; i < count; i++) {
-    const v = width === 2 ? view.getInt16(i * 2, true) : width === 4 ? view.getInt32(i * 4, true) : view.getBigInt64(i * 8, true);
-    h.add(decimalLength(v));
+    if (width === 8) h.add(view.getBigInt64(i * 8, true).toString().length);
+    else h.add(decimalLength(width === 2 ? view.getInt16(i * 2, true) : view.getInt32(i * 4, true)));
   }
   return h;
-}
-
-function decimalLength(v: number | bigint): number {
-  return String(v).length;
 }
 
 /** Type 20: set as one listpack of members (§5.2). */

@@ -51,7 +51,8 @@ class IdCollector {
       this.overflow = true;
       return;
     }
-    this.target.push(buf.slice(at, at + 16));
+    // A copy (Uint8Array#slice, not Buffer#slice, which would be a view into the read window).
+    this.target.push(Uint8Array.prototype.slice.call(buf, at, at + 16));
   }
 
   startGroup(): void {
