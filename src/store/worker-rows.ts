@@ -5,6 +5,8 @@ import type { PatternOptions } from '../patterns/options.js';
 import type { MemorySpec } from './memory-spec.js';
 import { rdbErrorFrom, type LoadEnd, type LoadMessage, type RdbErrorData } from './produce-rows.js';
 
+const YOUNG_GEN_MB = 16;
+
 /** What a load worker is given (workerData). */
 export interface WorkerJob {
   path: string;
@@ -40,7 +42,8 @@ export function workerEntry(): URL | null {
  * run ahead by a few batches only. Stopping the iteration early terminates the worker.
  */
 export async function* workerRows(entry: URL, job: WorkerJob): AsyncGenerator<LoadMessage> {
-  const worker = new Worker(entry, { workerData: job });
+  // A small young generation keeps the worker heap (and so peak RSS) modest; measured: same speed.
+  const worker = new Worker(entry, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB } });
   const queue: (WorkerMessage | { t: 'crash'; error: Error } | { t: 'exit' })[] = [];
   let wake: (() => void) | null = null;
   const push = (m: (typeof queue)[number]) => {
