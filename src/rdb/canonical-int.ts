@@ -43,16 +43,16 @@ export function canonicalInt64(buf: Uint8Array, start: number, len: number): boo
 
 /** Number of characters of the decimal text of a safe integer, '-' included. */
 export function decimalLength(n: number): number {
-  let len = 1;
+  // A comparison ladder: this runs for every integer element, and a division loop showed in profiles.
+  let len = 0;
   if (n < 0) {
-    len = 2;
+    len = 1;
     n = -n;
   }
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    len++;
-  }
-  return len;
+  if (n < 1e8) return len + (n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : n < 1e4 ? 4 : n < 1e5 ? 5 : n < 1e6 ? 6 : n < 1e7 ? 7 : 8);
+  let digits = 8;
+  for (let v = n / 1e8; v >= 1; v /= 10) digits++;
+  return len + digits;
 }
 
 /**

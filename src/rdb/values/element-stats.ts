@@ -8,6 +8,13 @@ import { listpackStringEntrySize } from '../listpack-size.js';
 export const LISTPACK_OVERHEAD = 7;
 
 /**
+ * Past this many elements no server configuration keeps a value as one listpack (the
+ * `*-max-listpack-entries` defaults are 128–512), so the listpack size is not worth computing:
+ * ValueShape.listpackBytes is then null.
+ */
+export const LISTPACK_SIZING_LIMIT = 8192;
+
+/**
  * Running facts about the elements of a plain (one string per element) aggregate, gathered from
  * the `measured` slot right after each measureString(). Feeds the memory model (ValueShape).
  */
@@ -18,13 +25,23 @@ export class ElementStats {
   allInts = true;
   intWidth: 2 | 4 | 8 = 2;
   readonly lengths = new SizeHistogram();
+  private count = 0;
+
+  /** Still adding up the listpack size (false past LISTPACK_SIZING_LIMIT elements). */
+  get sizingListpack(): boolean {
+    return this.count <= LISTPACK_SIZING_LIMIT;
+  }
+
+  listpackBytesOrNull(): number | null {
+    return this.sizingListpack ? this.listpackBytes : null;
+  }
 
   /** Adds the element just measured; `r` must not have been advanced since. */
   addMeasured(r: ByteReader): void {
     const len = measured.len;
     if (len > this.largest) this.largest = len;
     this.lengths.add(len);
-    this.listpackBytes += listpackEntrySize(r);
+    if (++this.count <= LISTPACK_SIZING_LIMIT) this.listpackBytes += listpackEntrySize(r);
     if (this.allInts) {
       if (!measured.isInt) this.allInts = false;
       else {

@@ -24,7 +24,7 @@ export const decodeLinkedList: StreamingDecoder = function* (r, rec) {
   rec.elements = count.n;
   rec.largestElementBytes = stats.largest;
   rec.shape.members = stats.lengths;
-  rec.shape.listpackBytes = stats.listpackBytes;
+  rec.shape.listpackBytes = stats.listpackBytesOrNull();
 };
 
 /** Walks a ziplist blob: entry count, largest entry, and the listpack Redis would convert it to. */

@@ -24,7 +24,7 @@ export const decodeSetHashtable: StreamingDecoder = function* (r, rec) {
   rec.shape.members = stats.lengths;
   rec.shape.allInts = count.n > 0 && stats.allInts;
   rec.shape.intWidth = stats.intWidth;
-  rec.shape.listpackBytes = stats.listpackBytes;
+  rec.shape.listpackBytes = stats.listpackBytesOrNull();
 };
 
 /** Type 11: intset blob (§5.3). */

@@ -38,14 +38,14 @@ function memberWithBinaryScore(r: ByteReader, stats: ElementStats): void {
   measureString(r);
   const score = r.f64le();
   stats.addMeasured(r);
-  stats.listpackBytes += scoreEntrySize(score);
+  if (stats.sizingListpack) stats.listpackBytes += scoreEntrySize(score);
 }
 
 function memberWithStringScore(r: ByteReader, stats: ElementStats): void {
   measureString(r);
   const score = readStringDouble(r);
   stats.addMeasured(r);
-  stats.listpackBytes += scoreEntrySize(score);
+  if (stats.sizingListpack) stats.listpackBytes += scoreEntrySize(score);
 }
 
 function skiplistDecoder(member: (r: ByteReader, s: ElementStats) => void): StreamingDecoder {
@@ -57,7 +57,7 @@ function skiplistDecoder(member: (r: ByteReader, s: ElementStats) => void): Stre
     rec.elements = count.n;
     rec.largestElementBytes = stats.largest;
     rec.shape.members = stats.lengths;
-    rec.shape.listpackBytes = stats.listpackBytes;
+    rec.shape.listpackBytes = stats.listpackBytesOrNull();
   };
 }
 
