@@ -1,6 +1,39 @@
 import type { ResultTable, Row } from '../output/result.js';
 import type { Report } from './report.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot, share } from './scope.js';
+import type { Store } from '../store/index.js';
+import type { SnapshotRow } from '../store/snapshots.js';
+import { parseProfile, reconcile } from '../memory/index.js';
+
+/**
+ * The dump's own `used-mem` against Σ key estimates plus what is not per key (dict bucket arrays,
+ * expires entries, the allocation gap summed at load, an empty server): how much is explained.
+ */
+function reconcileSnapshot(db: Store, snap: SnapshotRow, keysBytes: number): ResultTable | null {
+  if (snap.used_mem === null || snap.memory_profile === null) return null;
+  let profile;
+  try {
+    profile = parseProfile(snap.memory_profile);
+  } catch {
+    return null;
+  }
+  const perDb = db
+    .prepare('SELECT db, sum(keys) AS keys, sum(keys - untimed_keys) AS expires FROM type_stats WHERE snapshot_id = ? GROUP BY db')
+    .all(snap.id) as { db: number; keys: number; expires: number }[];
+  const r = reconcile({ usedMem: snap.used_mem, perDb, allocationGapBytes: snap.allocation_gap_bytes ?? 0 }, keysBytes, profile);
+  return {
+    name: 'reconciliation',
+    title: 'Reconciliation with used-mem',
+    columns: [
+      col('key_estimates', 'bytes'), col('allocation_gap', 'bytes'), col('dict_buckets_and_expires', 'bytes'),
+      col('empty_server', 'bytes'), col('explained', 'bytes'), col('used_mem', 'bytes'), col('share_explained', 'percent'),
+    ],
+    rows: [{
+      key_estimates: r.keysBytes, allocation_gap: r.allocationGapBytes, dict_buckets_and_expires: r.keyspaceBytes,
+      empty_server: r.baselineBytes, explained: r.explainedBytes, used_mem: r.usedMem, share_explained: r.shareExplained,
+    }],
+  };
+}
 
 /**
  * Keys and memory by db, type and encoding; what share has no TTL; the server's own `used-mem` beside
@@ -49,7 +82,13 @@ export const summary: Report = {
       })),
     });
     const notes = [...describeSnapshot(snap), b.note];
-    if (b.estimated && snap.used_mem !== null) notes.push(`used-mem when the dump was written: ${snap.used_mem} bytes (estimate covers keys only, not server overhead)`);
+    const reconciliation = b.estimated && options.type === undefined ? reconcileSnapshot(db, snap, total.size) : null;
+    if (reconciliation) {
+      const share = reconciliation.rows[0]!['share_explained'] as number | null;
+      notes.push(`used-mem when the dump was written: ${snap.used_mem} bytes; the estimate explains ${share === null ? '?' : (share * 100).toFixed(1)}% of it (table "reconciliation")`);
+    } else if (snap.used_mem !== null) {
+      notes.push(`used-mem when the dump was written: ${snap.used_mem} bytes`);
+    }
     return {
       report: 'summary',
       notes,
@@ -57,6 +96,7 @@ export const summary: Report = {
         totals,
         breakdown('by_db', 'By db', ['db'], group('db')),
         breakdown('by_type', 'By type', ['type', enc], group(`type, ${b.estimated ? 'encoding' : 'rdb_type'}`)),
+        ...(reconciliation ? [reconciliation] : []),
       ],
     };
   },

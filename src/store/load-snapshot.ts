@@ -140,11 +140,11 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
          used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,
-         memory_profile = coalesce(?, memory_profile), unestimated_keys = ?, key_rows = ? WHERE id = ?`,
+         memory_profile = coalesce(?, memory_profile), unestimated_keys = ?, key_rows = ?, allocation_gap_bytes = ? WHERE id = ?`,
     ).run(
       end.info.magic, end.info.version, serverVersion(end.info), end.snapshotTime.ms, end.snapshotTime.source,
       intOrNull(auxOf(end.info, 'used-mem')), end.keys, end.info.bytesRead, checksum, status, failure?.message ?? null,
-      end.profile, end.unestimated, inserter.rows, snapshotId,
+      end.profile, end.unestimated, inserter.rows, end.profile ? end.allocationGap : null, snapshotId,
     );
     txn.commit();
     if (!options.deferIndexes) buildIndexes(db);

@@ -1,4 +1,4 @@
-import { DEFAULT_ENCODING_CONFIG, estimateMemory, parseProfile, profileFromAux, type EncodingConfig } from '../memory/index.js';
+import { allocationGap, DEFAULT_ENCODING_CONFIG, estimateMemory, parseProfile, profileFromAux, type EncodingConfig } from '../memory/index.js';
 import type { RdbFileInfo } from '../rdb/file-info.js';
 import type { MemoryModel } from './produce-rows.js';
 
@@ -19,6 +19,10 @@ export function modelFromSpec(spec: MemorySpec): (info: RdbFileInfo) => MemoryMo
   const config = spec.config;
   return (info) => {
     const profile = fixed ?? profileFromAux(info.aux);
-    return { profile: profile.id, estimate: (rec) => estimateMemory(rec, profile, config) };
+    return {
+      profile: profile.id,
+      estimate: (rec) => estimateMemory(rec, profile, config),
+      gap: (rec, encoding) => allocationGap(rec, encoding, profile),
+    };
   };
 }

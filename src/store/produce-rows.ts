@@ -23,6 +23,8 @@ export interface LoadParse {
 export interface MemoryModel {
   profile: string;
   estimate: (rec: KeyRecord) => { encoding: string; bytes: number; exact: boolean };
+  /** What the loaded key holds beyond what MEMORY USAGE charges it (summed for `used-mem` reconciliation). */
+  gap?: (rec: KeyRecord, encoding: string) => number;
 }
 
 /** Per-key rows kept (aggregates are always complete). */
@@ -63,6 +65,8 @@ export interface LoadEnd {
   keys: number;
   keptRows: number;
   unestimated: number;
+  /** Σ MemoryModel.gap over the estimated keys. */
+  allocationGap: number;
   /** Memory model profile, or null when no model was given. */
   profile: string | null;
   snapshotTime: { ms: number; source: 'ctime' | 'mtime' };
@@ -97,6 +101,7 @@ export async function* produceRows(
   let keys = 0;
   let kept = 0;
   let unestimated = 0;
+  let allocationGap = 0;
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
   let model: MemoryModel | null = null;
   let failure: RdbError | null = null;
@@ -119,6 +124,7 @@ export async function* produceRows(
             rec.memory = m;
             memory = m.bytes;
             encoding = m.encoding;
+            if (model.gap) allocationGap += model.gap(rec, m.encoding);
           } catch {
             rec.memory = undefined;
             unestimated++;
@@ -181,6 +187,7 @@ export async function* produceRows(
       keys,
       keptRows: kept,
       unestimated,
+      allocationGap,
       profile: model?.profile ?? null,
       snapshotTime,
       failure,

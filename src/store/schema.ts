@@ -222,6 +222,11 @@ export const MIGRATIONS: readonly string[] = [
   -- Content identity: CRC64 trailer + decompressed length (same dump as .rdb, .gz or .lz4).
   CREATE INDEX snapshots_by_checksum ON snapshots(checksum);
   `,
+  // v3: what the loaded keys hold beyond what MEMORY USAGE charges them (stream radix trees,
+  // quantum-16 struct rounding), summed at load for the summary's reconciliation with used-mem.
+  `
+  ALTER TABLE snapshots ADD COLUMN allocation_gap_bytes INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -21,6 +21,7 @@ export interface SnapshotRow {
   error: string | null;
   memory_profile: string | null;
   unestimated_keys: number;
+  allocation_gap_bytes: number | null;
   pattern_mode: string;
   loaded_at_ms: number;
   /** Scale knobs of the load (NULL = not limited) and the per-key rows kept. */

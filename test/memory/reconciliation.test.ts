@@ -5,6 +5,7 @@
  * (bench/lib/memory-dataset.mjs), smaller elements so it stays fast; 40 k keys ≈ 150 MB, next to
  * which the ~1 MB empty-server baseline is small.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +63,7 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
   let result: Reconciliation;
   let parsedKeys = 0;
   let gapOnModern = 0;
+  let dumpPath = '';
 
   beforeAll(async () => {
     let redis = await startRedis({ dir });
@@ -80,6 +82,7 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
     } finally {
       await redis.stop();
     }
+    dumpPath = dump;
     const parse = parseRdb((await openInput(dump)).chunks, { fileName: dump });
     const perDb = new Map<number, { keys: number; expires: number }>();
     let keysBytes = 0;
@@ -114,6 +117,22 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
     expect(r.baselineBytes / r.usedMem!).toBeLessThan(0.02);
     expect(r.shareExplained!).toBeGreaterThanOrEqual(0.97);
     expect(r.shareExplained!).toBeLessThanOrEqual(1.03);
+  });
+
+  it('the summary report of the loaded dump shows the same reconciliation', () => {
+    const bin = path.resolve(__dirname, '../../bin/rdbscope');
+    const sqlite = path.join(dir, 'summary.sqlite');
+    const load = spawnSync(process.execPath, [bin, 'load', dumpPath, '--db', sqlite, '--quiet', '--server', profile.id], { encoding: 'utf8' });
+    expect(load.status, load.stderr).toBe(0);
+    const out = spawnSync(process.execPath, [bin, 'report', 'summary', '--db', sqlite, '--format', 'json'], { encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    const row = JSON.parse(out.stdout).tables.reconciliation[0];
+    expect(row.used_mem).toBe(result.usedMem);
+    expect(row.key_estimates).toBe(result.keysBytes);
+    expect(row.allocation_gap).toBe(result.allocationGapBytes);
+    expect(row.share_explained).toBeCloseTo(result.shareExplained!, 6);
+    expect(row.share_explained).toBeGreaterThanOrEqual(0.97);
+    expect(row.share_explained).toBeLessThanOrEqual(1.03);
   });
 
   it('charges no allocation gap on releases that report allocations (Redis 8.4+)', () => {
