@@ -123,11 +123,6 @@ export function measureString(r: ByteReader): void {
   measured.intValue = v;
 }
 
-/** Skips a string entirely. */
-export function skipString(r: ByteReader): void {
-  measureString(r);
-}
-
 /**
  * Reads a string that must be a blob (ziplist, listpack, intset, zipmap, stream node): returns
  * [buffer, start, end] of its bytes, decompressing LZF. The blob is held whole: these are bounded

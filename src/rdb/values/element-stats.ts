@@ -1,6 +1,8 @@
+import type { KeyRecord } from '../../core/record.js';
 import { SizeHistogram } from '../../core/size-histogram.js';
+import { Count, once, readCountUnit, repeat } from './loop.js';
 import type { ByteReader } from '../byte-reader.js';
-import { measured } from '../rdb-string.js';
+import { measureString, measured } from '../rdb-string.js';
 import { intsetWidthFor, listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
 import { listpackStringEntrySize } from '../listpack-size.js';
 
@@ -63,4 +65,25 @@ function intWidthOf(v: number): 2 | 4 | 8 {
   if (v >= -32768 && v <= 32767) return 2;
   if (v >= -2147483648 && v <= 2147483647) return 4;
   return 8;
+}
+
+function measureElement(r: ByteReader, stats: ElementStats): void {
+  measureString(r);
+  stats.addMeasured(r);
+}
+
+/**
+ * `len n` then n strings, one element each (types 1 and 2, §4.2): fills the record's count,
+ * largest element and shape, and returns the stats for anything type-specific.
+ */
+export function* decodeStringSequence(r: ByteReader, rec: KeyRecord): Generator<void, ElementStats, void> {
+  const count = new Count();
+  yield* once(r, readCountUnit, count);
+  const stats = new ElementStats();
+  yield* repeat(r, count.n, measureElement, stats);
+  rec.elements = count.n;
+  rec.largestElementBytes = stats.largest;
+  rec.shape.members = stats.lengths;
+  rec.shape.listpackBytes = stats.listpackBytesOrNull();
+  return stats;
 }

@@ -3,28 +3,16 @@ import { SizeHistogram } from '../../core/size-histogram.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
-import { ElementStats, LISTPACK_OVERHEAD } from './element-stats.js';
+import { decodeStringSequence, LISTPACK_OVERHEAD } from './element-stats.js';
 import { blob, measureString, measured, readBlob } from '../rdb-string.js';
 import { readLength } from '../length.js';
 import { ListpackCursor } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
 import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
 
-function measureElement(r: ByteReader, stats: ElementStats): void {
-  measureString(r);
-  stats.addMeasured(r);
-}
-
 /** Type 1: linked list, `len n` then n strings (§4.2; Redis ≤ 3.0). */
 export const decodeLinkedList: StreamingDecoder = function* (r, rec) {
-  const count = new Count();
-  yield* once(r, readCountUnit, count);
-  const stats = new ElementStats();
-  yield* repeat(r, count.n, measureElement, stats);
-  rec.elements = count.n;
-  rec.largestElementBytes = stats.largest;
-  rec.shape.members = stats.lengths;
-  rec.shape.listpackBytes = stats.listpackBytesOrNull();
+  yield* decodeStringSequence(r, rec);
 };
 
 /** Walks a ziplist blob: entry count, largest entry, and the listpack Redis would convert it to. */

@@ -1,30 +1,16 @@
 import { SizeHistogram } from '../../core/size-histogram.js';
-import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
-import { Count, once, readCountUnit, repeat } from './loop.js';
-import { ElementStats } from './element-stats.js';
-import { measureString, blob, readBlob } from '../rdb-string.js';
+import { decodeStringSequence } from './element-stats.js';
+import { blob, readBlob } from '../rdb-string.js';
 import { intsetSummary } from '../intset.js';
 import { ListpackCursor } from '../listpack.js';
 import { decimalLength } from '../canonical-int.js';
 
-function measureElement(r: ByteReader, stats: ElementStats): void {
-  measureString(r);
-  stats.addMeasured(r);
-}
-
 /** Type 2: hash-table set, `len n` then n member strings (§4.2). */
 export const decodeSetHashtable: StreamingDecoder = function* (r, rec) {
-  const count = new Count();
-  yield* once(r, readCountUnit, count);
-  const stats = new ElementStats();
-  yield* repeat(r, count.n, measureElement, stats);
-  rec.elements = count.n;
-  rec.largestElementBytes = stats.largest;
-  rec.shape.members = stats.lengths;
-  rec.shape.allInts = count.n > 0 && stats.allInts;
+  const stats = yield* decodeStringSequence(r, rec);
+  rec.shape.allInts = rec.elements > 0 && stats.allInts;
   rec.shape.intWidth = stats.intWidth;
-  rec.shape.listpackBytes = stats.listpackBytesOrNull();
 };
 
 /** Type 11: intset blob (§5.3). */
