@@ -109,4 +109,43 @@ describe('flat memory on huge single keys', () => {
     expect(records).toEqual([{ elements: nodes * 100, type: 'list' }]);
     expect(peak).toBeLessThan(48 * MB);
   });
+
+  it('a 2-million-field hash table and a 1-million-member zset (the huge-key bench shapes)', async () => {
+    const fields = 2_000_000;
+    const members = 1_000_000;
+    const head = header((w) => w.key(TYPE.HASH, 'bighash').len(fields));
+    // field "f" + 7 digits, value of 30 bytes: 8 + 1 + 30 + 1 bytes per pair
+    const pair = (i: number) => {
+      const f = `f${String(i).padStart(7, '0')}`;
+      return [f.length, ...Buffer.from(f), 30, ...new Array(30).fill(0x76)];
+    };
+    const zhead = new RdbWriter({ version: 10 }).key(TYPE.ZSET_2, 'bigzset').len(members).finish({ checksum: 'none' });
+    const zsetHead = zhead.subarray(9, zhead.length - 1);
+    const member = (i: number) => {
+      const m = `member:${i}`;
+      const b = new Uint8Array(1 + m.length + 8);
+      b[0] = m.length;
+      b.set(Buffer.from(m), 1);
+      new DataView(b.buffer).setFloat64(1 + m.length, i * 1.5, true);
+      return b;
+    };
+    const { peak, records, status } = await parsePeak(
+      generated(head, function* () {
+        for (let i = 0; i < fields; i += 20_000) {
+          const parts: number[] = [];
+          for (let j = i; j < i + 20_000; j++) parts.push(...pair(j));
+          yield new Uint8Array(parts);
+        }
+        yield zsetHead;
+        for (let i = 0; i < members; i += 20_000) {
+          const chunk: Uint8Array[] = [];
+          for (let j = i; j < i + 20_000; j++) chunk.push(member(j));
+          yield Buffer.concat(chunk);
+        }
+      }),
+    );
+    expect(status).toBe('ok');
+    expect(records).toEqual([{ elements: fields, type: 'hash' }, { elements: members, type: 'zset' }]);
+    expect(peak).toBeLessThan(48 * MB);
+  });
 });
