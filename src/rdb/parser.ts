@@ -5,7 +5,7 @@ import { emptyFileInfo, type RdbFileInfo } from './file-info.js';
 import { ByteReader, INCOMPLETE } from './byte-reader.js';
 import { Crc64 } from './crc64.js';
 import { readLength, readLengthBig } from './length.js';
-import { readStringBytes } from './rdb-string.js';
+import { blob, readStringBytes } from './rdb-string.js';
 import { printable } from './printable.js';
 import { refusedTypeReason, valueTypeFor } from './values/type-table.js';
 import type { DecodeContext } from './values/decoder.js';
@@ -38,6 +38,9 @@ const OP = {
   SELECTDB: 254,
   EOF: 255,
 } as const;
+
+/** Errors raised while walking a blob's contents (their offsets index the blob). */
+const BLOB_ERRORS: ReadonlySet<string> = new Set(['BAD_LISTPACK', 'BAD_ZIPLIST', 'BAD_INTSET', 'BAD_ZIPMAP', 'BAD_STREAM']);
 
 /** Records handed to the consumer per batch at most (a batch is also cut at every chunk boundary). */
 const BATCH_SIZE = 256;
@@ -77,7 +80,16 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private currentKeyBytes: Uint8Array | null = null;
   private batch: KeyRecord[] = [];
   private readonly keys = new KeyArena();
-  private dbCounts: number[] = [];
+  // Keys come grouped by db (one SELECTDB section each): count the current run, fold it into
+  // info.keysPerDb when the db changes or a batch is handed out (no per-key Map update).
+  private runDb = -1;
+  private runKeys = 0;
+  /**
+   * A record whose value ends in bytes still owed to skip(): handed out only once they have
+   * arrived, so a dump cut inside a long string does not yield that key (§ issue: records before
+   * the fault only).
+   */
+  private held: KeyRecord | null = null;
   private readonly typeCounts = new Array<number>(256).fill(0);
   private started = false;
 
@@ -160,6 +172,10 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
       const msg = e instanceof Error ? e.message : String(e);
       err = new RdbError('BAD_LENGTH', `cannot decode: ${msg}`, this.r.offset);
     }
+    // Positions inside an LZF-decompressed blob are not file offsets: name the blob instead.
+    if (blob.compressedAt >= 0 && BLOB_ERRORS.has(err.code)) {
+      err = new RdbError(err.code, `${err.detail} (inside LZF-compressed data)`, blob.compressedAt, err.key, err.file);
+    }
     if (this.currentKeyBytes !== null) err.withKey(printable(this.currentKeyBytes));
     return err;
   }
@@ -168,6 +184,10 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private pump(): PumpStatus {
     const r = this.r;
     for (;;) {
+      if (this.held !== null && r.pendingSkip === 0) {
+        this.emit(this.held);
+        this.held = null;
+      }
       if (this.pendingValue !== null) {
         if (!this.pendingValue.next().done) return 'need-input';
         this.pendingValue = null;
@@ -301,6 +321,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const vt = valueTypeFor(this.ctx.magic, typeId);
     if (vt === undefined) throw new RdbError(typeId === 6 ? 'MODULE_PRE_GA' : 'UNKNOWN_TYPE', refusedTypeReason(this.ctx.magic, typeId), at);
     this.currentKeyBytes = null;
+    blob.compressedAt = -1;
     const key = readStringBytes(r, this.keys);
     this.currentKeyBytes = key;
     const rec = new ParsedKey(
@@ -328,19 +349,33 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     this.keyMeta = null;
     this.recordStart = -1;
     this.currentKeyBytes = null;
+    if (r.pendingSkip > 0) this.held = rec;
+    else this.emit(rec);
+  }
+
+  private emit(rec: KeyRecord): void {
     this.info.keys++;
-    // Counted in arrays and folded into info's maps per batch: two Map updates per key showed in profiles.
-    this.dbCounts[rec.db] = (this.dbCounts[rec.db] ?? 0) + 1;
+    if (rec.db !== this.runDb) {
+      this.flushDbRun();
+      this.runDb = rec.db;
+    }
+    this.runKeys++;
     if (rec.rdbTypeId === 7) this.info.keysPerType.set(rec.type, (this.info.keysPerType.get(rec.type) ?? 0) + 1);
     else this.typeCounts[rec.rdbTypeId]++;
     this.batch.push(rec);
   }
 
+  private flushDbRun(): void {
+    if (this.runKeys === 0) return;
+    const m = this.info.keysPerDb;
+    m.set(this.runDb, (m.get(this.runDb) ?? 0) + this.runKeys);
+    this.runKeys = 0;
+  }
+
   /** Folds the per-batch counters into info.keysPerDb / keysPerType. */
   private flushCounts(): void {
     const info = this.info;
-    this.dbCounts.forEach((n, db) => info.keysPerDb.set(db, (info.keysPerDb.get(db) ?? 0) + n));
-    this.dbCounts = [];
+    this.flushDbRun();
     for (let id = 0; id < this.typeCounts.length; id++) {
       const n = this.typeCounts[id]!;
       if (n === 0) continue;

@@ -128,7 +128,14 @@ export function measureString(r: ByteReader): void {
  * [buffer, start, end] of its bytes, decompressing LZF. The blob is held whole: these are bounded
  * by the server's encoding thresholds, and their contents must be walked.
  */
-export const blob: { buf: Uint8Array; start: number; end: number; offset: number } = { buf: new Uint8Array(0), start: 0, end: 0, offset: 0 };
+export const blob: { buf: Uint8Array; start: number; end: number; offset: number; compressedAt: number } = {
+  buf: new Uint8Array(0),
+  start: 0,
+  end: 0,
+  offset: 0,
+  /** File offset of the LZF payload when the last blob was compressed, else -1. */
+  compressedAt: -1,
+};
 
 export function readBlob(r: ByteReader): void {
   const at = r.offset;
@@ -136,6 +143,7 @@ export function readBlob(r: ByteReader): void {
   if (!lenResult.special) {
     const n = lenResult.value;
     blob.offset = r.offset;
+    blob.compressedAt = -1;
     const s = r.take(n);
     blob.buf = r.buf;
     blob.start = s;
@@ -147,6 +155,7 @@ export function readBlob(r: ByteReader): void {
     const ulen = readLength(r);
     const s = r.take(clen);
     blob.offset = r.offset - clen;
+    blob.compressedAt = blob.offset;
     blob.buf = lzfDecompress(r.buf, s, s + clen, ulen, blob.offset);
     blob.start = 0;
     blob.end = ulen;

@@ -1,0 +1,49 @@
+/** Faults found by mutation fuzzing (test/hostile), pinned at the parser level. */
+import { describe, expect, it } from 'vitest';
+import { RdbWriter, TYPE, buildListpack } from '../support/rdb-writer.js';
+import { parseBytes } from '../support/parse-bytes.js';
+import { lzfCompress } from '../support/lzf-compress.js';
+
+describe('parser faults found by fuzzing', () => {
+  it('a huge db number does not hang the per-db counters', async () => {
+    const w = new RdbWriter({ version: 9 });
+    w.selectDb(2 ** 31).key(TYPE.STRING, 'a').string('1').selectDb(2 ** 40).key(TYPE.STRING, 'b').string('2');
+    const started = Date.now();
+    const { records, info, error } = await parseBytes(w.finish());
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error).toBeNull();
+    expect(records.map((r) => r.db)).toEqual([2 ** 31, 2 ** 40]);
+    expect([...info.keysPerDb]).toEqual([[2 ** 31, 1], [2 ** 40, 1]]);
+  });
+
+  it('a key whose long value is cut off is not yielded (only keys before the fault)', async () => {
+    const w = new RdbWriter({ version: 9 });
+    w.key(TYPE.STRING, 'whole').string('x'.repeat(100));
+    w.key(TYPE.STRING, 'cut').string('y'.repeat(5000));
+    const bytes = w.finish();
+    for (const cut of [bytes.length - 9 - 4000, bytes.length - 9 - 1]) {
+      for (const sizes of [[cut], [7], [1000]]) {
+        const { records, info, error } = await parseBytes(bytes.subarray(0, cut), { chunkSizes: sizes });
+        expect(records.map((r) => r.keyPrintable), `cut ${cut} chunks ${sizes}`).toEqual(['whole']);
+        expect(info.keys).toBe(1);
+        expect(error?.code).toBe('UNEXPECTED_EOF');
+      }
+    }
+  });
+
+  it('an error inside an LZF-compressed blob names the compressed bytes in the file', async () => {
+    const lp = buildListpack(Array.from({ length: 40 }, (_, i) => `element-${i % 4}`));
+    lp[lp.length - 1] = 0x00; // no terminator: corrupt, found only after decompression
+    const w = new RdbWriter({ version: 11 });
+    w.key(TYPE.SET_LISTPACK, 'k');
+    const at = w.length;
+    w.string(lp, { encoding: 'lzf' });
+    const bytes = w.finish();
+    expect(lzfCompress(lp).length).toBeLessThan(lp.length);
+    const { error } = await parseBytes(bytes);
+    expect(error?.code).toBe('BAD_LISTPACK');
+    expect(error!.offset!).toBeGreaterThanOrEqual(at);
+    expect(error!.offset!).toBeLessThan(bytes.length);
+    expect(error!.message).toMatch(/inside LZF-compressed data/);
+  });
+});
