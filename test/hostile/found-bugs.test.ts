@@ -1,0 +1,73 @@
+/**
+ * Parser bugs found by the hostile-input work, each as a plain failing test with the smallest input
+ * that shows it (see the report in test/hostile/FAILURE-BEHAVIOUR.md "Open bugs"). They pass once
+ * the parser is fixed; then drop the matching entry from KNOWN_OPEN in fuzz.test.ts and move any
+ * file from fixtures/regressions/open/ up to fixtures/regressions/.
+ */
+import { describe, expect, it } from 'vitest';
+import { RdbWriter, TYPE, buildZiplist } from '../support/rdb-writer.js';
+import { parseBytes } from './helpers.js';
+
+describe('bugs found by hostile input (each fixed by the lead; kept as regressions)', () => {
+  it('A1: a huge SELECTDB number does not make the parse crawl (dbCounts is a sparse array walked with forEach)', async () => {
+    // db 2^26: ~1 s today; the fuzzer's db 2^31 (fixtures/regressions/open/hang-9f77acf7.rdb) takes minutes.
+    const bytes = new RdbWriter({ version: 9 }).selectDb(2 ** 26).key(TYPE.STRING, 'k').string('v').finish();
+    const t0 = performance.now();
+    const got = await parseBytes(bytes);
+    const ms = performance.now() - t0;
+    expect(got.error).toBeNull();
+    expect(got.info.keysPerDb.get(2 ** 26)).toBe(1);
+    expect(ms).toBeLessThan(200);
+  });
+
+  it('A2: a key in a db numbered ≥ 2^32-1 is counted in info.keysPerDb', async () => {
+    const bytes = new RdbWriter({ version: 9 }).selectDb(2 ** 40).key(TYPE.STRING, 'k').string('v').finish();
+    const got = await parseBytes(bytes);
+    expect(got.error).toBeNull();
+    expect(got.records.map((r) => r.db)).toEqual([2 ** 40]);
+    expect(got.info.keys).toBe(1);
+    expect([...got.info.keysPerDb]).toEqual([[2 ** 40, 1]]);
+  });
+
+  it('B1: a string whose length runs past the end of the input yields no record (its value never arrived)', async () => {
+    // "s" claims 2^40 bytes and 3 follow: today the record is yielded with valueBytes 2^40, then UNEXPECTED_EOF.
+    const bytes = new RdbWriter({ version: 9 }).key(TYPE.STRING, 'ok').string('v').key(TYPE.STRING, 's').len(2 ** 40, 64).raw('abc').finish({ checksum: 'none' }).subarray(0, -1);
+    const got = await parseBytes(bytes);
+    expect(got.error?.code).toBe('UNEXPECTED_EOF');
+    expect(got.records.map((r) => [r.keyPrintable, r.valueBytes])).toEqual([['ok', 2]]);
+  });
+
+  it('B2: a dump cut inside a long string value does not yield that key', async () => {
+    const full = new RdbWriter({ version: 9 }).key(TYPE.STRING, 'a').string('x'.repeat(10_000)).key(TYPE.STRING, 'b').string('y').finish();
+    const cut = full.subarray(0, 9 + 1 + 2 + 3 + 5_000); // magic, type, key "a", 14-bit length, half the value
+    const got = await parseBytes(cut);
+    expect(got.error?.code).toBe('UNEXPECTED_EOF');
+    expect(got.records.map((r) => r.keyPrintable)).toEqual([]);
+  });
+
+  it('C1: a fault inside an LZF-compressed blob names a byte offset inside the file', async () => {
+    const zl = buildZiplist(['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40)], { count: 7 }); // header lies: 7 entries
+    const bytes = new RdbWriter({ version: 9 }).key(TYPE.LIST_ZIPLIST, 'l').string(zl, { encoding: 'lzf' }).finish();
+    const got = await parseBytes(bytes);
+    expect(got.error?.code).toBe('BAD_ZIPLIST');
+    expect(got.error!.offset!).toBeLessThanOrEqual(bytes.length);
+  });
+
+  it('C2: the "inside LZF-compressed data" relabelling does not leak into later errors (same parse or the next one)', async () => {
+    const zl = buildZiplist(['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40)]);
+    const good = new RdbWriter({ version: 9 }).key(TYPE.LIST_ZIPLIST, 'l').string(zl, { encoding: 'lzf' }).finish();
+    // Same parse: the last key is an LZF blob, the cut is in the CRC trailer.
+    const inTrailer = await parseBytes(good.subarray(0, good.length - 3));
+    expect(inTrailer.error?.code).toBe('UNEXPECTED_EOF');
+    expect(inTrailer.error?.message).not.toContain('inside LZF');
+    expect(inTrailer.error?.offset).toBe(good.length - 3);
+    // Next parse: a fault in an LZF blob, then an unrelated truncated file (cut inside an AUX field).
+    const bad = new RdbWriter({ version: 9 }).key(TYPE.LIST_ZIPLIST, 'l').string(buildZiplist(['a'.repeat(40)], { count: 7 }), { encoding: 'lzf' }).finish();
+    expect((await parseBytes(bad)).error?.message).toContain('inside LZF');
+    const plain = new RdbWriter({ version: 9 }).aux('redis-ver', '7.2.0').aux('redis-bits', '64').finish();
+    const cut = await parseBytes(plain.subarray(0, 30));
+    expect(cut.error?.code).toBe('UNEXPECTED_EOF');
+    expect(cut.error?.message).not.toContain('inside LZF');
+    expect(cut.error?.offset).toBe(30);
+  });
+});
