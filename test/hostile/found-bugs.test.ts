@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RdbWriter, TYPE, buildZiplist } from '../support/rdb-writer.js';
 import { parseBytes } from './helpers.js';
 
-describe('bugs found by hostile input (each fixed by the lead; kept as regressions)', () => {
+describe('bugs found by hostile input (A–C fixed, kept as regressions; D open)', () => {
   it('A1: a huge SELECTDB number does not make the parse crawl (dbCounts is a sparse array walked with forEach)', async () => {
     // db 2^26: ~1 s today; the fuzzer's db 2^31 (fixtures/regressions/open/hang-9f77acf7.rdb) takes minutes.
     const bytes = new RdbWriter({ version: 9 }).selectDb(2 ** 26).key(TYPE.STRING, 'k').string('v').finish();
@@ -69,5 +69,14 @@ describe('bugs found by hostile input (each fixed by the lead; kept as regressio
     expect(cut.error?.code).toBe('UNEXPECTED_EOF');
     expect(cut.error?.message).not.toContain('inside LZF');
     expect(cut.error?.offset).toBe(30);
+  });
+
+  it('D1: an LZF string value whose uncompressed size its payload cannot produce is refused (not reported as a 4 GiB string)', async () => {
+    // 4 payload bytes cannot decompress to more than a few hundred bytes (rdb-format.md §2.3), yet
+    // the value is measured without decompressing and comes out as a 4 GiB big key.
+    const bytes = new RdbWriter({ version: 9 }).key(TYPE.STRING, 'k').lzfString(Uint8Array.of(0, 0x61, 0xe0, 0xff), 4, 0xffffffff).finish();
+    const got = await parseBytes(bytes);
+    expect(got.records.map((r) => [r.keyPrintable, r.elements])).toEqual([]);
+    expect(got.error?.code).toBe('BAD_LZF');
   });
 });
