@@ -14,7 +14,7 @@ import { RdbError } from '../core/errors.js';
  * ties the allocation to bytes actually present in the file, so a hostile `ulen` cannot make us
  * allocate gigabytes from a 10-byte blob.
  */
-const MAX_EXPANSION = 261;
+export const MAX_EXPANSION = 261;
 
 /** Decompresses [start,end) of `src` into exactly `outLen` bytes, or throws BAD_LZF. */
 export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number, offset: number): Uint8Array {

@@ -1,7 +1,7 @@
 import { RdbError } from '../core/errors.js';
 import type { ByteReader } from './byte-reader.js';
 import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, lenResult, readLength, readLengthOrEncoding } from './length.js';
-import { lzfDecompress } from './lzf.js';
+import { lzfDecompress, MAX_EXPANSION } from './lzf.js';
 import { canonicalInt64, decimalLength } from './canonical-int.js';
 import type { KeyArena } from './key-arena.js';
 
@@ -106,7 +106,9 @@ export function measureString(r: ByteReader): void {
         const out = lzfDecompress(r.buf, s, s + clen, ulen, r.offset - clen);
         measured.isInt = ulen > 0 && canonicalInt64(out, 0, ulen);
       } else {
-        if (clen > ulen + 64 + (ulen >> 4)) {
+        // Measured without decompressing, so check here what decompression would: the sizes must
+        // be possible for LZF (§2.3), or a corrupt header would pass for a multi-GB big key.
+        if (clen > ulen + 64 + (ulen >> 4) || ulen > clen * MAX_EXPANSION) {
           throw new RdbError('BAD_LZF', `compressed size ${clen} is impossible for ${ulen} bytes`, at);
         }
         measured.isInt = false;
