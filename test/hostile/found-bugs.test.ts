@@ -1,16 +1,14 @@
 /**
- * Parser bugs found by the hostile-input work, each as a plain failing test with the smallest input
- * that shows it (see the report in test/hostile/FAILURE-BEHAVIOUR.md "Open bugs"). They pass once
- * the parser is fixed; then drop the matching entry from KNOWN_OPEN in fuzz.test.ts and move any
- * file from fixtures/regressions/open/ up to fixtures/regressions/.
+ * Parser bugs found by the hostile-input work, each with the smallest input that showed it; all
+ * fixed, kept as regressions (README "Failure behaviour").
  */
 import { describe, expect, it } from 'vitest';
 import { RdbWriter, TYPE, buildZiplist } from '../support/rdb-writer.js';
 import { parseBytes } from './helpers.js';
 
-describe('bugs found by hostile input (A–C fixed, kept as regressions; D open)', () => {
+describe('bugs found by hostile input (all fixed, kept as regressions)', () => {
   it('A1: a huge SELECTDB number does not make the parse crawl (dbCounts is a sparse array walked with forEach)', async () => {
-    // db 2^26: ~1 s today; the fuzzer's db 2^31 (fixtures/regressions/open/hang-9f77acf7.rdb) takes minutes.
+    // Was: db 2^26 took ~1 s and the fuzzer's db 2^31 (fixtures/regressions/hang-9f77acf7.rdb) minutes.
     const bytes = new RdbWriter({ version: 9 }).selectDb(2 ** 26).key(TYPE.STRING, 'k').string('v').finish();
     const t0 = performance.now();
     const got = await parseBytes(bytes);
