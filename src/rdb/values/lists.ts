@@ -6,7 +6,7 @@ import { Count, once, readCountUnit, repeat } from './loop.js';
 import { decodeStringSequence, LISTPACK_OVERHEAD } from './element-stats.js';
 import { blob, measureString, measured, readBlob } from '../rdb-string.js';
 import { readLength } from '../length.js';
-import { ListpackCursor } from '../listpack.js';
+import { listpackSummary } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
 import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
 
@@ -62,14 +62,9 @@ function quicklistV2Node(r: ByteReader, q: QuicklistStats): void {
   const container = readLength(r);
   if (container === 2) {
     readBlob(r);
-    const c = new ListpackCursor(blob.buf, blob.start, blob.end, blob.offset);
-    let n = 0;
-    while (c.next()) {
-      n++;
-      const len = c.elementLength();
-      if (len > q.largest) q.largest = len;
-    }
-    q.elements += n;
+    const lp = listpackSummary(blob.buf, blob.start, blob.end, blob.offset);
+    q.elements += lp.count;
+    if (lp.largest > q.largest) q.largest = lp.largest;
     q.nodes.add(blob.end - blob.start);
   } else if (container === 1) {
     measureString(r);

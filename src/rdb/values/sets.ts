@@ -3,7 +3,7 @@ import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { decodeStringSequence } from './element-stats.js';
 import { blob, readBlob } from '../rdb-string.js';
 import { intsetSummary } from '../intset.js';
-import { ListpackCursor } from '../listpack.js';
+import { listpackSummary } from '../listpack.js';
 import { decimalLength } from '../canonical-int.js';
 
 /** Type 2: hash-table set, `len n` then n member strings (§4.2). */
@@ -42,15 +42,8 @@ function intsetMemberLengths(buf: Uint8Array, at: number, width: 2 | 4 | 8, coun
 /** Type 20: set as one listpack of members (§5.2). */
 export const decodeSetListpack: AtomicDecoder = (r, rec) => {
   readBlob(r);
-  const c = new ListpackCursor(blob.buf, blob.start, blob.end, blob.offset);
-  let n = 0;
-  let largest = 0;
-  while (c.next()) {
-    n++;
-    const len = c.elementLength();
-    if (len > largest) largest = len;
-  }
-  rec.elements = n;
-  rec.largestElementBytes = largest;
+  const lp = listpackSummary(blob.buf, blob.start, blob.end, blob.offset);
+  rec.elements = lp.count;
+  rec.largestElementBytes = lp.largest;
   rec.shape.blobBytes = blob.end - blob.start;
 };

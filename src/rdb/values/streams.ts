@@ -6,7 +6,7 @@ import type { StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
 import { blob, measureString, measured, readBlob, readStringBytes } from '../rdb-string.js';
 import { readLength, readLengthBig } from '../length.js';
-import { ListpackCursor } from '../listpack.js';
+import { listpackSummary } from '../listpack.js';
 
 /** Raw IDs kept for the memory model's radix-tree sizes (ValueShape.streamIds); beyond, omitted. */
 const MAX_IDS_KEPT = 65_536;
@@ -96,16 +96,9 @@ function streamNode(r: ByteReader, s: StreamState): void {
   const keyBuf = blob.buf;
   const keyAt = blob.start;
   readBlob(r);
-  const c = new ListpackCursor(blob.buf, blob.start, blob.end, blob.offset);
-  let n = 0;
-  let largest = 0;
-  while (c.next()) {
-    n++;
-    const len = c.elementLength();
-    if (len > largest) largest = len;
-  }
-  if (n === 0) throw new RdbError('BAD_STREAM', 'empty listpack inside stream', blob.offset);
-  if (largest > s.largest) s.largest = largest;
+  const lp = listpackSummary(blob.buf, blob.start, blob.end, blob.offset);
+  if (lp.count === 0) throw new RdbError('BAD_STREAM', 'empty listpack inside stream', blob.offset);
+  if (lp.largest > s.largest) s.largest = lp.largest;
   s.nodes.add(blob.end - blob.start);
   s.ids.add(keyBuf, keyAt);
 }
