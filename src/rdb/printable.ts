@@ -5,13 +5,14 @@ const HEX = '0123456789abcdef';
  * The printable form of binary-safe bytes (keys, names): the UTF-8 text when the bytes are valid
  * UTF-8 without control characters, else the escaping `redis-cli` uses for binary (sdscatrepr:
  * \n \r \t \a \b \\ \" and \xHH for other non-printable bytes), without the surrounding quotes.
- * The exact bytes are always available separately (KeyRecord.key / keyHex).
+ * A key holding a backslash is escaped too (as `\\`), so a printed `\x00` always means a NUL byte,
+ * never the four characters. The exact bytes are always available separately (KeyRecord.key / keyHex).
  */
 export function printable(bytes: Uint8Array): string {
   let plainAscii = true;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (b < 0x20 || b >= 0x7f) {
+    if (b < 0x20 || b >= 0x7f || b === 0x5c) {
       plainAscii = false;
       break;
     }
@@ -24,7 +25,7 @@ export function printable(bytes: Uint8Array): string {
     text = null;
   }
   // eslint-disable-next-line no-control-regex
-  if (text !== null && !/[\u0000-\u001f\u007f-\u009f]/.test(text)) return text;
+  if (text !== null && !/[\u0000-\u001f\u007f-\u009f\\]/.test(text)) return text;
   return escapeBinary(bytes);
 }
 
