@@ -15,7 +15,7 @@ describe('bugs found by hostile input (all fixed, kept as regressions)', () => {
     const ms = performance.now() - t0;
     expect(got.error).toBeNull();
     expect(got.info.keysPerDb.get(2 ** 26)).toBe(1);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(1000); // the bug took seconds to minutes; 1 s leaves room for a busy machine
   });
 
   it('A2: a key in a db numbered ≥ 2^32-1 is counted in info.keysPerDb', async () => {
