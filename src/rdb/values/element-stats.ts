@@ -54,6 +54,19 @@ export class ElementStats {
   }
 }
 
+/** The part of a ziplist / listpack cursor that describes its current entry. */
+export interface EntryView {
+  isInt: boolean;
+  intValue: number;
+  strStart: number;
+  strLen: number;
+}
+
+/** Listpack entry size of a blob cursor's current entry (what Redis builds when it converts). */
+export function listpackSizeOfEntry(c: EntryView, buf: Uint8Array): number {
+  return c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(buf, c.strStart, c.strLen);
+}
+
 /** Listpack entry size of the element just measured. */
 export function listpackEntrySize(r: ByteReader): number {
   if (measured.intEncoded) return listpackEntrySizeForInt(measured.intValue);

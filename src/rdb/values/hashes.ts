@@ -4,7 +4,7 @@ import { SizeHistogram } from '../../core/size-histogram.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
-import { LISTPACK_OVERHEAD, listpackEntrySize } from './element-stats.js';
+import { LISTPACK_OVERHEAD, listpackEntrySize, listpackSizeOfEntry } from './element-stats.js';
 import { blob, measureString, measured, readBlob } from '../rdb-string.js';
 import { readLength } from '../length.js';
 import { ListpackCursor } from '../listpack.js';
@@ -88,13 +88,18 @@ function plainPair(r: ByteReader, h: HashStats): void {
   h.add(pair.flen, pair.vlen, pair.lp);
 }
 
-export const decodeHashHashtable: StreamingDecoder = function* (r, rec) {
-  const count = new Count();
-  yield* once(r, readCountUnit, count);
-  const h = new HashStats();
-  yield* repeat(r, count.n, plainPair, h);
-  h.fill(rec, false);
-};
+/** `len n` then n units, each adding one field to the stats (types 4 and 22). */
+function countedFields(unit: (r: ByteReader, h: HashStats) => void, hasTtlColumn: boolean): StreamingDecoder {
+  return function* (r, rec) {
+    const count = new Count();
+    yield* once(r, readCountUnit, count);
+    const h = new HashStats();
+    yield* repeat(r, count.n, unit, h);
+    h.fill(rec, hasTtlColumn);
+  };
+}
+
+export const decodeHashHashtable = countedFields(plainPair, false);
 
 /** Type 24 (Redis 7.4+): minExpire, then n × (len ttl, field, value); ttl 0 = none, else ttl + minExpire - 1 (§7.1). */
 class MetadataState extends HashStats {
@@ -129,13 +134,7 @@ function preGaTriplet(r: ByteReader, s: HashStats): void {
   s.add(pair.flen, pair.vlen, pair.lp, ttl === 0 ? null : ttl);
 }
 
-export const decodeHashMetadataPreGa: StreamingDecoder = function* (r, rec) {
-  const count = new Count();
-  yield* once(r, readCountUnit, count);
-  const h = new HashStats();
-  yield* repeat(r, count.n, preGaTriplet, h);
-  h.fill(rec, true);
-};
+export const decodeHashMetadataPreGa = countedFields(preGaTriplet, true);
 
 /** Type 22 under VALKEY magic (Valkey 9 HASH_2): n × (field, value, 8-byte LE ms expiry, -1 = none) (§7.2). */
 function valkeyTriplet(r: ByteReader, s: HashStats): void {
@@ -144,44 +143,55 @@ function valkeyTriplet(r: ByteReader, s: HashStats): void {
   s.add(pair.flen, pair.vlen, pair.lp, expire === -1 ? null : expire);
 }
 
-export const decodeValkeyHash2: StreamingDecoder = function* (r, rec) {
-  const count = new Count();
-  yield* once(r, readCountUnit, count);
-  const h = new HashStats();
-  yield* repeat(r, count.n, valkeyTriplet, h);
-  h.fill(rec, true);
-};
+export const decodeValkeyHash2 = countedFields(valkeyTriplet, true);
 
-/** Walks field/value pairs of a ziplist or listpack blob (same cursor contract). */
-function walkPairs(c: ZiplistCursor | ListpackCursor, buf: Uint8Array, h: HashStats, what: 'ziplist' | 'listpack', offset: number): void {
-  for (;;) {
-    if (!c.next()) break;
-    const flen = c.elementLength();
-    const flp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(buf, c.strStart, c.strLen);
-    if (!c.next()) throw new RdbError(what === 'ziplist' ? 'BAD_ZIPLIST' : 'BAD_LISTPACK', `hash ${what} has a field without a value`, offset);
-    const vlen = c.elementLength();
-    const vlp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(buf, c.strStart, c.strLen);
-    h.add(flen, vlen, flp + vlp);
-  }
+type BlobCursor = ZiplistCursor | ListpackCursor;
+
+/**
+ * A hash stored as one ziplist or listpack blob (same cursor contract): field, value pairs, or
+ * field, value, expireAt triplets (types 23/25, §7.1: expireAt is an integer, 0 = none).
+ */
+function pairBlob(
+  open: (buf: Uint8Array, start: number, end: number, offset: number) => BlobCursor,
+  what: 'ziplist' | 'listpack' | 'listpack-ex',
+  minExpirePrefix = false,
+): AtomicDecoder {
+  const code = what === 'ziplist' ? 'BAD_ZIPLIST' : 'BAD_LISTPACK';
+  const triplets = what === 'listpack-ex';
+  return (r, rec) => {
+    if (minExpirePrefix) r.i64le(); // 8-byte minExpire: a hint, may be stale (§7.1)
+    readBlob(r);
+    const h = new HashStats();
+    const c = open(blob.buf, blob.start, blob.end, blob.offset);
+    while (c.next()) {
+      const flen = c.elementLength();
+      const flp = listpackSizeOfEntry(c, blob.buf);
+      if (!c.next()) throw new RdbError(code, `hash ${what} has a field without a value`, blob.offset);
+      const vlen = c.elementLength();
+      const vlp = listpackSizeOfEntry(c, blob.buf);
+      if (!triplets) {
+        h.add(flen, vlen, flp + vlp);
+        continue;
+      }
+      if (!c.next() || !c.isInt) throw new RdbError(code, 'hash listpack-ex triplet without an integer expiry', blob.offset);
+      h.add(flen, vlen, flp + vlp, c.intValue === 0 ? null : c.intValue);
+    }
+    h.fill(rec, triplets);
+    rec.shape.blobBytes = blob.end - blob.start;
+  };
 }
 
-/** Type 13: hash as a ziplist of field, value pairs (§5.1). */
-export const decodeHashZiplist: AtomicDecoder = (r, rec) => {
-  readBlob(r);
-  const h = new HashStats();
-  walkPairs(new ZiplistCursor(blob.buf, blob.start, blob.end, blob.offset), blob.buf, h, 'ziplist', blob.offset);
-  h.fill(rec, false);
-  rec.shape.blobBytes = blob.end - blob.start;
-};
+const ziplist = (buf: Uint8Array, start: number, end: number, offset: number) => new ZiplistCursor(buf, start, end, offset);
+const listpack = (buf: Uint8Array, start: number, end: number, offset: number) => new ListpackCursor(buf, start, end, offset);
 
+/** Type 13: hash as a ziplist of field, value pairs (§5.1). */
+export const decodeHashZiplist = pairBlob(ziplist, 'ziplist');
 /** Type 16: hash as a listpack of field, value pairs (§5.2). */
-export const decodeHashListpack: AtomicDecoder = (r, rec) => {
-  readBlob(r);
-  const h = new HashStats();
-  walkPairs(new ListpackCursor(blob.buf, blob.start, blob.end, blob.offset), blob.buf, h, 'listpack', blob.offset);
-  h.fill(rec, false);
-  rec.shape.blobBytes = blob.end - blob.start;
-};
+export const decodeHashListpack = pairBlob(listpack, 'listpack');
+/** Type 25 (Redis 7.4+): 8-byte minExpire, then the triplet listpack. */
+export const decodeHashListpackEx = pairBlob(listpack, 'listpack-ex', true);
+/** Type 23 under REDIS magic (7.4 RC): the triplet listpack without minExpire. */
+export const decodeHashListpackExPreGa = pairBlob(listpack, 'listpack-ex');
 
 /** Type 9: zipmap (Redis 2.4, §5.4); loads as a listpack or hash table. */
 export const decodeZipmap: AtomicDecoder = (r, rec) => {
@@ -193,40 +203,5 @@ export const decodeZipmap: AtomicDecoder = (r, rec) => {
     h.add(c.keyLen, c.valLen, lp);
   }
   h.fill(rec, false);
-  rec.shape.blobBytes = blob.end - blob.start;
-};
-
-/** Field, value, expireAt triplets of a listpack (types 23 and 25, §7.1): expireAt 0 = none. */
-function walkTriplets(h: HashStats): void {
-  const c = new ListpackCursor(blob.buf, blob.start, blob.end, blob.offset);
-  for (;;) {
-    if (!c.next()) break;
-    const flen = c.elementLength();
-    const flp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(blob.buf, c.strStart, c.strLen);
-    if (!c.next()) throw new RdbError('BAD_LISTPACK', 'hash listpack-ex triplet without a value', blob.offset);
-    const vlen = c.elementLength();
-    const vlp = c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(blob.buf, c.strStart, c.strLen);
-    if (!c.next() || !c.isInt) throw new RdbError('BAD_LISTPACK', 'hash listpack-ex triplet without an integer expiry', blob.offset);
-    const expireAt = c.intValue;
-    h.add(flen, vlen, flp + vlp, expireAt === 0 ? null : expireAt);
-  }
-}
-
-/** Type 25 (Redis 7.4+): 8-byte minExpire (a hint, may be stale) then the triplet listpack. */
-export const decodeHashListpackEx: AtomicDecoder = (r, rec) => {
-  r.i64le();
-  readBlob(r);
-  const h = new HashStats();
-  walkTriplets(h);
-  h.fill(rec, true);
-  rec.shape.blobBytes = blob.end - blob.start;
-};
-
-/** Type 23 under REDIS magic (7.4 RC): the triplet listpack without minExpire. */
-export const decodeHashListpackExPreGa: AtomicDecoder = (r, rec) => {
-  readBlob(r);
-  const h = new HashStats();
-  walkTriplets(h);
-  h.fill(rec, true);
   rec.shape.blobBytes = blob.end - blob.start;
 };

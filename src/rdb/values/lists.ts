@@ -3,12 +3,11 @@ import { SizeHistogram } from '../../core/size-histogram.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
-import { decodeStringSequence, LISTPACK_OVERHEAD } from './element-stats.js';
+import { decodeStringSequence, LISTPACK_OVERHEAD, listpackSizeOfEntry } from './element-stats.js';
 import { blob, measureString, measured, readBlob } from '../rdb-string.js';
 import { readLength } from '../length.js';
 import { listpackSummary } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
-import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
 
 /** Type 1: linked list, `len n` then n strings (§4.2; Redis ≤ 3.0). */
 export const decodeLinkedList: StreamingDecoder = function* (r, rec) {
@@ -25,7 +24,7 @@ export function walkZiplist(buf: Uint8Array, start: number, end: number, offset:
     count++;
     const len = c.elementLength();
     if (len > largest) largest = len;
-    lp += c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(buf, c.strStart, c.strLen);
+    lp += listpackSizeOfEntry(c, buf);
   }
   return { count, largest, listpackBytes: lp };
 }

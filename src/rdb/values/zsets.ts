@@ -2,11 +2,11 @@ import { RdbError } from '../../core/errors.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
-import { ElementStats, LISTPACK_OVERHEAD } from './element-stats.js';
+import { ElementStats, LISTPACK_OVERHEAD, listpackSizeOfEntry } from './element-stats.js';
 import { blob, measureString, readBlob } from '../rdb-string.js';
 import { ListpackCursor } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
-import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
+import { listpackEntrySizeForInt } from '../canonical-int.js';
 import { listpackStringEntrySize } from '../listpack-size.js';
 
 /**
@@ -78,7 +78,7 @@ export const decodeZsetZiplist: AtomicDecoder = (r, rec) => {
       const len = c.elementLength();
       if (len > largest) largest = len;
     }
-    lp += c.isInt ? listpackEntrySizeForInt(c.intValue) : listpackEntrySizeForString(blob.buf, c.strStart, c.strLen);
+    lp += listpackSizeOfEntry(c, blob.buf);
     entries++;
   }
   if (entries % 2 !== 0) throw new RdbError('BAD_ZIPLIST', `zset ziplist has an odd number of entries (${entries})`, blob.offset);
