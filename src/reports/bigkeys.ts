@@ -1,6 +1,6 @@
 import type { ResultTable, Row } from '../output/result.js';
 import type { Report } from './report.js';
-import { KEY_TEXT_SQL } from '../store/schema.js';
+import { KEY_ROWS_OF, KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import { remedyFor } from './remedy.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot } from './scope.js';
 
@@ -21,9 +21,9 @@ export const bigkeys: Report = {
                   db, ${KEY_TEXT_SQL} AS key, ${b.keysColumn} AS size, elements, largest_element,
                   ${b.estimated ? 'encoding' : 'rdb_type'} AS enc,
                   CASE WHEN expire_at_ms IS NULL THEN NULL ELSE (expire_at_ms - ?) / 1000 END AS ttl_s
-           FROM keys WHERE snapshot_id = ?${where}${f.sql})
+           FROM keys WHERE ${KEY_ROWS_OF}${where}${f.sql})
          WHERE rank <= ? ORDER BY type, rank`,
-      ).all(snap.snapshot_time_ms ?? 0, snap.id, ...f.params, options.top) as (Row & { type: string; ttl_s: number | null })[];
+      ).all(snap.snapshot_time_ms ?? 0, ...keyRowsOf(snap), ...f.params, options.top) as (Row & { type: string; ttl_s: number | null })[];
 
     const enc = b.estimated ? 'encoding' : 'rdb_type';
     const columns = [col('type', 'text'), col('rank', 'int'), col('db', 'int'), col('key', 'text'), col(b.name, 'bytes'), col('elements', 'int'),

@@ -1,6 +1,6 @@
 import { fixedDepthPattern } from '../patterns/key-pattern.js';
 import { DEFAULT_SEPARATORS } from '../patterns/options.js';
-import { KEY_TEXT_SQL } from '../store/schema.js';
+import { KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import type { Row } from '../output/result.js';
 import type { Report } from './report.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot, share } from './scope.js';
@@ -23,8 +23,10 @@ export const patterns: Report = {
       const sep = options.separators ?? DEFAULT_SEPARATORS[0]!;
       const depth = options.depth!;
       db.function('rdbscope_prefix', { deterministic: true }, (key: unknown) => fixedDepthPattern(String(key), { separators: sep, depth }));
+      // Integers inlined: the source is a subquery of the statements below, which bind their own values.
+      const [first, last, id] = keyRowsOf(snap);
       source = `(SELECT snapshot_id, rdbscope_prefix(${KEY_TEXT_SQL}) AS pattern, type, 1 AS keys, ${b.keysColumn} AS ${b.statsColumn},
-                  CASE WHEN expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys FROM keys WHERE snapshot_id = ${snap.id})`;
+                  CASE WHEN expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys FROM keys WHERE rowid BETWEEN ${first ?? 'NULL'} AND ${last ?? 'NULL'} AND snapshot_id = ${id})`;
     } else {
       source = 'pattern_stats';
     }

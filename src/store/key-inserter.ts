@@ -84,6 +84,9 @@ export class KeyInserter {
   private readonly lean: ReturnType<Store['prepare']>;
   private readonly full: ReturnType<Store['prepare']>;
   rows = 0;
+  /** Row-id range of the rows written so far (null before the first): the snapshot's first_row/last_row. */
+  firstRow: number | null = null;
+  lastRow: number | null = null;
 
   constructor(private readonly db: Store, private readonly snapshotId: number) {
     if (!Number.isSafeInteger(snapshotId)) throw new Error(`bad snapshot id ${snapshotId}`);
@@ -142,7 +145,7 @@ export class KeyInserter {
       if (full) params.push(text, x);
       start = end;
       if (++this.pending === ROWS_PER_STATEMENT) {
-        (full ? this.full : this.lean).run(params);
+        this.written((full ? this.full : this.lean).run(params), ROWS_PER_STATEMENT);
         params.length = 0;
         this.pending = 0;
       }
@@ -150,9 +153,19 @@ export class KeyInserter {
     this.rows += b.n;
   }
 
+  /**
+   * One multi-row INSERT's rows get consecutive ids ending at lastInsertRowid (SQLite gives each new
+   * row max(row_id) + 1), so the range of a snapshot's rows is known without reading them back.
+   */
+  private written(result: { lastInsertRowid: number | bigint }, rows: number): void {
+    const last = Number(result.lastInsertRowid);
+    this.firstRow ??= last - rows + 1;
+    this.lastRow = last;
+  }
+
   /** Writes the rows still buffered. */
   flush(): void {
-    if (this.pending > 0) this.statement(this.pendingFull, this.pending).run(this.params);
+    if (this.pending > 0) this.written(this.statement(this.pendingFull, this.pending).run(this.params), this.pending);
     this.params.length = 0;
     this.pending = 0;
   }

@@ -7,8 +7,8 @@ import { writeAggregates } from './load-aggregates.js';
 import type { MemorySpec } from './memory-spec.js';
 import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
-import { POST_LOAD_INDEXES, SNAPSHOT_TABLES } from './schema.js';
-import { deleteSnapshot, findByContent, findByFingerprint } from './snapshots.js';
+import { POST_LOAD_INDEXES } from './schema.js';
+import { deleteSnapshot, findByContent, findByFingerprint, removeSnapshotRows } from './snapshots.js';
 import { Txn } from './txn.js';
 import { workerEntry, workerRows } from './worker-rows.js';
 
@@ -92,6 +92,9 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
   let inserter: KeyInserter | null = null;
   let end: LoadEnd | null = null;
   let fileBytes: number | null = size;
+  // first_row is stored with the first rows written (same transaction), so a load killed later can
+  // be cleaned up by range; last_row when the snapshot is finished.
+  let firstRowSaved = false;
   try {
     for await (const m of source) {
       if (m.t === 'open') {
@@ -109,6 +112,10 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
       } else if (m.t === 'batch') {
         txn.begin();
         inserter!.add(m.rows);
+        if (!firstRowSaved && inserter!.firstRow !== null) {
+          db.prepare('UPDATE snapshots SET first_row = ? WHERE id = ?').run(inserter!.firstRow, snapshotId);
+          firstRowSaved = true;
+        }
         txn.wrote(m.rows.n);
         options.onProgress?.({ keys: m.keys, bytesIn: m.bytesIn, fileBytes });
       } else {
@@ -120,7 +127,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     if (failure && failure.file === null) failure = failure.withFile(options.path);
     txn.begin();
     if (failure && end.keys === 0 && end.info.version === null) {
-      removeRows(db, snapshotId);
+      removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
       txn.commit();
       throw Object.assign(failure, { [HANDLED]: true });
     }
@@ -129,7 +136,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     if (!failure && end.info.checksum.status === 'ok' && !/^0+$/.test(end.info.checksum.value) && end.info.bytesRead > 0) {
       const same = findByContent(db, checksum, end.info.bytesRead, snapshotId);
       if (same) {
-        removeRows(db, snapshotId);
+        removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
         txn.commit();
         return { outcome: 'already-loaded', snapshotId: same.id, fileName, status: 'complete', keys: same.key_count, sameContent: true };
       }
@@ -140,11 +147,12 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
          used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,
-         memory_profile = coalesce(?, memory_profile), unestimated_keys = ?, key_rows = ?, allocation_gap_bytes = ? WHERE id = ?`,
+         memory_profile = coalesce(?, memory_profile), unestimated_keys = ?, key_rows = ?, allocation_gap_bytes = ?,
+         first_row = ?, last_row = ? WHERE id = ?`,
     ).run(
       end.info.magic, end.info.version, serverVersion(end.info), end.snapshotTime.ms, end.snapshotTime.source,
       intOrNull(auxOf(end.info, 'used-mem')), end.keys, end.info.bytesRead, checksum, status, failure?.message ?? null,
-      end.profile, end.unestimated, inserter.rows, end.profile ? end.allocationGap : null, snapshotId,
+      end.profile, end.unestimated, inserter.rows, end.profile ? end.allocationGap : null, inserter.firstRow, inserter.lastRow, snapshotId,
     );
     txn.commit();
     if (!options.deferIndexes) buildIndexes(db);
@@ -153,7 +161,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     if (snapshotId !== null && !(err as { [HANDLED]?: boolean })[HANDLED]) {
       try {
         txn.begin();
-        removeRows(db, snapshotId);
+        removeSnapshotRows(db, snapshotId, inserter?.firstRow ?? null, null);
         txn.commit();
       } catch {
         if (db.inTransaction) db.exec('ROLLBACK');
@@ -173,11 +181,6 @@ export function buildIndexes(db: Store): void {
   for (const ddl of POST_LOAD_INDEXES) db.exec(ddl);
 }
 
-/** Deletes a snapshot's rows inside the current transaction. */
-function removeRows(db: Store, id: number): void {
-  for (const table of SNAPSHOT_TABLES) db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
-  db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
-}
 
 function auxOf(info: RdbInfoLite, key: string): string | undefined {
   for (const a of info.aux) if (a.key === key) return a.value;

@@ -227,6 +227,58 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE snapshots ADD COLUMN allocation_gap_bytes INTEGER;
   `,
+  // v4: key rows found by row-id range instead of an index (issue 5: building key_rows(snapshot_id)
+  // took ~20% of a load of 5 M tiny keys). key_rows gets an INTEGER PRIMARY KEY so row ids are
+  // stable (VACUUM may renumber an implicit rowid) and each snapshot records the range its rows
+  // occupy; reports scan `row_id BETWEEN first_row AND last_row AND snapshot_id = id`. Rows are
+  // copied grouped by snapshot, so old snapshots get exact ranges.
+  `
+  DROP VIEW v_keys;
+  DROP VIEW keys;
+  CREATE TABLE key_rows_v4 (
+    row_id          INTEGER PRIMARY KEY,
+    snapshot_id     INTEGER NOT NULL,
+    key             BLOB    NOT NULL,
+    key_printable   TEXT,
+    pattern_id      INTEGER NOT NULL,
+    kind_id         INTEGER NOT NULL,
+    elements        INTEGER NOT NULL,
+    value_bytes     INTEGER NOT NULL,
+    memory_bytes    INTEGER,
+    largest_element INTEGER NOT NULL,
+    expire_at_ms    INTEGER,
+    access          INTEGER,
+    extra           TEXT
+  );
+  INSERT INTO key_rows_v4 (snapshot_id, key, key_printable, pattern_id, kind_id, elements, value_bytes, memory_bytes,
+                           largest_element, expire_at_ms, access, extra)
+    SELECT snapshot_id, key, key_printable, pattern_id, kind_id, elements, value_bytes, memory_bytes,
+           largest_element, expire_at_ms, access, extra
+    FROM key_rows ORDER BY snapshot_id, rowid;
+  DROP TABLE key_rows;
+  ALTER TABLE key_rows_v4 RENAME TO key_rows;
+  ALTER TABLE snapshots ADD COLUMN first_row INTEGER;
+  ALTER TABLE snapshots ADD COLUMN last_row INTEGER;
+  UPDATE snapshots SET (first_row, last_row) = (SELECT min(row_id), max(row_id) FROM key_rows WHERE snapshot_id = snapshots.id);
+  CREATE VIEW keys AS
+    SELECT r.snapshot_id, t.db, r.key, r.key_printable, p.pattern, t.type, t.rdb_type, t.encoding, r.elements,
+           r.value_bytes, r.memory_bytes, r.largest_element, r.expire_at_ms,
+           CASE WHEN r.access >= 0 THEN r.access END AS idle,
+           CASE WHEN r.access < 0 THEN -1 - r.access END AS freq,
+           json_extract(r.extra, '$.fields_with_ttl') AS fields_with_ttl,
+           json_extract(r.extra, '$.stream_groups') AS stream_groups,
+           json_extract(r.extra, '$.stream_pending') AS stream_pending,
+           r.row_id AS rowid
+    FROM key_rows r JOIN key_kinds t ON t.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id;
+  CREATE VIEW v_keys AS
+    SELECT k.snapshot_id, s.file_name AS snapshot, k.db, coalesce(k.key_printable, CAST(k.key AS TEXT)) AS key, k.pattern, k.type,
+           k.rdb_type, k.encoding, k.elements, k.value_bytes AS file_bytes, k.memory_bytes,
+           COALESCE(k.memory_bytes, k.value_bytes) AS size_bytes, k.largest_element,
+           CASE WHEN k.expire_at_ms IS NULL THEN NULL
+                ELSE (k.expire_at_ms - s.snapshot_time_ms) / 1000 END AS ttl_seconds,
+           k.expire_at_ms, k.idle, k.freq, k.fields_with_ttl, k.stream_groups, k.stream_pending, k.key AS key_bytes
+    FROM keys k JOIN snapshots s ON s.id = k.snapshot_id AND k.rowid BETWEEN s.first_row AND s.last_row;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -235,14 +287,23 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export const KEY_TEXT_SQL = 'coalesce(key_printable, CAST(key AS TEXT))';
 
 /**
- * Indexes the reports need, created after a bulk insert (IF NOT EXISTS: the first load of a database
- * builds them once over the loaded rows; later loads maintain them). Only one: scoping by snapshot
- * (bigkeys, deleting a stale `loading` snapshot). Indexes on key bytes are deliberately absent — they
- * cost most of the index build time and no report needs them.
+ * Indexes built after bulk loads (IF NOT EXISTS: once, over the loaded rows). None since v4: reports
+ * reach a snapshot's key rows by its row-id range (`KEY_ROWS_OF`), and indexes on key bytes cost
+ * most of the index build time while no report needs them.
  */
-export const POST_LOAD_INDEXES: readonly string[] = [
-  'CREATE INDEX IF NOT EXISTS key_rows_by_snapshot ON key_rows(snapshot_id)',
-];
+export const POST_LOAD_INDEXES: readonly string[] = [];
+
+/**
+ * SQL condition selecting one snapshot's rows of `key_rows` (or of the `keys` view, whose `rowid` is
+ * the row id): the range narrows the scan, the id keeps it exact when concurrent loads (`--jobs`)
+ * interleaved their rows. Parameters, in order: first_row, last_row, snapshot id.
+ */
+export const KEY_ROWS_OF = 'rowid BETWEEN ? AND ? AND snapshot_id = ?';
+
+/** Parameters of KEY_ROWS_OF for a snapshot (a snapshot without key rows has a NULL range: no rows). */
+export function keyRowsOf(s: { id: number; first_row: number | null; last_row: number | null }): [number | null, number | null, number] {
+  return [s.first_row, s.last_row, s.id];
+}
 
 /** Tables holding per-snapshot rows (deleting a snapshot empties them for its id). */
 export const SNAPSHOT_TABLES = ['key_rows', 'aux', 'type_stats', 'pattern_stats', 'ttl_stats', 'size_stats'] as const;

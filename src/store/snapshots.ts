@@ -28,6 +28,9 @@ export interface SnapshotRow {
   keys_min_bytes: number | null;
   top_per_pattern: number | null;
   key_rows: number | null;
+  /** Row-id range of the snapshot's key_rows (see KEY_ROWS_OF); null when it has none yet. */
+  first_row: number | null;
+  last_row: number | null;
 }
 
 /** Finished snapshots (complete or partial), oldest first by snapshot time then id. */
@@ -71,9 +74,21 @@ export function resolveSnapshot(db: Store, ref?: string): SnapshotRow | undefine
 /** Removes a snapshot and every row that belongs to it (used for loads killed midway). */
 export function deleteSnapshot(db: Store, id: number): void {
   db.transaction(() => {
-    for (const table of SNAPSHOT_TABLES) {
-      db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
-    }
-    db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
+    const range = db.prepare('SELECT first_row, last_row FROM snapshots WHERE id = ?').get(id) as { first_row: number | null; last_row: number | null } | undefined;
+    removeSnapshotRows(db, id, range?.first_row ?? null, range?.last_row ?? null);
   }).immediate();
+}
+
+/**
+ * Deletes snapshot `id` and its rows, inside the caller's transaction. Its key rows lie at or after
+ * `firstRow` (null = it wrote none) and at or before `lastRow` (null while loading: no upper bound).
+ */
+export function removeSnapshotRows(db: Store, id: number, firstRow: number | null, lastRow: number | null): void {
+  for (const table of SNAPSHOT_TABLES) {
+    if (table !== 'key_rows') db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
+  }
+  if (firstRow !== null) {
+    db.prepare('DELETE FROM key_rows WHERE row_id >= ? AND row_id <= ? AND snapshot_id = ?').run(firstRow, lastRow ?? Number.MAX_SAFE_INTEGER, id);
+  }
+  db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
 }

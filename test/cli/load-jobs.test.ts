@@ -63,7 +63,13 @@ describe.skipIf(!cliBuilt || !FILES.every((f) => existsSync(f)))('load --jobs', 
     const db = new Database(parallel, { readonly: true });
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'key_rows_by_snapshot'").get()).toBeTruthy();
+      // Reports find a snapshot's rows by its row-id range: interleaved parallel writes must stay inside it.
+      const outside = db.prepare('SELECT count(*) n FROM key_rows r JOIN snapshots s ON s.id = r.snapshot_id WHERE NOT (r.row_id BETWEEN s.first_row AND s.last_row)').get() as { n: number };
+      expect(outside.n).toBe(0);
+      for (const s of db.prepare('SELECT id, key_rows, first_row, last_row FROM snapshots').all() as { id: number; key_rows: number; first_row: number; last_row: number }[]) {
+        expect(s.first_row, `snapshot ${s.id}`).not.toBeNull();
+        expect((db.prepare('SELECT count(*) n FROM key_rows WHERE row_id BETWEEN ? AND ? AND snapshot_id = ?').get(s.first_row, s.last_row, s.id) as { n: number }).n).toBe(s.key_rows);
+      }
     } finally {
       db.close();
     }

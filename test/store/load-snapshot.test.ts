@@ -269,7 +269,7 @@ describe('scale knobs and schema version 2', () => {
       { db: 0, key: '6B3A31', key_printable: null, pattern: 'k:*', type: 'string', rdb_type: 'string', encoding: 'embstr', elements: 3, value_bytes: 3, memory_bytes: 56, largest_element: 3, expire_at_ms: 99, idle: 7, freq: null, fields_with_ttl: null, stream_groups: null, stream_pending: null },
       { db: 2, key: '733A31', key_printable: 's:é', pattern: 's:*', type: 'stream', rdb_type: 'stream-listpacks3', encoding: 'stream', elements: 5, value_bytes: 500, memory_bytes: 900, largest_element: 40, expire_at_ms: null, idle: null, freq: 3, fields_with_ttl: null, stream_groups: 2, stream_pending: 9 },
     ]);
-    expect(resolveSnapshot(db)).toMatchObject({ key_rows: 2 });
+    expect(resolveSnapshot(db)).toMatchObject({ key_rows: 2, first_row: 1, last_row: 2 });
     expect((db.prepare('SELECT count(*) n FROM v_keys').get() as { n: number }).n).toBe(2);
   });
 });
