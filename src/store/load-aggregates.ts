@@ -1,41 +1,10 @@
-import type { KeyRecord } from '../core/record.js';
-import { TTL_BUCKETS, type TtlBucket } from './ttl-buckets.js';
+import type { KindIds } from './kind-ids.js';
+import { TTL_BUCKETS } from './ttl-buckets.js';
 import type { Store } from './open-store.js';
 
 /** Distinct (pattern, type) pairs tracked in memory during a load; the tail goes to `<other>`. */
 export const MAX_TRACKED_PATTERNS = 20_000;
 export const OTHER_PATTERN = '<other>';
-
-class Sums {
-  keys = 0;
-  memory = 0;
-  file = 0;
-  untimedKeys = 0;
-  untimedMemory = 0;
-  untimedFile = 0;
-  expired = 0;
-
-  add(rec: KeyRecord, memory: number, expired: boolean): void {
-    this.keys++;
-    this.memory += memory;
-    this.file += rec.valueBytes;
-    if (rec.expireAtMs === null) {
-      this.untimedKeys++;
-      this.untimedMemory += memory;
-      this.untimedFile += rec.valueBytes;
-    }
-    if (expired) this.expired++;
-  }
-}
-
-/** `map.get(k)`, creating the entry with `make()` when absent. */
-function child<K, V>(map: Map<K, V>, k: K, make: () => V): V {
-  let v = map.get(k);
-  if (v === undefined) map.set(k, (v = make()));
-  return v;
-}
-
-const BUCKET_INDEX = new Map<TtlBucket, number>(TTL_BUCKETS.map((b, i) => [b, i]));
 
 /** size_stats bucket: 0 for 0, else 1 + floor(8 · log2(size)) (8 buckets per doubling, ~9% wide). */
 export function sizeBucket(size: number): number {
@@ -45,13 +14,6 @@ export function sizeBucket(size: number): number {
 /** Smallest size of bucket b (b ≥ 1). */
 export function sizeBucketMin(b: number): number {
   return b <= 0 ? 0 : Math.ceil(2 ** ((b - 1) / 8));
-}
-
-class SizeCell {
-  keys = 0;
-  size = 0;
-  min = Infinity;
-  max = 0;
 }
 
 /** The aggregates as plain rows: what a load worker posts to the writer, and what write() stores. */
@@ -67,79 +29,166 @@ export interface AggregateRows {
   sizes: [string, number, number, number, number, number][];
 }
 
+// Sums kept per group, as offsets into a Float64Array row.
+const KEYS = 0;
+const MEMORY = 1;
+const FILE = 2;
+const UNTIMED_KEYS = 3;
+const UNTIMED_MEMORY = 4;
+const UNTIMED_FILE = 5;
+const EXPIRED = 6;
+const SUMS = 7;
+/** TTL buckets per kind: keys, memory, file each. */
+const TTL_SUMS = 3;
+const BUCKETS = TTL_BUCKETS.length;
+const EXPIRED_BUCKET = TTL_BUCKETS.indexOf('expired');
+/** size_stats cells per type: keys, Σ size, min, max each; buckets 0 … MAX_SIZE_BUCKET cover sizes below 2^64. */
+const MAX_SIZE_BUCKET = 1 + 8 * 64;
+const CELL = 4;
+
+/** A growable Float64Array of fixed-width rows, one per dense id. */
+class Rows {
+  data: Float64Array;
+  constructor(private readonly width: number) {
+    this.data = new Float64Array(width * 16);
+  }
+
+  /** Offset of row `id`, growing the array when needed. */
+  at(id: number): number {
+    const o = id * this.width;
+    if (o + this.width > this.data.length) {
+      const grown = new Float64Array(Math.max(this.data.length * 2, o + this.width));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    return o;
+  }
+}
+
 /**
  * Per-snapshot aggregates accumulated while keys stream by, so the *_stats tables are complete
- * whatever per-key rows are kept. Memory is bounded: type and TTL groups are few by nature; patterns
- * are capped at MAX_TRACKED_PATTERNS (first come, first tracked — folding happens only on dumps whose
- * patterns did not fold, where `<other>` is itself the finding). Nested maps keyed by the parser's
- * interned type strings, not concatenated keys: this runs once per key on the hot path.
+ * whatever per-key rows are kept. This runs once per key on the hot path, so sums live in typed
+ * arrays indexed by the load's dense kind ids (KindIds) and are folded into (db, type) groups only
+ * at the end. Memory is bounded: kinds and types are few by nature; patterns are capped at
+ * MAX_TRACKED_PATTERNS (first come, first tracked — folding happens only on dumps whose patterns did
+ * not fold, where `<other>` is itself the finding).
  */
 export class LoadAggregates {
-  // db → type → rdb type → memory encoding ('' = none) → sums
-  private readonly types = new Map<number, Map<string, Map<string, Map<string, Sums>>>>();
-  // pattern → type → sums
-  private readonly patterns = new Map<string, Map<string, Sums>>();
+  private readonly byKind = new Rows(SUMS);
+  private readonly ttlByKind = new Rows(BUCKETS * TTL_SUMS);
+  private kindsSeen = 0;
+  // pattern → type → sums (a Float64Array row of SUMS; EXPIRED unused)
+  private readonly patterns = new Map<string, Map<string, Float64Array>>();
   private trackedPatterns = 0;
-  // db → type → sums per TTL bucket (TTL_BUCKETS order)
-  private readonly ttl = new Map<number, Map<string, Sums[]>>();
+  // type → size cells
+  private readonly sizes = new Map<string, Float64Array>();
+  private lastSizeType: string | null = null;
+  private lastSizes: Float64Array | null = null;
   private hasMemory = false;
-  // type → size bucket → cell
-  private readonly sizes = new Map<string, Map<number, SizeCell>>();
 
-  constructor(private readonly maxPatterns = MAX_TRACKED_PATTERNS) {}
+  constructor(private readonly kinds: KindIds, private readonly maxPatterns = MAX_TRACKED_PATTERNS) {}
 
-  /** `size` = the key's size for the distribution (memory estimate, else bytes in the file). */
-  add(rec: KeyRecord, pattern: string, bucket: TtlBucket, size: number): void {
-    const estimate = rec.memory;
-    const memory = estimate ? estimate.bytes : 0;
-    if (estimate) this.hasMemory = true;
-    const expired = bucket === 'expired';
+  /**
+   * One key. `memory` is the estimate (NaN = none), `size` the key's size for the distribution
+   * (the estimate, else bytes in the file), `bucket` its TTL_BUCKETS index.
+   */
+  add(kind: number, type: string, pattern: string, bucket: number, untimed: boolean, valueBytes: number, memory: number, size: number): void {
+    let m = memory;
+    if (m === m) this.hasMemory = true;
+    else m = 0;
+    const expired = bucket === EXPIRED_BUCKET ? 1 : 0;
+    if (kind >= this.kindsSeen) this.kindsSeen = kind + 1;
 
-    const byType = child(this.types, rec.db, () => new Map<string, Map<string, Map<string, Sums>>>());
-    const byRdbType = child(byType, rec.type, () => new Map<string, Map<string, Sums>>());
-    const byEncoding = child(byRdbType, rec.rdbType, () => new Map<string, Sums>());
-    child(byEncoding, estimate ? estimate.encoding : '', () => new Sums()).add(rec, memory, expired);
+    const k = this.byKind.at(kind);
+    addSums(this.byKind.data, k, m, valueBytes, untimed, expired);
+
+    const t = this.ttlByKind.at(kind) + bucket * TTL_SUMS;
+    const ttl = this.ttlByKind.data;
+    ttl[t]! += 1;
+    ttl[t + 1]! += m;
+    ttl[t + 2]! += valueBytes;
 
     let perType = this.patterns.get(pattern);
     if (perType === undefined) {
-      if (this.trackedPatterns >= this.maxPatterns) perType = child(this.patterns, OTHER_PATTERN, () => new Map<string, Sums>());
-      else this.patterns.set(pattern, (perType = new Map()));
+      if (this.trackedPatterns >= this.maxPatterns) {
+        perType = this.patterns.get(OTHER_PATTERN);
+        if (perType === undefined) this.patterns.set(OTHER_PATTERN, (perType = new Map()));
+      } else this.patterns.set(pattern, (perType = new Map()));
     }
-    let sums = perType.get(rec.type);
+    let sums = perType.get(type);
     if (sums === undefined) {
-      perType.set(rec.type, (sums = new Sums()));
+      perType.set(type, (sums = new Float64Array(SUMS)));
       this.trackedPatterns++;
     }
-    sums.add(rec, memory, expired);
+    addSums(sums, 0, m, valueBytes, untimed, expired);
 
-    const buckets = child(child(this.ttl, rec.db, () => new Map<string, Sums[]>()), rec.type, () => TTL_BUCKETS.map(() => new Sums()));
-    buckets[BUCKET_INDEX.get(bucket)!]!.add(rec, memory, expired);
-
-    const cell = child(child(this.sizes, rec.type, () => new Map<number, SizeCell>()), sizeBucket(size), () => new SizeCell());
-    cell.keys++;
-    cell.size += size;
-    if (size < cell.min) cell.min = size;
-    if (size > cell.max) cell.max = size;
+    let cells = this.lastSizes;
+    if (type !== this.lastSizeType || cells === null) {
+      cells = this.sizes.get(type) ?? null;
+      if (cells === null) {
+        cells = new Float64Array((MAX_SIZE_BUCKET + 1) * CELL);
+        for (let b = 0; b <= MAX_SIZE_BUCKET; b++) cells[b * CELL + 2] = Infinity;
+        this.sizes.set(type, cells);
+      }
+      this.lastSizeType = type;
+      this.lastSizes = cells;
+    }
+    const c = Math.min(sizeBucket(size), MAX_SIZE_BUCKET) * CELL;
+    cells[c]! += 1;
+    cells[c + 1]! += size;
+    if (size < cells[c + 2]!) cells[c + 2] = size;
+    if (size > cells[c + 3]!) cells[c + 3] = size;
   }
 
   rows(): AggregateRows {
     const out: AggregateRows = { hasMemory: this.hasMemory, types: [], patterns: [], ttl: [], sizes: [] };
-    for (const [dbNumber, byType] of this.types)
-      for (const [type, byRdbType] of byType)
-        for (const [rdbType, byEncoding] of byRdbType)
-          for (const [encoding, t] of byEncoding)
-            out.types.push([dbNumber, type, rdbType, encoding === '' ? null : encoding, t.keys, t.memory, t.file, t.untimedKeys, t.untimedMemory, t.untimedFile, t.expired]);
+    const defs = this.kinds.defs;
+    const sums = this.byKind.data;
+    for (let kind = 0; kind < this.kindsSeen; kind++) {
+      const o = kind * SUMS;
+      if (sums[o + KEYS] === 0) continue;
+      const d = defs[kind]!;
+      out.types.push([d.db, d.type, d.rdbType, d.encoding, sums[o + KEYS]!, sums[o + MEMORY]!, sums[o + FILE]!,
+        sums[o + UNTIMED_KEYS]!, sums[o + UNTIMED_MEMORY]!, sums[o + UNTIMED_FILE]!, sums[o + EXPIRED]!]);
+    }
     for (const [pattern, perType] of this.patterns)
-      for (const [type, p] of perType) out.patterns.push([pattern, type, p.keys, p.memory, p.file, p.untimedKeys, p.untimedMemory, p.untimedFile]);
-    for (const [dbNumber, byType] of this.ttl)
-      for (const [type, buckets] of byType)
-        buckets.forEach((b, i) => {
-          if (b.keys > 0) out.ttl.push([dbNumber, type, TTL_BUCKETS[i]!, b.keys, b.memory, b.file]);
-        });
+      for (const [type, p] of perType) out.patterns.push([pattern, type, p[KEYS]!, p[MEMORY]!, p[FILE]!, p[UNTIMED_KEYS]!, p[UNTIMED_MEMORY]!, p[UNTIMED_FILE]!]);
+    // TTL rows are per (db, type): fold the kinds' buckets, in order of first appearance.
+    const ttlGroups = new Map<number, Map<string, Float64Array>>();
+    const ttl = this.ttlByKind.data;
+    for (let kind = 0; kind < this.kindsSeen; kind++) {
+      const d = defs[kind]!;
+      let byType = ttlGroups.get(d.db);
+      if (byType === undefined) ttlGroups.set(d.db, (byType = new Map()));
+      let g = byType.get(d.type);
+      if (g === undefined) byType.set(d.type, (g = new Float64Array(BUCKETS * TTL_SUMS)));
+      const o = kind * BUCKETS * TTL_SUMS;
+      for (let i = 0; i < BUCKETS * TTL_SUMS; i++) g[i]! += ttl[o + i]!;
+    }
+    for (const [dbNumber, byType] of ttlGroups)
+      for (const [type, g] of byType)
+        for (let b = 0; b < BUCKETS; b++) {
+          if (g[b * TTL_SUMS]! > 0) out.ttl.push([dbNumber, type, TTL_BUCKETS[b]!, g[b * TTL_SUMS]!, g[b * TTL_SUMS + 1]!, g[b * TTL_SUMS + 2]!]);
+        }
     for (const [type, cells] of this.sizes)
-      for (const [bucket, c] of [...cells].sort((a, b) => a[0] - b[0])) out.sizes.push([type, bucket, c.keys, c.size, c.min, c.max]);
+      for (let b = 0; b <= MAX_SIZE_BUCKET; b++) {
+        const c = b * CELL;
+        if (cells[c]! > 0) out.sizes.push([type, b, cells[c]!, cells[c + 1]!, cells[c + 2]!, cells[c + 3]!]);
+      }
     return out;
   }
+}
+
+function addSums(s: Float64Array, o: number, memory: number, file: number, untimed: boolean, expired: number): void {
+  s[o + KEYS]! += 1;
+  s[o + MEMORY]! += memory;
+  s[o + FILE]! += file;
+  if (untimed) {
+    s[o + UNTIMED_KEYS]! += 1;
+    s[o + UNTIMED_MEMORY]! += memory;
+    s[o + UNTIMED_FILE]! += file;
+  }
+  s[o + EXPIRED]! += expired;
 }
 
 /** Writes aggregate rows of snapshot `id`; call inside the load's final transaction. */

@@ -2,10 +2,12 @@ import { isRdbError, RdbError, type RdbErrorCode } from '../core/errors.js';
 import type { KeyRecord } from '../core/record.js';
 import { auxValue, type ChecksumOutcome, type RdbFileInfo } from '../rdb/file-info.js';
 import { keyPattern } from '../patterns/key-pattern.js';
+import { PatternInterner } from '../patterns/pattern-interner.js';
 import type { PatternOptions } from '../patterns/options.js';
 import { LoadAggregates, MAX_TRACKED_PATTERNS, OTHER_PATTERN, type AggregateRows } from './load-aggregates.js';
+import { KindIds } from './kind-ids.js';
 import { accessOf, extraOf, RowBatchBuilder, type HeldRow, type RowBatch } from './row-batch.js';
-import { ttlBucket } from './ttl-buckets.js';
+import { ttlBucketIndex } from './ttl-buckets.js';
 
 /** What the producer needs from an opened input (a subset of OpenedInput). */
 export interface LoadInput {
@@ -92,12 +94,13 @@ export async function* produceRows(
   const { input, parse } = await open();
   yield { t: 'open', compression: input.compression, fileBytes: input.fileBytes };
 
-  const builder = new RowBatchBuilder(options.rowsPerBatch);
-  const aggregates = new LoadAggregates(options.maxPatterns);
+  const kinds = new KindIds();
+  const builder = new RowBatchBuilder(kinds, options.rowsPerBatch);
+  const aggregates = new LoadAggregates(kinds, options.maxPatterns);
+  const patterns = new PatternInterner(options.patterns);
   const minBytes = options.keysMinBytes ?? null;
   const topN = options.topPerPattern ?? null;
   const heaps = topN !== null ? new TopHeaps(topN, Math.min(options.maxPatterns ?? MAX_TRACKED_PATTERNS, Math.max(1, Math.floor(TOP_ROWS_BUDGET / topN)))) : null;
-  const patternOptions = options.patterns;
   let keys = 0;
   let kept = 0;
   let unestimated = 0;
@@ -114,32 +117,37 @@ export async function* produceRows(
       if (options.memoryModel && !model) model = options.memoryModel(parse.info);
       const t0 = snapshotTime.ms;
       for (const rec of batch) {
-        let memory = NaN;
-        let encoding: string | null = null;
         if (model) {
           // A model failure on one exotic key must not lose the whole load: the key keeps NULL
           // memory and the snapshot counts it, so reports can say so.
           try {
             const m = model.estimate(rec);
             rec.memory = m;
-            memory = m.bytes;
-            encoding = m.encoding;
             if (model.gap) allocationGap += model.gap(rec, m.encoding);
           } catch {
             rec.memory = undefined;
             unestimated++;
           }
         }
-        const printable = rec.keyPrintable;
-        const pattern = keyPattern(printable, patternOptions);
+        // The model's estimate, or one the record already carries (callers that estimate themselves).
+        const estimate = rec.memory;
+        const memory = estimate ? estimate.bytes : NaN;
+        const encoding = estimate ? estimate.encoding : null;
+        // Plain keys get their pattern from their bytes and need no printable text (it equals the
+        // bytes); others are generalised on the printable text, which is stored when it differs
+        // from the bytes (UTF-8 decoding shortens, escaping lengthens).
+        let pattern = patterns.plainPattern(rec.key);
+        let text: string | null = null;
+        if (pattern === null) {
+          const printable = rec.keyPrintable;
+          pattern = keyPattern(printable, options.patterns);
+          if (printable.length !== rec.key.length) text = printable;
+        }
         const size = memory === memory ? memory : rec.valueBytes;
-        aggregates.add(rec, pattern, ttlBucket(rec.expireAtMs, t0), size);
+        const kind = kinds.id(rec.db, rec.type, rec.rdbType, encoding);
+        aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
         keys++;
         if (minBytes !== null && size < minBytes) continue;
-        // Printable text differs in length from the bytes unless the key is plain ASCII (UTF-8
-        // decoding shortens, escaping lengthens): plain keys are stored once, as bytes.
-        const text = printable.length === rec.key.length ? null : printable;
-        const kind = builder.kind(rec.db, rec.type, rec.rdbType, encoding);
         if (heaps) {
           heaps.offer(size, rec, pattern, kind, memory, text);
           continue;

@@ -1,4 +1,7 @@
 import type { KeyRecord } from '../core/record.js';
+import type { KindDef, KindIds } from './kind-ids.js';
+
+export type { KindDef } from './kind-ids.js';
 
 /**
  * Key rows in a compact, transferable form: what a load worker posts to the SQLite writer instead of
@@ -25,13 +28,6 @@ export interface RowBatch {
   newPatterns: string[];
   /** New kinds, ids continuing from the last one sent. */
   newKinds: KindDef[];
-}
-
-export interface KindDef {
-  db: number;
-  type: string;
-  rdbType: string;
-  encoding: string | null;
 }
 
 export const N_PATTERN = 0;
@@ -87,12 +83,10 @@ export class RowBatchBuilder {
   private readonly patternIds = new Map<string, number>();
   private newPatterns: string[] = [];
   private resetPatterns = false;
-  // db → type → rdb type → encoding ('' = none) → kind id
-  private readonly kindIds = new Map<number, Map<string, Map<string, Map<string, number>>>>();
-  private kindCount = 0;
-  private newKinds: KindDef[] = [];
+  /** Kinds already sent with a batch (ids below this are known to the writer). */
+  private kindsSent = 0;
 
-  constructor(private readonly rowsPerBatch = 4096) {
+  constructor(private readonly kinds: KindIds, private readonly rowsPerBatch = 4096) {
     this.cap = rowsPerBatch;
     this.keyBytes = new Uint8Array(rowsPerBatch * 32);
     this.keyEnds = new Uint32Array(rowsPerBatch);
@@ -105,23 +99,6 @@ export class RowBatchBuilder {
 
   get full(): boolean {
     return this.n >= this.rowsPerBatch;
-  }
-
-  /** Local kind id of (db, type, rdb type, memory encoding). */
-  kind(db: number, type: string, rdbType: string, encoding: string | null): number {
-    let byType = this.kindIds.get(db);
-    if (byType === undefined) this.kindIds.set(db, (byType = new Map()));
-    let byRdb = byType.get(type);
-    if (byRdb === undefined) byType.set(type, (byRdb = new Map()));
-    let byEnc = byRdb.get(rdbType);
-    if (byEnc === undefined) byRdb.set(rdbType, (byEnc = new Map()));
-    const e = encoding ?? '';
-    let id = byEnc.get(e);
-    if (id === undefined) {
-      byEnc.set(e, (id = this.kindCount++));
-      this.newKinds.push({ db, type, rdbType, encoding });
-    }
-    return id;
   }
 
   private patternId(pattern: string): number {
@@ -233,14 +210,14 @@ export class RowBatchBuilder {
       extra: this.extra,
       resetPatterns: this.resetPatterns,
       newPatterns: this.newPatterns,
-      newKinds: this.newKinds,
+      newKinds: this.kinds.defs.slice(this.kindsSent),
     };
+    this.kindsSent = this.kinds.defs.length;
     this.n = 0;
     this.keyLen = 0;
     this.printable = [];
     this.extra = [];
     this.newPatterns = [];
-    this.newKinds = [];
     this.resetPatterns = false;
     return batch;
   }

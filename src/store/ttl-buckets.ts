@@ -10,13 +10,18 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export function ttlBucket(expireAtMs: number | null, snapshotTimeMs: number): TtlBucket {
-  if (expireAtMs === null) return 'none';
+  return TTL_BUCKETS[ttlBucketIndex(expireAtMs, snapshotTimeMs)]!;
+}
+
+/** ttlBucket as its index in TTL_BUCKETS (the load's hot path sums per index). */
+export function ttlBucketIndex(expireAtMs: number | null, snapshotTimeMs: number): number {
+  if (expireAtMs === null) return 7;
   const left = expireAtMs - snapshotTimeMs;
-  if (left <= 0) return 'expired';
-  if (left < MINUTE) return '<1m';
-  if (left < HOUR) return '<1h';
-  if (left < DAY) return '<1d';
-  if (left < 7 * DAY) return '<7d';
-  if (left < 30 * DAY) return '<30d';
-  return '>30d';
+  if (left <= 0) return 0;
+  if (left < MINUTE) return 1;
+  if (left < HOUR) return 2;
+  if (left < DAY) return 3;
+  if (left < 7 * DAY) return 4;
+  if (left < 30 * DAY) return 5;
+  return 6;
 }

@@ -1,0 +1,137 @@
+import { MAX_PATTERN_INPUT, type PatternOptions } from './options.js';
+import { generalizeSegmentInto } from './variable-segment.js';
+
+const BACKSLASH = 0x5c;
+const AT = 0x40;
+const DASH = 0x2d;
+const DOT = 0x2e;
+/** Distinct patterns remembered before the table starts afresh (bounds memory on pattern-rich dumps). */
+const MAX_ENTRIES = 1 << 16;
+/** Bytes of pattern text remembered before the table starts afresh. */
+const MAX_POOL = 4 << 20;
+
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+/**
+ * The key patterns of one load, as one shared string per distinct pattern.
+ *
+ * Most keys are "plain": printable ASCII with no `\` (so their printable form is their bytes) and
+ * nothing a compound token (UUID, date, IPv4, e-mail; compound-tokens.ts) could match — every such
+ * token holds `@`, or a `-` or `.` between two hex digits. A plain key is generalised on its bytes
+ * into a scratch buffer and its pattern looked up by those bytes, so it costs no string at all: on a
+ * load of millions of keys this was the largest share of the worker's time. Other keys (binary,
+ * UTF-8, compound tokens, fixed-depth mode) go through keyPattern on their printable text, which is
+ * the definition both paths must agree with (test/patterns/pattern-interner.test.ts).
+ */
+export class PatternInterner {
+  private readonly separator = new Uint8Array(256);
+  private readonly fixed: boolean;
+  private readonly out = new Uint8Array(MAX_PATTERN_INPUT);
+  // Open addressing: slot → entry index + 1 (0 = empty). Entries: hash, text bytes in the pool, string.
+  private slots = new Int32Array(1024);
+  private hashes: number[] = [];
+  private starts: number[] = [];
+  private lengths: number[] = [];
+  private strings: string[] = [];
+  private pool = new Uint8Array(64 * 1024);
+  private poolUsed = 0;
+
+  constructor(private readonly options: PatternOptions) {
+    for (let i = 0; i < options.separators.length; i++) {
+      const c = options.separators.charCodeAt(i);
+      if (c < 0x80) this.separator[c] = 1;
+    }
+    this.fixed = options.depth !== null;
+  }
+
+  /** The pattern of a plain key (see the class comment), or null when the key is not plain. */
+  plainPattern(key: Uint8Array): string | null {
+    const n = key.length;
+    if (this.fixed || n > MAX_PATTERN_INPUT) return null;
+    const sep = this.separator;
+    const out = this.out;
+    let o = 0;
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const b = key[i]!;
+      if (b < 0x20 || b >= 0x7f || b === BACKSLASH || b === AT) return null;
+      if ((b === DASH || b === DOT) && i > 0 && i + 1 < n && HEX[key[i - 1]!] && HEX[key[i + 1]!]) return null;
+      if (sep[b]) {
+        o = generalizeSegmentInto(key, start, i, out, o);
+        out[o++] = b;
+        start = i + 1;
+      }
+    }
+    o = generalizeSegmentInto(key, start, n, out, o);
+    return this.intern(out, o);
+  }
+
+  /** The shared string for the bytes out[0, len). */
+  private intern(out: Uint8Array, len: number): string {
+    // FNV-1a
+    let h = 0x811c9dc5;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ out[i]!, 0x01000193);
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const e = this.slots[s]! - 1;
+      if (e < 0) return this.add(s, h, out, len);
+      if (this.hashes[e] === h && this.lengths[e] === len && this.sameBytes(this.starts[e]!, out, len)) return this.strings[e]!;
+    }
+  }
+
+  private sameBytes(at: number, out: Uint8Array, len: number): boolean {
+    const pool = this.pool;
+    for (let i = 0; i < len; i++) if (pool[at + i] !== out[i]) return false;
+    return true;
+  }
+
+  private add(slot: number, h: number, out: Uint8Array, len: number): string {
+    const text = latin1(out, len);
+    if (this.strings.length >= MAX_ENTRIES || this.poolUsed + len > MAX_POOL) {
+      this.reset();
+      return text; // the next key of this pattern enters the fresh table
+    }
+    if (this.poolUsed + len > this.pool.length) {
+      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + len));
+      grown.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = grown;
+    }
+    this.pool.set(out.subarray(0, len), this.poolUsed);
+    const e = this.strings.length;
+    this.hashes.push(h);
+    this.starts.push(this.poolUsed);
+    this.lengths.push(len);
+    this.strings.push(text);
+    this.poolUsed += len;
+    this.slots[slot] = e + 1;
+    if (this.strings.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    return text;
+  }
+
+  private rehash(size: number): void {
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let e = 0; e < this.hashes.length; e++) {
+      let s = this.hashes[e]! & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = e + 1;
+    }
+    this.slots = slots;
+  }
+
+  private reset(): void {
+    this.slots = new Int32Array(1024);
+    this.hashes = [];
+    this.starts = [];
+    this.lengths = [];
+    this.strings = [];
+    this.poolUsed = 0;
+  }
+}
+
+function latin1(bytes: Uint8Array, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
