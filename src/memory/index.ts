@@ -22,12 +22,19 @@ export { reconcile, allocationGap, EMPTY_SERVER_BYTES, type ReconcileInput, type
 import type { ServerProfile } from './profile.js';
 
 export function estimateMemory(rec: KeyRecord, profile: ServerProfile, config: EncodingConfig = DEFAULT_ENCODING_CONFIG): MemoryEstimate {
+  return estimatorFor(profile, config)(rec);
+}
+
+/**
+ * estimateMemory with the profile's sizing helpers and model family worked out once: what a load
+ * calls per key (building them per key showed in load profiles).
+ */
+export function estimatorFor(profile: ServerProfile, config: EncodingConfig = DEFAULT_ENCODING_CONFIG): (rec: KeyRecord) => MemoryEstimate {
   const s = sizingFor(profile);
   const modern = modernFamily(profile);
-  if (modern) return modernEstimate(rec, modern, s, config);
-  const est = classicEstimate(rec, s, config);
-  if (profile.family === 'valkey') return valkey80(rec, est, s);
-  return est;
+  if (modern) return (rec) => modernEstimate(rec, modern, s, config);
+  if (profile.family === 'valkey') return (rec) => valkey80(rec, classicEstimate(rec, s, config), s);
+  return (rec) => classicEstimate(rec, s, config);
 }
 
 /**

@@ -94,7 +94,8 @@ export function reconcile(input: ReconcileInput, keysBytes: number, profile: Ser
  */
 export function allocationGap(rec: KeyRecord, encoding: string, profile: ServerProfile): number {
   const charges = profile.family === 'redis' ? !atLeast(profile, 8, 4) : !atLeast(profile, 8, 1);
-  if (!charges) return 0;
+  // Only streams and quantum-16 structs leave a gap: return before building helpers (runs per key).
+  if (!charges || (rec.type !== 'stream' && profile.quantum !== 16)) return 0;
   const A = (n: number) => jemallocSize(n, profile.quantum);
   const slack = (size: number, count: number) => (A(size) - size) * count;
   let gap = 0;

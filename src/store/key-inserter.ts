@@ -1,15 +1,28 @@
 import type { Store } from './open-store.js';
 import { N_ACCESS, N_ELEMENTS, N_EXPIRE, N_KIND, N_LARGEST, N_MEMORY, N_PATTERN, N_VALUE_BYTES, NUMS, type RowBatch } from './row-batch.js';
 
-/** Every row: the snapshot id is a literal of the prepared statements, not a parameter. */
-const LEAN = ['key', 'pattern_id', 'kind_id', 'elements', 'value_bytes', 'memory_bytes', 'largest_element', 'expire_at_ms', 'access'] as const;
-/** Rows with printable text or stream / field-TTL counters (rare) also bind these. */
-const FULL = [...LEAN, 'key_printable', 'extra'] as const;
+/** Bound per row, in this order; the snapshot id is a literal of the prepared statements. */
+const COLUMNS = ['key', 'pattern_id', 'kind_id', 'elements', 'value_bytes', 'memory_bytes', 'largest_element', 'expire_at_ms', 'access', 'key_printable', 'extra'] as const;
+const MEMORY_COL = 5;
+const EXPIRE_COL = 7;
+const ACCESS_COL = 8;
+const PRINTABLE_COL = 9;
+const EXTRA_COL = 10;
+
+/**
+ * A statement's shape: which nullable columns are NULL in every one of its rows. Those become the
+ * literal NULL instead of a bound value: binding is the main cost of an insert (~35 ns per value),
+ * and most dumps have runs of keys without TTL, without LRU/LFU field, without printable text or
+ * extra counters.
+ */
+const NO_MEMORY = 1;
+const NO_EXPIRE = 2;
+const NO_ACCESS = 4;
+const NO_TEXT = 8; // neither key_printable nor extra
 
 /**
  * Rows per INSERT statement: one multi-row statement amortises the per-statement cost of SQLite and
- * of the JS↔C boundary (11 columns × 200 rows = 2200 parameters, well under SQLite's 32766). Binding
- * is the main cost of an insert, so the snapshot id is inlined and most rows bind 9 values.
+ * of the JS↔C boundary (at most 11 values × 200 rows = 2200 parameters, well under SQLite's 32766).
  */
 export const ROWS_PER_STATEMENT = 200;
 
@@ -70,19 +83,15 @@ export function dictionariesOf(db: Store): Dictionaries {
 
 /**
  * Writes the RowBatches of one snapshot with prepared multi-row INSERTs, mapping the batch's local
- * dictionary ids to database ids. Rows are inserted in order; consecutive rows of the same shape (lean
- * or full) share a statement. Call `flush()` before the snapshot's final commit.
+ * dictionary ids to database ids. Rows are written in order, ROWS_PER_STATEMENT at a time (the end of
+ * a batch in shorter statements), each statement shaped by the columns its rows leave NULL. Nothing is held back between batches.
  */
 export class KeyInserter {
   private readonly statements = new Map<number, ReturnType<Store['prepare']>>();
   private readonly params: Param[] = [];
-  private pending = 0;
-  private pendingFull = false;
   private patternIds: number[] = [];
   private readonly kindIds: number[] = [];
   private readonly dict: Dictionaries;
-  private readonly lean: ReturnType<Store['prepare']>;
-  private readonly full: ReturnType<Store['prepare']>;
   rows = 0;
   /** Row-id range of the rows written so far (null before the first): the snapshot's first_row/last_row. */
   firstRow: number | null = null;
@@ -91,16 +100,18 @@ export class KeyInserter {
   constructor(private readonly db: Store, private readonly snapshotId: number) {
     if (!Number.isSafeInteger(snapshotId)) throw new Error(`bad snapshot id ${snapshotId}`);
     this.dict = dictionariesOf(db);
-    this.lean = this.statement(false, ROWS_PER_STATEMENT);
-    this.full = this.statement(true, ROWS_PER_STATEMENT);
   }
 
-  private statement(full: boolean, rows: number): ReturnType<Store['prepare']> {
-    const key = (full ? 1 : 0) + rows * 2;
+  private statement(shape: number, rows: number): ReturnType<Store['prepare']> {
+    const key = shape + rows * 16;
     let stmt = this.statements.get(key);
     if (stmt === undefined) {
-      const cols = full ? FULL : LEAN;
-      const row = `(${this.snapshotId},${cols.map(() => '?').join(',')})`;
+      const nulls = new Set<number>();
+      if (shape & NO_MEMORY) nulls.add(MEMORY_COL);
+      if (shape & NO_EXPIRE) nulls.add(EXPIRE_COL);
+      if (shape & NO_ACCESS) nulls.add(ACCESS_COL);
+      const cols = shape & NO_TEXT ? COLUMNS.slice(0, PRINTABLE_COL) : COLUMNS;
+      const row = `(${this.snapshotId},${cols.map((_, c) => (nulls.has(c) ? 'NULL' : '?')).join(',')})`;
       stmt = this.db.prepare(`INSERT INTO key_rows (snapshot_id,${cols.join(',')}) VALUES ` + Array.from({ length: rows }, () => row).join(','));
       this.statements.set(key, stmt);
     }
@@ -122,33 +133,35 @@ export class KeyInserter {
     let pi = 0;
     let ei = 0;
     let start = 0;
-    for (let i = 0; i < b.n; i++) {
-      const o = i * NUMS;
-      const end = ends[i]!;
-      let text: string | null = null;
-      if (pi < printable.length && printable[pi]![0] === i) text = printable[pi++]![1];
-      let x: string | null = null;
-      if (ei < extra.length && extra[ei]![0] === i) x = extra[ei++]![1];
-      const full = text !== null || x !== null;
-      if (full !== this.pendingFull) {
-        this.flush();
-        this.pendingFull = full;
+    for (let first = 0; first < b.n; ) {
+      const last = first + statementRows(b.n - first);
+      // The shape: a column is bound when any row of the statement has a value (NaN = none).
+      let shape = NO_MEMORY | NO_EXPIRE | NO_ACCESS;
+      for (let i = first; i < last; i++) {
+        const o = i * NUMS;
+        if (nums[o + N_MEMORY] === nums[o + N_MEMORY]) shape &= ~NO_MEMORY;
+        if (nums[o + N_EXPIRE] === nums[o + N_EXPIRE]) shape &= ~NO_EXPIRE;
+        if (nums[o + N_ACCESS] === nums[o + N_ACCESS]) shape &= ~NO_ACCESS;
       }
-      const memory = nums[o + N_MEMORY]!;
-      const expire = nums[o + N_EXPIRE]!;
-      const access = nums[o + N_ACCESS]!;
-      params.push(
-        keyBuf.subarray(start, end), patternIds[nums[o + N_PATTERN]!]!, kindIds[nums[o + N_KIND]!]!,
-        nums[o + N_ELEMENTS]!, nums[o + N_VALUE_BYTES]!, memory === memory ? memory : null, nums[o + N_LARGEST]!,
-        expire === expire ? expire : null, access === access ? access : null,
-      );
-      if (full) params.push(text, x);
-      start = end;
-      if (++this.pending === ROWS_PER_STATEMENT) {
-        this.written((full ? this.full : this.lean).run(params), ROWS_PER_STATEMENT);
-        params.length = 0;
-        this.pending = 0;
+      const texts = (pi < printable.length && printable[pi]![0] < last) || (ei < extra.length && extra[ei]![0] < last);
+      if (!texts) shape |= NO_TEXT;
+      for (let i = first; i < last; i++) {
+        const o = i * NUMS;
+        const end = ends[i]!;
+        params.push(keyBuf.subarray(start, end), patternIds[nums[o + N_PATTERN]!]!, kindIds[nums[o + N_KIND]!]!, nums[o + N_ELEMENTS]!, nums[o + N_VALUE_BYTES]!);
+        if (!(shape & NO_MEMORY)) params.push(orNull(nums[o + N_MEMORY]!));
+        params.push(nums[o + N_LARGEST]!);
+        if (!(shape & NO_EXPIRE)) params.push(orNull(nums[o + N_EXPIRE]!));
+        if (!(shape & NO_ACCESS)) params.push(orNull(nums[o + N_ACCESS]!));
+        if (texts) {
+          params.push(pi < printable.length && printable[pi]![0] === i ? printable[pi++]![1] : null);
+          params.push(ei < extra.length && extra[ei]![0] === i ? extra[ei++]![1] : null);
+        }
+        start = end;
       }
+      this.written(this.statement(shape, last - first).run(params), last - first);
+      params.length = 0;
+      first = last;
     }
     this.rows += b.n;
   }
@@ -162,11 +175,18 @@ export class KeyInserter {
     this.firstRow ??= last - rows + 1;
     this.lastRow = last;
   }
+}
 
-  /** Writes the rows still buffered. */
-  flush(): void {
-    if (this.pending > 0) this.written(this.statement(this.pendingFull, this.pending).run(this.params), this.pending);
-    this.params.length = 0;
-    this.pending = 0;
-  }
+/**
+ * Rows in the next statement when `left` rows remain: a full statement, else the largest power of two
+ * that fits, so at most 9 statement lengths per shape are ever prepared.
+ */
+function statementRows(left: number): number {
+  if (left >= ROWS_PER_STATEMENT) return ROWS_PER_STATEMENT;
+  return 2 ** Math.floor(Math.log2(left));
+}
+
+/** NaN (no value) as SQL NULL. */
+function orNull(n: number): number | null {
+  return n === n ? n : null;
 }

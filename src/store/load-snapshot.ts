@@ -131,7 +131,6 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
       txn.commit();
       throw Object.assign(failure, { [HANDLED]: true });
     }
-    inserter.flush();
     const checksum = describeChecksum(end.info);
     if (!failure && end.info.checksum.status === 'ok' && !/^0+$/.test(end.info.checksum.value) && end.info.bytesRead > 0) {
       const same = findByContent(db, checksum, end.info.bytesRead, snapshotId);

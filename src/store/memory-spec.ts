@@ -1,4 +1,4 @@
-import { allocationGap, DEFAULT_ENCODING_CONFIG, estimateMemory, parseProfile, profileFromAux, type EncodingConfig } from '../memory/index.js';
+import { allocationGap, DEFAULT_ENCODING_CONFIG, estimatorFor, parseProfile, profileFromAux, type EncodingConfig } from '../memory/index.js';
 import type { RdbFileInfo } from '../rdb/file-info.js';
 import type { MemoryModel } from './produce-rows.js';
 
@@ -21,7 +21,7 @@ export function modelFromSpec(spec: MemorySpec): (info: RdbFileInfo) => MemoryMo
     const profile = fixed ?? profileFromAux(info.aux);
     return {
       profile: profile.id,
-      estimate: (rec) => estimateMemory(rec, profile, config),
+      estimate: estimatorFor(profile, config),
       gap: (rec, encoding) => allocationGap(rec, encoding, profile),
     };
   };
