@@ -9,15 +9,17 @@ export class ParsedKey implements KeyRecord {
   elements = 0;
   valueBytes = 0;
   largestElementBytes = 0;
-  declare memory?: MemoryEstimate;
-  // Set only for the types that have them (declared, not initialised: strings stay small).
-  declare fieldsWithTtl?: number;
-  declare minFieldExpireAtMs?: number | null;
-  declare stream?: StreamInfo;
-  declare module?: ModuleInfo;
-  declare vectorSet?: VectorSetInfo;
-  declare array?: ArrayInfo;
-  declare keyMeta?: KeyRecord['keyMeta'];
+  // Set only for the types that have them, but initialised on every record: records of every type
+  // then share one hidden class, and the load's per-key reads of them stay monomorphic (a class per
+  // combination of fields added later made those reads megamorphic).
+  memory?: MemoryEstimate = undefined;
+  fieldsWithTtl?: number = undefined;
+  minFieldExpireAtMs?: number | null = undefined;
+  stream?: StreamInfo = undefined;
+  module?: ModuleInfo = undefined;
+  vectorSet?: VectorSetInfo = undefined;
+  array?: ArrayInfo = undefined;
+  keyMeta?: KeyRecord['keyMeta'] = undefined;
   private printableCache: string | null = null;
 
   constructor(
