@@ -10,23 +10,44 @@ const MAX_ENTRIES = 1 << 16;
 /** Bytes of pattern text remembered before the table starts afresh. */
 const MAX_POOL = 4 << 20;
 
+const STAR = 0x2a;
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+const ALNUM = new Uint8Array(256);
+for (const c of '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ') ALNUM[c.charCodeAt(0)] = 1;
+/** 8-4-4-4-12 hex digits (compound-tokens.ts UUID). */
+const UUID_LENGTH = 36;
+
+/**
+ * Whether key[at, at + 36) is a UUID that compound-tokens.ts replaces: hex digits with dashes at
+ * 8, 13, 18, 23, not glued to an alphanumeric on either side.
+ */
+function uuidAt(key: Uint8Array, at: number): boolean {
+  if (at < 0 || at + UUID_LENGTH > key.length) return false;
+  if (at > 0 && ALNUM[key[at - 1]!]) return false;
+  if (at + UUID_LENGTH < key.length && ALNUM[key[at + UUID_LENGTH]!]) return false;
+  for (let j = 0; j < UUID_LENGTH; j++) {
+    const b = key[at + j]!;
+    if (j === 8 || j === 13 || j === 18 || j === 23 ? b !== DASH : !HEX[b]) return false;
+  }
+  return true;
+}
 
 /**
  * The key patterns of one load, as one shared string per distinct pattern.
  *
- * Most keys are "plain": printable ASCII with no `\` (so their printable form is their bytes) and
- * nothing a compound token (UUID, date, IPv4, e-mail; compound-tokens.ts) could match — every such
- * token holds `@`, or a `-` or `.` between two hex digits. A plain key is generalised on its bytes
- * into a scratch buffer and its pattern looked up by those bytes, so it costs no string at all: on a
- * load of millions of keys this was the largest share of the worker's time. Other keys (binary,
- * UTF-8, compound tokens, fixed-depth mode) go through keyPattern on their printable text, which is
+ * Most keys are "plain": printable ASCII with no `\` (so their printable form is their bytes) and no
+ * compound token (compound-tokens.ts) other than a UUID — every other token holds `@`, or a `-` or
+ * `.` between two hex digits, which sends the key to keyPattern. A plain key is generalised on its
+ * bytes into a scratch buffer and its pattern looked up by those bytes, so it costs no string at all:
+ * on a load of millions of keys this was the largest share of the worker's time. Other keys
+ * (binary, UTF-8, dates, addresses, fixed-depth mode) go through keyPattern on their printable text,
  * the definition both paths must agree with (test/patterns/pattern-interner.test.ts).
  */
 export class PatternInterner {
   private readonly separator = new Uint8Array(256);
   private readonly fixed: boolean;
+  private readonly text = new Uint8Array(MAX_PATTERN_INPUT);
   private readonly out = new Uint8Array(MAX_PATTERN_INPUT);
   // Open addressing: slot → entry index + 1 (0 = empty). Entries: hash, text bytes in the pool, string.
   private slots = new Int32Array(1024);
@@ -49,21 +70,37 @@ export class PatternInterner {
   plainPattern(key: Uint8Array): string | null {
     const n = key.length;
     if (this.fixed || n > MAX_PATTERN_INPUT) return null;
+    // Pass 1: the key with its UUIDs replaced by `*` (replaceCompoundTokens, on bytes), into `text`.
+    const text = this.text;
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      const b = key[i]!;
+      if (b < 0x20 || b >= 0x7f || b === BACKSLASH || b === AT) return null;
+      if ((b === DASH || b === DOT) && i > 0 && i + 1 < n && HEX[key[i - 1]!] && HEX[key[i + 1]!]) {
+        // A `-` between hex digits is the first dash of a UUID, or something only keyPattern can
+        // judge (a date, an address, a UUID without its boundaries).
+        if (b === DOT || !uuidAt(key, i - 8)) return null;
+        t -= 8;
+        text[t++] = STAR;
+        i += UUID_LENGTH - 9;
+        continue;
+      }
+      text[t++] = b;
+    }
+    // Pass 2: split on separators and generalise each segment.
     const sep = this.separator;
     const out = this.out;
     let o = 0;
     let start = 0;
-    for (let i = 0; i < n; i++) {
-      const b = key[i]!;
-      if (b < 0x20 || b >= 0x7f || b === BACKSLASH || b === AT) return null;
-      if ((b === DASH || b === DOT) && i > 0 && i + 1 < n && HEX[key[i - 1]!] && HEX[key[i + 1]!]) return null;
+    for (let i = 0; i < t; i++) {
+      const b = text[i]!;
       if (sep[b]) {
-        o = generalizeSegmentInto(key, start, i, out, o);
+        o = generalizeSegmentInto(text, start, i, out, o);
         out[o++] = b;
         start = i + 1;
       }
     }
-    o = generalizeSegmentInto(key, start, n, out, o);
+    o = generalizeSegmentInto(text, start, t, out, o);
     return this.intern(out, o);
   }
 

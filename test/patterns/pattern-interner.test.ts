@@ -59,6 +59,15 @@ describe('PatternInterner', () => {
     expect(interner.plainPattern(enc.encode('user-42-profile'))).toBe('user-*-profile'); // no '-' between two hex digits
     expect(interner.plainPattern(enc.encode('day:2024-01-15'))).toBeNull(); // maybe a date: keyPattern decides
     expect(interner.plainPattern(enc.encode('cache.page.home'))).toBe('cache.page.home');
+    // UUIDs are replaced on the byte path too, where compound-tokens.ts would replace them.
+    for (const key of ['session:550e8400-e29b-41d4-a716-446655440000', 'order|550E8400-E29B-41D4-A716-446655440000|items',
+      '550e8400-e29b-41d4-a716-446655440000', 'a_550e8400-e29b-41d4-a716-446655440000_b', '=550e8400-e29b-41d4-a716-446655440000=']) {
+      expect(interner.plainPattern(enc.encode(key)), key).toBe(keyPattern(key));
+    }
+    expect(interner.plainPattern(enc.encode('s:550e8400-e29b-41d4-a716-446655440000'))).toBe('s:*');
+    // Glued to an alphanumeric, or two in a row: keyPattern decides.
+    expect(interner.plainPattern(enc.encode('x550e8400-e29b-41d4-a716-446655440000'))).toBeNull();
+    expect(interner.plainPattern(enc.encode('550e8400-e29b-41d4-a716-446655440000-550e8400-e29b-41d4-a716-446655440000'))).toBeNull();
     expect(interner.plainPattern(enc.encode('mail:a@b.com'))).toBeNull();
     expect(interner.plainPattern(enc.encode('k\\x00'))).toBeNull();
     expect(interner.plainPattern(Uint8Array.of(0x6b, 0x00))).toBeNull();
