@@ -21,10 +21,14 @@ export class ParsedKey implements KeyRecord {
   array?: ArrayInfo = undefined;
   keyMeta?: KeyRecord['keyMeta'] = undefined;
   private printableCache: string | null = null;
+  private keyView: Uint8Array | null = null;
 
   constructor(
     public db: number,
-    public key: Uint8Array,
+    /** The key's bytes are keyBuf[keyStart, keyStart + keyLength) (a shared KeyArena block). */
+    readonly keyBuf: Uint8Array,
+    readonly keyStart: number,
+    readonly keyLength: number,
     public type: RedisType,
     public rdbType: RdbEncoding,
     public rdbTypeId: number,
@@ -35,13 +39,18 @@ export class ParsedKey implements KeyRecord {
     public shape: ValueShape,
   ) {}
 
+  /** A view of the key's bytes, made on first use: parsing alone never needs one. */
+  get key(): Uint8Array {
+    return (this.keyView ??= this.keyBuf.subarray(this.keyStart, this.keyStart + this.keyLength));
+  }
+
   get keyPrintable(): string {
     return (this.printableCache ??= printable(this.key));
   }
 
-  /** Plain-object form (JSON, structured clone): includes the printable key. */
+  /** Plain-object form (JSON, structured clone): includes the key and its printable text. */
   toJSON(): Record<string, unknown> {
-    const { printableCache: _skip, ...fields } = this;
-    return { ...fields, keyPrintable: this.keyPrintable };
+    const { printableCache: _p, keyView: _v, keyBuf: _b, keyStart: _s, keyLength: _l, ...fields } = this;
+    return { ...fields, key: this.key, keyPrintable: this.keyPrintable };
   }
 }

@@ -5,7 +5,7 @@ import { emptyFileInfo, type RdbFileInfo } from './file-info.js';
 import { ByteReader, INCOMPLETE } from './byte-reader.js';
 import { Crc64 } from './crc64.js';
 import { readLength, readLengthBig } from './length.js';
-import { blob, readStringBytes } from './rdb-string.js';
+import { blob, readKeyInto, readStringBytes } from './rdb-string.js';
 import { printable } from './printable.js';
 import { refusedTypeReason, valueTypeFor } from './values/type-table.js';
 import type { DecodeContext } from './values/decoder.js';
@@ -81,7 +81,8 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private pendingRecord: KeyRecord | null = null;
   private valueStart = 0;
   /** The key being decoded, for error messages. */
-  private currentKeyBytes: Uint8Array | null = null;
+  /** The record whose value is being read (its key names errors). */
+  private currentKey: ParsedKey | null = null;
   private batch: KeyRecord[] = [];
   private readonly keys = new KeyArena();
   // Keys come grouped by db (one SELECTDB section each): count the current run, fold it into
@@ -181,7 +182,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     if (blob.compressedAt >= 0 && BLOB_ERRORS.has(err.code)) {
       err = new RdbError(err.code, `${err.detail} (inside LZF-compressed data)`, blob.compressedAt, err.key, err.file);
     }
-    if (this.currentKeyBytes !== null) err.withKey(printable(this.currentKeyBytes));
+    if (this.currentKey !== null) err.withKey(this.currentKey.keyPrintable);
     return err;
   }
 
@@ -325,14 +326,15 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const r = this.r;
     const vt = valueTypeFor(this.ctx.magic, typeId);
     if (vt === undefined) throw new RdbError(typeId === 6 ? 'MODULE_PRE_GA' : 'UNKNOWN_TYPE', refusedTypeReason(this.ctx.magic, typeId), at);
-    this.currentKeyBytes = null;
+    this.currentKey = null;
     blob.compressedAt = -1;
-    const key = readStringBytes(r, this.keys);
-    this.currentKeyBytes = key;
+    const keys = this.keys;
+    const keyLength = readKeyInto(r, keys);
     const rec = new ParsedKey(
-      this.db, key, vt.type, vt.rdbType, typeId, this.expireAtMs, this.idleSeconds, this.lfuFreq,
+      this.db, keys.buf, keys.start, keyLength, vt.type, vt.rdbType, typeId, this.expireAtMs, this.idleSeconds, this.lfuFreq,
       this.recordStart >= 0 ? this.recordStart : at, typeId === 0 ? PLAIN_STRING : {},
     );
+    this.currentKey = rec;
     if (this.keyMeta !== null) rec.keyMeta = { classes: this.keyMeta };
     this.valueStart = r.offset;
     if (vt.decoder.kind === 'atomic') {
@@ -353,7 +355,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     this.lfuFreq = null;
     this.keyMeta = null;
     this.recordStart = -1;
-    this.currentKeyBytes = null;
+    this.currentKey = null;
     if (r.pendingSkip > 0) this.held = rec;
     else this.emit(rec);
   }

@@ -11,13 +11,32 @@ const ascii = new TextEncoder();
  * Reads a whole string (rdb-format.md §2.2) into a new array: keys, AUX fields, names.
  * INT8/16/32 encodings become their decimal text, LZF payloads are decompressed.
  */
-export function readStringBytes(r: ByteReader, arena?: KeyArena): Uint8Array {
+export function readStringBytes(r: ByteReader): Uint8Array {
+  const at = r.offset;
+  readLengthOrEncoding(r);
+  if (!lenResult.special) return r.bytes(lenResult.value);
+  return decodeSpecialString(r, at);
+}
+
+/**
+ * Reads a key into `arena` (its bytes at arena.buf from arena.start) and returns its length: like
+ * readStringBytes, without an array per key.
+ */
+export function readKeyInto(r: ByteReader, arena: KeyArena): number {
   const at = r.offset;
   readLengthOrEncoding(r);
   if (!lenResult.special) {
     const n = lenResult.value;
-    return arena === undefined ? r.bytes(n) : arena.copy(r.buf, r.take(n), n);
+    arena.place(r.buf, r.take(n), n);
+    return n;
   }
+  const bytes = decodeSpecialString(r, at);
+  arena.adopt(bytes);
+  return bytes.length;
+}
+
+/** An INT- or LZF-encoded string (lenResult holds its encoding) as bytes. */
+function decodeSpecialString(r: ByteReader, at: number): Uint8Array {
   switch (lenResult.value) {
     case ENC_INT8:
       return ascii.encode(String((r.u8() << 24) >> 24));
