@@ -118,7 +118,8 @@ export class KeyInserter {
     return stmt;
   }
 
-  add(b: RowBatch): void {
+  /** `resolved`: the pattern of each row of a deferred batch (WriterAggregation.take), else null. */
+  add(b: RowBatch, resolved: readonly string[] | null = null): void {
     if (b.resetPatterns) this.patternIds = [];
     for (const p of b.newPatterns) this.patternIds.push(this.dict.pattern(p));
     for (const k of b.newKinds) this.kindIds.push(this.dict.kind(k.db, k.type, k.rdbType, k.encoding));
@@ -148,7 +149,8 @@ export class KeyInserter {
       for (let i = first; i < last; i++) {
         const o = i * NUMS;
         const end = ends[i]!;
-        params.push(keyBuf.subarray(start, end), patternIds[nums[o + N_PATTERN]!]!, kindIds[nums[o + N_KIND]!]!, nums[o + N_ELEMENTS]!, nums[o + N_VALUE_BYTES]!);
+        const pattern = resolved !== null ? this.dict.pattern(resolved[i]!) : patternIds[nums[o + N_PATTERN]!]!;
+        params.push(keyBuf.subarray(start, end), pattern, kindIds[nums[o + N_KIND]!]!, nums[o + N_ELEMENTS]!, nums[o + N_VALUE_BYTES]!);
         if (!(shape & NO_MEMORY)) params.push(orNull(nums[o + N_MEMORY]!));
         params.push(nums[o + N_LARGEST]!);
         if (!(shape & NO_EXPIRE)) params.push(orNull(nums[o + N_EXPIRE]!));

@@ -1,4 +1,4 @@
-import type { KindIds } from './kind-ids.js';
+import type { KindDef } from './kind-ids.js';
 import { TTL_BUCKETS } from './ttl-buckets.js';
 import type { Store } from './open-store.js';
 
@@ -86,7 +86,8 @@ export class LoadAggregates {
   private lastSizes: Float64Array | null = null;
   private hasMemory = false;
 
-  constructor(private readonly kinds: KindIds, private readonly maxPatterns = MAX_TRACKED_PATTERNS) {}
+  /** `kinds.defs[id]` describes kind `id` (a KindIds, or the writer's copy of one). */
+  constructor(private readonly kinds: { readonly defs: readonly KindDef[] }, private readonly maxPatterns = MAX_TRACKED_PATTERNS) {}
 
   /**
    * One key. `memory` is the estimate (NaN = none), `size` the key's size for the distribution
@@ -189,6 +190,48 @@ function addSums(s: Float64Array, o: number, memory: number, file: number, untim
     s[o + UNTIMED_FILE]! += file;
   }
   s[o + EXPIRED]! += expired;
+}
+
+/**
+ * The aggregates of one snapshot computed in two parts (the worker's and the writer's, see
+ * WriterAggregation) as one: sums added group by group, size cells' min and max combined. Patterns
+ * keep the cap: a (pattern, type) pair first met once `maxPatterns` pairs exist (`a` read first)
+ * is added to (`<other>`, type).
+ */
+export function mergeAggregateRows(a: AggregateRows, b: AggregateRows, maxPatterns = MAX_TRACKED_PATTERNS): AggregateRows {
+  const types = new Map<string, AggregateRows['types'][number]>();
+  for (const row of [...a.types, ...b.types]) sumInto(types, JSON.stringify(row.slice(0, 4)), row, 4);
+  const patterns = new Map<string, AggregateRows['patterns'][number]>();
+  for (const row of [...a.patterns, ...b.patterns]) {
+    const key = JSON.stringify([row[0], row[1]]);
+    if (patterns.has(key) || patterns.size < maxPatterns) sumInto(patterns, key, row, 2);
+    else sumInto(patterns, JSON.stringify([OTHER_PATTERN, row[1]]), [OTHER_PATTERN, ...row.slice(1)] as typeof row, 2);
+  }
+  const ttl = new Map<string, AggregateRows['ttl'][number]>();
+  for (const row of [...a.ttl, ...b.ttl]) sumInto(ttl, JSON.stringify(row.slice(0, 3)), row, 3);
+  const sizes = new Map<string, AggregateRows['sizes'][number]>();
+  for (const row of [...a.sizes, ...b.sizes]) {
+    const key = JSON.stringify(row.slice(0, 2));
+    const have = sizes.get(key);
+    sizes.set(key, have === undefined ? row : [row[0], row[1], have[2] + row[2], have[3] + row[3], Math.min(have[4], row[4]), Math.max(have[5], row[5])]);
+  }
+  return {
+    hasMemory: a.hasMemory || b.hasMemory,
+    types: [...types.values()],
+    patterns: [...patterns.values()],
+    ttl: [...ttl.values()],
+    sizes: [...sizes.values()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1])),
+  };
+}
+
+/** Adds `row`'s numbers from column `from` on into the group `key` (a copy of `row` when new). */
+function sumInto<R extends readonly unknown[]>(groups: Map<string, R>, key: string, row: R, from: number): void {
+  const have = groups.get(key) as unknown[] | undefined;
+  if (have === undefined) {
+    groups.set(key, [...row] as unknown as R);
+    return;
+  }
+  for (let i = from; i < row.length; i++) have[i] = (have[i] as number) + (row[i] as number);
 }
 
 /** Writes aggregate rows of snapshot `id`; call inside the load's final transaction. */

@@ -3,7 +3,7 @@ import { type RdbError } from '../core/errors.js';
 import { DEFAULT_PATTERN_OPTIONS, type PatternOptions } from '../patterns/options.js';
 import { fileFingerprint } from './fingerprint.js';
 import { KeyInserter, dictionariesOf } from './key-inserter.js';
-import { writeAggregates } from './load-aggregates.js';
+import { mergeAggregateRows, writeAggregates } from './load-aggregates.js';
 import type { MemorySpec } from './memory-spec.js';
 import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
@@ -11,6 +11,7 @@ import { POST_LOAD_INDEXES } from './schema.js';
 import { deleteSnapshot, findByContent, findByFingerprint, removeSnapshotRows } from './snapshots.js';
 import { Txn } from './txn.js';
 import { workerEntry, workerRows } from './worker-rows.js';
+import { WriterAggregation } from './writer-aggregation.js';
 
 export type { LoadInput, LoadParse, MemoryModel } from './produce-rows.js';
 
@@ -95,6 +96,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
   // first_row is stored with the first rows written (same transaction), so a load killed later can
   // be cleaned up by range; last_row when the snapshot is finished.
   let firstRowSaved = false;
+  const deferred = new WriterAggregation(patterns, options.maxPatterns);
   try {
     for await (const m of source) {
       if (m.t === 'open') {
@@ -111,7 +113,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
         fileBytes = m.fileBytes ?? size;
       } else if (m.t === 'batch') {
         txn.begin();
-        inserter!.add(m.rows);
+        inserter!.add(m.rows, deferred.take(m.rows));
         if (!firstRowSaved && inserter!.firstRow !== null) {
           db.prepare('UPDATE snapshots SET first_row = ? WHERE id = ?').run(inserter!.firstRow, snapshotId);
           firstRowSaved = true;
@@ -140,7 +142,8 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
         return { outcome: 'already-loaded', snapshotId: same.id, fileName, status: 'complete', keys: same.key_count, sameContent: true };
       }
     }
-    writeAggregates(db, snapshotId, end.aggregates);
+    const writerSide = deferred.rows();
+    writeAggregates(db, snapshotId, writerSide ? mergeAggregateRows(end.aggregates, writerSide, options.maxPatterns) : end.aggregates);
     writeAux(db, snapshotId, end.info);
     const status = failure ? 'partial' : 'complete';
     db.prepare(

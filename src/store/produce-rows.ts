@@ -44,6 +44,12 @@ export interface ProduceOptions extends RowLimits {
   patterns: PatternOptions;
   maxPatterns?: number;
   rowsPerBatch?: number;
+  /**
+   * Asked when a batch starts: whether to leave its rows' patterns, printable text and aggregates to
+   * the consumer (RowBatch.deferredAt, WriterAggregation). A load worker says yes while the writer
+   * keeps up with it. Never asked when per-key rows are limited (the writer sees only kept rows).
+   */
+  defer?: () => boolean;
 }
 
 /**
@@ -110,10 +116,19 @@ export async function* produceRows(
   let failure: RdbError | null = null;
   let lastEmit = Date.now();
 
+  const canDefer = options.defer !== undefined && minBytes === null && heaps === null;
+  /** Decides, at the start of a batch, whether its per-key work is left to the writer. */
+  const decide = () => {
+    builder.deferredAt = canDefer && snapshotTime !== null && options.defer!() ? snapshotTime.ms : null;
+  };
+
   try {
     for await (const batch of parse.batches()) {
       // AUX fields precede the first key in every dump, so the snapshot time is known here.
-      snapshotTime ??= snapshotTimeOf(parse.info, options.mtimeMs);
+      if (snapshotTime === null) {
+        snapshotTime = snapshotTimeOf(parse.info, options.mtimeMs);
+        decide();
+      }
       if (options.memoryModel && !model) model = options.memoryModel(parse.info);
       const t0 = snapshotTime.ms;
       for (const rec of batch) {
@@ -133,23 +148,26 @@ export async function* produceRows(
         const estimate = rec.memory;
         const memory = estimate ? estimate.bytes : NaN;
         const encoding = estimate ? estimate.encoding : null;
-        // Plain keys get their pattern from their bytes and need no printable text (it equals the
-        // bytes); others are generalised on the printable text, which is stored when it differs
-        // from the bytes (UTF-8 decoding shortens, escaping lengthens).
-        let pattern = patterns.plainPattern(rec.key);
-        let text: string | null = null;
-        if (pattern === null) {
-          const printable = rec.keyPrintable;
-          pattern = keyPattern(printable, options.patterns);
-          if (printable.length !== rec.key.length) text = printable;
-        }
         const size = memory === memory ? memory : rec.valueBytes;
         const kind = kinds.id(rec.db, rec.type, rec.rdbType, encoding);
-        aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
         keys++;
+        let pattern: string | null = null;
+        let text: string | null = null;
+        if (builder.deferredAt === null) {
+          // Plain keys get their pattern from their bytes and need no printable text (it equals the
+          // bytes); others are generalised on the printable text, which is stored when it differs
+          // from the bytes (UTF-8 decoding shortens, escaping lengthens).
+          pattern = patterns.plainPattern(rec.key);
+          if (pattern === null) {
+            const printable = rec.keyPrintable;
+            pattern = keyPattern(printable, options.patterns);
+            if (printable.length !== rec.key.length) text = printable;
+          }
+          aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
+        }
         if (minBytes !== null && size < minBytes) continue;
         if (heaps) {
-          heaps.offer(size, rec, pattern, kind, memory, text);
+          heaps.offer(size, rec, pattern!, kind, memory, text);
           continue;
         }
         if (!builder.add(rec, pattern, kind, memory, text, extraOf(rec))) {
@@ -161,12 +179,14 @@ export async function* produceRows(
         if (builder.full) {
           yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
           lastEmit = Date.now();
+          decide();
         }
       }
       // Huge keys come one per parser batch: keep progress moving.
       if (Date.now() - lastEmit > 250) {
         yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
         lastEmit = Date.now();
+        decide();
       }
     }
   } catch (err) {

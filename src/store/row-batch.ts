@@ -28,7 +28,16 @@ export interface RowBatch {
   newPatterns: string[];
   /** New kinds, ids continuing from the last one sent. */
   newKinds: KindDef[];
+  /**
+   * Null when the producer gave every row its pattern and printable text and added the rows to its
+   * aggregates. Otherwise it left all three to the writer (WriterAggregation; its N_PATTERN is
+   * UNRESOLVED_PATTERN, `printable` empty), and this is the snapshot time TTL buckets count from.
+   */
+  deferredAt: number | null;
 }
+
+/** N_PATTERN of a row whose pattern the writer works out (RowBatch.deferredAt). */
+export const UNRESOLVED_PATTERN = -1;
 
 export const N_PATTERN = 0;
 export const N_KIND = 1;
@@ -116,18 +125,24 @@ export class RowBatchBuilder {
     return id;
   }
 
-  /** Adds a row; returns false (row not added) when the batch must be taken first. */
-  add(rec: KeyRecord, pattern: string, kind: number, memory: number, printable: string | null, extra: string | null): boolean {
+  /** See RowBatch.deferredAt: set for the batch being built (before its first row). */
+  deferredAt: number | null = null;
+
+  /**
+   * Adds a row; returns false (row not added) when the batch must be taken first. A null pattern
+   * leaves pattern and printable text to the writer (only in batches with deferredAt set).
+   */
+  add(rec: KeyRecord, pattern: string | null, kind: number, memory: number, printable: string | null, extra: string | null): boolean {
     let pid: number;
     try {
-      pid = this.patternId(pattern);
+      pid = pattern === null ? UNRESOLVED_PATTERN : this.patternId(pattern);
     } catch (e) {
       if (!(e instanceof DictionaryFull)) throw e;
       if (this.n > 0) return false;
       this.patternIds.clear();
       this.newPatterns = [];
       this.resetPatterns = true;
-      pid = this.patternId(pattern);
+      pid = this.patternId(pattern!); // only a named pattern can fill the dictionary
     }
     const i = this.n;
     this.pushKey(rec.key);
@@ -211,6 +226,7 @@ export class RowBatchBuilder {
       resetPatterns: this.resetPatterns,
       newPatterns: this.newPatterns,
       newKinds: this.kinds.defs.slice(this.kindsSent),
+      deferredAt: this.deferredAt,
     };
     this.kindsSent = this.kinds.defs.length;
     this.n = 0;

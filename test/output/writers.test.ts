@@ -88,7 +88,8 @@ describe('rdbtools csv', () => {
     expect(rows[0]).toEqual(['database', 'type', 'key', 'size_in_bytes', 'encoding', 'num_elements', 'len_largest_element', 'expiry']);
     expect(rows.length).toBe(NASTY.length + 1);
     rows.slice(1).forEach((r, i) => {
-      expect(r[2]).toBe(NASTY[i]);
+      // The key column is the printable key (control characters and backslashes escaped redis-cli style).
+      expect(r[2]).toBe(recs[i]!.keyPrintable);
       expect(r[0]).toBe(String(i % 3));
       expect(r[3]).toBe(String(100 + i));
     });

@@ -3,15 +3,15 @@ import type { RdbFileInfo } from '../../src/rdb/file-info.js';
 import { emptyFileInfo } from '../../src/rdb/file-info.js';
 import { RdbError } from '../../src/core/errors.js';
 import type { LoadInput, LoadParse } from '../../src/store/index.js';
+import { printable } from '../../src/rdb/printable.js';
 
-/** A synthetic key record; only what the store and reports read matters. */
+/** A synthetic key record; only what the store and reports read matters. Printable text as the parser makes it. */
 export function rec(key: string | Uint8Array, fields: Partial<KeyRecord> = {}): KeyRecord {
   const bytes = typeof key === 'string' ? new TextEncoder().encode(key) : key;
-  const printable = typeof key === 'string' ? key : [...key].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
   return {
     db: 0,
     key: bytes,
-    keyPrintable: printable,
+    keyPrintable: printable(bytes),
     type: 'string',
     rdbType: 'string',
     rdbTypeId: 0,
