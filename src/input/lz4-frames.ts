@@ -13,6 +13,7 @@ const FRAME_MAGIC = 0x184d2204;
 const SKIPPABLE_MASK = 0xfffffff0;
 const SKIPPABLE_MAGIC = 0x184d2a50;
 const HISTORY = 64 * 1024;
+const OUTPUT_SLICE = 1024 * 1024;
 const BLOCK_SIZES: Record<number, number> = { 4: 64 * 1024, 5: 256 * 1024, 6: 1024 * 1024, 7: 4 * 1024 * 1024 };
 
 export const LZ4_MAGIC_BYTES = [0x04, 0x22, 0x4d, 0x18] as const;
@@ -140,8 +141,10 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
       }
     }
     w.pos += size + (blockChecksum ? 4 : 0);
-    // A view into the reused output window: valid until the next block is requested (OpenedInput).
-    yield out.subarray(start, end);
+    // Views into the reused output window, valid until the next is requested (OpenedInput), at most
+    // OUTPUT_SLICE each: the parser copies each chunk into its own window, which would otherwise
+    // grow to a whole 4 MiB block.
+    for (let at = start; at < end; at += OUTPUT_SLICE) yield out.subarray(at, Math.min(end, at + OUTPUT_SLICE));
     if (!independent) {
       // Keep the last HISTORY bytes at the front for the next dependent block.
       const keep = Math.min(HISTORY, end);

@@ -20,12 +20,12 @@ const UUID_LENGTH = 36;
 
 /**
  * Whether key[at, at + 36) is a UUID that compound-tokens.ts replaces: hex digits with dashes at
- * 8, 13, 18, 23, not glued to an alphanumeric on either side.
+ * 8, 13, 18, 23, not glued to an alphanumeric on either side (within the key key[from, to)).
  */
-function uuidAt(key: Uint8Array, at: number): boolean {
-  if (at < 0 || at + UUID_LENGTH > key.length) return false;
-  if (at > 0 && ALNUM[key[at - 1]!]) return false;
-  if (at + UUID_LENGTH < key.length && ALNUM[key[at + UUID_LENGTH]!]) return false;
+function uuidAt(key: Uint8Array, at: number, from: number, to: number): boolean {
+  if (at < from || at + UUID_LENGTH > to) return false;
+  if (at > from && ALNUM[key[at - 1]!]) return false;
+  if (at + UUID_LENGTH < to && ALNUM[key[at + UUID_LENGTH]!]) return false;
   for (let j = 0; j < UUID_LENGTH; j++) {
     const b = key[at + j]!;
     if (j === 8 || j === 13 || j === 18 || j === 23 ? b !== DASH : !HEX[b]) return false;
@@ -66,20 +66,22 @@ export class PatternInterner {
     this.fixed = options.depth !== null;
   }
 
-  /** The pattern of a plain key (see the class comment), or null when the key is not plain. */
-  plainPattern(key: Uint8Array): string | null {
-    const n = key.length;
-    if (this.fixed || n > MAX_PATTERN_INPUT) return null;
+  /**
+   * The pattern of the plain key key[from, to) (see the class comment), or null when the key is not
+   * plain. A range, so callers holding many keys in one buffer need no view per key.
+   */
+  plainPattern(key: Uint8Array, from = 0, to = key.length): string | null {
+    if (this.fixed || to - from > MAX_PATTERN_INPUT) return null;
     // Pass 1: the key with its UUIDs replaced by `*` (replaceCompoundTokens, on bytes), into `text`.
     const text = this.text;
     let t = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const b = key[i]!;
       if (b < 0x20 || b >= 0x7f || b === BACKSLASH || b === AT) return null;
-      if ((b === DASH || b === DOT) && i > 0 && i + 1 < n && HEX[key[i - 1]!] && HEX[key[i + 1]!]) {
+      if ((b === DASH || b === DOT) && i > from && i + 1 < to && HEX[key[i - 1]!] && HEX[key[i + 1]!]) {
         // A `-` between hex digits is the first dash of a UUID, or something only keyPattern can
         // judge (a date, an address, a UUID without its boundaries).
-        if (b === DOT || !uuidAt(key, i - 8)) return null;
+        if (b === DOT || !uuidAt(key, i - 8, from, to)) return null;
         t -= 8;
         text[t++] = STAR;
         i += UUID_LENGTH - 9;

@@ -43,7 +43,7 @@ export class WriterAggregation {
       const o = i * NUMS;
       const end = b.keyEnds[i]!;
       if (nums[o + N_PATTERN] !== UNRESOLVED_PATTERN) throw new Error('deferred batch with a resolved pattern');
-      let pattern = this.interner.plainPattern(bytes.subarray(start, end));
+      let pattern = this.interner.plainPattern(bytes, start, end);
       if (pattern === null) {
         const text = printable(bytes.subarray(start, end));
         pattern = keyPattern(text, this.options);

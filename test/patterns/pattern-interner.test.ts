@@ -42,6 +42,10 @@ describe('PatternInterner', () => {
       const key = randomKey(next);
       const want = keyPattern(printable(key));
       const fast = interner.plainPattern(key);
+      // The same key inside a larger buffer (how the writer passes keys) gives the same answer.
+      const framed = new Uint8Array(key.length + 6).fill(0x61);
+      framed.set(key, 3);
+      expect(interner.plainPattern(framed, 3, 3 + key.length)).toBe(fast);
       if (fast !== null) {
         plain++;
         if (fast !== want) expect({ key: printable(key), got: fast }).toEqual({ key: printable(key), got: want });
