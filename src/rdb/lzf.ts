@@ -19,7 +19,14 @@ export const MAX_EXPANSION = 261;
 /** Decompresses [start,end) of `src` into exactly `outLen` bytes, or throws BAD_LZF. */
 export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number, offset: number): Uint8Array {
   checkSizes(start, end, outLen, offset);
-  const out = new Uint8Array(outLen);
+  return lzfDecompressInto(src, start, end, new Uint8Array(outLen), outLen, offset);
+}
+
+/**
+ * lzfDecompress into out[0, outLen) of a buffer the caller owns (at least outLen long; sizes
+ * checked by the caller with lzfCheckSizes): no allocation per blob.
+ */
+export function lzfDecompressInto(src: Uint8Array, start: number, end: number, out: Uint8Array, outLen: number, offset: number): Uint8Array {
   const produced = decode(src, start, end, out, outLen, offset, true);
   if (produced !== outLen) {
     throw new RdbError('BAD_LZF', `LZF data decompressed to ${produced} bytes, header says ${outLen}`, offset + (end - start));
@@ -51,7 +58,8 @@ export function lzfDecompressPrefix(
   return out;
 }
 
-function checkSizes(start: number, end: number, outLen: number, offset: number): void {
+/** Throws BAD_LZF unless outLen bytes can come out of [start, end) (see MAX_EXPANSION). */
+export function checkSizes(start: number, end: number, outLen: number, offset: number): void {
   const inLen = end - start;
   if (inLen <= 0) throw new RdbError('BAD_LZF', 'empty LZF data', offset);
   if (!Number.isSafeInteger(outLen) || outLen < 0 || outLen > inLen * MAX_EXPANSION) {

@@ -1,7 +1,7 @@
 import { RdbError } from '../core/errors.js';
 import type { ByteReader } from './byte-reader.js';
 import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, lenResult, readLength, readLengthOrEncoding } from './length.js';
-import { lzfDecompress, MAX_EXPANSION } from './lzf.js';
+import { checkSizes, lzfDecompress, lzfDecompressInto, MAX_EXPANSION } from './lzf.js';
 import { canonicalInt64, decimalLength } from './canonical-int.js';
 import type { KeyArena } from './key-arena.js';
 
@@ -158,6 +158,24 @@ export const blob: { buf: Uint8Array; start: number; end: number; offset: number
   compressedAt: -1,
 };
 
+/** Compressed blobs up to this size decompress into reused buffers; larger ones get their own. */
+const REUSED_BLOB_MAX = 1 << 20;
+const reused = [new Uint8Array(4096), new Uint8Array(4096)];
+let nextReused = 0;
+
+/**
+ * Where a compressed blob of ulen bytes is decompressed. Two buffers taken in turn: a decoder may
+ * hold the previous blob while it reads the next (a stream node's key, then its listpack), never
+ * more, and never across a yield (the `blob` slot itself is shared the same way).
+ */
+function blobOutput(ulen: number): Uint8Array {
+  if (ulen > REUSED_BLOB_MAX) return new Uint8Array(ulen);
+  const i = nextReused;
+  nextReused ^= 1;
+  if (reused[i]!.length < ulen) reused[i] = new Uint8Array(Math.min(REUSED_BLOB_MAX, Math.max(ulen, reused[i]!.length * 2)));
+  return reused[i]!;
+}
+
 export function readBlob(r: ByteReader): void {
   const at = r.offset;
   readLengthOrEncoding(r);
@@ -177,7 +195,8 @@ export function readBlob(r: ByteReader): void {
     const s = r.take(clen);
     blob.offset = r.offset - clen;
     blob.compressedAt = blob.offset;
-    blob.buf = lzfDecompress(r.buf, s, s + clen, ulen, blob.offset);
+    checkSizes(s, s + clen, ulen, blob.offset);
+    blob.buf = lzfDecompressInto(r.buf, s, s + clen, blobOutput(ulen), ulen, blob.offset);
     blob.start = 0;
     blob.end = ulen;
     return;

@@ -249,6 +249,21 @@ describe('framing, lengths and opcodes', () => {
     expect(skipped.info.checksum.status).toBe('skipped');
   });
 
+  it('a stream node whose key and listpack are both LZF-compressed keeps its key (decompression buffers are reused)', async () => {
+    // 16-byte master ID: big-endian ms and seq (§6.2); repetitive so LZF has something to do.
+    const id = new Uint8Array(16).fill(0x11);
+    const lp = buildListpack(['aaaaaaaaaaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaaaaaaaaaa', 1, 2]);
+    const w = new RdbWriter({ version: 9 });
+    for (const name of ['s1', 's2']) {
+      w.key(TYPE.STREAM_LISTPACKS, name).len(1).string(id, { encoding: 'lzf' }).string(lp, { encoding: 'lzf' });
+      w.len(4).len(1).len(1).len(0); // length, last id (ms, seq), no groups
+    }
+    const { records, error } = await parseBytes(w.finish());
+    expect(error).toBeNull();
+    expect(records.length).toBe(2);
+    for (const r of records) expect([...r.shape.streamIds!.nodes]).toEqual([...id]);
+  });
+
   it('LZF-compressed blobs of every compact type decode the same as plain ones', async () => {
     const lp = buildListpack(['x', 'y', 'z', 1, 2]);
     expect(lzfCompress(lp).length).toBeGreaterThan(0);
