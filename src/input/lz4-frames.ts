@@ -72,7 +72,16 @@ function truncated(w: InputWindow, what: string): RdbError {
 }
 
 export async function* decodeLz4Frames(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const w = new InputWindow(input[Symbol.asyncIterator]());
+  const it = input[Symbol.asyncIterator]();
+  try {
+    yield* decodeFrames(new InputWindow(it));
+  } finally {
+    // Ended early (an error, or the reader stopped): let the source close its file.
+    await it.return?.();
+  }
+}
+
+async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
   let frames = 0;
   for (;;) {
     if (!(await w.fill(4))) {

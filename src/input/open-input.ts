@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { RdbError } from '../core/errors.js';
 import { decodeLz4Frames, LZ4_MAGIC_BYTES } from './lz4-frames.js';
+import { lz4OnWorker } from './lz4-thread.js';
 
 /** How the bytes on disk were wrapped. Detected from magic bytes, never from the file name. */
 export type Compression = 'none' | 'gzip' | 'lz4';
@@ -37,7 +38,12 @@ export function detectCompression(head: Uint8Array): Compression {
  * and returns the decompressed bytes as chunks. Errors are RdbErrors naming the file: a missing
  * file, a directory, no permission, a truncated or corrupt compressed stream.
  */
-export async function openInput(pathOrStream: string | Readable, name?: string): Promise<OpenedInput> {
+export interface OpenInputOptions {
+  /** Decode LZ4 on a worker thread when the compiled worker exists (default true; lz4-thread.ts). */
+  lz4Thread?: boolean;
+}
+
+export async function openInput(pathOrStream: string | Readable, name?: string, options: OpenInputOptions = {}): Promise<OpenedInput> {
   if (typeof pathOrStream !== 'string') return openStream(pathOrStream, name ?? '<stream>');
   const path = pathOrStream;
   const label = name ?? path;
@@ -65,8 +71,13 @@ export async function openInput(pathOrStream: string | Readable, name?: string):
   const compression = detectCompression(head);
   let bytesIn = 0;
   let chunks: AsyncIterable<Uint8Array>;
+  // Null when LZ4 is not to be (or cannot be) decoded on a worker. Nothing starts until iterated.
+  const lz4Thread = compression === 'lz4' && options.lz4Thread !== false ? lz4OnWorker(path, label, (n) => (bytesIn = n)) : null;
   if (compression === 'none') {
     chunks = readPlainFile(fh, label, (n) => (bytesIn += n));
+  } else if (lz4Thread !== null) {
+    await fh.close();
+    chunks = lz4Thread;
   } else {
     // The compressed side is read into one reused buffer too: the LZ4 decoder copies what it keeps,
     // and gzip gets each chunk back only once zlib has consumed it (see gunzipChunks). Fresh 1 MiB
