@@ -132,22 +132,38 @@ async function openStream(stream: Readable, label: string): Promise<OpenedInput>
   };
 }
 
-/** Reads a file into one reused buffer (fresh 1 MiB Buffers per read left ~40 MB of garbage in RSS). */
+/**
+ * Reads a file in READ_CHUNK pieces into two reused buffers, the next read always in flight while
+ * the consumer works on the current piece (a piece is valid until the next is requested, so the
+ * buffer it came from is free again by then). Fresh 1 MiB Buffers per read left ~40 MB of garbage
+ * in RSS; a single buffer left the parser idle ~10% of the time, waiting for each read.
+ */
 async function* readPlainFile(fh: FileHandle, label: string, counted: (n: number) => void): AsyncGenerator<Uint8Array> {
-  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  const buffers = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+  let current = 0;
+  let pending: Promise<{ bytesRead: number }> | null = fh.read(buffers[0]!, 0, READ_CHUNK, null);
   try {
     for (;;) {
       let n: number;
       try {
-        ({ bytesRead: n } = await fh.read(buf, 0, READ_CHUNK, null));
+        ({ bytesRead: n } = await pending!);
       } catch (e) {
+        pending = null;
         throw ioError(e, label);
       }
-      if (n === 0) return;
+      if (n === 0) {
+        pending = null;
+        return;
+      }
       counted(n);
-      yield buf.subarray(0, n);
+      const piece = buffers[current]!.subarray(0, n);
+      current ^= 1;
+      pending = fh.read(buffers[current]!, 0, READ_CHUNK, null);
+      yield piece;
     }
   } finally {
+    // A read still in flight must finish before the file is closed (its failure no longer matters).
+    if (pending !== null) await pending.catch(() => undefined);
     await fh.close();
   }
 }
