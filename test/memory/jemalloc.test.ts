@@ -21,6 +21,14 @@ describe('jemallocSize', () => {
   it('quantum 16 equals quantum 8 above 64', () => {
     for (const [n, size] of Q8) if (n > 64) expect(jemallocSize(n, 16)).toBe(size);
   });
+  it('the integer path agrees with the class formula (4 classes per doubling) up to 2^31', () => {
+    const formula = (n: number) => {
+      const step = 2 ** (Math.ceil(Math.log2(n)) - 3);
+      return Math.ceil(n / step) * step;
+    };
+    for (let n = 65; n < 1 << 20; n += 13) expect(jemallocSize(n, 8)).toBe(formula(n));
+    for (let e = 7; e <= 31; e++) for (const n of [2 ** e - 1, 2 ** e, 2 ** e + 1, 3 * 2 ** (e - 2) + 5]) expect(jemallocSize(n, 8), String(n)).toBe(formula(n));
+  });
   it('every result is ≥ the request and a fixed point', () => {
     for (let n = 1; n < 70000; n += 7) {
       const a = jemallocSize(n, 8);
