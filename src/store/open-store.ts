@@ -18,6 +18,10 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   try {
     if (!options.readonly) {
+      // 16 KiB pages for a new database (ignored for an existing one): key rows are small and
+      // appended in order; measured ~4% off loads of 5 M tiny keys and of 1 M mixed keys against
+      // the 4 KiB default. Must precede WAL mode, which fixes the page size.
+      db.pragma('page_size = 16384');
       // WAL: reports can read while a load writes; NORMAL sync is durable across app crashes in WAL.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

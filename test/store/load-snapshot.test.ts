@@ -21,6 +21,7 @@ describe('openStore', () => {
     const { db } = setup();
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('page_size', { simple: true })).toBe(16384);
   });
   it('refuses a database from a newer rdbscope', () => {
     const { dir, db } = setup();
