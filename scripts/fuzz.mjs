@@ -15,7 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { fixChecksum, judgeInput, mutate } from './lib/fuzz-engine.mjs';
+import { fixChecksum, judgeInput, mutate, rng } from './lib/fuzz-engine.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KNOWN_OPEN = []; // bug classes to tolerate (see fuzz-engine.mjs judgeInput); none open now
@@ -32,17 +32,6 @@ function args() {
     maxSeedBytes: Number(get('max-seed-bytes', '20000')),
     timeLimitMs: Number(get('time-limit-ms', '2000')),
     strict: a.includes('--strict'),
-  };
-}
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

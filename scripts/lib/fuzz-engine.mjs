@@ -9,6 +9,23 @@
  */
 
 /** Bytes that change the meaning of length/encoding/opcode bytes (rdb-format.md §2.1, §3.1). */
+/**
+ * Deterministic pseudo-random numbers in [0, 1) (mulberry32): the fuzzer's mutations and the tests'
+ * generated inputs replay exactly from a seed.
+ * @param {number} seed
+ * @returns {() => number}
+ */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export const INTERESTING_BYTES = [0x00, 0xff, 0x7f, 0x80, 0x81, 0xc0, 0xc3, 0xf0, 0xfe, 0x40, 0x3f];
 /** u32 values that lie in headers (ziplist/listpack total bytes, counts, intset widths). */
 const INTERESTING_U32 = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RdbError, type RdbErrorCode } from '../core/errors.js';
+import { workerEvents } from '../core/worker-events.js';
 
 /** What the LZ4 worker is given (workerData). */
 export interface Lz4Job {
@@ -48,23 +49,10 @@ export function lz4OnWorker(path: string, label: string, counted: (bytesIn: numb
 
 async function* run(url: URL, job: Lz4Job, counted: (bytesIn: number) => void): AsyncGenerator<Uint8Array> {
   const worker = new Worker(url, { workerData: job });
-  const queue: (Lz4Message | { t: 'crash'; error: Error } | { t: 'exit' })[] = [];
-  let wake: (() => void) | null = null;
-  const push = (m: (typeof queue)[number]) => {
-    queue.push(m);
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  worker.on('message', push);
-  worker.on('error', (error: Error) => push({ t: 'crash', error }));
-  worker.on('exit', () => push({ t: 'exit' }));
   let done = false;
   let lent: ArrayBuffer | null = null;
   try {
-    for (;;) {
-      while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-      const m = queue.shift()!;
+    for await (const m of workerEvents<Lz4Message>(worker)) {
       if (m.t === 'chunk') {
         // The previous chunk has been consumed: its buffer goes back.
         if (lent !== null) worker.postMessage({ buffer: lent } satisfies Lz4Reply, [lent]);
@@ -80,8 +68,9 @@ async function* run(url: URL, job: Lz4Job, counted: (bytesIn: number) => void): 
       }
       if (m.t === 'error') throw new RdbError(m.code ?? 'IO', m.code ? m.detail : `LZ4 worker: ${m.detail}`, m.offset, null, job.label);
       if (m.t === 'crash') throw m.error;
-      throw new Error('LZ4 worker exited before the end of the file');
+      break;
     }
+    throw new Error('LZ4 worker exited before the end of the file');
   } finally {
     if (!done) await worker.terminate();
   }

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { RdbError } from '../core/errors.js';
 import { decodeLz4Frames, LZ4_MAGIC_BYTES } from './lz4-frames.js';
@@ -82,7 +82,7 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
     // The compressed side is read into one reused buffer too: the LZ4 decoder copies what it keeps,
     // and gzip gets each chunk back only once zlib has consumed it (see gunzipChunks). Fresh 1 MiB
     // buffers per read kept ~40 MB of dead ArrayBuffers in the worker between collections.
-    chunks = decompressFile(readPlainFile(fh, label, (n) => (bytesIn += n)), compression, label);
+    chunks = decompressChunks(readPlainFile(fh, label, (n) => (bytesIn += n)), compression, label);
   }
   return {
     chunks,
@@ -112,13 +112,18 @@ async function openStream(stream: Readable, label: string): Promise<OpenedInput>
       const head = Buffer.concat(first);
       compression = detectCompression(head);
       async function* replay(): AsyncGenerator<Uint8Array> {
-        if (head.length > 0) yield head;
-        for (let next = await it.next(); !next.done; next = await it.next()) {
-          bytesIn += next.value.length;
-          yield next.value;
+        try {
+          if (head.length > 0) yield head;
+          for (let next = await it.next(); !next.done; next = await it.next()) {
+            bytesIn += next.value.length;
+            yield next.value;
+          }
+        } finally {
+          await it.return?.();
         }
       }
-      yield* decompress(Readable.from(replay(), { objectMode: false }), compression, label);
+      if (compression === 'none') yield* replay();
+      else yield* decompressChunks(replay(), compression, label);
   })();
   return {
     chunks,
@@ -168,7 +173,8 @@ async function* readPlainFile(fh: FileHandle, label: string, counted: (n: number
   }
 }
 
-async function* decompressFile(source: AsyncIterable<Uint8Array>, compression: Compression, label: string): AsyncGenerator<Uint8Array> {
+/** The decompressed bytes of gzip or LZ4 frames read from `source`. */
+async function* decompressChunks(source: AsyncIterable<Uint8Array>, compression: Compression, label: string): AsyncGenerator<Uint8Array> {
   try {
     if (compression === 'gzip') yield* gunzipChunks(source);
     else yield* decodeLz4Frames(source);
@@ -208,25 +214,6 @@ async function* gunzipChunks(source: AsyncIterable<Uint8Array>): AsyncGenerator<
   } finally {
     gunzip.destroy();
     await feed;
-  }
-}
-
-async function* decompress(raw: Readable, compression: Compression, label: string): AsyncGenerator<Uint8Array> {
-  try {
-    if (compression === 'none') {
-      for await (const c of raw) yield c as Buffer;
-    } else if (compression === 'gzip') {
-      const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-      raw.on('error', (e) => gunzip.destroy(e));
-      raw.pipe(gunzip);
-      for await (const c of gunzip) yield c as Buffer;
-    } else {
-      yield* decodeLz4Frames(raw as AsyncIterable<Uint8Array>);
-    }
-  } catch (e) {
-    throw decompressionError(e, compression, label);
-  } finally {
-    raw.destroy();
   }
 }
 

@@ -27,33 +27,9 @@ export function lzfDecompress(src: Uint8Array, start: number, end: number, outLe
  * checked by the caller with lzfCheckSizes): no allocation per blob.
  */
 export function lzfDecompressInto(src: Uint8Array, start: number, end: number, out: Uint8Array, outLen: number, offset: number): Uint8Array {
-  const produced = decode(src, start, end, out, outLen, offset, true);
+  const produced = decode(src, start, end, out, outLen, offset);
   if (produced !== outLen) {
     throw new RdbError('BAD_LZF', `LZF data decompressed to ${produced} bytes, header says ${outLen}`, offset + (end - start));
-  }
-  return out;
-}
-
-/**
- * Decompresses only the first min(want, outLen) bytes (stops decoding as soon as they exist). Used to
- * read a blob's header without inflating the whole blob. The part that is decoded is validated; the
- * rest of the input is not looked at, so a corrupt tail is not detected here.
- */
-export function lzfDecompressPrefix(
-  src: Uint8Array,
-  start: number,
-  end: number,
-  outLen: number,
-  want: number,
-  offset: number,
-): Uint8Array {
-  checkSizes(start, end, outLen, offset);
-  const limit = want < outLen ? (want < 0 ? 0 : want) : outLen;
-  const out = new Uint8Array(limit);
-  if (limit === 0) return out;
-  const produced = decode(src, start, end, out, limit, offset, false);
-  if (produced < limit) {
-    throw new RdbError('BAD_LZF', `LZF data ended after ${produced} of ${outLen} bytes`, offset + (end - start));
   }
   return out;
 }
@@ -68,9 +44,8 @@ export function checkSizes(start: number, end: number, outLen: number, offset: n
 }
 
 /**
- * Decodes into out[0, limit). With `strict` every byte of output beyond `limit` is an error (as in
- * lzf_decompress: E2BIG); without it, decoding stops once `limit` bytes exist and a copy that
- * crosses `limit` is cut short. Returns the number of bytes produced.
+ * Decodes into out[0, limit); any output beyond `limit` is an error (lzf_decompress: E2BIG).
+ * Returns the number of bytes produced.
  */
 function decode(
   src: Uint8Array,
@@ -79,7 +54,6 @@ function decode(
   out: Uint8Array,
   limit: number,
   offset: number,
-  strict: boolean,
 ): number {
   let ip = start;
   let op = 0;
@@ -87,14 +61,11 @@ function decode(
     const ctrlPos = ip;
     const ctrl = src[ip++]!;
     if (ctrl < 32) {
-      let run = ctrl + 1;
+      const run = ctrl + 1;
       if (ip + run > end) {
         throw new RdbError('BAD_LZF', `LZF literal run of ${run} bytes passes the end of the data`, offset + (ctrlPos - start));
       }
-      if (op + run > limit) {
-        if (strict) throw overflow(op + run, limit, offset, ctrlPos - start);
-        run = limit - op;
-      }
+      if (op + run > limit) throw overflow(op + run, limit, offset, ctrlPos - start);
       for (let i = 0; i < run; i++) out[op + i] = src[ip + i]!;
       ip += run;
       op += run;
@@ -115,15 +86,11 @@ function decode(
           offset + (ctrlPos - start),
         );
       }
-      if (op + len > limit) {
-        if (strict) throw overflow(op + len, limit, offset, ctrlPos - start);
-        len = limit - op;
-      }
+      if (op + len > limit) throw overflow(op + len, limit, offset, ctrlPos - start);
       // Byte by byte on purpose: when distance < len the copy reads bytes it has just written.
       const stop = op + len;
       while (op < stop) out[op++] = out[ref++]!;
     }
-    if (!strict && op >= limit) return op;
   }
   return op;
 }

@@ -38,6 +38,8 @@ export interface RowBatch {
 
 /** N_PATTERN of a row whose pattern the writer works out (RowBatch.deferredAt). */
 export const UNRESOLVED_PATTERN = -1;
+/** patternId(): the local dictionary is full; take the batch, then add the row again. */
+const TAKE_FIRST = -2;
 
 export const N_PATTERN = 0;
 export const N_KIND = 1;
@@ -110,86 +112,67 @@ export class RowBatchBuilder {
     return this.n >= this.rowsPerBatch;
   }
 
-  private patternId(pattern: string): number {
-    let id = this.patternIds.get(pattern);
-    if (id === undefined) {
-      if (this.patternIds.size >= PATTERN_DICTIONARY_LIMIT) {
-        // Forget every local id; the batch being built may already use some, so cut it first.
-        // (The caller emits batches; here we only mark that the next batch starts a new dictionary.)
-        throw new DictionaryFull();
-      }
-      id = this.patternIds.size;
-      this.patternIds.set(pattern, id);
-      this.newPatterns.push(pattern);
-    }
-    return id;
-  }
-
   /** See RowBatch.deferredAt: set for the batch being built (before its first row). */
   deferredAt: number | null = null;
+
+  /**
+   * Local id of `pattern` (UNRESOLVED_PATTERN for null), or TAKE_FIRST when the dictionary is full
+   * and the batch being built already uses it. Past PATTERN_DICTIONARY_LIMIT patterns the local
+   * dictionary starts afresh with the next batch (RowBatch.resetPatterns), so it stays bounded.
+   */
+  private patternId(pattern: string | null): number {
+    if (pattern === null) return UNRESOLVED_PATTERN;
+    let id = this.patternIds.get(pattern);
+    if (id !== undefined) return id;
+    if (this.patternIds.size >= PATTERN_DICTIONARY_LIMIT) {
+      if (this.n > 0) return TAKE_FIRST;
+      this.patternIds.clear();
+      this.newPatterns = [];
+      this.resetPatterns = true;
+    }
+    id = this.patternIds.size;
+    this.patternIds.set(pattern, id);
+    this.newPatterns.push(pattern);
+    return id;
+  }
 
   /**
    * Adds a row; returns false (row not added) when the batch must be taken first. A null pattern
    * leaves pattern and printable text to the writer (only in batches with deferredAt set).
    */
   add(rec: KeyRecord, pattern: string | null, kind: number, memory: number, printable: string | null, extra: string | null): boolean {
-    let pid: number;
-    try {
-      pid = pattern === null ? UNRESOLVED_PATTERN : this.patternId(pattern);
-    } catch (e) {
-      if (!(e instanceof DictionaryFull)) throw e;
-      if (this.n > 0) return false;
-      this.patternIds.clear();
-      this.newPatterns = [];
-      this.resetPatterns = true;
-      pid = this.patternId(pattern!); // only a named pattern can fill the dictionary
-    }
+    const pid = this.patternId(pattern);
+    if (pid === TAKE_FIRST) return false;
+    this.put(rec.key, pid, kind, rec.elements, rec.valueBytes, memory, rec.largestElementBytes,
+      rec.expireAtMs === null ? NaN : rec.expireAtMs, accessOf(rec), printable, extra);
+    return true;
+  }
+
+  /** add() for a row held back by the top-N heaps. */
+  addHeld(h: HeldRow): boolean {
+    const pid = this.patternId(h.pattern);
+    if (pid === TAKE_FIRST) return false;
+    this.put(h.key, pid, h.kind, h.elements, h.valueBytes, h.memory, h.largest, h.expire, h.access, h.printable, h.extra);
+    return true;
+  }
+
+  private put(key: Uint8Array, pid: number, kind: number, elements: number, valueBytes: number, memory: number, largest: number,
+    expire: number, access: number, printable: string | null, extra: string | null): void {
     const i = this.n;
-    this.pushKey(rec.key);
+    this.pushKey(key);
     const o = i * NUMS;
     const nums = this.nums;
     nums[o + N_PATTERN] = pid;
     nums[o + N_KIND] = kind;
-    nums[o + N_ELEMENTS] = rec.elements;
-    nums[o + N_VALUE_BYTES] = rec.valueBytes;
+    nums[o + N_ELEMENTS] = elements;
+    nums[o + N_VALUE_BYTES] = valueBytes;
     nums[o + N_MEMORY] = memory;
-    nums[o + N_LARGEST] = rec.largestElementBytes;
-    nums[o + N_EXPIRE] = rec.expireAtMs === null ? NaN : rec.expireAtMs;
-    nums[o + N_ACCESS] = rec.idleSeconds !== null ? rec.idleSeconds : rec.lfuFreq !== null ? -1 - rec.lfuFreq : NaN;
+    nums[o + N_LARGEST] = largest;
+    nums[o + N_EXPIRE] = expire;
+    nums[o + N_ACCESS] = access;
     if (printable !== null) this.printable.push([i, printable]);
     if (extra !== null) this.extra.push([i, extra]);
     this.n++;
-    return true;
-  }
-
-  addHeld(h: HeldRow): boolean {
-    let pid: number;
-    try {
-      pid = this.patternId(h.pattern);
-    } catch (e) {
-      if (!(e instanceof DictionaryFull)) throw e;
-      if (this.n > 0) return false;
-      this.patternIds.clear();
-      this.newPatterns = [];
-      this.resetPatterns = true;
-      pid = this.patternId(h.pattern);
-    }
-    const i = this.n;
-    this.pushKey(h.key);
-    const o = i * NUMS;
-    const nums = this.nums;
-    nums[o + N_PATTERN] = pid;
-    nums[o + N_KIND] = h.kind;
-    nums[o + N_ELEMENTS] = h.elements;
-    nums[o + N_VALUE_BYTES] = h.valueBytes;
-    nums[o + N_MEMORY] = h.memory;
-    nums[o + N_LARGEST] = h.largest;
-    nums[o + N_EXPIRE] = h.expire;
-    nums[o + N_ACCESS] = h.access;
-    if (h.printable !== null) this.printable.push([i, h.printable]);
-    if (h.extra !== null) this.extra.push([i, h.extra]);
-    this.n++;
-    return true;
   }
 
   private pushKey(key: Uint8Array): void {
@@ -238,8 +221,6 @@ export class RowBatchBuilder {
     return batch;
   }
 }
-
-class DictionaryFull extends Error {}
 
 /** The buffers of a batch, for postMessage's transfer list. */
 export function transferables(b: RowBatch): ArrayBuffer[] {

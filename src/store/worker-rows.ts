@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEvents } from '../core/worker-events.js';
 import type { PatternOptions } from '../patterns/options.js';
 import type { MemorySpec } from './memory-spec.js';
 import { rdbErrorFrom, type LoadEnd, type LoadMessage, type RdbErrorData } from './produce-rows.js';
@@ -44,22 +45,9 @@ export function workerEntry(): URL | null {
 export async function* workerRows(entry: URL, job: WorkerJob): AsyncGenerator<LoadMessage> {
   // A small young generation keeps the worker heap (and so peak RSS) modest; measured: same speed.
   const worker = new Worker(entry, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB } });
-  const queue: (WorkerMessage | { t: 'crash'; error: Error } | { t: 'exit' })[] = [];
-  let wake: (() => void) | null = null;
-  const push = (m: (typeof queue)[number]) => {
-    queue.push(m);
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  worker.on('message', (m: WorkerMessage) => push(m));
-  worker.on('error', (error: Error) => push({ t: 'crash', error }));
-  worker.on('exit', () => push({ t: 'exit' }));
   let ended = false;
   try {
-    for (;;) {
-      while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-      const m = queue.shift()!;
+    for await (const m of workerEvents<WorkerMessage>(worker)) {
       if (m.t === 'crash') throw m.error;
       if (m.t === 'exit') {
         if (ended) return;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lzfDecompress, lzfDecompressPrefix } from '../../src/rdb/lzf.js';
+import { lzfDecompress } from '../../src/rdb/lzf.js';
 import { RdbError } from '../../src/core/errors.js';
 import { lzfCompress } from '../support/lzf-compress.js';
 
@@ -141,29 +141,3 @@ describe('lzfDecompress (rdb-format.md §2.3)', () => {
   });
 });
 
-describe('lzfDecompressPrefix', () => {
-  const input = ascii('header:' + 'abc'.repeat(100) + 'tail');
-  const c = lzfCompress(input);
-
-  it('returns only the first `want` bytes', () => {
-    expect(text(lzfDecompressPrefix(c, 0, c.length, input.length, 7, 0))).toBe('header:');
-    expect(text(lzfDecompressPrefix(c, 0, c.length, input.length, 12, 0))).toBe('header:abcab');
-  });
-
-  it('cuts a back-reference that crosses `want`, and caps at outLen', () => {
-    const out = lzfDecompressPrefix(bytes(0x00, 0x78, 0xe0, 0xff, 0x00), 0, 5, 265, 4, 0);
-    expect(text(out)).toBe('xxxx');
-    expect(lzfDecompressPrefix(c, 0, c.length, input.length, 1 << 20, 0).length).toBe(input.length);
-  });
-
-  it('stops before a corrupt tail but still validates what it decodes', () => {
-    // second op is a bad back-reference; the prefix of 2 bytes does not reach it
-    const src = bytes(0x01, 0x61, 0x62, 0x3f, 0xff);
-    expect(text(lzfDecompressPrefix(src, 0, 5, 10, 2, 0))).toBe('ab');
-    lzfError(() => lzfDecompressPrefix(src, 0, 5, 10, 3, 0));
-  });
-
-  it('rejects data that ends before `want` bytes exist', () => {
-    lzfError(() => lzfDecompressPrefix(bytes(0x01, 0x61, 0x62), 0, 3, 10, 5, 0));
-  });
-});

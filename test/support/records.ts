@@ -4,6 +4,7 @@ import { emptyFileInfo } from '../../src/rdb/file-info.js';
 import { RdbError } from '../../src/core/errors.js';
 import type { LoadInput, LoadParse } from '../../src/store/index.js';
 import { printable } from '../../src/rdb/printable.js';
+import { rng } from '../../scripts/lib/fuzz-engine.mjs';
 
 /** A synthetic key record; only what the store and reports read matters. Printable text as the parser makes it. */
 export function rec(key: string | Uint8Array, fields: Partial<KeyRecord> = {}): KeyRecord {
@@ -27,17 +28,8 @@ export function rec(key: string | Uint8Array, fields: Partial<KeyRecord> = {}): 
   };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (mulberry32), shared with the fuzzer. */
+export { rng };
 
 export const SNAPSHOT_CTIME_S = 1_700_000_000;
 
