@@ -19,48 +19,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRedis, redisServerPath } from '../scripts/lib/redis-server.mjs';
 import { Rng } from '../scripts/lib/dataset.mjs';
+import { Sender } from '../scripts/lib/resp.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const CACHE_DIR = path.join(HERE, '.cache');
 
 /** @typedef {import('../scripts/lib/resp.mjs').RespClient} RespClient */
 /** @typedef {import('../scripts/lib/resp.mjs').RespArg} RespArg */
-
-// ---------------------------------------------------------------------------------------------
-// Pipelined writer: batches of ~10 k commands (or ~200 k arguments), one batch in flight while
-// the next one is built.
-
-class Sender {
-  /** @param {RespClient} client */
-  constructor(client) {
-    this.client = client;
-    /** @type {RespArg[][]} */
-    this.cmds = [];
-    this.args = 0;
-    /** @type {Promise<unknown>} */
-    this.inFlight = Promise.resolve();
-  }
-
-  /** @param {RespArg[]} cmd */
-  async send(cmd) {
-    this.cmds.push(cmd);
-    this.args += cmd.length;
-    if (this.cmds.length >= 10_000 || this.args >= 200_000) await this.flush();
-  }
-
-  async flush() {
-    const batch = this.cmds;
-    this.cmds = [];
-    this.args = 0;
-    await this.inFlight;
-    this.inFlight = batch.length ? this.client.pipeline(batch) : Promise.resolve();
-  }
-
-  async done() {
-    await this.flush();
-    await this.inFlight;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Value helpers (part of every generator's hash).

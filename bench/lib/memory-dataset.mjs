@@ -6,6 +6,7 @@
  * value generators of scripts/lib/dataset.mjs; only the mix and the size distribution are new.
  * Also: the server's MEMORY USAGE / OBJECT ENCODING of every key, pipelined.
  */
+import { Sender } from '../../scripts/lib/resp.mjs';
 import { Rng, hashCommands, listCommands, maybeExpiry, setCommands, streamCommands, zsetCommands } from '../../scripts/lib/dataset.mjs';
 
 /** @typedef {import('../../scripts/lib/resp.mjs').RespClient} RespClient */
@@ -34,41 +35,6 @@ function stringValue(rng) {
   if (r < 0.9) return rng.bytes(rng.int(300, 4000));
   if (r < 0.997) return 'ab'.repeat(rng.int(20, 2000)); // LZF-compressible in the file
   return rng.alnum(rng.int(10_000, 100_000));
-}
-
-/** Writes many commands with one batch in flight while the next is built. */
-class Sender {
-  /** @param {RespClient} client */
-  constructor(client) {
-    this.client = client;
-    /** @type {RespArg[][]} */
-    this.cmds = [];
-    this.args = 0;
-    /** @type {Promise<unknown>} */
-    this.inFlight = Promise.resolve();
-  }
-
-  /** @param {RespArg[][]} cmds */
-  async send(cmds) {
-    for (const c of cmds) {
-      this.cmds.push(c);
-      this.args += c.length;
-    }
-    if (this.cmds.length >= 5000 || this.args >= 100_000) await this.flush();
-  }
-
-  async flush() {
-    const batch = this.cmds;
-    this.cmds = [];
-    this.args = 0;
-    await this.inFlight;
-    this.inFlight = batch.length ? this.client.pipeline(batch) : Promise.resolve();
-  }
-
-  async done() {
-    await this.flush();
-    await this.inFlight;
-  }
 }
 
 const TYPES = ['string', 'string', 'string', 'string', 'string', 'string', 'string', 'string', 'hash', 'hash', 'hash', 'hash', 'list', 'list', 'set', 'set', 'zset', 'zset', 'stream'];
@@ -119,7 +85,7 @@ export async function writeMemoryDataset(client, { seed, keys, dbs = [0, 1], max
     }
     cmds.push(...maybeExpiry(rng, key));
     perType[type] = (perType[type] ?? 0) + 1;
-    await sender.send(cmds);
+    for (const c of cmds) await sender.send(c);
   }
   await sender.done();
   await client.call('SELECT', 0);

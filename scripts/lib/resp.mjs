@@ -176,3 +176,40 @@ export function connectResp(port, host = '127.0.0.1') {
     });
   });
 }
+
+/**
+ * Pipelined writer for bulk loads into a test server: batches of ~10 k commands (or ~200 k
+ * arguments), one batch in flight while the next one is built. (Its source text is part of the
+ * bench dumps' cache key: bench/datasets.mjs.)
+ */
+export class Sender {
+  /** @param {RespClient} client */
+  constructor(client) {
+    this.client = client;
+    /** @type {RespArg[][]} */
+    this.cmds = [];
+    this.args = 0;
+    /** @type {Promise<unknown>} */
+    this.inFlight = Promise.resolve();
+  }
+
+  /** @param {RespArg[]} cmd */
+  async send(cmd) {
+    this.cmds.push(cmd);
+    this.args += cmd.length;
+    if (this.cmds.length >= 10_000 || this.args >= 200_000) await this.flush();
+  }
+
+  async flush() {
+    const batch = this.cmds;
+    this.cmds = [];
+    this.args = 0;
+    await this.inFlight;
+    this.inFlight = batch.length ? this.client.pipeline(batch) : Promise.resolve();
+  }
+
+  async done() {
+    await this.flush();
+    await this.inFlight;
+  }
+}
