@@ -26,6 +26,18 @@ export const DEFAULT_ENCODING_CONFIG: EncodingConfig = Object.freeze({
   listMaxListpackSize: -2,
 });
 
+/**
+ * Element counts above which this server keeps no hash, zset or set compact (§9.5): past them the
+ * memory model never asks what listpack such a value would make (the parser's ListpackSizing).
+ */
+export function compactEntryLimits(cfg: EncodingConfig): { hash: number; zset: number; set: number } {
+  return {
+    hash: Math.max(0, cfg.hashMaxListpackEntries),
+    zset: Math.max(0, cfg.zsetMaxListpackEntries),
+    set: Math.max(0, cfg.setMaxListpackEntries),
+  };
+}
+
 /** Directive names, including the pre-7.0 `*-ziplist-*` aliases Redis still accepts. */
 const DIRECTIVES: Record<string, keyof EncodingConfig> = {
   'hash-max-listpack-entries': 'hashMaxListpackEntries',

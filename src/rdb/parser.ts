@@ -8,7 +8,8 @@ import { readLength, readLengthBig } from './length.js';
 import { blob, readKeyInto, readStringBytes } from './rdb-string.js';
 import { printable } from './printable.js';
 import { refusedTypeReason, valueTypeFor } from './values/type-table.js';
-import type { DecodeContext } from './values/decoder.js';
+import type { DecodeContext, ListpackSizing } from './values/decoder.js';
+import { LISTPACK_SIZING_LIMIT } from './values/element-stats.js';
 import { decodeModuleId, skipModuleItems } from './values/modules.js';
 import { readKeyMeta, type KeyMetaClass } from './key-meta.js';
 import { KeyArena } from './key-arena.js';
@@ -20,7 +21,11 @@ export interface ParseOptions {
   fileName?: string;
   /** Check the CRC64 trailer (default true). */
   verifyChecksum?: boolean;
+  /** Where sizing would-be listpacks stops (default LISTPACK_SIZING_LIMIT for every type). */
+  listpackSizing?: ListpackSizing;
 }
+
+const DEFAULT_SIZING: ListpackSizing = Object.freeze({ hash: LISTPACK_SIZING_LIMIT, zset: LISTPACK_SIZING_LIMIT, set: LISTPACK_SIZING_LIMIT });
 
 /** Opcodes (rdb-format.md §3.1, §3.3). */
 const OP = {
@@ -68,7 +73,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private readonly r: ByteReader;
   private readonly crc: Crc64 | null;
   private phase = Phase.Magic;
-  private ctx: DecodeContext = { magic: 'REDIS', version: 0 };
+  private ctx: DecodeContext;
   private db = 0;
   // Prefix opcodes apply to the next key only (§3.2); AUX between them must not reset them.
   private expireAtMs: number | null = null;
@@ -103,6 +108,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     private readonly options: ParseOptions = {},
   ) {
     const verify = options.verifyChecksum ?? true;
+    this.ctx = { magic: 'REDIS', version: 0, sizing: options.listpackSizing ?? DEFAULT_SIZING };
     this.crc = verify ? new Crc64() : null;
     this.r = new ByteReader(this.crc);
     if (!verify) this.info.checksum = { status: 'skipped' };
@@ -238,9 +244,9 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const head = String.fromCharCode(...r.buf.subarray(at, at + 9));
     let m: RegExpExecArray | null;
     if ((m = /^REDIS(\d{4})$/.exec(head))) {
-      this.ctx = { magic: 'REDIS', version: Number(m[1]) };
+      this.ctx = { magic: 'REDIS', version: Number(m[1]), sizing: this.ctx.sizing };
     } else if ((m = /^VALKEY(\d{3})$/.exec(head))) {
-      this.ctx = { magic: 'VALKEY', version: Number(m[1]) };
+      this.ctx = { magic: 'VALKEY', version: Number(m[1]), sizing: this.ctx.sizing };
     } else {
       throw new RdbError('NOT_RDB', `not an RDB file (${describeMagic(r.buf.subarray(at, at + 9))})`, 0);
     }

@@ -1,5 +1,6 @@
-import { allocationGap, DEFAULT_ENCODING_CONFIG, estimatorFor, parseProfile, profileFromAux, type EncodingConfig } from '../memory/index.js';
+import { allocationGap, compactEntryLimits, DEFAULT_ENCODING_CONFIG, estimatorFor, parseProfile, profileFromAux, type EncodingConfig } from '../memory/index.js';
 import type { RdbFileInfo } from '../rdb/file-info.js';
+import type { ListpackSizing } from '../rdb/index.js';
 import type { MemoryModel } from './produce-rows.js';
 
 /**
@@ -25,4 +26,12 @@ export function modelFromSpec(spec: MemorySpec): (info: RdbFileInfo) => MemoryMo
       gap: (rec, encoding) => allocationGap(rec, encoding, profile),
     };
   };
+}
+
+/** Nothing to size when no memory model runs. */
+export const NO_SIZING: ListpackSizing = Object.freeze({ hash: 0, zset: 0, set: 0 });
+
+/** What the parser must size for a load with this memory model (see ListpackSizing). */
+export function sizingForSpec(spec: MemorySpec | null | undefined): ListpackSizing {
+  return spec ? compactEntryLimits(spec.config) : NO_SIZING;
 }

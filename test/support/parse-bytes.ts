@@ -1,6 +1,6 @@
 import type { KeyRecord } from '../../src/core/record.js';
 import { RdbError } from '../../src/core/errors.js';
-import { parseRdb, type RdbFileInfo } from '../../src/rdb/index.js';
+import { parseRdb, type ListpackSizing, type RdbFileInfo } from '../../src/rdb/index.js';
 
 export interface BytesParse {
   records: KeyRecord[];
@@ -19,8 +19,11 @@ export async function* chunked(bytes: Uint8Array, sizes: number[] = [bytes.lengt
 }
 
 /** Parses in-memory bytes; a thrown RdbError is returned, anything else is rethrown. */
-export async function parseBytes(bytes: Uint8Array, opts: { chunkSizes?: number[]; verifyChecksum?: boolean } = {}): Promise<BytesParse> {
-  const parse = parseRdb(chunked(bytes, opts.chunkSizes), { fileName: 'test.rdb', verifyChecksum: opts.verifyChecksum ?? true });
+export async function parseBytes(
+  bytes: Uint8Array,
+  opts: { chunkSizes?: number[]; verifyChecksum?: boolean; listpackSizing?: ListpackSizing } = {},
+): Promise<BytesParse> {
+  const parse = parseRdb(chunked(bytes, opts.chunkSizes), { fileName: 'test.rdb', verifyChecksum: opts.verifyChecksum ?? true, listpackSizing: opts.listpackSizing });
   const records: KeyRecord[] = [];
   let error: RdbError | null = null;
   try {

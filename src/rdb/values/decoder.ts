@@ -5,6 +5,20 @@ import type { ByteReader } from '../byte-reader.js';
 export interface DecodeContext {
   magic: 'REDIS' | 'VALKEY';
   version: number;
+  sizing: ListpackSizing;
+}
+
+/**
+ * Largest element counts for which decoders add up the listpack that a hash-table hash, a
+ * hash-table set or a skiplist zset would become on load (ValueShape.listpackBytes, null above).
+ * A server keeps such a value compact only within its `*-max-listpack-entries` (rdb-format.md
+ * §9.5), so a caller that knows the loading server's thresholds passes them, and the per-element
+ * sizing of values that cannot stay compact is skipped (most of the zset and hash work of a parse).
+ */
+export interface ListpackSizing {
+  hash: number;
+  zset: number;
+  set: number;
 }
 
 /**

@@ -10,9 +10,9 @@ import { listpackStringEntrySize } from '../listpack-size.js';
 export const LISTPACK_OVERHEAD = 7;
 
 /**
- * Past this many elements no server configuration keeps a value as one listpack (the
+ * Past this many elements no sane server configuration keeps a value as one listpack (the
  * `*-max-listpack-entries` defaults are 128–512), so the listpack size is not worth computing:
- * ValueShape.listpackBytes is then null.
+ * ValueShape.listpackBytes is then null. The default of ListpackSizing, and the limit for lists.
  */
 export const LISTPACK_SIZING_LIMIT = 8192;
 
@@ -29,9 +29,12 @@ export class ElementStats {
   readonly lengths = new SizeHistogram();
   private count = 0;
 
-  /** Still adding up the listpack size (false past LISTPACK_SIZING_LIMIT elements). */
+  /** `limit`: the most elements for which the listpack size is added up. */
+  constructor(private readonly limit: number) {}
+
+  /** Still adding up the listpack size (false past `limit` elements). */
   get sizingListpack(): boolean {
-    return this.count <= LISTPACK_SIZING_LIMIT;
+    return this.count <= this.limit;
   }
 
   listpackBytesOrNull(): number | null {
@@ -43,7 +46,7 @@ export class ElementStats {
     const len = measured.len;
     if (len > this.largest) this.largest = len;
     this.lengths.add(len);
-    if (++this.count <= LISTPACK_SIZING_LIMIT) this.listpackBytes += listpackEntrySize(r);
+    if (++this.count <= this.limit) this.listpackBytes += listpackEntrySize(r);
     if (this.allInts) {
       if (!measured.isInt) this.allInts = false;
       else {
@@ -89,10 +92,10 @@ function measureElement(r: ByteReader, stats: ElementStats): void {
  * `len n` then n strings, one element each (types 1 and 2, §4.2): fills the record's count,
  * largest element and shape, and returns the stats for anything type-specific.
  */
-export function* decodeStringSequence(r: ByteReader, rec: KeyRecord): Generator<void, ElementStats, void> {
+export function* decodeStringSequence(r: ByteReader, rec: KeyRecord, sizingLimit: number): Generator<void, ElementStats, void> {
   const count = new Count();
   yield* once(r, readCountUnit, count);
-  const stats = new ElementStats();
+  const stats = new ElementStats(sizingLimit);
   yield* repeat(r, count.n, measureElement, stats);
   rec.elements = count.n;
   rec.largestElementBytes = stats.largest;

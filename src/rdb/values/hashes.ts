@@ -29,6 +29,14 @@ class HashStats {
   minExpire: number | null = null;
   readonly ttlFields = new SizeHistogram();
 
+  /** `sizingLimit`: the most pairs for which the listpack size is added up (ListpackSizing). */
+  constructor(private readonly sizingLimit: number) {}
+
+  /** Whether the next pair's listpack entries count (callers skip sizing them otherwise). */
+  get sizing(): boolean {
+    return this.pairs < this.sizingLimit;
+  }
+
   /**
    * `expireAt` is undefined for hashes without a TTL column; null for a field without a TTL in a
    * hash that has the column (its listpack form then holds field, value, expiry-or-0 triplets).
@@ -39,12 +47,13 @@ class HashStats {
     if (this.firstLong < 0 && (flen > LONG_ENTRY || vlen > LONG_ENTRY)) this.firstLong = this.pairs;
     this.fields.add(flen);
     this.values.add(vlen);
-    this.listpackBytes += lpBytes;
+    const sizing = this.sizing;
+    if (sizing) this.listpackBytes += lpBytes;
     if (expireAt === undefined) {
       this.pairs++;
       return;
     }
-    this.listpackBytes += listpackEntrySizeForInt(expireAt ?? 0);
+    if (sizing) this.listpackBytes += listpackEntrySizeForInt(expireAt ?? 0);
     if (expireAt !== null) {
       this.withTtl++;
       this.ttlFields.add(flen);
@@ -61,7 +70,7 @@ class HashStats {
     rec.shape.maxFieldBytes = this.maxField;
     rec.shape.maxValueBytes = this.maxValue;
     rec.shape.firstLongEntryIndex = this.firstLong;
-    rec.shape.listpackBytes = this.listpackBytes;
+    rec.shape.listpackBytes = this.pairs <= this.sizingLimit ? this.listpackBytes : null;
     if (hasTtlColumn) {
       rec.fieldsWithTtl = this.withTtl;
       rec.minFieldExpireAtMs = this.minExpire;
@@ -70,30 +79,33 @@ class HashStats {
   }
 }
 
-/** Reads one field and value string; returns nothing, leaves facts in `pair`. */
+/**
+ * Reads one field and value string; returns nothing, leaves facts in `pair` (their listpack entry
+ * sizes only when `sizing`).
+ */
 const pair = { flen: 0, vlen: 0, lp: 0 };
-function measurePair(r: ByteReader): void {
+function measurePair(r: ByteReader, sizing: boolean): void {
   measureString(r);
   const flen = measured.len;
-  const flp = listpackEntrySize(r);
+  const flp = sizing ? listpackEntrySize(r) : 0;
   measureString(r);
   pair.flen = flen;
   pair.vlen = measured.len;
-  pair.lp = flp + listpackEntrySize(r);
+  pair.lp = sizing ? flp + listpackEntrySize(r) : 0;
 }
 
 /** Type 4: hash table, `len n` then n × (field, value) (§4.2). */
 function plainPair(r: ByteReader, h: HashStats): void {
-  measurePair(r);
+  measurePair(r, h.sizing);
   h.add(pair.flen, pair.vlen, pair.lp);
 }
 
 /** `len n` then n units, each adding one field to the stats (types 4 and 22). */
 function countedFields(unit: (r: ByteReader, h: HashStats) => void, hasTtlColumn: boolean): StreamingDecoder {
-  return function* (r, rec) {
+  return function* (r, rec, ctx) {
     const count = new Count();
     yield* once(r, readCountUnit, count);
-    const h = new HashStats();
+    const h = new HashStats(ctx.sizing.hash);
     yield* repeat(r, count.n, unit, h);
     h.fill(rec, hasTtlColumn);
   };
@@ -116,12 +128,12 @@ function metadataHeader(r: ByteReader, s: MetadataState): void {
 
 function metadataTriplet(r: ByteReader, s: MetadataState): void {
   const ttl = readLength(r);
-  measurePair(r);
+  measurePair(r, s.sizing);
   s.add(pair.flen, pair.vlen, pair.lp, ttl === 0 ? null : ttl + s.base - 1);
 }
 
-export const decodeHashMetadata: StreamingDecoder = function* (r, rec) {
-  const s = new MetadataState();
+export const decodeHashMetadata: StreamingDecoder = function* (r, rec, ctx) {
+  const s = new MetadataState(ctx.sizing.hash);
   yield* once(r, metadataHeader, s);
   yield* repeat(r, s.n, metadataTriplet, s);
   s.fill(rec, true);
@@ -130,7 +142,7 @@ export const decodeHashMetadata: StreamingDecoder = function* (r, rec) {
 /** Type 22 under REDIS magic (7.4 RC): n × (len absolute ttl, field, value), no minExpire (§7.1). */
 function preGaTriplet(r: ByteReader, s: HashStats): void {
   const ttl = readLength(r);
-  measurePair(r);
+  measurePair(r, s.sizing);
   s.add(pair.flen, pair.vlen, pair.lp, ttl === 0 ? null : ttl);
 }
 
@@ -138,7 +150,7 @@ export const decodeHashMetadataPreGa = countedFields(preGaTriplet, true);
 
 /** Type 22 under VALKEY magic (Valkey 9 HASH_2): n × (field, value, 8-byte LE ms expiry, -1 = none) (§7.2). */
 function valkeyTriplet(r: ByteReader, s: HashStats): void {
-  measurePair(r);
+  measurePair(r, s.sizing);
   const expire = r.i64le();
   s.add(pair.flen, pair.vlen, pair.lp, expire === -1 ? null : expire);
 }
@@ -158,17 +170,19 @@ function pairBlob(
 ): AtomicDecoder {
   const code = what === 'ziplist' ? 'BAD_ZIPLIST' : 'BAD_LISTPACK';
   const triplets = what === 'listpack-ex';
-  return (r, rec) => {
+  return (r, rec, ctx) => {
     if (minExpirePrefix) r.i64le(); // 8-byte minExpire: a hint, may be stale (§7.1)
     readBlob(r);
-    const h = new HashStats();
+    // A plain listpack hash loads as it is (or as a table): its size is the blob's, never re-sized.
+    const h = new HashStats(what === 'listpack' ? 0 : ctx.sizing.hash);
     const c = open(blob.buf, blob.start, blob.end, blob.offset);
     while (c.next()) {
+      const sizing = h.sizing;
       const flen = c.elementLength();
-      const flp = listpackSizeOfEntry(c, blob.buf);
+      const flp = sizing ? listpackSizeOfEntry(c, blob.buf) : 0;
       if (!c.next()) throw new RdbError(code, `hash ${what} has a field without a value`, blob.offset);
       const vlen = c.elementLength();
-      const vlp = listpackSizeOfEntry(c, blob.buf);
+      const vlp = sizing ? listpackSizeOfEntry(c, blob.buf) : 0;
       if (!triplets) {
         h.add(flen, vlen, flp + vlp);
         continue;
@@ -194,9 +208,9 @@ export const decodeHashListpackEx = pairBlob(listpack, 'listpack-ex', true);
 export const decodeHashListpackExPreGa = pairBlob(listpack, 'listpack-ex');
 
 /** Type 9: zipmap (Redis 2.4, §5.4); loads as a listpack or hash table. */
-export const decodeZipmap: AtomicDecoder = (r, rec) => {
+export const decodeZipmap: AtomicDecoder = (r, rec, ctx) => {
   readBlob(r);
-  const h = new HashStats();
+  const h = new HashStats(ctx.sizing.hash);
   const c = new ZipmapCursor(blob.buf, blob.start, blob.end, blob.offset);
   while (c.next()) {
     const lp = listpackEntrySizeForString(blob.buf, c.keyStart, c.keyLen) + listpackEntrySizeForString(blob.buf, c.valStart, c.valLen);

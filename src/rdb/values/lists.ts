@@ -3,15 +3,18 @@ import { SizeHistogram } from '../../core/size-histogram.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
-import { decodeStringSequence, LISTPACK_OVERHEAD, listpackSizeOfEntry } from './element-stats.js';
+import { decodeStringSequence, LISTPACK_OVERHEAD, LISTPACK_SIZING_LIMIT, listpackSizeOfEntry } from './element-stats.js';
 import { blob, measureString, measured, readBlob } from '../rdb-string.js';
 import { readLength } from '../length.js';
 import { listpackSummary } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
 
-/** Type 1: linked list, `len n` then n strings (§4.2; Redis ≤ 3.0). */
+/**
+ * Type 1: linked list, `len n` then n strings (§4.2; Redis ≤ 3.0). Lists are split into listpack
+ * nodes by bytes, not kept whole below an entry count, so their sizing limit is the fixed one.
+ */
 export const decodeLinkedList: StreamingDecoder = function* (r, rec) {
-  yield* decodeStringSequence(r, rec);
+  yield* decodeStringSequence(r, rec, LISTPACK_SIZING_LIMIT);
 };
 
 /** Walks a ziplist blob: entry count, largest entry, and the listpack Redis would convert it to. */

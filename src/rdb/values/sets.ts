@@ -7,8 +7,8 @@ import { listpackSummary } from '../listpack.js';
 import { decimalLength } from '../canonical-int.js';
 
 /** Type 2: hash-table set, `len n` then n member strings (§4.2). */
-export const decodeSetHashtable: StreamingDecoder = function* (r, rec) {
-  const stats = yield* decodeStringSequence(r, rec);
+export const decodeSetHashtable: StreamingDecoder = function* (r, rec, ctx) {
+  const stats = yield* decodeStringSequence(r, rec, ctx.sizing.set);
   rec.shape.allInts = rec.elements > 0 && stats.allInts;
   rec.shape.intWidth = stats.intWidth;
 };

@@ -49,10 +49,10 @@ function memberWithStringScore(r: ByteReader, stats: ElementStats): void {
 }
 
 function skiplistDecoder(member: (r: ByteReader, s: ElementStats) => void): StreamingDecoder {
-  return function* (r, rec) {
+  return function* (r, rec, ctx) {
     const count = new Count();
     yield* once(r, readCountUnit, count);
-    const stats = new ElementStats();
+    const stats = new ElementStats(ctx.sizing.zset);
     yield* repeat(r, count.n, member, stats);
     rec.elements = count.n;
     rec.largestElementBytes = stats.largest;
