@@ -74,3 +74,20 @@ export class RdbError extends Error {
 export function isRdbError(e: unknown): e is RdbError {
   return e instanceof RdbError;
 }
+
+/** An RdbError as plain data (postMessage drops the class), and back. */
+export interface RdbErrorData {
+  code: RdbErrorCode;
+  detail: string;
+  offset: number | null;
+  key: string | null;
+  file: string | null;
+}
+
+export function rdbErrorData(e: RdbError): RdbErrorData {
+  return { code: e.code, detail: e.detail, offset: e.offset, key: e.key, file: e.file };
+}
+
+export function rdbErrorFrom(d: RdbErrorData): RdbError {
+  return new RdbError(d.code, d.detail, d.offset, d.key, d.file);
+}

@@ -58,7 +58,7 @@ export class PatternInterner {
   private pool = new Uint8Array(64 * 1024);
   private poolUsed = 0;
 
-  constructor(private readonly options: PatternOptions) {
+  constructor(options: PatternOptions) {
     for (let i = 0; i < options.separators.length; i++) {
       const c = options.separators.charCodeAt(i);
       if (c < 0x80) this.separator[c] = 1;

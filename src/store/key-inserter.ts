@@ -7,7 +7,6 @@ const MEMORY_COL = 5;
 const EXPIRE_COL = 7;
 const ACCESS_COL = 8;
 const PRINTABLE_COL = 9;
-const EXTRA_COL = 10;
 
 /**
  * A statement's shape: which nullable columns are NULL in every one of its rows. Those become the

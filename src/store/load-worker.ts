@@ -4,11 +4,11 @@
  * of the writer's acknowledgements so memory stays bounded when SQLite is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isRdbError } from '../core/errors.js';
+import { isRdbError, rdbErrorData } from '../core/errors.js';
 import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
 import { modelFromSpec, sizingForSpec } from './memory-spec.js';
-import { produceRows, rdbErrorData } from './produce-rows.js';
+import { produceRows } from './produce-rows.js';
 import { transferables } from './row-batch.js';
 import type { WorkerJob, WorkerMessage } from './worker-rows.js';
 

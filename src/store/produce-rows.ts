@@ -1,4 +1,4 @@
-import { isRdbError, RdbError, type RdbErrorCode } from '../core/errors.js';
+import { isRdbError, type RdbError } from '../core/errors.js';
 import type { KeyRecord } from '../core/record.js';
 import { auxValue, type ChecksumOutcome, type RdbFileInfo } from '../rdb/file-info.js';
 import { keyPattern } from '../patterns/key-pattern.js';
@@ -290,21 +290,4 @@ function siftDown(h: HeldRow[], i: number): void {
     i = c;
   }
   h[i] = x;
-}
-
-/** An RdbError as plain data (postMessage drops the class), and back. */
-export interface RdbErrorData {
-  code: RdbErrorCode;
-  detail: string;
-  offset: number | null;
-  key: string | null;
-  file: string | null;
-}
-
-export function rdbErrorData(e: RdbError): RdbErrorData {
-  return { code: e.code, detail: e.detail, offset: e.offset, key: e.key, file: e.file };
-}
-
-export function rdbErrorFrom(d: RdbErrorData): RdbError {
-  return new RdbError(d.code, d.detail, d.offset, d.key, d.file);
 }

@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { workerEvents } from '../core/worker-events.js';
 import type { PatternOptions } from '../patterns/options.js';
 import type { MemorySpec } from './memory-spec.js';
-import { rdbErrorFrom, type LoadEnd, type LoadMessage, type RdbErrorData } from './produce-rows.js';
+import { rdbErrorFrom, type RdbErrorData } from '../core/errors.js';
+import type { LoadEnd, LoadMessage } from './produce-rows.js';
 
 const YOUNG_GEN_MB = 16;
 
