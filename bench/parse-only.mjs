@@ -2,7 +2,7 @@
 /**
  * rdbscope parse-only, as the benchmark times it: every key decoded into a record, CRC64 checked,
  * nothing stored. The records are the ones a default load decodes: would-be listpacks are sized up
- * to the default server thresholds (ListpackSizing), as `rdbscope load` asks of the parser. Uses the compiled parser in dist/ (run `npm run build` first), or in $RDBSCOPE_ROOT/dist.
+ * to the default server thresholds (CompactLimits), as `rdbscope load` asks of the parser. Uses the compiled parser in dist/ (run `npm run build` first), or in $RDBSCOPE_ROOT/dist.
  *
  *   node bench/parse-only.mjs <dump> [more dumps...] [--stats]
  *
@@ -17,7 +17,7 @@ const { openInput } = await import(new URL('dist/input/open-input.js', root).hre
 /** @type {typeof import('../dist/rdb/index.js')} */
 const { parseRdb } = await import(new URL('dist/rdb/index.js', root).href);
 /** @type {typeof import('../dist/memory/index.js')} */
-const { compactEntryLimits, DEFAULT_ENCODING_CONFIG } = await import(new URL('dist/memory/index.js', root).href);
+const { compactLimitsOf, DEFAULT_ENCODING_CONFIG } = await import(new URL('dist/memory/index.js', root).href);
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -31,7 +31,7 @@ export async function parseFiles(files, stats) {
   let failed = false;
   for (const file of files) {
     const input = await openInput(file);
-    const parse = parseRdb(input.chunks, { fileName: file, verifyChecksum: true, listpackSizing: compactEntryLimits(DEFAULT_ENCODING_CONFIG) });
+    const parse = parseRdb(input.chunks, { fileName: file, verifyChecksum: true, compactLimits: compactLimitsOf(DEFAULT_ENCODING_CONFIG) });
     let keys = 0;
     /** @type {Map<string, { keys: number, valueBytes: number }>} */
     const byType = new Map();

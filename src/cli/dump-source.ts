@@ -1,6 +1,6 @@
 import { openInput, type OpenedInput } from '../input/open-input.js';
-import { NO_SIZING } from '../store/memory-spec.js';
-import { parseRdb, type ListpackSizing, type RdbParse } from '../rdb/index.js';
+import { compactLimitsForSpec } from '../store/memory-spec.js';
+import { parseRdb, type CompactLimits, type RdbParse } from '../rdb/index.js';
 
 export interface DumpSource {
   input: OpenedInput;
@@ -8,11 +8,11 @@ export interface DumpSource {
 }
 
 /**
- * Opens a dump file (or `-` for stdin) and starts a parse of it. `listpackSizing`: the limits of
- * the memory model that will see the records (see ListpackSizing); without one nothing is sized.
+ * Opens a dump file (or `-` for stdin) and starts a parse of it. `compactLimits`: those of the memory
+ * model that will see the records (see CompactLimits); by default the default config's.
  */
-export async function openDump(file: string, verifyChecksum: boolean, listpackSizing: ListpackSizing = NO_SIZING): Promise<DumpSource> {
+export async function openDump(file: string, verifyChecksum: boolean, compactLimits: CompactLimits = compactLimitsForSpec(null)): Promise<DumpSource> {
   const input = file === '-' ? await openInput(process.stdin, '<stdin>') : await openInput(file);
-  const parse = parseRdb(input.chunks, { fileName: input.name, verifyChecksum, listpackSizing });
+  const parse = parseRdb(input.chunks, { fileName: input.name, verifyChecksum, compactLimits });
   return { input, parse };
 }

@@ -3,7 +3,7 @@ import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
 import { buildIndexes, loadSnapshot, type LoadResult } from '../store/load-snapshot.js';
 import type { MemorySpec } from '../store/memory-spec.js';
-import { modelFromSpec, sizingForSpec } from '../store/memory-spec.js';
+import { modelFromSpec, compactLimitsForSpec } from '../store/memory-spec.js';
 import type { Store } from '../store/open-store.js';
 import type { RowLimits } from '../store/produce-rows.js';
 import { Txn } from '../store/txn.js';
@@ -54,7 +54,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
         path,
         open: async () => {
           const input = await openInput(path);
-          return { input, parse: parseRdb(input.chunks, { fileName: path, listpackSizing: sizingForSpec(options.memory) }) };
+          return { input, parse: parseRdb(input.chunks, { fileName: path, compactLimits: compactLimitsForSpec(options.memory) }) };
         },
         memoryModel: options.memory ? modelFromSpec(options.memory) : undefined,
         worker: useWorker ? { memory: options.memory } : null,

@@ -27,14 +27,15 @@ export const DEFAULT_ENCODING_CONFIG: EncodingConfig = Object.freeze({
 });
 
 /**
- * Element counts above which this server keeps no hash, zset or set compact (§9.5): past them the
- * memory model never asks what listpack such a value would make (the parser's ListpackSizing).
+ * This server's element limits for compact encodings (§9.5), as the parser's CompactLimits: what it
+ * keeps compact on load bounds the per-element work a parse must do for this model.
  */
-export function compactEntryLimits(cfg: EncodingConfig): { hash: number; zset: number; set: number } {
+export function compactLimitsOf(cfg: EncodingConfig): { hash: number; zset: number; set: number; intset: number } {
   return {
     hash: Math.max(0, cfg.hashMaxListpackEntries),
     zset: Math.max(0, cfg.zsetMaxListpackEntries),
     set: Math.max(0, cfg.setMaxListpackEntries),
+    intset: Math.max(0, cfg.setMaxIntsetEntries),
   };
 }
 

@@ -14,7 +14,7 @@ import { sizingFor, type Sizing } from './sizing.js';
 export type { ServerProfile } from './profile.js';
 export { parseProfile, profileFromAux } from './profile.js';
 export type { EncodingConfig } from './config.js';
-export { compactEntryLimits, DEFAULT_ENCODING_CONFIG, readRedisConf } from './config.js';
+export { compactLimitsOf, DEFAULT_ENCODING_CONFIG, readRedisConf } from './config.js';
 export { jemallocSize } from './jemalloc.js';
 export type { KeyspaceOverhead } from './keyspace.js';
 export { keyspaceOverhead } from './keyspace.js';

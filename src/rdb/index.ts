@@ -11,6 +11,6 @@
  */
 export { parseRdb, RdbParse } from './parser.js';
 export type { ParseOptions } from './parser.js';
-export type { ListpackSizing } from './values/decoder.js';
+export type { CompactLimits } from './values/decoder.js';
 export type { RdbFileInfo, ChecksumOutcome } from './file-info.js';
 export { auxValue } from './file-info.js';

@@ -8,8 +8,7 @@ import { readLength, readLengthBig } from './length.js';
 import { blob, readKeyInto, readStringBytes } from './rdb-string.js';
 import { printable } from './printable.js';
 import { refusedTypeReason, valueTypeFor } from './values/type-table.js';
-import type { DecodeContext, ListpackSizing } from './values/decoder.js';
-import { LISTPACK_SIZING_LIMIT } from './values/element-stats.js';
+import type { DecodeContext, CompactLimits } from './values/decoder.js';
 import { decodeModuleId, skipModuleItems } from './values/modules.js';
 import { readKeyMeta, type KeyMetaClass } from './key-meta.js';
 import { KeyArena } from './key-arena.js';
@@ -21,11 +20,9 @@ export interface ParseOptions {
   fileName?: string;
   /** Check the CRC64 trailer (default true). */
   verifyChecksum?: boolean;
-  /** Where sizing would-be listpacks stops (default LISTPACK_SIZING_LIMIT for every type). */
-  listpackSizing?: ListpackSizing;
+  /** The loading server's compact-encoding limits: less per-element work (default: none, gather all). */
+  compactLimits?: CompactLimits;
 }
-
-const DEFAULT_SIZING: ListpackSizing = Object.freeze({ hash: LISTPACK_SIZING_LIMIT, zset: LISTPACK_SIZING_LIMIT, set: LISTPACK_SIZING_LIMIT });
 
 /** Opcodes (rdb-format.md §3.1, §3.3). */
 const OP = {
@@ -108,7 +105,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     private readonly options: ParseOptions = {},
   ) {
     const verify = options.verifyChecksum ?? true;
-    this.ctx = { magic: 'REDIS', version: 0, sizing: options.listpackSizing ?? DEFAULT_SIZING };
+    this.ctx = { magic: 'REDIS', version: 0, limits: options.compactLimits ?? null };
     this.crc = verify ? new Crc64() : null;
     this.r = new ByteReader(this.crc);
     if (!verify) this.info.checksum = { status: 'skipped' };
@@ -244,9 +241,9 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const head = String.fromCharCode(...r.buf.subarray(at, at + 9));
     let m: RegExpExecArray | null;
     if ((m = /^REDIS(\d{4})$/.exec(head))) {
-      this.ctx = { magic: 'REDIS', version: Number(m[1]), sizing: this.ctx.sizing };
+      this.ctx = { magic: 'REDIS', version: Number(m[1]), limits: this.ctx.limits };
     } else if ((m = /^VALKEY(\d{3})$/.exec(head))) {
-      this.ctx = { magic: 'VALKEY', version: Number(m[1]), sizing: this.ctx.sizing };
+      this.ctx = { magic: 'VALKEY', version: Number(m[1]), limits: this.ctx.limits };
     } else {
       throw new RdbError('NOT_RDB', `not an RDB file (${describeMagic(r.buf.subarray(at, at + 9))})`, 0);
     }

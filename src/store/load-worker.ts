@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isRdbError, rdbErrorData } from '../core/errors.js';
 import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
-import { modelFromSpec, sizingForSpec } from './memory-spec.js';
+import { modelFromSpec, compactLimitsForSpec } from './memory-spec.js';
 import { produceRows } from './produce-rows.js';
 import { transferables } from './row-batch.js';
 import type { WorkerJob, WorkerMessage } from './worker-rows.js';
@@ -43,7 +43,7 @@ async function run(): Promise<void> {
     // mixed bench dump's .lz4 copy a decoding thread took the load from 3.35 to 2.8 s but its heap
     // and buffers took peak RSS from 141 to 163 MB, past the 150 MB budget.
     const input = await openInput(job.path, undefined, { lz4Thread: false });
-    return { input, parse: parseRdb(input.chunks, { fileName: job.path, listpackSizing: sizingForSpec(job.memory) }) };
+    return { input, parse: parseRdb(input.chunks, { fileName: job.path, compactLimits: compactLimitsForSpec(job.memory) }) };
   };
   const rows = produceRows(open, {
     mtimeMs: job.mtimeMs,

@@ -1,6 +1,6 @@
-import { allocationGap, compactEntryLimits, DEFAULT_ENCODING_CONFIG, estimatorFor, parseProfile, profileFromAux, type EncodingConfig } from '../memory/index.js';
+import { allocationGap, compactLimitsOf, DEFAULT_ENCODING_CONFIG, estimatorFor, parseProfile, profileFromAux, type EncodingConfig } from '../memory/index.js';
 import type { RdbFileInfo } from '../rdb/file-info.js';
-import type { ListpackSizing } from '../rdb/index.js';
+import type { CompactLimits } from '../rdb/index.js';
 import type { MemoryModel } from './produce-rows.js';
 
 /**
@@ -28,10 +28,10 @@ export function modelFromSpec(spec: MemorySpec): (info: RdbFileInfo) => MemoryMo
   };
 }
 
-/** Nothing to size when no memory model runs. */
-export const NO_SIZING: ListpackSizing = Object.freeze({ hash: 0, zset: 0, set: 0 });
-
-/** What the parser must size for a load with this memory model (see ListpackSizing). */
-export function sizingForSpec(spec: MemorySpec | null | undefined): ListpackSizing {
-  return spec ? compactEntryLimits(spec.config) : NO_SIZING;
+/**
+ * The compact-encoding limits the parser may assume for this memory model (CompactLimits): the
+ * model's own config, or the default one when there is no model (nothing then reads what they skip).
+ */
+export function compactLimitsForSpec(spec: MemorySpec | null | undefined): CompactLimits {
+  return compactLimitsOf(spec ? spec.config : DEFAULT_ENCODING_CONFIG);
 }

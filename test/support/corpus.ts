@@ -9,7 +9,7 @@ import type { KeyRecord } from '../../src/core/record.js';
 import { RdbError } from '../../src/core/errors.js';
 import type { Compression } from '../../src/input/open-input.js';
 import { openInput } from '../../src/input/open-input.js';
-import { parseRdb, type ListpackSizing, type RdbFileInfo } from '../../src/rdb/index.js';
+import { parseRdb, type CompactLimits, type RdbFileInfo } from '../../src/rdb/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -36,9 +36,9 @@ export interface ParsedDump {
  * Parses a dump completely. Only RdbError is caught: anything else (TypeError, RangeError…) is a
  * parser crash and must fail the test.
  */
-export async function parseDump(file: string, options: { listpackSizing?: ListpackSizing } = {}): Promise<ParsedDump> {
+export async function parseDump(file: string, options: { compactLimits?: CompactLimits } = {}): Promise<ParsedDump> {
   const input = await openInput(file);
-  const parse = parseRdb(input.chunks, { fileName: file, listpackSizing: options.listpackSizing });
+  const parse = parseRdb(input.chunks, { fileName: file, compactLimits: options.compactLimits });
   const records: KeyRecord[] = [];
   let error: RdbError | null = null;
   try {

@@ -1,6 +1,6 @@
 import type { KeyRecord } from '../../src/core/record.js';
 import { RdbError } from '../../src/core/errors.js';
-import { parseRdb, type ListpackSizing, type RdbFileInfo } from '../../src/rdb/index.js';
+import { parseRdb, type CompactLimits, type RdbFileInfo } from '../../src/rdb/index.js';
 
 export interface BytesParse {
   records: KeyRecord[];
@@ -21,9 +21,9 @@ export async function* chunked(bytes: Uint8Array, sizes: number[] = [bytes.lengt
 /** Parses in-memory bytes; a thrown RdbError is returned, anything else is rethrown. */
 export async function parseBytes(
   bytes: Uint8Array,
-  opts: { chunkSizes?: number[]; verifyChecksum?: boolean; listpackSizing?: ListpackSizing } = {},
+  opts: { chunkSizes?: number[]; verifyChecksum?: boolean; compactLimits?: CompactLimits } = {},
 ): Promise<BytesParse> {
-  const parse = parseRdb(chunked(bytes, opts.chunkSizes), { fileName: 'test.rdb', verifyChecksum: opts.verifyChecksum ?? true, listpackSizing: opts.listpackSizing });
+  const parse = parseRdb(chunked(bytes, opts.chunkSizes), { fileName: 'test.rdb', verifyChecksum: opts.verifyChecksum ?? true, compactLimits: opts.compactLimits });
   const records: KeyRecord[] = [];
   let error: RdbError | null = null;
   try {

@@ -5,7 +5,7 @@ import type { KeyRecord } from '../../core/record.js';
 import { runCommand, UsageError } from '../exit.js';
 import { openDump } from '../dump-source.js';
 import { toHex } from '../../rdb/printable.js';
-import { compactEntryLimits, estimateMemory, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
+import { compactLimitsOf, estimateMemory, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
 import { neutralizeFormula, rdbtoolsCsvWriter } from '../../output/index.js';
 
 interface KeysOptions {
@@ -65,7 +65,7 @@ export function registerKeys(program: Command): void {
           }
         }
         const config = opts.redisConf ? { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(await readConf(opts.redisConf)) } : DEFAULT_ENCODING_CONFIG;
-        const { parse } = await openDump(file, opts.verify, compactEntryLimits(config));
+        const { parse } = await openDump(file, opts.verify, compactLimitsOf(config));
         const out = new StdoutSink();
         const rdbtools = opts.format === 'rdbtools-csv' ? rdbtoolsCsvWriter((s) => out.write(s)) : null;
         if (opts.format === 'csv') out.write(stringify([KEY_COLUMNS as unknown as string[]]));

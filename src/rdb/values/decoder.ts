@@ -5,20 +5,27 @@ import type { ByteReader } from '../byte-reader.js';
 export interface DecodeContext {
   magic: 'REDIS' | 'VALKEY';
   version: number;
-  sizing: ListpackSizing;
+  /** The loading server's compact-encoding limits, or null: gather everything (see CompactLimits). */
+  limits: CompactLimits | null;
 }
 
 /**
- * Largest element counts for which decoders add up the listpack that a hash-table hash, a
- * hash-table set or a skiplist zset would become on load (ValueShape.listpackBytes, null above).
- * A server keeps such a value compact only within its `*-max-listpack-entries` (rdb-format.md
- * §9.5), so a caller that knows the loading server's thresholds passes them, and the per-element
- * sizing of values that cannot stay compact is skipped (most of the zset and hash work of a parse).
+ * The loading server's element limits for compact encodings (`hash-`, `zset-`, `set-max-listpack-
+ * entries`, `set-max-intset-entries`; rdb-format.md §9.5). They bound the per-element work a parse
+ * does for the memory model, which asks only what the server will build:
+ * - a hash-table hash or set, or a skiplist zset, of at most `hash` / `set` / `zset` elements may
+ *   become a listpack on load: only then is the size of that listpack added up
+ *   (ValueShape.listpackBytes; null above);
+ * - a listpack hash of at most `hash` elements, an intset of at most `intset`, is kept as loaded:
+ *   only above are its element lengths gathered (ValueShape.members / values) for the table it
+ *   becomes.
+ * Without limits (null) both are done: sizing up to LISTPACK_SIZING_LIMIT elements, lengths always.
  */
-export interface ListpackSizing {
+export interface CompactLimits {
   hash: number;
   zset: number;
   set: number;
+  intset: number;
 }
 
 /**

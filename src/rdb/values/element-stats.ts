@@ -5,6 +5,7 @@ import type { ByteReader } from '../byte-reader.js';
 import { measureString, measured } from '../rdb-string.js';
 import { intsetWidthFor, listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
 import { listpackStringEntrySize } from '../listpack-size.js';
+import type { CompactLimits } from './decoder.js';
 
 /** Listpack header (total bytes u32 + count u16) plus the 0xFF terminator (rdb-format.md §5.2). */
 export const LISTPACK_OVERHEAD = 7;
@@ -12,9 +13,22 @@ export const LISTPACK_OVERHEAD = 7;
 /**
  * Past this many elements no sane server configuration keeps a value as one listpack (the
  * `*-max-listpack-entries` defaults are 128–512), so the listpack size is not worth computing:
- * ValueShape.listpackBytes is then null. The default of ListpackSizing, and the limit for lists.
+ * ValueShape.listpackBytes is then null. The default of CompactLimits, and the limit for lists.
  */
 export const LISTPACK_SIZING_LIMIT = 8192;
+
+/** Elements up to which a hash-table or skiplist value's would-be listpack is sized (CompactLimits). */
+export function sizingLimit(limits: CompactLimits | null, type: 'hash' | 'zset' | 'set'): number {
+  return limits === null ? LISTPACK_SIZING_LIMIT : limits[type];
+}
+
+/**
+ * Whether a compact value of n elements (n = LISTPACK_COUNT_UNKNOWN-style unknowns count as above)
+ * needs its element lengths: only when the loading server turns it into a table (CompactLimits).
+ */
+export function gathersLengths(limits: CompactLimits | null, type: 'hash' | 'intset', n: number): boolean {
+  return limits === null || n > limits[type];
+}
 
 /**
  * Running facts about the elements of a plain (one string per element) aggregate, gathered from

@@ -4,10 +4,10 @@ import { SizeHistogram } from '../../core/size-histogram.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
-import { LISTPACK_OVERHEAD, listpackEntrySize, listpackSizeOfEntry } from './element-stats.js';
+import { gathersLengths, LISTPACK_OVERHEAD, listpackEntrySize, listpackSizeOfEntry, sizingLimit } from './element-stats.js';
 import { blob, measureString, measured, readBlob } from '../rdb-string.js';
 import { readLength } from '../length.js';
-import { ListpackCursor } from '../listpack.js';
+import { LISTPACK_COUNT_UNKNOWN, ListpackCursor } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
 import { ZipmapCursor } from '../zipmap.js';
 import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
@@ -29,8 +29,14 @@ class HashStats {
   minExpire: number | null = null;
   readonly ttlFields = new SizeHistogram();
 
-  /** `sizingLimit`: the most pairs for which the listpack size is added up (ListpackSizing). */
-  constructor(private readonly sizingLimit: number) {}
+  /**
+   * `sizingLimit`: the most pairs for which the listpack size is added up; `lengths`: whether the
+   * field and value lengths are gathered (CompactLimits).
+   */
+  constructor(
+    private readonly sizingLimit: number,
+    private readonly lengths = true,
+  ) {}
 
   /** Whether the next pair's listpack entries count (callers skip sizing them otherwise). */
   get sizing(): boolean {
@@ -45,8 +51,10 @@ class HashStats {
     if (flen > this.maxField) this.maxField = flen;
     if (vlen > this.maxValue) this.maxValue = vlen;
     if (this.firstLong < 0 && (flen > LONG_ENTRY || vlen > LONG_ENTRY)) this.firstLong = this.pairs;
-    this.fields.add(flen);
-    this.values.add(vlen);
+    if (this.lengths) {
+      this.fields.add(flen);
+      this.values.add(vlen);
+    }
     const sizing = this.sizing;
     if (sizing) this.listpackBytes += lpBytes;
     if (expireAt === undefined) {
@@ -56,7 +64,7 @@ class HashStats {
     if (sizing) this.listpackBytes += listpackEntrySizeForInt(expireAt ?? 0);
     if (expireAt !== null) {
       this.withTtl++;
-      this.ttlFields.add(flen);
+      if (this.lengths) this.ttlFields.add(flen);
       if (this.minExpire === null || expireAt < this.minExpire) this.minExpire = expireAt;
     }
     this.pairs++;
@@ -65,8 +73,10 @@ class HashStats {
   fill(rec: KeyRecord, hasTtlColumn: boolean): void {
     rec.elements = this.pairs;
     rec.largestElementBytes = Math.max(this.maxField, this.maxValue);
-    rec.shape.members = this.fields;
-    rec.shape.values = this.values;
+    if (this.lengths) {
+      rec.shape.members = this.fields;
+      rec.shape.values = this.values;
+    }
     rec.shape.maxFieldBytes = this.maxField;
     rec.shape.maxValueBytes = this.maxValue;
     rec.shape.firstLongEntryIndex = this.firstLong;
@@ -74,7 +84,7 @@ class HashStats {
     if (hasTtlColumn) {
       rec.fieldsWithTtl = this.withTtl;
       rec.minFieldExpireAtMs = this.minExpire;
-      rec.shape.ttlFieldLengths = this.ttlFields;
+      if (this.lengths) rec.shape.ttlFieldLengths = this.ttlFields;
     }
   }
 }
@@ -105,7 +115,7 @@ function countedFields(unit: (r: ByteReader, h: HashStats) => void, hasTtlColumn
   return function* (r, rec, ctx) {
     const count = new Count();
     yield* once(r, readCountUnit, count);
-    const h = new HashStats(ctx.sizing.hash);
+    const h = new HashStats(sizingLimit(ctx.limits, 'hash'));
     yield* repeat(r, count.n, unit, h);
     h.fill(rec, hasTtlColumn);
   };
@@ -133,7 +143,7 @@ function metadataTriplet(r: ByteReader, s: MetadataState): void {
 }
 
 export const decodeHashMetadata: StreamingDecoder = function* (r, rec, ctx) {
-  const s = new MetadataState(ctx.sizing.hash);
+  const s = new MetadataState(sizingLimit(ctx.limits, 'hash'));
   yield* once(r, metadataHeader, s);
   yield* repeat(r, s.n, metadataTriplet, s);
   s.fill(rec, true);
@@ -173,9 +183,14 @@ function pairBlob(
   return (r, rec, ctx) => {
     if (minExpirePrefix) r.i64le(); // 8-byte minExpire: a hint, may be stale (§7.1)
     readBlob(r);
-    // A plain listpack hash loads as it is (or as a table): its size is the blob's, never re-sized.
-    const h = new HashStats(what === 'listpack' ? 0 : ctx.sizing.hash);
     const c = open(blob.buf, blob.start, blob.end, blob.offset);
+    // A listpack hash is kept as loaded within the entry limit (a plain one is never re-sized: its
+    // size is the blob's), else becomes a table, which needs the lengths. Ziplists are converted
+    // by value length too: always gathered.
+    const h =
+      what === 'ziplist'
+        ? new HashStats(sizingLimit(ctx.limits, 'hash'))
+        : new HashStats(what === 'listpack' ? 0 : sizingLimit(ctx.limits, 'hash'), gathersLengths(ctx.limits, 'hash', fieldCount(c, triplets ? 3 : 2)));
     while (c.next()) {
       const sizing = h.sizing;
       const flen = c.elementLength();
@@ -195,6 +210,11 @@ function pairBlob(
   };
 }
 
+/** A listpack hash's field count from its header; unknown (65535) counts as more than any limit. */
+function fieldCount(c: BlobCursor, entriesPerField: number): number {
+  return c instanceof ListpackCursor && c.headerCount !== LISTPACK_COUNT_UNKNOWN ? Math.floor(c.headerCount / entriesPerField) : Infinity;
+}
+
 const ziplist = (buf: Uint8Array, start: number, end: number, offset: number) => new ZiplistCursor(buf, start, end, offset);
 const listpack = (buf: Uint8Array, start: number, end: number, offset: number) => new ListpackCursor(buf, start, end, offset);
 
@@ -210,7 +230,7 @@ export const decodeHashListpackExPreGa = pairBlob(listpack, 'listpack-ex');
 /** Type 9: zipmap (Redis 2.4, §5.4); loads as a listpack or hash table. */
 export const decodeZipmap: AtomicDecoder = (r, rec, ctx) => {
   readBlob(r);
-  const h = new HashStats(ctx.sizing.hash);
+  const h = new HashStats(sizingLimit(ctx.limits, 'hash'));
   const c = new ZipmapCursor(blob.buf, blob.start, blob.end, blob.offset);
   while (c.next()) {
     const lp = listpackEntrySizeForString(blob.buf, c.keyStart, c.keyLen) + listpackEntrySizeForString(blob.buf, c.valStart, c.valLen);

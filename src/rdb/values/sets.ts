@@ -1,6 +1,6 @@
 import { SizeHistogram } from '../../core/size-histogram.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
-import { decodeStringSequence } from './element-stats.js';
+import { decodeStringSequence, gathersLengths, sizingLimit } from './element-stats.js';
 import { blob, readBlob } from '../rdb-string.js';
 import { intsetSummary } from '../intset.js';
 import { listpackSummary } from '../listpack.js';
@@ -8,13 +8,13 @@ import { decimalLength } from '../canonical-int.js';
 
 /** Type 2: hash-table set, `len n` then n member strings (§4.2). */
 export const decodeSetHashtable: StreamingDecoder = function* (r, rec, ctx) {
-  const stats = yield* decodeStringSequence(r, rec, ctx.sizing.set);
+  const stats = yield* decodeStringSequence(r, rec, sizingLimit(ctx.limits, 'set'));
   rec.shape.allInts = rec.elements > 0 && stats.allInts;
   rec.shape.intWidth = stats.intWidth;
 };
 
 /** Type 11: intset blob (§5.3). */
-export const decodeIntset: AtomicDecoder = (r, rec) => {
+export const decodeIntset: AtomicDecoder = (r, rec, ctx) => {
   readBlob(r);
   const s = intsetSummary(blob.buf, blob.start, blob.end, blob.offset);
   rec.elements = s.count;
@@ -22,7 +22,7 @@ export const decodeIntset: AtomicDecoder = (r, rec) => {
   rec.shape.blobBytes = blob.end - blob.start;
   rec.shape.allInts = true;
   rec.shape.intWidth = s.width;
-  rec.shape.members = intsetMemberLengths(blob.buf, blob.start + 8, s.width, s.count);
+  if (gathersLengths(ctx.limits, 'intset', s.count)) rec.shape.members = intsetMemberLengths(blob.buf, blob.start + 8, s.width, s.count);
 };
 
 /**

@@ -2,7 +2,7 @@ import { RdbError } from '../../core/errors.js';
 import type { ByteReader } from '../byte-reader.js';
 import type { AtomicDecoder, StreamingDecoder } from './decoder.js';
 import { Count, once, readCountUnit, repeat } from './loop.js';
-import { ElementStats, LISTPACK_OVERHEAD, listpackSizeOfEntry } from './element-stats.js';
+import { ElementStats, LISTPACK_OVERHEAD, listpackSizeOfEntry, sizingLimit } from './element-stats.js';
 import { blob, measureString, readBlob } from '../rdb-string.js';
 import { ListpackCursor } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
@@ -52,7 +52,7 @@ function skiplistDecoder(member: (r: ByteReader, s: ElementStats) => void): Stre
   return function* (r, rec, ctx) {
     const count = new Count();
     yield* once(r, readCountUnit, count);
-    const stats = new ElementStats(ctx.sizing.zset);
+    const stats = new ElementStats(sizingLimit(ctx.limits, 'zset'));
     yield* repeat(r, count.n, member, stats);
     rec.elements = count.n;
     rec.largestElementBytes = stats.largest;
