@@ -4,12 +4,14 @@
  *
  * Speed matters (every byte of every file goes through here), so there are two engines with the
  * same slice-by-16 algorithm (16 tables, T_k[b] = CRC of byte b followed by k zero bytes):
- *  - a 461-byte WebAssembly function assembled below: native 64-bit loads and xors, ~2 GB/s;
+ *  - a WebAssembly function assembled below (wasm-module.ts): native 64-bit loads and xors, ~2 GB/s;
  *  - plain JS over two 32-bit halves, ~0.7 GB/s, used for short inputs (copying into the wasm
  *    memory costs more than it saves) and wherever WebAssembly is unavailable.
  * The tables are Int32Array, not Uint32Array: V8 boxes Uint32Array elements ≥ 2^31 as doubles,
  * which halves the speed of the JS engine.
  */
+
+import { I32, I64, instantiate, OP, sleb, uleb } from './wasm-module.js';
 
 const POLY_LO = 0xac4bc9b5 | 0;
 const POLY_HI = 0x95ac9329 | 0;
@@ -52,12 +54,6 @@ function buildTables(): Int32Array {
     }
   }
   return t;
-}
-
-/** The part of the WebAssembly JS API we use (the project's `lib` setting has no WebAssembly types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
 interface WasmEngine {
@@ -160,54 +156,20 @@ export function crc64HasWasm(): boolean {
 }
 
 /**
- * Assembles the wasm engine: export `u(ptr, len)` runs slice-by-16 over memory[ptr, ptr+len) with
- * the running CRC kept as an i64 at WASM_STATE; export `m` is the memory, whose first 32 KiB hold
- * TABLE (same layout, little-endian i64 per entry). Returns null if WebAssembly is unavailable.
+ * Assembles the wasm engine: `f(ptr, len)` runs slice-by-16 over memory[ptr, ptr+len) with the
+ * running CRC kept as an i64 at WASM_STATE; the memory's first 32 KiB hold TABLE (same layout,
+ * little-endian i64 per entry). Returns null if WebAssembly is unavailable.
  */
 function buildWasm(): WasmEngine | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return null;
-  try {
-    const instance = new api.Instance(new api.Module(wasmModuleBytes()), {});
-    const memory = instance.exports['m'] as { buffer: ArrayBuffer };
-    const update = instance.exports['u'] as (ptr: number, len: number) => void;
-    new Int32Array(memory.buffer, 0, TABLE.length).set(TABLE);
-    return { update, bytes: new Uint8Array(memory.buffer), state: new Int32Array(memory.buffer, WASM_STATE, 2) };
-  } catch {
-    return null;
-  }
+  const wasm = instantiate({ params: [I32, I32], results: [], locals: [[3, I64], [2, I32]], code: crcCode(), pages: WASM_PAGES });
+  if (wasm === null) return null;
+  new Int32Array(wasm.memory, 0, TABLE.length).set(TABLE);
+  return { update: wasm.f as (ptr: number, len: number) => void, bytes: new Uint8Array(wasm.memory), state: new Int32Array(wasm.memory, WASM_STATE, 2) };
 }
 
-function wasmModuleBytes(): Uint8Array {
-  const uleb = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      let b = n & 127;
-      n >>>= 7;
-      if (n !== 0) b |= 128;
-      out.push(b);
-    } while (n !== 0);
-    return out;
-  };
-  const sleb = (n: number): number[] => {
-    const out: number[] = [];
-    for (;;) {
-      const b = n & 127;
-      n >>= 7;
-      if ((n === 0 && (b & 64) === 0) || (n === -1 && (b & 64) !== 0)) {
-        out.push(b);
-        return out;
-      }
-      out.push(b | 128);
-    }
-  };
+function crcCode(): number[] {
   // Locals: params ptr, len; then crc/a/b (i64) and end16/end (i32).
   const PTR = 0, LEN = 1, CRC = 2, A = 3, B = 4, END16 = 5, END = 6;
-  const OP = {
-    get: 0x20, set: 0x21, i32const: 0x41, i64const: 0x42, i64load: 0x29, i64load8u: 0x31, i64store: 0x37,
-    i64xor: 0x85, i64shru: 0x88, wrap: 0xa7, i32add: 0x6a, i32and: 0x71, i32shl: 0x74, i32geu: 0x4f,
-    block: 0x02, loop: 0x03, br: 0x0c, brif: 0x0d, end: 0x0b, void: 0x40,
-  } as const;
   const c: number[] = [];
   // Load T_k[byte j of local v] as i64.
   const lookup = (v: number, j: number, k: number): void => {
@@ -219,7 +181,7 @@ function wasmModuleBytes(): Uint8Array {
   c.push(OP.get, PTR, OP.get, LEN, OP.i32add, OP.set, END);
   c.push(OP.get, PTR, OP.get, LEN, OP.i32const, ...sleb(-16), OP.i32and, OP.i32add, OP.set, END16);
   // 16 bytes per iteration.
-  c.push(OP.block, OP.void, OP.loop, OP.void, OP.get, PTR, OP.get, END16, OP.i32geu, OP.brif, 1);
+  c.push(OP.block, OP.void, OP.loop, OP.void, OP.get, PTR, OP.get, END16, OP.i32geu, OP.brIf, 1);
   c.push(OP.get, PTR, OP.i64load, 3, 0, OP.get, CRC, OP.i64xor, OP.set, A);
   c.push(OP.get, PTR, OP.i64load, 3, 8, OP.set, B);
   for (let j = 0; j < 8; j++) {
@@ -232,22 +194,11 @@ function wasmModuleBytes(): Uint8Array {
   }
   c.push(OP.set, CRC, OP.get, PTR, OP.i32const, 16, OP.i32add, OP.set, PTR, OP.br, 0, OP.end, OP.end);
   // Remaining bytes one at a time: crc = T0[(crc ^ byte) & 255] ^ (crc >> 8).
-  c.push(OP.block, OP.void, OP.loop, OP.void, OP.get, PTR, OP.get, END, OP.i32geu, OP.brif, 1);
+  c.push(OP.block, OP.void, OP.loop, OP.void, OP.get, PTR, OP.get, END, OP.i32geu, OP.brIf, 1);
   c.push(OP.get, CRC, OP.get, PTR, OP.i64load8u, 0, 0, OP.i64xor);
   c.push(OP.wrap, OP.i32const, ...sleb(255), OP.i32and, OP.i32const, 3, OP.i32shl, OP.i64load, 3, 0);
   c.push(OP.get, CRC, OP.i64const, 8, OP.i64shru, OP.i64xor, OP.set, CRC);
   c.push(OP.get, PTR, OP.i32const, 1, OP.i32add, OP.set, PTR, OP.br, 0, OP.end, OP.end);
-  c.push(OP.i32const, ...sleb(WASM_STATE), OP.get, CRC, OP.i64store, 3, 0, OP.end);
-
-  const I64 = 0x7e, I32 = 0x7f;
-  const body = [2, 3, I64, 2, I32, ...c];
-  const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 2, I32, I32, 0]), // type: (i32, i32) -> ()
-    ...section(3, [1, 0]), // one function of type 0
-    ...section(5, [1, 0, ...uleb(WASM_PAGES)]), // one memory, fixed minimum
-    ...section(7, [2, 1, 0x75, 0x00, 0, 1, 0x6d, 0x02, 0]), // export "u" = func 0, "m" = memory 0
-    ...section(10, [1, ...uleb(body.length), ...body]),
-  ]);
+  c.push(OP.i32const, ...sleb(WASM_STATE), OP.get, CRC, OP.i64store, 3, 0);
+  return c;
 }

@@ -2,6 +2,7 @@ import { RdbError } from '../core/errors.js';
 import type { ByteReader } from './byte-reader.js';
 import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, lenResult, readLength, readLengthOrEncoding } from './length.js';
 import { checkSizes, lzfDecompress, lzfDecompressInto, MAX_EXPANSION } from './lzf.js';
+import { lzfDecompressWasm } from './lzf-wasm.js';
 import { canonicalInt64, decimalLength } from './canonical-int.js';
 import type { KeyArena } from './key-arena.js';
 
@@ -161,19 +162,23 @@ export const blob: { buf: Uint8Array; start: number; end: number; offset: number
 /** Compressed blobs up to this size decompress into reused buffers; larger ones get their own. */
 const REUSED_BLOB_MAX = 1 << 20;
 const reused = [new Uint8Array(4096), new Uint8Array(4096)];
-let nextReused = 0;
+let nextSlot: 0 | 1 = 0;
 
 /**
- * Where a compressed blob of ulen bytes is decompressed. Two buffers taken in turn: a decoder may
- * hold the previous blob while it reads the next (a stream node's key, then its listpack), never
- * more, and never across a yield (the `blob` slot itself is shared the same way).
+ * Decompresses a blob of ulen bytes into one of two places taken in turn: a decoder may hold the
+ * previous blob while it reads the next (a stream node's key, then its listpack), never more, and
+ * never across a yield (the `blob` slot itself is shared the same way). The wasm decoder's output
+ * regions first; the JS decoder into reused buffers where wasm is missing or the data is faulty
+ * (it then throws the exact BAD_LZF error).
  */
-function blobOutput(ulen: number): Uint8Array {
-  if (ulen > REUSED_BLOB_MAX) return new Uint8Array(ulen);
-  const i = nextReused;
-  nextReused ^= 1;
-  if (reused[i]!.length < ulen) reused[i] = new Uint8Array(Math.min(REUSED_BLOB_MAX, Math.max(ulen, reused[i]!.length * 2)));
-  return reused[i]!;
+function decompressBlob(src: Uint8Array, start: number, end: number, ulen: number, offset: number): Uint8Array {
+  if (ulen > REUSED_BLOB_MAX) return lzfDecompressInto(src, start, end, new Uint8Array(ulen), ulen, offset);
+  const slot = nextSlot;
+  nextSlot = slot === 0 ? 1 : 0;
+  const fast = lzfDecompressWasm(src, start, end, ulen, slot);
+  if (fast !== null) return fast;
+  if (reused[slot]!.length < ulen) reused[slot] = new Uint8Array(Math.min(REUSED_BLOB_MAX, Math.max(ulen, reused[slot]!.length * 2)));
+  return lzfDecompressInto(src, start, end, reused[slot]!, ulen, offset);
 }
 
 export function readBlob(r: ByteReader): void {
@@ -196,7 +201,7 @@ export function readBlob(r: ByteReader): void {
     blob.offset = r.offset - clen;
     blob.compressedAt = blob.offset;
     checkSizes(s, s + clen, ulen, blob.offset);
-    blob.buf = lzfDecompressInto(r.buf, s, s + clen, blobOutput(ulen), ulen, blob.offset);
+    blob.buf = decompressBlob(r.buf, s, s + clen, ulen, blob.offset);
     blob.start = 0;
     blob.end = ulen;
     return;
