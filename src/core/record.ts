@@ -124,6 +124,11 @@ export interface ValueShape {
    * (too many elements to ever be a listpack).
    */
   listpackBytes?: number | null;
+  /**
+   * Skiplist zsets: listpackBytes with the scores as Redis ≤ 7.0 prints them on that conversion
+   * (`%.17g`: 0.1 is "0.10000000000000001"), where 7.2+ writes the shortest text. Null likewise.
+   */
+  listpackBytesG17?: number | null;
   /** Every element (set member / list item) is a canonical int64: a set could load as intset. */
   allInts?: boolean;
   /** Widest intset width (2/4/8) the integer members need, when allInts. */

@@ -7,6 +7,7 @@ import type { EncodingConfig } from './config.js';
 import { presizedBuckets } from './dict-buckets.js';
 import type { ValueEstimate } from './estimate.js';
 import { expectedNodeAlloc, headerNodeAlloc } from './skiplist.js';
+import { atLeast } from './profile.js';
 import type { Sizing } from './sizing.js';
 
 const ROBJ = 16;
@@ -26,8 +27,10 @@ export function classicZset(rec: KeyRecord, s: Sizing, cfg: EncodingConfig): Val
       if (n <= cfg.zsetMaxListpackEntries) return { encoding: 'listpack', bytes: ROBJ + s.A(sh.blobBytes ?? 0), exact: sh.blobBytes !== undefined };
       return skiplist(rec, s);
     default: {
-      // skiplist files and ziplists are rebuilt; small ones become a listpack (`zsetConvert`)
-      const lp = sh.listpackBytes;
+      // skiplist files and ziplists are rebuilt; small ones become a listpack (`zsetConvert`), a
+      // skiplist's scores printed as this server prints doubles (double-text.ts)
+      const g17 = s.profile.family === 'redis' && !atLeast(s.profile, 7, 2);
+      const lp = g17 && sh.listpackBytesG17 !== undefined ? sh.listpackBytesG17 : sh.listpackBytes;
       if (n <= cfg.zsetMaxListpackEntries && rec.largestElementBytes <= cfg.zsetMaxListpackValue && lp != null) {
         return { encoding: 'listpack', bytes: ROBJ + s.A(lp), exact: true };
       }

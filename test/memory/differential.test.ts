@@ -6,7 +6,8 @@
  * Thresholds: encoding 100 % equal; memory within 10 % for ≥ 95 % of the keys of every
  * type/encoding pair; total within 2 %.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RespArg } from '../../scripts/lib/resp.mjs';
 import { collectTruth, writeRandomDataset } from '../../scripts/lib/dataset.mjs';
 import { startRedis, type RunningRedis } from '../../scripts/lib/redis-server.mjs';
@@ -15,6 +16,8 @@ import { openInput } from '../../src/input/open-input.js';
 import { estimateMemory, parseProfile, type ServerProfile } from '../../src/memory/index.js';
 import { parseRdb } from '../../src/rdb/index.js';
 import { requireRedis } from '../support/redis.js';
+import { rng } from '../../scripts/lib/fuzz-engine.mjs';
+import { g17ScoreText } from '../../src/rdb/double-text.js';
 
 const describeRedis = requireRedis();
 
@@ -118,5 +121,69 @@ describeRedis('memory model vs. a live redis-server', () => {
     expect(wrongEncoding).toEqual([]);
     for (const [k, p] of pairs) expect(p.within10 / p.n, `${k}: ${p.bad.slice(0, 3).join('; ')}`).toBeGreaterThanOrEqual(0.95);
     expect(Math.abs(predicted - actual) / actual).toBeLessThanOrEqual(0.02);
+  });
+});
+
+/**
+ * Skiplist zsets written by a server with a low zset-max-listpack-entries and loaded by one with the
+ * default: the loader rebuilds them as listpacks and prints every score as text (§9.5), in its own
+ * format (double-text.ts). The prediction must be exact: the listpack's size is all there is to it.
+ */
+describeRedis('skiplist zsets that become listpacks on load', () => {
+  it('sizes the listpack with the scores as the loading server prints them', async () => {
+    const redis = await startRedis({ extraArgs: ['--zset-max-listpack-entries', '2'] });
+    try {
+      const c = redis.client;
+      const info = String(await c.call('INFO', 'server'));
+      const [maj, min] = /redis_version:(\d+)\.(\d+)/.exec(info)!.slice(1).map(Number);
+      const quantum = /Quantum size: 16/.test(String(await c.call('MEMORY', 'MALLOC-STATS'))) ? 16 : 8;
+      const profile = parseProfile(`redis-${maj}.${min}${quantum === 16 ? '-q16' : ''}`);
+      const exotic = ['0.1', '-0.75', '1e-5', '1.5e-7', '1e21', '123456789.125', '9007199254740994', '4503599627370497', '1e16', '-0', '3.0000000000000004', '99999999999999999', '0.30000000000000004', '5e-324', '1.7976931348623157e308'];
+      const rand = rng(2024);
+      const cmds: RespArg[][] = [];
+      for (let z = 0; z < 60; z++) {
+        const n = 3 + Math.floor(rand() * 120);
+        const args: string[] = [];
+        for (let i = 0; i < n; i++) {
+          const kind = z === 0 ? 3 : Math.floor(rand() * 4);
+          const score = kind === 0 ? String(Math.floor(rand() * 1e6)) : kind === 1 ? String(rand() * 1000) : kind === 2 ? (rand() * 1e-3).toExponential(Math.floor(rand() * 17)) : exotic[i % exotic.length]!;
+          args.push(score, `m${i}`);
+        }
+        cmds.push(['ZADD', `zs:${z}`, ...args]);
+      }
+      await c.pipeline(cmds);
+      await c.call('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
+      // DEBUG RELOAD saves the skiplists, then loads that file: the dump to parse is on disk now
+      await c.call('DEBUG', 'RELOAD');
+      const dump = path.join(redis.dir, 'dump.rdb');
+      const recs: KeyRecord[] = [];
+      for await (const rec of parseRdb((await openInput(dump)).chunks, { fileName: dump })) recs.push(rec);
+      const truth = await collectTruth(c);
+      const byKey = new Map(truth.map((t) => [t.keyHex, t]));
+      expect(recs.length).toBe(60);
+      const wrong: string[] = [];
+      for (const rec of recs) {
+        const t = byKey.get(Buffer.from(rec.key).toString('hex'))!;
+        expect(rec.rdbType).toBe('zset2');
+        expect(t.encoding).toBe('listpack');
+        const est = estimateMemory(rec, profile);
+        if (est.encoding !== t.encoding || est.bytes !== t.memoryUsage) wrong.push(`${rec.keyPrintable} (${rec.elements}): ${est.encoding} ${est.bytes} vs ${t.memoryUsage}`);
+      }
+      expect(wrong, profile.id).toEqual([]);
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
+});
+
+describe('Redis <= 7.0 score text (%.17g)', () => {
+  it('prints as C printf does', () => {
+    const cases: [number, string][] = [
+      [0.1, '0.10000000000000001'], [-0.75, '-0.75'], [1e-5, '1.0000000000000001e-05'], [1e21, '1e+21'],
+      [123456789.125, '123456789.125'], [9007199254740994, '9007199254740994'], [1e16, '10000000000000000'],
+      [1e17, '1e+17'], [99999999999999999, '1e+17'], [0.0001, '0.0001'], [0.00001234, '1.234e-05'], [5e-324, '4.9406564584124654e-324'],
+      [1.7976931348623157e308, '1.7976931348623157e+308'], [-0, '-0'], [3, '3'], [NaN, 'nan'], [-Infinity, '-inf'],
+    ];
+    for (const [v, text] of cases) expect(g17ScoreText(v), String(v)).toBe(text);
   });
 });

@@ -6,17 +6,33 @@ import { ElementStats, LISTPACK_OVERHEAD, listpackSizeOfEntry, sizingLimit } fro
 import { blob, measureString, readBlob } from '../rdb-string.js';
 import { ListpackCursor } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
-import { listpackEntrySizeForInt } from '../canonical-int.js';
-import { listpackStringEntrySize } from '../listpack-size.js';
+import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
+import { g17ScoreText, shortestScoreText } from '../double-text.js';
 
 /**
- * Listpack entry size of a score as Redis writes it when it converts a skiplist to a listpack:
- * integral scores become listpack integers, others their shortest decimal text.
+ * Listpack entry size of a score as a server writes it when it converts a skiplist to a listpack:
+ * its text (double-text.ts) stored as an integer entry when it is a canonical int64, else as a string.
  */
-function scoreEntrySize(score: number): number {
-  if (Number.isInteger(score) && Math.abs(score) <= Number.MAX_SAFE_INTEGER) return listpackEntrySizeForInt(score);
-  const text = Number.isNaN(score) ? 'nan' : score === Infinity ? 'inf' : score === -Infinity ? '-inf' : String(score);
-  return listpackStringEntrySize(text.length);
+function scoreEntrySize(score: number, g17: boolean): number {
+  // Integers print as integers in both eras (|v| ≤ 2^53: ll2string or 16 digits, both int64 text).
+  if (Number.isInteger(score) && Math.abs(score) <= Number.MAX_SAFE_INTEGER && !Object.is(score, -0)) return listpackEntrySizeForInt(score);
+  const text = ascii.encode(g17 ? g17ScoreText(score) : shortestScoreText(score));
+  return listpackEntrySizeForString(text, 0, text.length);
+}
+
+const ascii = new TextEncoder();
+
+/** ElementStats of a skiplist zset, with the listpack also sized for Redis ≤ 7.0's score text. */
+class ZsetStats extends ElementStats {
+  /** Σ (entry size of the %.17g score − entry size of the shortest one), while sizing. */
+  g17Extra = 0;
+
+  addScore(score: number): void {
+    if (!this.sizingListpack) return;
+    const shortest = scoreEntrySize(score, false);
+    this.listpackBytes += shortest;
+    this.g17Extra += scoreEntrySize(score, true) - shortest;
+  }
 }
 
 /** Old string-form double (§2.4): 253 NaN, 254 +inf, 255 -inf, else n ASCII bytes. */
@@ -34,30 +50,31 @@ function readStringDouble(r: ByteReader): number {
 }
 
 // A unit may be retried after any read (byte-reader.ts): every read comes before the stats change.
-function memberWithBinaryScore(r: ByteReader, stats: ElementStats): void {
+function memberWithBinaryScore(r: ByteReader, stats: ZsetStats): void {
   measureString(r);
   const score = r.f64le();
   stats.addMeasured(r);
-  if (stats.sizingListpack) stats.listpackBytes += scoreEntrySize(score);
+  stats.addScore(score);
 }
 
-function memberWithStringScore(r: ByteReader, stats: ElementStats): void {
+function memberWithStringScore(r: ByteReader, stats: ZsetStats): void {
   measureString(r);
   const score = readStringDouble(r);
   stats.addMeasured(r);
-  if (stats.sizingListpack) stats.listpackBytes += scoreEntrySize(score);
+  stats.addScore(score);
 }
 
-function skiplistDecoder(member: (r: ByteReader, s: ElementStats) => void): StreamingDecoder {
+function skiplistDecoder(member: (r: ByteReader, s: ZsetStats) => void): StreamingDecoder {
   return function* (r, rec, ctx) {
     const count = new Count();
     yield* once(r, readCountUnit, count);
-    const stats = new ElementStats(sizingLimit(ctx.limits, 'zset'));
+    const stats = new ZsetStats(sizingLimit(ctx.limits, 'zset'));
     yield* repeat(r, count.n, member, stats);
     rec.elements = count.n;
     rec.largestElementBytes = stats.largest;
     rec.shape.members = stats.lengths;
     rec.shape.listpackBytes = stats.listpackBytesOrNull();
+    rec.shape.listpackBytesG17 = stats.sizingListpack ? stats.listpackBytes + stats.g17Extra : null;
   };
 }
 
