@@ -3,10 +3,11 @@ import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
 import { buildIndexes, loadSnapshot, type LoadResult } from '../store/load-snapshot.js';
 import type { MemorySpec } from '../store/memory-spec.js';
-import { modelFromSpec, compactLimitsForSpec } from '../store/memory-spec.js';
+import { compactLimitsForSpec, modelFromSpec } from '../store/memory-spec.js';
 import type { Store } from '../store/open-store.js';
 import type { RowLimits } from '../store/produce-rows.js';
 import { Txn } from '../store/txn.js';
+import { LoadWorker, workerEntry } from '../store/worker-rows.js';
 import { ProgressLine, progressEnabled } from './progress.js';
 
 export interface LoadFilesOptions extends RowLimits {
@@ -45,7 +46,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
   const useWorker = options.worker ?? true;
   const progressOn = jobs === 1 && progressEnabled(options.quiet);
 
-  const loadOne = async (index: number): Promise<void> => {
+  const loadOne = async (index: number, thread: LoadWorker | undefined): Promise<void> => {
     const path = files[index]!;
     const progress = new ProgressLine(path, progressOn);
     const started = Date.now();
@@ -57,7 +58,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
           return { input, parse: parseRdb(input.chunks, { fileName: path, compactLimits: compactLimitsForSpec(options.memory) }) };
         },
         memoryModel: options.memory ? modelFromSpec(options.memory) : undefined,
-        worker: useWorker ? { memory: options.memory } : null,
+        worker: useWorker ? { memory: options.memory, thread } : null,
         keysMinBytes: options.keysMinBytes,
         topPerPattern: options.topPerPattern,
         txn,
@@ -90,13 +91,20 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
 
   let next = 0;
   let fatal: { err: unknown } | null = null;
+  // Each lane keeps one worker thread for all its files (worker-rows.ts LoadWorker).
+  const entry = useWorker ? workerEntry() : null;
   const lane = async (): Promise<void> => {
-    while (next < files.length && fatal === null) {
-      try {
-        await loadOne(next++);
-      } catch (err) {
-        fatal ??= { err };
+    const thread = entry !== null ? new LoadWorker(entry) : undefined;
+    try {
+      while (next < files.length && fatal === null) {
+        try {
+          await loadOne(next++, thread);
+        } catch (err) {
+          fatal ??= { err };
+        }
       }
+    } finally {
+      await thread?.close();
     }
   };
   await Promise.all(Array.from({ length: jobs }, lane));

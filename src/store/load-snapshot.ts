@@ -10,7 +10,7 @@ import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadP
 import { POST_LOAD_INDEXES } from './schema.js';
 import { deleteSnapshot, findByContent, findByFingerprint, removeSnapshotRows } from './snapshots.js';
 import { Txn } from './txn.js';
-import { workerEntry, workerRows } from './worker-rows.js';
+import { LoadWorker, workerEntry } from './worker-rows.js';
 import { WriterAggregation } from './writer-aggregation.js';
 
 export type { LoadInput, LoadParse, MemoryModel } from './produce-rows.js';
@@ -41,10 +41,11 @@ export interface LoadOptions extends RowLimits {
   maxPatterns?: number;
   /**
    * Parse on a worker thread (the writer stays on this thread) instead of calling `open`: the file is
-   * opened by path there, and the memory model comes from `memory` (null = no estimates). Ignored
+   * opened by path there, and the memory model comes from `memory` (null = no estimates). `thread`:
+   * a LoadWorker to use (kept for the next file); without one, a thread for this file only. Ignored
    * (same-thread parse) when the package has no compiled worker entry.
    */
-  worker?: { memory: MemorySpec | null } | null;
+  worker?: { memory: MemorySpec | null; thread?: LoadWorker } | null;
   /** Shared transaction of concurrent loads into one database (loadFiles with --jobs). */
   txn?: Txn;
   /** Do not build the post-load indexes (the caller builds them once, after several loads). */
@@ -78,8 +79,10 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
 
   const patterns = options.patterns ?? DEFAULT_PATTERN_OPTIONS;
   const entry = options.worker ? workerEntry() : null;
-  const source: AsyncGenerator<LoadMessage> = entry
-    ? workerRows(entry, {
+  const ownThread = entry !== null && !options.worker!.thread ? new LoadWorker(entry) : null;
+  const thread = entry !== null ? (options.worker!.thread ?? ownThread!) : null;
+  const source: AsyncGenerator<LoadMessage> = thread
+    ? thread.rows({
         path: options.path, mtimeMs, memory: options.worker!.memory, patterns, maxPatterns: options.maxPatterns,
         keysMinBytes: options.keysMinBytes ?? null, topPerPattern: options.topPerPattern ?? null,
       })
@@ -173,6 +176,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     throw err;
   } finally {
     await source.return(undefined);
+    await ownThread?.close();
   }
 }
 

@@ -1,16 +1,17 @@
 /**
- * Worker-thread entry of a load (see worker-rows.ts): opens and parses one dump, runs the memory
- * model and key patterns, and posts compact RowBatches to the writer thread, at most CREDITS ahead
- * of the writer's acknowledgements so memory stays bounded when SQLite is the slower side.
+ * Worker-thread entry of a load (see worker-rows.ts LoadWorker): for each file the writer sends,
+ * opens and parses the dump, runs the memory model and key patterns, and posts compact RowBatches to
+ * the writer thread, at most CREDITS ahead of the writer's acknowledgements so memory stays bounded
+ * when SQLite is the slower side.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { isRdbError, rdbErrorData } from '../core/errors.js';
 import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
 import { modelFromSpec, compactLimitsForSpec } from './memory-spec.js';
 import { produceRows } from './produce-rows.js';
 import { transferables } from './row-batch.js';
-import type { WorkerJob, WorkerMessage } from './worker-rows.js';
+import type { WorkerJob, WorkerMessage, WorkerRequest } from './worker-rows.js';
 
 // Batches a worker may run ahead of the writer (~0.5 MB each). With --jobs the writer drains one
 // file at a time, so the other workers live on their credits: 4 left them stalled (no speed-up for
@@ -24,20 +25,21 @@ const CREDITS = 32;
  */
 const DEFER_IN_FLIGHT = 4;
 const port = parentPort!;
-const job = workerData as WorkerJob;
 let credits = CREDITS;
 let wake: (() => void) | null = null;
-port.on('message', (m: { t: 'ack' }) => {
-  if (m.t === 'ack') {
-    credits++;
-    const w = wake;
-    wake = null;
-    w?.();
-  }
+const jobs: WorkerJob[] = [];
+port.on('message', (m: WorkerRequest) => {
+  if (m.t === 'ack') credits++;
+  else jobs.push(m.job);
+  const w = wake;
+  wake = null;
+  w?.();
 });
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-async function run(): Promise<void> {
+async function run(job: WorkerJob): Promise<void> {
+  // Acks of the previous file's batches have all arrived: the writer sends the next job after them.
+  credits = CREDITS;
   const open = async () => {
     // LZ4 is decoded on this thread, not a third one: a load keeps both cores busy already; on the
     // mixed bench dump's .lz4 copy a decoding thread took the load from 3.35 to 2.8 s but its heap
@@ -70,11 +72,18 @@ async function run(): Promise<void> {
   }
 }
 
-run().then(
-  () => port.close(),
-  (err: unknown) => {
-    if (isRdbError(err)) post({ t: 'error', rdb: rdbErrorData(err), message: err.message });
-    else post({ t: 'error', rdb: null, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    port.close();
-  },
-);
+/** Files one after another, as the writer sends them; the writer ends the thread. */
+async function serve(): Promise<never> {
+  for (;;) {
+    while (jobs.length === 0) await new Promise<void>((r) => (wake = r));
+    try {
+      await run(jobs.shift()!);
+    } catch (err) {
+      // The writer drops this thread on an error: wait for it, idle.
+      if (isRdbError(err)) post({ t: 'error', rdb: rdbErrorData(err), message: err.message });
+      else post({ t: 'error', rdb: null, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    }
+  }
+}
+
+void serve();

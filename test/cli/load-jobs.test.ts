@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,34 @@ describe.skipIf(!cliBuilt || !FILES.every((f) => existsSync(f)))('load --jobs', 
       }
     } finally {
       db.close();
+    }
+  });
+
+  it('one worker thread loads a lane of files in turn, and a file it fails on does not spoil the next', () => {
+    const dir = tempDir();
+    // not an RDB (refused on the worker: that thread is dropped), then a cut file (kept as partial)
+    const notRdb = join(dir, 'not-an-rdb.rdb');
+    writeFileSync(notRdb, 'this is not a dump\n'.repeat(100));
+    const cut = join(dir, 'cut.rdb');
+    const whole = readFileSync(fixture('mixed-7.0.rdb'));
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    const files = [FILES[0]!, notRdb, FILES[1]!, cut, FILES[2]!, FILES[3]!];
+    const serial = join(dir, 'serial.sqlite');
+    const threaded = join(dir, 'threaded.sqlite');
+    const s = runCli(['load', ...files, '--db', serial, '--no-worker'], dir);
+    const t = runCli(['load', ...files, '--db', threaded], dir);
+    expect(t.code).toBe(s.code);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toBe(s.stderr);
+    const a = content(serial);
+    const b = content(threaded);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    expect(a.size).toBe(5);
+    for (const [path, want] of a) {
+      const got = b.get(path)!;
+      expect(got.snapshot, path).toEqual(want.snapshot);
+      expect(got.keys, path).toEqual(want.keys);
+      expect(got.stats, path).toEqual(want.stats);
     }
   });
 
