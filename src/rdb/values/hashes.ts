@@ -23,20 +23,21 @@ class HashStats {
   maxValue = 0;
   firstLong = -1;
   listpackBytes = LISTPACK_OVERHEAD;
-  readonly fields = new SizeHistogram();
-  readonly values = new SizeHistogram();
   withTtl = 0;
   minExpire: number | null = null;
-  readonly ttlFields = new SizeHistogram();
+  /** Length histograms of fields, values and fields with a TTL; null when not gathered. */
+  private readonly lengths: { fields: SizeHistogram; values: SizeHistogram; ttlFields: SizeHistogram } | null;
 
   /**
-   * `sizingLimit`: the most pairs for which the listpack size is added up; `lengths`: whether the
-   * field and value lengths are gathered (CompactLimits).
+   * `sizingLimit`: the most pairs for which the listpack size is added up; `gatherLengths`: whether
+   * the field and value lengths are gathered (CompactLimits).
    */
   constructor(
     private readonly sizingLimit: number,
-    private readonly lengths = true,
-  ) {}
+    gatherLengths = true,
+  ) {
+    this.lengths = gatherLengths ? { fields: new SizeHistogram(), values: new SizeHistogram(), ttlFields: new SizeHistogram() } : null;
+  }
 
   /** Whether the next pair's listpack entries count (callers skip sizing them otherwise). */
   get sizing(): boolean {
@@ -51,9 +52,10 @@ class HashStats {
     if (flen > this.maxField) this.maxField = flen;
     if (vlen > this.maxValue) this.maxValue = vlen;
     if (this.firstLong < 0 && (flen > LONG_ENTRY || vlen > LONG_ENTRY)) this.firstLong = this.pairs;
-    if (this.lengths) {
-      this.fields.add(flen);
-      this.values.add(vlen);
+    const lengths = this.lengths;
+    if (lengths !== null) {
+      lengths.fields.add(flen);
+      lengths.values.add(vlen);
     }
     const sizing = this.sizing;
     if (sizing) this.listpackBytes += lpBytes;
@@ -64,7 +66,7 @@ class HashStats {
     if (sizing) this.listpackBytes += listpackEntrySizeForInt(expireAt ?? 0);
     if (expireAt !== null) {
       this.withTtl++;
-      if (this.lengths) this.ttlFields.add(flen);
+      if (lengths !== null) lengths.ttlFields.add(flen);
       if (this.minExpire === null || expireAt < this.minExpire) this.minExpire = expireAt;
     }
     this.pairs++;
@@ -73,9 +75,10 @@ class HashStats {
   fill(rec: KeyRecord, hasTtlColumn: boolean): void {
     rec.elements = this.pairs;
     rec.largestElementBytes = Math.max(this.maxField, this.maxValue);
-    if (this.lengths) {
-      rec.shape.members = this.fields;
-      rec.shape.values = this.values;
+    const lengths = this.lengths;
+    if (lengths !== null) {
+      rec.shape.members = lengths.fields;
+      rec.shape.values = lengths.values;
     }
     rec.shape.maxFieldBytes = this.maxField;
     rec.shape.maxValueBytes = this.maxValue;
@@ -84,7 +87,7 @@ class HashStats {
     if (hasTtlColumn) {
       rec.fieldsWithTtl = this.withTtl;
       rec.minFieldExpireAtMs = this.minExpire;
-      if (this.lengths) rec.shape.ttlFieldLengths = this.ttlFields;
+      if (lengths !== null) rec.shape.ttlFieldLengths = lengths.ttlFields;
     }
   }
 }
