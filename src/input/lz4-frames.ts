@@ -67,7 +67,7 @@ class InputWindow {
   }
 }
 
-function truncated(w: InputWindow, what: string): RdbError {
+function truncated(what: string): RdbError {
   return new RdbError('BAD_COMPRESSION', `LZ4 input is truncated (${what})`, null);
 }
 
@@ -86,15 +86,15 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
   for (;;) {
     if (!(await w.fill(4))) {
       if (w.buf.length - w.pos === 0 && frames > 0) return;
-      throw truncated(w, 'frame header');
+      throw truncated('frame header');
     }
     const magic = w.u32();
     if ((magic & SKIPPABLE_MASK) === SKIPPABLE_MAGIC >>> 0) {
-      if (!(await w.fill(8))) throw truncated(w, 'skippable frame');
+      if (!(await w.fill(8))) throw truncated('skippable frame');
       const size = w.u32(w.pos + 4);
       w.pos += 8;
       for (let left = size; left > 0; ) {
-        if (!(await w.fill(1))) throw truncated(w, 'skippable frame');
+        if (!(await w.fill(1))) throw truncated('skippable frame');
         const n = Math.min(left, w.buf.length - w.pos);
         w.pos += n;
         left -= n;
@@ -110,7 +110,7 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
 }
 
 async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
-  if (!(await w.fill(7))) throw truncated(w, 'frame descriptor');
+  if (!(await w.fill(7))) throw truncated('frame descriptor');
   const flg = w.buf[w.pos + 4]!;
   const bd = w.buf[w.pos + 5]!;
   if (flg >> 6 !== 1) throw new RdbError('BAD_COMPRESSION', `unsupported LZ4 frame version ${flg >> 6}`, null);
@@ -123,21 +123,21 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
   if (blockMax === undefined) throw new RdbError('BAD_COMPRESSION', `invalid LZ4 block size code ${(bd >> 4) & 7}`, null);
   if (dictId) throw new RdbError('BAD_COMPRESSION', 'LZ4 frames with a dictionary id are not supported', null);
   const headerLen = 4 + 2 + (contentSize ? 8 : 0) + 1;
-  if (!(await w.fill(headerLen))) throw truncated(w, 'frame descriptor');
+  if (!(await w.fill(headerLen))) throw truncated('frame descriptor');
   w.pos += headerLen;
 
   // Output window: HISTORY bytes of earlier output, then room for one block.
   const out = new Uint8Array(HISTORY + blockMax);
   let hist = 0;
   for (;;) {
-    if (!(await w.fill(4))) throw truncated(w, 'block size');
+    if (!(await w.fill(4))) throw truncated('block size');
     const word = w.u32();
     w.pos += 4;
     if (word === 0) break;
     const stored = (word & 0x80000000) !== 0;
     const size = word & 0x7fffffff;
     if (size > blockMax) throw new RdbError('BAD_COMPRESSION', `LZ4 block of ${size} bytes exceeds the frame's ${blockMax}-byte maximum`, null);
-    if (!(await w.fill(size + (blockChecksum ? 4 : 0)))) throw truncated(w, 'block');
+    if (!(await w.fill(size + (blockChecksum ? 4 : 0)))) throw truncated('block');
     const start = independent ? 0 : hist;
     let end: number;
     if (stored) {
@@ -162,7 +162,7 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
     }
   }
   if (contentChecksum) {
-    if (!(await w.fill(4))) throw truncated(w, 'content checksum');
+    if (!(await w.fill(4))) throw truncated('content checksum');
     w.pos += 4;
   }
 }

@@ -85,7 +85,7 @@ function judge(file: SampleFile, full: Full, cut: number, got: ParseOutcome): st
   if (got.error.offset === null || got.error.offset > cut) return `${where}: error offset ${got.error.offset} is not within the ${cut} bytes read (${got.error.message})`;
   // Every record that ended before the cut must have been yielded: record i ended no later than
   // where record i+1 (or the EOF opcode) starts.
-  const bounds = fullRecs.map((r, i) => (i + 1 < fullRecs.length ? fullRecs[i + 1]!.offset : full.eofAt));
+  const bounds = fullRecs.map((_, i) => (i + 1 < fullRecs.length ? fullRecs[i + 1]!.offset : full.eofAt));
   let mustHave = 0;
   while (mustHave < bounds.length && bounds[mustHave]! <= cut && full.outcome.error === null) mustHave++;
   if (got.records.length < mustHave) return `${where}: only ${got.records.length} records, ${mustHave} ended before the cut`;
