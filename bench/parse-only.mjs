@@ -16,8 +16,8 @@ const root = process.env.RDBSCOPE_ROOT ? pathToFileURL(process.env.RDBSCOPE_ROOT
 const { openInput } = await import(new URL('dist/input/open-input.js', root).href);
 /** @type {typeof import('../dist/rdb/index.js')} */
 const { parseRdb } = await import(new URL('dist/rdb/index.js', root).href);
-/** @type {typeof import('../dist/memory/index.js')} */
-const { compactLimitsOf, DEFAULT_ENCODING_CONFIG } = await import(new URL('dist/memory/index.js', root).href);
+/** @type {typeof import('../dist/memory/config.js')} */
+const { compactLimitsOf, DEFAULT_ENCODING_CONFIG } = await import(new URL('dist/memory/config.js', root).href);
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
