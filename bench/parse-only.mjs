@@ -2,7 +2,8 @@
 /**
  * rdbscope parse-only, as the benchmark times it: every key decoded into a record, CRC64 checked,
  * nothing stored. The records are the ones a default load decodes: would-be listpacks are sized up
- * to the default server thresholds (CompactLimits), as `rdbscope load` asks of the parser. Uses the compiled parser in dist/ (run `npm run build` first), or in $RDBSCOPE_ROOT/dist.
+ * to the default server thresholds (CompactLimits), as `rdbscope load` asks of the parser. The input
+ * is opened as `rdbscope info` opens it (CRC64 on a second thread for large plain files). Uses the compiled parser in dist/ (run `npm run build` first), or in $RDBSCOPE_ROOT/dist.
  *
  *   node bench/parse-only.mjs <dump> [more dumps...] [--stats]
  *
@@ -30,8 +31,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export async function parseFiles(files, stats) {
   let failed = false;
   for (const file of files) {
-    const input = await openInput(file);
-    const parse = parseRdb(input.chunks, { fileName: file, verifyChecksum: true, compactLimits: compactLimitsOf(DEFAULT_ENCODING_CONFIG) });
+    const input = await openInput(file, undefined, { crcThread: true });
+    const parse = parseRdb(input.chunks, { fileName: file, verifyChecksum: true, compactLimits: compactLimitsOf(DEFAULT_ENCODING_CONFIG), checksumSource: input.checksumSource });
     let keys = 0;
     /** @type {Map<string, { keys: number, valueBytes: number }>} */
     const byType = new Map();

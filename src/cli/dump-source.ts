@@ -12,7 +12,7 @@ export interface DumpSource {
  * model that will see the records (see CompactLimits); by default the default config's.
  */
 export async function openDump(file: string, verifyChecksum: boolean, compactLimits: CompactLimits = compactLimitsForSpec(null)): Promise<DumpSource> {
-  const input = file === '-' ? await openInput(process.stdin, '<stdin>') : await openInput(file);
-  const parse = parseRdb(input.chunks, { fileName: input.name, verifyChecksum, compactLimits });
+  const input = file === '-' ? await openInput(process.stdin, '<stdin>') : await openInput(file, undefined, { crcThread: verifyChecksum });
+  const parse = parseRdb(input.chunks, { fileName: input.name, verifyChecksum, compactLimits, checksumSource: input.checksumSource });
   return { input, parse };
 }

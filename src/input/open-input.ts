@@ -4,6 +4,8 @@ import { createGunzip } from 'node:zlib';
 import { RdbError } from '../core/errors.js';
 import { decodeLz4Frames, LZ4_MAGIC_BYTES } from './lz4-frames.js';
 import { lz4OnWorker } from './lz4-thread.js';
+import { crcOnThread } from './crc-thread.js';
+import type { ChecksumSource } from '../rdb/index.js';
 
 /** How the bytes on disk were wrapped. Detected from magic bytes, never from the file name. */
 export type Compression = 'none' | 'gzip' | 'lz4';
@@ -22,6 +24,11 @@ export interface OpenedInput {
   bytesIn(): number;
   mtimeMs: number | null;
   name: string;
+  /**
+   * The CRC64 computed on a second thread (OpenInputOptions.crcThread), for the parser's
+   * checksumSource; null when the parser is to checksum inline. The parse releases it.
+   */
+  checksumSource: ChecksumSource | null;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -41,7 +48,17 @@ export function detectCompression(head: Uint8Array): Compression {
 export interface OpenInputOptions {
   /** Decode LZ4 on a worker thread when the compiled worker exists (default true; lz4-thread.ts). */
   lz4Thread?: boolean;
+  /**
+   * Checksum a plain file of at least CRC_THREAD_MIN_BYTES on a second thread (crc-thread.ts) when
+   * the compiled worker exists (default false: loads keep both cores busy already).
+   */
+  crcThread?: boolean;
+  /** Smallest file checksummed on a thread (default CRC_THREAD_MIN_BYTES; tests lower it). */
+  crcThreadMinBytes?: number;
 }
+
+/** Below this a thread's start-up (~40 ms of CPU) costs more than checksumming inline (~0.5 ms per MiB). */
+const CRC_THREAD_MIN_BYTES = 32 << 20;
 
 export async function openInput(pathOrStream: string | Readable, name?: string, options: OpenInputOptions = {}): Promise<OpenedInput> {
   if (typeof pathOrStream !== 'string') return openStream(pathOrStream, name ?? '<stream>');
@@ -69,6 +86,7 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
     throw e instanceof RdbError ? e : ioError(e, label);
   }
   const compression = detectCompression(head);
+  const checksumSource = compression === 'none' && options.crcThread === true && size >= (options.crcThreadMinBytes ?? CRC_THREAD_MIN_BYTES) ? await checksumThread(path, fh) : null;
   let bytesIn = 0;
   let chunks: AsyncIterable<Uint8Array>;
   // Null when LZ4 is not to be (or cannot be) decoded on a worker. Nothing starts until iterated.
@@ -91,7 +109,25 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
     bytesIn: () => bytesIn,
     mtimeMs,
     name: label,
+    checksumSource,
   };
+}
+
+/**
+ * A checksum thread reading the file through a descriptor of its own, opened now and checked to be
+ * the same file as `fh` (a dump replaced between the two opens would be checksummed inline).
+ */
+async function checksumThread(path: string, fh: FileHandle): Promise<ChecksumSource | null> {
+  let own: FileHandle;
+  try {
+    own = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  const [a, b] = await Promise.all([fh.stat(), own.stat()]);
+  const source = a.dev === b.dev && a.ino === b.ino ? crcOnThread(own, a.size) : null;
+  if (source === null) await own.close();
+  return source;
 }
 
 async function openStream(stream: Readable, label: string): Promise<OpenedInput> {
@@ -134,6 +170,7 @@ async function openStream(stream: Readable, label: string): Promise<OpenedInput>
     bytesIn: () => bytesIn,
     mtimeMs: null,
     name: label,
+    checksumSource: null,
   };
 }
 

@@ -22,6 +22,20 @@ export interface ParseOptions {
   verifyChecksum?: boolean;
   /** The loading server's compact-encoding limits: less per-element work (default: none, gather all). */
   compactLimits?: CompactLimits;
+  /**
+   * Where the CRC64 is computed instead of here (a thread reading the same file): the parser then
+   * does no per-byte checksum work and asks for the CRC of the bytes before the trailer at the end.
+   * Ignored when verifyChecksum is false.
+   */
+  checksumSource?: ChecksumSource | null;
+}
+
+/** A CRC64 computed elsewhere over the same bytes (see ParseOptions.checksumSource). */
+export interface ChecksumSource {
+  /** The CRC64 of the stream's first `end` bytes, as Crc64.hex() prints it. */
+  crcOf(end: number): Promise<string>;
+  /** Called once when the parse is over, whether or not crcOf was. */
+  release(): void;
 }
 
 /** Opcodes (rdb-format.md §3.1, §3.3). */
@@ -97,6 +111,9 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
    * before a fault are yielded).
    */
   private held: KeyRecord | null = null;
+  /** The trailer, read but not yet compared with the CRC computed elsewhere (checksumSource). */
+  private pendingCheck: { stored: string; end: number } | null = null;
+  private readonly checksumSource: ChecksumSource | null;
   private readonly typeCounts = new Array<number>(256).fill(0);
   private started = false;
 
@@ -106,7 +123,8 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   ) {
     const verify = options.verifyChecksum ?? true;
     this.ctx = { magic: 'REDIS', version: 0, limits: options.compactLimits ?? null };
-    this.crc = verify ? new Crc64() : null;
+    this.checksumSource = verify ? (options.checksumSource ?? null) : null;
+    this.crc = verify && this.checksumSource === null ? new Crc64() : null;
     this.r = new ByteReader(this.crc);
     if (!verify) this.info.checksum = { status: 'skipped' };
   }
@@ -147,14 +165,40 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         if (next.done) this.r.eof = true;
         else if (next.value.length > 0) this.r.append(next.value);
       }
+      if (this.pendingCheck !== null) await this.settleChecksum(this.pendingCheck);
       this.flushCounts();
       this.info.trailingBytes = this.r.end - this.r.pos;
       for (let next = await input.next(); !next.done; next = await input.next()) this.info.trailingBytes += next.value.length;
       this.info.bytesRead = this.r.offset;
       this.info.complete = true;
     } finally {
+      this.options.checksumSource?.release();
       if (!this.info.complete) await input.return?.();
     }
+  }
+
+  /**
+   * Compares the trailer with the CRC computed elsewhere: the same outcome, error and offsets as the
+   * inline check in readTrailer (which throws before the trailer is committed).
+   */
+  private async settleChecksum(check: { stored: string; end: number }): Promise<void> {
+    let actual: string;
+    try {
+      actual = await this.checksumSource!.crcOf(check.end);
+    } catch (e) {
+      const err = new RdbError('IO', `cannot read the file again for its checksum (${e instanceof Error ? e.message : String(e)})`, check.end);
+      this.fail(err);
+      throw err;
+    }
+    if (actual === check.stored) {
+      this.info.checksum = { status: 'ok', value: actual };
+      return;
+    }
+    this.info.checksum = { status: 'mismatch', expected: check.stored, actual };
+    const err = new RdbError('CHECKSUM_MISMATCH', `checksum mismatch: file says ${check.stored}, content gives ${actual}`, check.end);
+    this.fail(err);
+    this.info.bytesRead = check.end;
+    throw err;
   }
 
   private takeBatch(): KeyRecord[] {
@@ -449,6 +493,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const at = r.take(8);
     const trailer = r.buf.subarray(at, at + 8);
     if (trailer.every((b) => b === 0)) this.info.checksum = { status: 'disabled' };
+    else if (this.checksumSource !== null) this.pendingCheck = { stored: hexLE(trailer), end: r.offset - 8 };
     else if (this.crc !== null) {
       const stored = hexLE(trailer);
       const actual = this.crc.hex();
