@@ -15,7 +15,8 @@ export function arrayValue(rec: KeyRecord, s: Sizing): ValueEstimate {
   const A = s.A;
   let bytes = A(80);
   const ids = a.sliceCounts.map((sl) => sl[0]);
-  const highest = ids.length > 0 ? Math.max(...ids) : -1;
+  let highest = -1;
+  for (const id of ids) if (id > highest) highest = id;
   if (highest >= 0 && highest < SUPERDIR_BLOCK) {
     bytes += A(8 * nextPow2Above(highest));
   } else if (highest >= SUPERDIR_BLOCK) {

@@ -29,7 +29,9 @@ function formatOne(table: ResultTable, options: TableOptions): string {
   }
   const header = table.columns.map((c) => terminalSafe(c.name));
   const cells = table.rows.map((row) => table.columns.map((c) => formatCell(row[c.name] ?? null, c, options)));
-  const widths = header.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i]!))));
+  // A loop, not Math.max(...cells): `sql` may print a million rows, past the argument limit.
+  const widths = header.map((h) => width(h));
+  for (const r of cells) for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i]!, width(r[i]!));
   const right = table.columns.map((c) => c.kind !== 'text' && c.kind !== 'time');
   const line = (r: string[]) => r.map((v, i) => (right[i] ? pad(v, widths[i]!, true) : i === r.length - 1 ? v : pad(v, widths[i]!, false))).join('  ');
   lines.push(line(header));

@@ -2,11 +2,13 @@
  * The real CLI (bin/rdbscope, compiled dist/) on dumps written by a real redis-server, checked
  * against the server's own answers in fixtures/<name>.truth.json.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, PROJECT_ROOT } from '../support/corpus.js';
+import { RdbWriter, TYPE } from '../support/rdb-writer.js';
+import { tempDir } from '../support/temp.js';
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'rdbscope');
 
@@ -111,6 +113,28 @@ describe('rdbscope keys', () => {
     const hexes = new Set(rows.map((row) => `${row[0]}:${row[2]}`));
     for (const k of truth.keys) expect(hexes.has(`${k.db}:${k.keyHex}`)).toBe(true);
   });
+
+  it('stops and exits 0 when its reader goes away (`| head`), checksum thread and all', async () => {
+    // Large enough that stdout back-pressures (a pipe holds 64 KiB) and the CRC thread starts (≥ 32 MiB).
+    const w = new RdbWriter({ version: 10 }).aux('redis-ver', '7.0.15').selectDb(0);
+    const value = 'v'.repeat(1000);
+    for (let i = 0; i < 40_000; i++) w.key(TYPE.STRING, `key:${i}`).string(value);
+    const file = path.join(tempDir(), 'many.rdb');
+    writeFileSync(file, w.finish());
+    for (const format of ['csv', 'jsonl']) {
+      const child = spawn(process.execPath, [BIN, 'keys', file, '--format', format], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      child.stdout.destroy();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      expect(code, `${format}: ${err}`).toBe(0);
+      expect(err).toBe('');
+    }
+  }, 40_000);
 
   it('rdbtools-csv: the redis-rdb-tools memory report columns', () => {
     const r = run('keys', fixture('mixed-7.0.rdb'), '--format', 'rdbtools-csv');

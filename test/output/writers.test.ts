@@ -66,6 +66,15 @@ describe('table', () => {
     const lens = exact.split('\n').slice(3, 6).map((l) => l.indexOf('2023') >= 0 ? l.indexOf('2023') : -1).filter((x) => x >= 0);
     expect(new Set(lens).size).toBe(1);
   });
+  it('prints a million rows (sql output of a whole snapshot)', () => {
+    const keys = Array.from({ length: 1_000_000 }, (_, i) => `k${i}`);
+    const out = formatTable(result(keys), { human: false });
+    const lines = out.split('\n');
+    expect(lines).toHaveLength(1_000_000 + 5);
+    expect(lines[lines.length - 2]).toMatch(/^k999999 {2}999999000 {2}/);
+    // widths come from every row: k0's bytes are right-aligned under the widest value
+    expect(lines[4]).toMatch(/^k0 {5} {2} {8}0 {2}/);
+  });
   it('humanBytes', () => {
     expect(humanBytes(512)).toBe('512 B');
     expect(humanBytes(1536)).toBe('1.50 KB');

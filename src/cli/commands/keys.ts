@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import type { KeyRecord } from '../../core/record.js';
+import type { KeyRecord, MemoryEstimate } from '../../core/record.js';
 import { runCommand, UsageError } from '../exit.js';
 import { openDump } from '../dump-source.js';
 import { toHex } from '../../rdb/printable.js';
-import { compactLimitsOf, estimateMemory, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
+import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
 import { neutralizeFormula, rdbtoolsCsvWriter } from '../../output/index.js';
 
 interface KeysOptions {
@@ -69,11 +69,11 @@ export function registerKeys(program: Command): void {
         const out = new StdoutSink();
         const rdbtools = opts.format === 'rdbtools-csv' ? rdbtoolsCsvWriter((s) => out.write(s)) : null;
         if (opts.format === 'csv') out.write(stringify([KEY_COLUMNS as unknown as string[]]));
-        let profile: ServerProfile | null = fixedProfile;
+        let estimate: ((rec: KeyRecord) => MemoryEstimate) | null = null;
         for await (const batch of parse.batches()) {
           // AUX fields precede the keyspace, so the writer's version is known by the first batch.
-          profile ??= profileFromAux(parse.info.aux);
-          for (const rec of batch) rec.memory = estimateMemory(rec, profile, config);
+          estimate ??= estimatorFor(fixedProfile ?? profileFromAux(parse.info.aux), config);
+          for (const rec of batch) rec.memory = estimate(rec);
           if (rdbtools) rdbtools.writeBatch(batch);
           else if (opts.format === 'csv') out.write(stringify(batch.map((rec) => csvCells(keyRow(rec)))));
           else {
@@ -82,6 +82,8 @@ export function registerKeys(program: Command): void {
             out.write(s);
           }
           await out.drain();
+          // The reader left (`| head`): stop parsing; leaving the loop ends the parse.
+          if (out.closed) break;
         }
         return 0;
       }),
@@ -103,22 +105,41 @@ async function readConf(path: string): Promise<string> {
   }
 }
 
-/** Writes to stdout with back-pressure; a closed pipe (e.g. `| head`) ends output quietly. */
+/**
+ * Writes to stdout with back-pressure; a closed pipe (e.g. `| head`) ends output quietly, and
+ * `closed` tells the caller to stop producing it.
+ */
 class StdoutSink {
   private pending = false;
-  private closed = false;
+  private gone = false;
+  private wake: (() => void) | null = null;
   constructor() {
-    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') this.closed = true;
-    });
+    const end = () => {
+      this.gone = true;
+      this.wake?.();
+    };
+    process.stdout.on('error', end);
+    process.stdout.on('close', end);
+  }
+  get closed(): boolean {
+    return this.gone;
   }
   write(s: string): void {
-    if (this.closed || s.length === 0) return;
+    if (this.gone || s.length === 0) return;
     if (!process.stdout.write(s)) this.pending = true;
   }
+  /** Waits until stdout takes more, or is gone (a 'drain' that never comes once the reader left). */
   async drain(): Promise<void> {
-    if (!this.pending || this.closed) return;
+    if (!this.pending || this.gone) return;
     this.pending = false;
-    await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        process.stdout.off('drain', done);
+        this.wake = null;
+        resolve();
+      };
+      this.wake = done;
+      process.stdout.once('drain', done);
+    });
   }
 }
