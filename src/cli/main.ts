@@ -1,6 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 
+// A reader that leaves early (`rdbscope sql … | head`) ends the output, not the command: without a
+// listener the EPIPE is an uncaught 'error' event and a stack trace. A load keeps loading.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') return;
+  process.stderr.write(`rdbscope: cannot write the output (${e.message})\n`);
+  process.exit(1);
+});
+
 const program = new Command();
 program
   .name('rdbscope')

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { FIXTURES_DIR } from '../support/corpus.js';
-import { cliBuilt, runCli } from '../support/cli.js';
+import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
 import { parseCsv } from '../support/csv-parse.js';
 import { tempDir } from '../support/temp.js';
 
@@ -188,6 +189,22 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('load / repo
     expect(counts(db).keys).toBe(truth('lru-7.0').keyCount);
     const q = runCli(['sql', '--db', db, '--format', 'csv', 'select count(*) n, sum(file_bytes) b from v_keys'], dir);
     expect(parseCsv(q.stdout)[1]![0]).toBe(String(truth('lru-7.0').keyCount));
+  });
+
+  it('sql prints 300 000 rows as a table, and stops quietly when its reader leaves (`| head`)', () => {
+    const dir = tempDir();
+    const db = join(dir, 'x.sqlite');
+    runCli(['load', fixture('lru-7.0.rdb'), '--db', db, '--quiet'], dir);
+    const rows = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT x, x * 1000 AS bytes FROM c';
+    const all = spawnSync(process.execPath, [CLI_MAIN, 'sql', '--db', db, rows], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    expect(all.stderr).toBe('');
+    expect(all.status).toBe(0);
+    expect(all.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(300_000);
+    for (const format of ['table', 'csv', 'json']) {
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI_MAIN}" sql --db "${db}" --format ${format} '${rows}' | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr, format).toBe('');
+      expect(r.status, format).toBe(0);
+    }
   });
 
   it('analyze creates <dump>.rdbscope.sqlite here and prints every section', () => {
