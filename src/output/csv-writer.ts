@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { isoTime, type Cell, type Column, type ReportResult } from './result.js';
+import { isoTime, type Cell, type Column, type ReportResult, type Row } from './result.js';
 
 /**
  * Characters that make a spreadsheet treat a cell as a formula (CSV injection). Such cells get a
@@ -16,14 +16,17 @@ export function neutralizeFormula(text: string): string {
  * each with its own header, separated by an empty line.
  */
 export function formatCsv(result: ReportResult): string {
-  return result.tables
-    .map((table) =>
-      stringify([table.columns.map((c) => neutralizeFormula(c.name)), ...table.rows.map((row) => table.columns.map((c) => csvCell(row[c.name] ?? null, c)))], {
-        record_delimiter: '\n',
-        quoted_match: /[\r\n]/, // quote cells with line breaks even where the stringifier would not
-      }),
-    )
-    .join('\n');
+  return result.tables.map((table) => csvRows(table.columns, table.rows, true)).join('\n');
+}
+
+/** CSV lines of these rows, after a header row when `header` (pages of one table: PagedTableWriter). */
+export function csvRows(columns: Column[], rows: Row[], header: boolean): string {
+  const records = rows.map((row) => columns.map((c) => csvCell(row[c.name] ?? null, c)));
+  if (header) records.unshift(columns.map((c) => neutralizeFormula(c.name)));
+  return stringify(records, {
+    record_delimiter: '\n',
+    quoted_match: /[\r\n]/, // quote cells with line breaks even where the stringifier would not
+  });
 }
 
 function csvCell(value: Cell, column: Column): string {

@@ -1,20 +1,42 @@
-import { isoTime, type Cell, type ReportResult } from './result.js';
+import { isoTime, type Cell, type Column, type ReportResult, type Row } from './result.js';
 
 /** `{report, notes, tables: {name: [rows]}}` with exact numbers; times as ISO 8601. */
 export function formatJson(result: ReportResult): string {
   const tables: Record<string, Record<string, Cell | string>[]> = {};
-  for (const table of result.tables) {
-    tables[table.name] = table.rows.map((row) => {
-      const out: Record<string, Cell | string> = {};
-      for (const c of table.columns) {
-        const v = row[c.name] ?? null;
-        out[c.name] = c.kind === 'time' && typeof v === 'number' ? isoTime(v) : v;
-      }
-      return out;
-    });
-  }
+  for (const table of result.tables) tables[table.name] = table.rows.map((row) => jsonRow(table.columns, row));
   return JSON.stringify({ report: result.report, notes: result.notes, tables }, bigintSafe, 2) + '\n';
 }
+
+function jsonRow(columns: Column[], row: Row): Record<string, Cell | string> {
+  const out: Record<string, Cell | string> = {};
+  for (const c of columns) {
+    const v = row[c.name] ?? null;
+    out[c.name] = c.kind === 'time' && typeof v === 'number' ? isoTime(v) : v;
+  }
+  return out;
+}
+
+/**
+ * formatJson of a result with one table, in pieces (PagedTableWriter): `open` up to the table's
+ * `[`, `rows` for each page (`first`: no row written yet), `close` from the `]` on. Joined, they are
+ * exactly what formatJson prints.
+ */
+export const jsonPieces = {
+  open(report: string, notes: string[], table: string): string {
+    const notesJson = JSON.stringify(notes, null, 2).replace(/\n/g, '\n  ');
+    return `{\n  "report": ${JSON.stringify(report)},\n  "notes": ${notesJson},\n  "tables": {\n    ${JSON.stringify(table)}: [`;
+  },
+  rows(columns: Column[], rows: Row[], first: boolean): string {
+    let s = '';
+    rows.forEach((row, i) => {
+      s += (first && i === 0 ? '\n' : ',\n') + '      ' + JSON.stringify(jsonRow(columns, row), bigintSafe, 2).replace(/\n/g, '\n      ');
+    });
+    return s;
+  },
+  close(anyRows: boolean): string {
+    return (anyRows ? '\n    ]' : ']') + '\n  }\n}\n';
+  },
+};
 
 /** Exact 64-bit integers from SQLite (safeIntegers) print as JSON numbers when safe, else strings. */
 function bigintSafe(_key: string, value: unknown): unknown {

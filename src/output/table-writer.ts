@@ -1,5 +1,5 @@
 import { humanBytes, humanPercent } from './human-units.js';
-import { isoTime, type Cell, type Column, type ReportResult, type ResultTable } from './result.js';
+import { isoTime, type Cell, type Column, type ReportResult, type ResultTable, type Row } from './result.js';
 import { terminalSafe } from './terminal-safe.js';
 
 export interface TableOptions {
@@ -27,17 +27,53 @@ function formatOne(table: ResultTable, options: TableOptions): string {
     lines.push('(no rows)');
     return lines.join('\n');
   }
-  const header = table.columns.map((c) => terminalSafe(c.name));
-  const cells = table.rows.map((row) => table.columns.map((c) => formatCell(row[c.name] ?? null, c, options)));
-  // A loop, not Math.max(...cells): `sql` may print a million rows, past the argument limit.
-  const widths = header.map((h) => width(h));
-  for (const r of cells) for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i]!, width(r[i]!));
-  const right = table.columns.map((c) => c.kind !== 'text' && c.kind !== 'time');
-  const line = (r: string[]) => r.map((v, i) => (right[i] ? pad(v, widths[i]!, true) : i === r.length - 1 ? v : pad(v, widths[i]!, false))).join('  ');
-  lines.push(line(header));
-  lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of cells) lines.push(line(r).trimEnd());
-  return lines.join('\n');
+  const layout = new TableLayout(table.columns, options);
+  const cells = layout.cells(table.rows);
+  layout.widen(cells);
+  return lines.concat(layout.head(), layout.lines(cells)).join('\n');
+}
+
+/**
+ * Column widths and alignment of one table, kept across pages of rows (PagedTableWriter): widths
+ * only grow, so lines already written stay as they were.
+ */
+export class TableLayout {
+  private readonly header: string[];
+  private readonly widths: number[];
+  private readonly right: boolean[];
+
+  constructor(
+    private readonly columns: Column[],
+    private readonly options: TableOptions,
+  ) {
+    this.header = columns.map((c) => terminalSafe(c.name));
+    this.widths = this.header.map((h) => width(h));
+    this.right = columns.map((c) => c.kind !== 'text' && c.kind !== 'time');
+  }
+
+  cells(rows: Row[]): string[][] {
+    return rows.map((row) => this.columns.map((c) => formatCell(row[c.name] ?? null, c, this.options)));
+  }
+
+  /** Widens the columns to fit these cells (a loop, not Math.max(...): a page may hold a million rows). */
+  widen(cells: string[][]): void {
+    const widths = this.widths;
+    for (const r of cells) for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i]!, width(r[i]!));
+  }
+
+  /** The header line and its underline. */
+  head(): string[] {
+    return [this.line(this.header), this.widths.map((w) => '-'.repeat(w)).join('  ')];
+  }
+
+  lines(cells: string[][]): string[] {
+    return cells.map((r) => this.line(r).trimEnd());
+  }
+
+  private line(r: string[]): string {
+    const widths = this.widths;
+    return r.map((v, i) => (this.right[i] ? pad(v, widths[i]!, true) : i === r.length - 1 ? v : pad(v, widths[i]!, false))).join('  ');
+  }
 }
 
 export function formatCell(value: Cell, column: Column, options: TableOptions): string {

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { KeyRecord, MemoryEstimate } from '../../core/record.js';
 import { runCommand, UsageError } from '../exit.js';
 import { openDump } from '../dump-source.js';
+import { OutputSink } from '../output-sink.js';
 import { toHex } from '../../rdb/printable.js';
 import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
 import { neutralizeFormula, rdbtoolsCsvWriter } from '../../output/index.js';
@@ -66,25 +67,24 @@ export function registerKeys(program: Command): void {
         }
         const config = opts.redisConf ? { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(await readConf(opts.redisConf)) } : DEFAULT_ENCODING_CONFIG;
         const { parse } = await openDump(file, opts.verify, compactLimitsOf(config));
-        const out = new StdoutSink();
-        const rdbtools = opts.format === 'rdbtools-csv' ? rdbtoolsCsvWriter((s) => out.write(s)) : null;
-        if (opts.format === 'csv') out.write(stringify([KEY_COLUMNS as unknown as string[]]));
+        const out = new OutputSink();
+        let text = '';
+        const rdbtools = opts.format === 'rdbtools-csv' ? rdbtoolsCsvWriter((s) => (text += s)) : null;
+        if (opts.format === 'csv') text += stringify([KEY_COLUMNS as unknown as string[]]);
         let estimate: ((rec: KeyRecord) => MemoryEstimate) | null = null;
         for await (const batch of parse.batches()) {
           // AUX fields precede the keyspace, so the writer's version is known by the first batch.
           estimate ??= estimatorFor(fixedProfile ?? profileFromAux(parse.info.aux), config);
           for (const rec of batch) rec.memory = estimate(rec);
           if (rdbtools) rdbtools.writeBatch(batch);
-          else if (opts.format === 'csv') out.write(stringify(batch.map((rec) => csvCells(keyRow(rec)))));
-          else {
-            let s = '';
-            for (const rec of batch) s += JSON.stringify(keyRow(rec)) + '\n';
-            out.write(s);
-          }
-          await out.drain();
+          else if (opts.format === 'csv') text += stringify(batch.map((rec) => csvCells(keyRow(rec))));
+          else for (const rec of batch) text += JSON.stringify(keyRow(rec)) + '\n';
+          await out.write(text);
+          text = '';
           // The reader left (`| head`): stop parsing; leaving the loop ends the parse.
           if (out.closed) break;
         }
+        await out.write(text); // a header of a dump without keys
         return 0;
       }),
     );
@@ -102,44 +102,5 @@ async function readConf(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (e) {
     throw new UsageError(`--redis-conf: cannot read ${path} (${(e as Error).message})`);
-  }
-}
-
-/**
- * Writes to stdout with back-pressure; a closed pipe (e.g. `| head`) ends output quietly, and
- * `closed` tells the caller to stop producing it.
- */
-class StdoutSink {
-  private pending = false;
-  private gone = false;
-  private wake: (() => void) | null = null;
-  constructor() {
-    const end = () => {
-      this.gone = true;
-      this.wake?.();
-    };
-    process.stdout.on('error', end);
-    process.stdout.on('close', end);
-  }
-  get closed(): boolean {
-    return this.gone;
-  }
-  write(s: string): void {
-    if (this.gone || s.length === 0) return;
-    if (!process.stdout.write(s)) this.pending = true;
-  }
-  /** Waits until stdout takes more, or is gone (a 'drain' that never comes once the reader left). */
-  async drain(): Promise<void> {
-    if (!this.pending || this.gone) return;
-    this.pending = false;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        process.stdout.off('drain', done);
-        this.wake = null;
-        resolve();
-      };
-      this.wake = done;
-      process.stdout.once('drain', done);
-    });
   }
 }

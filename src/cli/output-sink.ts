@@ -1,0 +1,57 @@
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+
+/**
+ * Where a command streams its output: stdout, or a file (--out), written piece by piece with
+ * back-pressure so memory stays bounded however much is printed. A reader that leaves (`| head`)
+ * ends the output quietly; `closed` tells the command to stop producing it.
+ */
+export class OutputSink {
+  private readonly stream: Writable;
+  private gone = false;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(file?: string) {
+    this.stream = file === undefined ? process.stdout : createWriteStream(file);
+    const end = (e?: NodeJS.ErrnoException) => {
+      // stdout's EPIPE is the reader leaving; a file that cannot be written is an error.
+      if (e && file !== undefined) this.failure = e;
+      this.gone = true;
+      this.wake?.();
+    };
+    this.stream.on('error', end);
+    this.stream.on('close', () => end());
+  }
+
+  get closed(): boolean {
+    return this.gone;
+  }
+
+  /** Writes, then waits while the stream holds more than it wants (or until it is gone). */
+  async write(s: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.gone || s.length === 0) return;
+    if (this.stream.write(s)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.wake = null;
+        resolve();
+      };
+      this.wake = done;
+      this.stream.once('drain', done);
+    });
+    if (this.failure) throw this.failure;
+  }
+
+  /** Flushes and closes a file; stdout stays open. */
+  async end(): Promise<void> {
+    if (this.stream === process.stdout || this.gone) {
+      if (this.failure) throw this.failure;
+      return;
+    }
+    await new Promise<void>((resolve) => this.stream.end(resolve));
+    if (this.failure) throw this.failure;
+  }
+}
