@@ -25,13 +25,13 @@ function entry(): URL | null {
 /**
  * The CRC64 of a plain dump computed by a second thread reading the file through its own descriptor,
  * while this thread parses: the parser's CRC was 14% of a parse of a real cache, and the second core
- * idles during a parse (parse-only of the mixed bench dump 0.98 → 0.86 s, of 5 M tiny keys 0.72 →
- * 0.68 s, +11 MB peak RSS; 9 and 7 interleaved runs). The thread starts at once, so its start-up
- * overlaps the parse; the answer is needed only at the trailer. Earlier tries that handed the bytes
- * to or from a thread lost in copies what they won (session notes); reading the file twice costs
- * only the page cache's memcpy. `fh` is owned
- * from here on: closed on release, after the thread has stopped (it reads by descriptor number, which
- * must not be reused under it). Null when no compiled worker entry exists (the parser checksums inline).
+ * idles during a parse (parse-only of the mixed bench dump 0.98 → 0.86 s, of 5 M tiny keys 0.90 →
+ * 0.77 s, +11 MB peak RSS; 9 and 11 interleaved runs). The thread starts at once, so its start-up
+ * overlaps the parse; the answer is needed only at the trailer. Handing the bytes themselves to or
+ * from a thread lost in copies what it won; reading the file twice costs the page cache's memcpy.
+ * `fh` is owned from here on: closed on release, after the thread has stopped (it reads by
+ * descriptor number, which must not be reused under it). Null when no compiled worker entry exists
+ * (the parser checksums inline).
  */
 export function crcOnThread(fh: FileHandle, size: number): ChecksumSource | null {
   const url = entry();
