@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatResult } from '../output/format-result.js';
 import { OUTPUT_FORMATS, type OutputFormat, type ReportResult } from '../output/result.js';
 import { UsageError } from './exit.js';
+import { OutputSink } from './output-sink.js';
 
 export interface OutputCliOptions {
   format: string;
@@ -25,9 +25,9 @@ export function outputFormat(value: string): OutputFormat {
 export async function emitResult(result: ReportResult, options: OutputCliOptions): Promise<void> {
   const format = outputFormat(options.format);
   const human = options.out === undefined && process.stdout.isTTY === true;
-  const text = formatResult(result, format, human);
-  if (options.out !== undefined) await writeFile(options.out, text);
-  else process.stdout.write(text);
+  const out = new OutputSink(options.out);
+  await out.write(formatResult(result, format, human));
+  await out.end();
 }
 
 /**

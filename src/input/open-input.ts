@@ -72,11 +72,13 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
   }
   let size: number;
   let mtimeMs: number;
+  let identity: { dev: number; ino: number };
   let head: Uint8Array;
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw new RdbError('IO', 'is a directory, not a dump file', null, null, label);
     size = st.size;
+    identity = { dev: st.dev, ino: st.ino };
     mtimeMs = st.mtimeMs;
     const probe = Buffer.alloc(4);
     const { bytesRead } = await fh.read(probe, 0, 4, 0);
@@ -86,7 +88,7 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
     throw e instanceof RdbError ? e : ioError(e, label);
   }
   const compression = detectCompression(head);
-  const checksumSource = compression === 'none' && options.crcThread === true && size >= (options.crcThreadMinBytes ?? CRC_THREAD_MIN_BYTES) ? await checksumThread(path, fh) : null;
+  const checksumSource = compression === 'none' && options.crcThread === true && size >= (options.crcThreadMinBytes ?? CRC_THREAD_MIN_BYTES) ? await checksumThread(path, identity, size) : null;
   let bytesIn = 0;
   let chunks: AsyncIterable<Uint8Array>;
   // Null when LZ4 is not to be (or cannot be) decoded on a worker. Nothing starts until iterated.
@@ -115,17 +117,17 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
 
 /**
  * A checksum thread reading the file through a descriptor of its own, opened now and checked to be
- * the same file as `fh` (a dump replaced between the two opens would be checksummed inline).
+ * the file the reader opened (a dump replaced between the two opens is checksummed inline).
  */
-async function checksumThread(path: string, fh: FileHandle): Promise<ChecksumSource | null> {
+async function checksumThread(path: string, identity: { dev: number; ino: number }, size: number): Promise<ChecksumSource | null> {
   let own: FileHandle;
   try {
     own = await open(path, 'r');
   } catch {
     return null;
   }
-  const [a, b] = await Promise.all([fh.stat(), own.stat()]);
-  const source = a.dev === b.dev && a.ino === b.ino ? crcOnThread(own, a.size) : null;
+  const st = await own.stat();
+  const source = st.dev === identity.dev && st.ino === identity.ino ? crcOnThread(own, size) : null;
   if (source === null) await own.close();
   return source;
 }

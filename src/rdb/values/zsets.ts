@@ -9,6 +9,8 @@ import { ZiplistCursor } from '../ziplist.js';
 import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
 import { g17ScoreText, shortestScoreText } from '../double-text.js';
 
+const ascii = new TextEncoder();
+
 /**
  * Listpack entry size of a score as a server writes it when it converts a skiplist to a listpack:
  * its text (double-text.ts) stored as an integer entry when it is a canonical int64, else as a string.
@@ -19,8 +21,6 @@ function scoreEntrySize(score: number, g17: boolean): number {
   const text = ascii.encode(g17 ? g17ScoreText(score) : shortestScoreText(score));
   return listpackEntrySizeForString(text, 0, text.length);
 }
-
-const ascii = new TextEncoder();
 
 /** ElementStats of a skiplist zset, with the listpack also sized for Redis ≤ 7.0's score text. */
 class ZsetStats extends ElementStats {
