@@ -114,6 +114,23 @@ describe('rdbscope keys', () => {
     for (const k of truth.keys) expect(hexes.has(`${k.db}:${k.keyHex}`)).toBe(true);
   });
 
+  it('csv: every cell equals the jsonl field of the same column (formula-looking text neutralized)', () => {
+    const csv = run('keys', fixture('mixed-7.0.rdb'), '--format', 'csv');
+    const jsonl = run('keys', fixture('mixed-7.0.rdb'), '--format', 'jsonl');
+    expect([csv.code, jsonl.code]).toEqual([0, 0]);
+    const [header, ...rows] = parseCsv(csv.out);
+    const objects = jsonl.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(header).toEqual(Object.keys(objects[0]!));
+    expect(rows).toHaveLength(objects.length);
+    rows.forEach((row, i) => {
+      const expected = header!.map((c) => {
+        const v = objects[i]![c];
+        return v === null ? '' : typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
+      });
+      expect(row).toEqual(expected);
+    });
+  });
+
   it('stops and exits 0 when its reader goes away (`| head`), checksum thread and all', async () => {
     // Large enough that stdout back-pressures (a pipe holds 64 KiB) and the CRC thread starts (≥ 32 MiB).
     const w = new RdbWriter({ version: 10 }).aux('redis-ver', '7.0.15').selectDb(0);
