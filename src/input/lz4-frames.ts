@@ -65,10 +65,23 @@ class InputWindow {
   get offset(): number {
     return this.consumed + this.pos;
   }
+
+  /** Compressed bytes received in all (where a truncated input ends). */
+  get received(): number {
+    return this.consumed + this.buf.length;
+  }
 }
 
-function truncated(what: string): RdbError {
-  return new RdbError('BAD_COMPRESSION', `LZ4 input is truncated (${what})`, null);
+/**
+ * A fault in the LZ4 layer. Its offset (an RdbError's is in the decompressed RDB stream) is set by the
+ * parser to where the RDB bytes stop; the message names the compressed byte, for `lz4 -t` and hexdumps.
+ */
+function lz4Error(detail: string, compressedAt: number): RdbError {
+  return new RdbError('BAD_COMPRESSION', `${detail} at compressed byte ${compressedAt}`, null);
+}
+
+function truncated(w: InputWindow, what: string): RdbError {
+  return lz4Error(`LZ4 input is truncated (${what})`, w.received);
 }
 
 export async function* decodeLz4Frames(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -86,15 +99,15 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
   for (;;) {
     if (!(await w.fill(4))) {
       if (w.buf.length - w.pos === 0 && frames > 0) return;
-      throw truncated('frame header');
+      throw truncated(w, 'frame header');
     }
     const magic = w.u32();
     if ((magic & SKIPPABLE_MASK) === SKIPPABLE_MAGIC >>> 0) {
-      if (!(await w.fill(8))) throw truncated('skippable frame');
+      if (!(await w.fill(8))) throw truncated(w, 'skippable frame');
       const size = w.u32(w.pos + 4);
       w.pos += 8;
       for (let left = size; left > 0; ) {
-        if (!(await w.fill(1))) throw truncated('skippable frame');
+        if (!(await w.fill(1))) throw truncated(w, 'skippable frame');
         const n = Math.min(left, w.buf.length - w.pos);
         w.pos += n;
         left -= n;
@@ -102,7 +115,7 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
       continue;
     }
     if (magic !== FRAME_MAGIC) {
-      throw new RdbError('BAD_COMPRESSION', `not an LZ4 frame (magic 0x${magic.toString(16)} at compressed byte ${w.offset})`, null);
+      throw lz4Error(`not an LZ4 frame (magic 0x${magic.toString(16)})`, w.offset);
     }
     frames++;
     yield* decodeFrame(w);
@@ -110,34 +123,35 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
 }
 
 async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
-  if (!(await w.fill(7))) throw truncated('frame descriptor');
+  if (!(await w.fill(7))) throw truncated(w, 'frame descriptor');
   const flg = w.buf[w.pos + 4]!;
   const bd = w.buf[w.pos + 5]!;
-  if (flg >> 6 !== 1) throw new RdbError('BAD_COMPRESSION', `unsupported LZ4 frame version ${flg >> 6}`, null);
+  if (flg >> 6 !== 1) throw lz4Error(`unsupported LZ4 frame version ${flg >> 6}`, w.offset + 4);
   const independent = (flg & 0x20) !== 0;
   const blockChecksum = (flg & 0x10) !== 0;
   const contentSize = (flg & 0x08) !== 0;
   const contentChecksum = (flg & 0x04) !== 0;
   const dictId = (flg & 0x01) !== 0;
   const blockMax = BLOCK_SIZES[(bd >> 4) & 7];
-  if (blockMax === undefined) throw new RdbError('BAD_COMPRESSION', `invalid LZ4 block size code ${(bd >> 4) & 7}`, null);
-  if (dictId) throw new RdbError('BAD_COMPRESSION', 'LZ4 frames with a dictionary id are not supported', null);
+  if (blockMax === undefined) throw lz4Error(`invalid LZ4 block size code ${(bd >> 4) & 7}`, w.offset + 5);
+  if (dictId) throw lz4Error('LZ4 frames with a dictionary id are not supported', w.offset + 4);
   const headerLen = 4 + 2 + (contentSize ? 8 : 0) + 1;
-  if (!(await w.fill(headerLen))) throw truncated('frame descriptor');
+  if (!(await w.fill(headerLen))) throw truncated(w, 'frame descriptor');
   w.pos += headerLen;
 
   // Output window: HISTORY bytes of earlier output, then room for one block.
   const out = new Uint8Array(HISTORY + blockMax);
   let hist = 0;
   for (;;) {
-    if (!(await w.fill(4))) throw truncated('block size');
+    if (!(await w.fill(4))) throw truncated(w, 'block size');
     const word = w.u32();
+    const blockAt = w.offset;
     w.pos += 4;
     if (word === 0) break;
     const stored = (word & 0x80000000) !== 0;
     const size = word & 0x7fffffff;
-    if (size > blockMax) throw new RdbError('BAD_COMPRESSION', `LZ4 block of ${size} bytes exceeds the frame's ${blockMax}-byte maximum`, null);
-    if (!(await w.fill(size + (blockChecksum ? 4 : 0)))) throw truncated('block');
+    if (size > blockMax) throw lz4Error(`LZ4 block of ${size} bytes exceeds the frame's ${blockMax}-byte maximum`, blockAt);
+    if (!(await w.fill(size + (blockChecksum ? 4 : 0)))) throw truncated(w, 'block');
     const start = independent ? 0 : hist;
     let end: number;
     if (stored) {
@@ -146,7 +160,7 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
     } else {
       end = lz4.decompressBlock(w.buf, out, w.pos, size, start);
       if (!(end >= start && end <= start + blockMax)) {
-        throw new RdbError('BAD_COMPRESSION', 'corrupt LZ4 block (decodes past the block size)', null);
+        throw lz4Error('corrupt LZ4 block (decodes past the block size)', blockAt);
       }
     }
     w.pos += size + (blockChecksum ? 4 : 0);
@@ -162,7 +176,7 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
     }
   }
   if (contentChecksum) {
-    if (!(await w.fill(4))) throw truncated('content checksum');
+    if (!(await w.fill(4))) throw truncated(w, 'content checksum');
     w.pos += 4;
   }
 }

@@ -152,28 +152,40 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         if (this.batch.length > 0) yield this.takeBatch();
         if (status === 'done') break;
         if (status === 'batch-full') continue;
-        let next: IteratorResult<Uint8Array>;
-        try {
-          next = await input.next();
-        } catch (e) {
-          // Decompression or I/O failed: the fault lies after every byte that did arrive.
-          let err = this.asRdbError(e);
-          if (err.offset === null) err = new RdbError(err.code, err.detail, this.r.base + this.r.end, err.key, err.file);
-          this.fail(err);
-          throw err;
-        }
+        const next = await this.nextChunk(input, this.r.base + this.r.end);
         if (next.done) this.r.eof = true;
         else if (next.value.length > 0) this.r.append(next.value);
       }
       if (this.pendingCheck !== null) await this.settleChecksum(this.pendingCheck);
       this.flushCounts();
       this.info.trailingBytes = this.r.end - this.r.pos;
-      for (let next = await input.next(); !next.done; next = await input.next()) this.info.trailingBytes += next.value.length;
+      // Bytes after the trailer still come through the decompressor, which may fail on them (a
+      // .gz / .lz4 whose container is cut after a whole RDB).
+      let arrived = this.r.base + this.r.end;
+      for (let next = await this.nextChunk(input, arrived); !next.done; next = await this.nextChunk(input, arrived)) {
+        this.info.trailingBytes += next.value.length;
+        arrived += next.value.length;
+      }
       this.info.bytesRead = this.r.offset;
       this.info.complete = true;
     } finally {
       this.options.checksumSource?.release();
       if (!this.info.complete) await input.return?.();
+    }
+  }
+
+  /**
+   * The next input chunk. Decompression or I/O faults lie after every byte that did arrive: without
+   * an offset of their own they get `arrived`, the stream offset where the received bytes end.
+   */
+  private async nextChunk(input: AsyncIterator<Uint8Array>, arrived: number): Promise<IteratorResult<Uint8Array>> {
+    try {
+      return await input.next();
+    } catch (e) {
+      let err = this.asRdbError(e);
+      if (err.offset === null) err = new RdbError(err.code, err.detail, arrived, err.key, err.file);
+      this.fail(err);
+      throw err;
     }
   }
 

@@ -192,8 +192,11 @@ describe('truncated compressed inputs', () => {
         if (!(err instanceof RdbError)) failures.push(`cut ${cut}: ended with ${err === null ? 'success' : String((err as Error).stack ?? err)}`);
         else if (!['BAD_COMPRESSION', 'UNEXPECTED_EOF', 'NOT_RDB', 'CHECKSUM_MISMATCH'].includes(err.code)) failures.push(`cut ${cut}: ${err.code} ${err.message}`);
         else if (!err.message.includes(`cut-${cut}.${ext}`)) failures.push(`cut ${cut}: message does not name the file: ${err.message}`);
+        // An LZ4 frame cut short names where the compressed input ends (the RDB offset is where its bytes stop).
+        else if (ext === 'lz4' && err.code === 'BAD_COMPRESSION' && !err.message.includes(`at compressed byte ${cut}`)) failures.push(`cut ${cut}: ${err.message}`);
+        if (err instanceof RdbError && err.offset === null) failures.push(`cut ${cut}: ${err.code} without an offset`);
       }
-      expect(failures.slice(0, 5)).toEqual([]);
+      expect(failures.slice(0, 5).join("\n")).toEqual("");
     });
   }
 });
