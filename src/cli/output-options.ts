@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatResult } from '../output/format-result.js';
+import { resultPieces } from '../output/paged-writer.js';
 import { OUTPUT_FORMATS, type OutputFormat, type ReportResult } from '../output/result.js';
 import { UsageError } from './exit.js';
 import { OutputSink } from './output-sink.js';
@@ -21,13 +21,20 @@ export function outputFormat(value: string): OutputFormat {
   return value as OutputFormat;
 }
 
-/** Writes a result to --out or stdout. Tables get human units only on a terminal. */
+/**
+ * Writes a result to --out or stdout a page at a time with back-pressure, reading lazily produced rows
+ * only as they are written, and stops reading when the reader leaves (`| head`). Tables get human
+ * units only on a terminal.
+ */
 export async function emitResult(result: ReportResult, options: OutputCliOptions): Promise<void> {
   const format = outputFormat(options.format);
   const human = options.out === undefined && process.stdout.isTTY === true;
   const out = new OutputSink(options.out);
-  await out.write(formatResult(result, format, human));
-  await out.end();
+  try {
+    await out.writeEach(resultPieces(result, format, human));
+  } finally {
+    await out.end();
+  }
 }
 
 /**

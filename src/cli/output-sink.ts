@@ -45,6 +45,17 @@ export class OutputSink {
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * Writes each piece, pulling the next only once the last is taken, and stops pulling when the reader
+   * has gone: leaving the loop closes the iterator (resultPieces: and the query it reads).
+   */
+  async writeEach(pieces: Iterable<string>): Promise<void> {
+    for (const piece of pieces) {
+      await this.write(piece);
+      if (this.gone) break;
+    }
+  }
+
   /** Flushes and closes a file; stdout stays open. */
   async end(): Promise<void> {
     if (this.stream === process.stdout || this.gone) {

@@ -1,9 +1,9 @@
-import { isoTime, type Cell, type Column, type ReportResult, type Row } from './result.js';
+import { isoTime, rowArray, type Cell, type Column, type ReportResult, type Row } from './result.js';
 
 /** `{report, notes, tables: {name: [rows]}}` with exact numbers; times as ISO 8601. */
 export function formatJson(result: ReportResult): string {
   const tables: Record<string, Record<string, Cell | string>[]> = {};
-  for (const table of result.tables) tables[table.name] = table.rows.map((row) => jsonRow(table.columns, row));
+  for (const table of result.tables) tables[table.name] = rowArray(table.rows).map((row) => jsonRow(table.columns, row));
   return JSON.stringify({ report: result.report, notes: result.notes, tables }, bigintSafe, 2) + '\n';
 }
 
@@ -17,14 +17,18 @@ function jsonRow(columns: Column[], row: Row): Record<string, Cell | string> {
 }
 
 /**
- * formatJson of a result with one table, in pieces (PagedTableWriter): `open` up to the table's
- * `[`, `rows` for each page (`first`: no row written yet), `close` from the `]` on. Joined, they are
- * exactly what formatJson prints.
+ * formatJson in pieces (resultPieces): `open` up to the `{` holding the tables; per table, `'\n'`
+ * before the first and `',\n'` before the others, `table` up to its `[`, `rows` for each page (`first`:
+ * no row of this table written yet), `tableEnd`; then `close`. Joined, they are exactly what
+ * formatJson prints.
  */
 export const jsonPieces = {
-  open(report: string, notes: string[], table: string): string {
+  open(report: string, notes: string[]): string {
     const notesJson = JSON.stringify(notes, null, 2).replace(/\n/g, '\n  ');
-    return `{\n  "report": ${JSON.stringify(report)},\n  "notes": ${notesJson},\n  "tables": {\n    ${JSON.stringify(table)}: [`;
+    return `{\n  "report": ${JSON.stringify(report)},\n  "notes": ${notesJson},\n  "tables": {`;
+  },
+  table(name: string): string {
+    return `    ${JSON.stringify(name)}: [`;
   },
   rows(columns: Column[], rows: Row[], first: boolean): string {
     let s = '';
@@ -33,8 +37,11 @@ export const jsonPieces = {
     });
     return s;
   },
-  close(anyRows: boolean): string {
-    return (anyRows ? '\n    ]' : ']') + '\n  }\n}\n';
+  tableEnd(anyRows: boolean): string {
+    return anyRows ? '\n    ]' : ']';
+  },
+  close(anyTables: boolean): string {
+    return (anyTables ? '\n  }' : '}') + '\n}\n';
   },
 };
 

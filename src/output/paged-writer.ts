@@ -1,13 +1,62 @@
 import { csvRows } from './csv-writer.js';
 import { jsonPieces } from './json-writer.js';
-import type { Column, OutputFormat, Row } from './result.js';
+import type { OutputFormat, ReportResult, ResultTable, Row, RowSource } from './result.js';
 import { TableLayout } from './table-writer.js';
+import { terminalSafe } from './terminal-safe.js';
+
+/** Rows read, formatted and written at a time. */
+export const PAGE_ROWS = 10_000;
 
 /**
- * One table written page by page, for results too big to hold at once (`sql` over a whole
- * snapshot: a million rows took 3.4 GB formatted in one piece). The pieces, joined, are what
- * formatResult prints for a result holding just this table, except that in `table` format the column
- * widths are those of the rows seen so far (lines already written are not re-aligned).
+ * The output of a whole result, in pieces: at most `pageRows` rows are read and formatted at a time,
+ * so a table produced lazily (a RowSource over every key) is never held whole. The pieces, joined, are
+ * exactly what formatResult prints in csv and json; in `table` format the column widths of a table
+ * longer than one page are those of the rows seen so far (lines already written are not re-aligned),
+ * and a table of at most one page is printed exactly as formatResult prints it.
+ *
+ * Pull pieces only as fast as they are written (OutputSink.writeEach); closing the generator early
+ * (`return()`, or `break` in `for…of`) closes the row iterator it is reading.
+ */
+export function* resultPieces(result: ReportResult, format: OutputFormat, human: boolean, pageRows = PAGE_ROWS): Generator<string, void, undefined> {
+  if (!(pageRows >= 1)) throw new RangeError(`pageRows must be >= 1, got ${pageRows}`);
+  let any = false; // table format: anything printed yet (a blank line goes before each table)
+  if (format === 'json') yield jsonPieces.open(result.report, result.notes);
+  if (format === 'table' && result.notes.length > 0) {
+    yield result.notes.map((note) => terminalSafe(note) + '\n').join('');
+    any = true;
+  }
+  for (const [i, table] of result.tables.entries()) {
+    if (format === 'json') yield i === 0 ? '\n' : ',\n';
+    else if (format === 'csv' ? i > 0 : any) yield '\n';
+    any = true;
+    const writer = new PagedTableWriter(format, human, table);
+    for (const page of pages(table.rows, pageRows)) yield writer.page(page);
+    yield writer.end();
+  }
+  if (format === 'json') yield jsonPieces.close(result.tables.length > 0);
+  else if (format === 'table' && !any) yield '\n';
+}
+
+/** Rows in pages of `size`; leaving early closes the source. */
+function* pages(rows: Row[] | RowSource, size: number): Generator<Row[], void, undefined> {
+  if (Array.isArray(rows)) {
+    for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+    return;
+  }
+  let page: Row[] = [];
+  for (const row of rows) {
+    if (page.push(row) >= size) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/**
+ * One table's part of the output, page by page: in csv its header and rows; in json from its name to
+ * its `]`; in a text table its title, header and rows (or `(no rows)`). What goes around and between
+ * tables — the JSON envelope, notes, blank lines — is resultPieces' part.
  */
 export class PagedTableWriter {
   private readonly layout: TableLayout;
@@ -17,11 +66,9 @@ export class PagedTableWriter {
   constructor(
     private readonly format: OutputFormat,
     human: boolean,
-    private readonly report: string,
-    private readonly name: string,
-    private readonly columns: Column[],
+    private readonly table: Pick<ResultTable, 'name' | 'title' | 'columns'>,
   ) {
-    this.layout = new TableLayout(columns, { human });
+    this.layout = new TableLayout(table.columns, { human });
   }
 
   /** Text for the next page of rows (the first page's includes what comes before the rows). */
@@ -30,16 +77,17 @@ export class PagedTableWriter {
     this.started = true;
     const anyBefore = this.rows > 0;
     this.rows += rows.length;
+    const columns = this.table.columns;
     switch (this.format) {
       case 'csv':
-        return csvRows(this.columns, rows, first);
+        return csvRows(columns, rows, first);
       case 'json':
-        return (first ? jsonPieces.open(this.report, [], this.name) : '') + jsonPieces.rows(this.columns, rows, !anyBefore);
+        return (first ? jsonPieces.table(this.table.name) : '') + jsonPieces.rows(columns, rows, !anyBefore);
       case 'table': {
         if (rows.length === 0) return '';
         const cells = this.layout.cells(rows);
         this.layout.widen(cells);
-        const lines = anyBefore ? this.layout.lines(cells) : this.layout.head().concat(this.layout.lines(cells));
+        const lines = anyBefore ? this.layout.lines(cells) : this.title().concat(this.layout.head(), this.layout.lines(cells));
         return lines.join('\n') + '\n';
       }
     }
@@ -47,14 +95,17 @@ export class PagedTableWriter {
 
   /** Text after the last page. */
   end(): string {
-    const pre = this.started ? '' : this.page([]);
     switch (this.format) {
       case 'csv':
-        return pre;
+        return this.started ? '' : this.page([]);
       case 'json':
-        return pre + jsonPieces.close(this.rows > 0);
+        return (this.started ? '' : this.page([])) + jsonPieces.tableEnd(this.rows > 0);
       case 'table':
-        return this.rows === 0 ? '(no rows)\n' : '';
+        return this.rows === 0 ? this.title().concat('(no rows)').join('\n') + '\n' : '';
     }
+  }
+
+  private title(): string[] {
+    return this.table.title ? [terminalSafe(this.table.title)] : [];
   }
 }

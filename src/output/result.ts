@@ -19,17 +19,33 @@ export interface Column {
 export type Cell = string | number | bigint | null;
 export type Row = Record<string, Cell>;
 
+/**
+ * Rows produced on demand, for tables that can be as large as the keyspace (`report bigkeys --top
+ * 200000`: 725 000 rows took 1.35 GB built as an array). Iterating runs the query behind it and yields
+ * one row at a time; the writers pull a page at a time (resultPieces). Report sources run their
+ * query afresh on every pass, one pass at a time (a better-sqlite3 statement cannot be iterated twice
+ * at once). A pass left early must be closed — `return()` on the iterator, which `for…of` does on
+ * `break` or a throw — since an unfinished statement keeps the database busy (it cannot be closed).
+ */
+export type RowSource = Iterable<Row>;
+
 export interface ResultTable {
   name: string;
   title?: string;
   columns: Column[];
-  rows: Row[];
+  /** An array for small tables (a summary, a histogram); a RowSource for those that grow with the data or --top. */
+  rows: Row[] | RowSource;
 }
 
 export interface ReportResult {
   report: string;
   notes: string[];
   tables: ResultTable[];
+}
+
+/** Every row of a table as an array (reads a RowSource to its end: for callers that want it whole). */
+export function rowArray(rows: Row[] | RowSource): Row[] {
+  return Array.isArray(rows) ? rows : Array.from(rows);
 }
 
 export type OutputFormat = 'table' | 'csv' | 'json';

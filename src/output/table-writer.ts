@@ -1,5 +1,5 @@
 import { humanBytes, humanPercent } from './human-units.js';
-import { isoTime, type Cell, type Column, type ReportResult, type ResultTable, type Row } from './result.js';
+import { isoTime, rowArray, type Cell, type Column, type ReportResult, type ResultTable, type Row } from './result.js';
 import { terminalSafe } from './terminal-safe.js';
 
 export interface TableOptions {
@@ -23,12 +23,13 @@ export function formatTable(result: ReportResult, options: TableOptions): string
 function formatOne(table: ResultTable, options: TableOptions): string {
   const lines: string[] = [];
   if (table.title) lines.push(terminalSafe(table.title));
-  if (table.rows.length === 0) {
+  const rows = rowArray(table.rows);
+  if (rows.length === 0) {
     lines.push('(no rows)');
     return lines.join('\n');
   }
   const layout = new TableLayout(table.columns, options);
-  const cells = layout.cells(table.rows);
+  const cells = layout.cells(rows);
   layout.widen(cells);
   return lines.concat(layout.head(), layout.lines(cells)).join('\n');
 }

@@ -1,19 +1,13 @@
-import type { ResultTable, Row } from '../output/result.js';
+import type { ResultTable, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { listSnapshots, type SnapshotRow } from '../store/snapshots.js';
 import { ReportInputError, type Report, type ReportOptions } from './report.js';
-import { basisFor, col, filters, pickSnapshot, share } from './scope.js';
+import { basisFor, col, filters, pickSnapshot, queryRows, share } from './scope.js';
 
 const DAY_MS = 86_400_000;
 /** Below this gap a per-day rate is an extrapolation from noise (two dumps minutes apart): not shown. */
 const MIN_GAP_FOR_RATE_MS = 3_600_000;
-
-interface Side {
-  keys: number;
-  size: number;
-  timed: number;
-}
 
 /**
  * Per pattern, what changed between two snapshots (default: the last two by snapshot time): keys,
@@ -30,50 +24,52 @@ export const growth: Report = {
     const [from, to] = pickPair(db, all, options);
     const b = basisFor(from, to);
     const f = filters(options, 'pattern');
-    const side = (snap: SnapshotRow) =>
-      new Map(
-        (db.prepare(
-          `SELECT pattern, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(keys) - sum(untimed_keys) AS timed
-           FROM pattern_stats WHERE snapshot_id = ?${f.sql} GROUP BY pattern`,
-        ).all(snap.id, ...f.params) as (Side & { pattern: string })[]).map(({ pattern, ...s }) => [pattern, s]),
-      );
-    const before = side(from);
-    const after = side(to);
     const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
     const days = gapMs !== null && Math.abs(gapMs) >= MIN_GAP_FOR_RATE_MS ? gapMs / DAY_MS : null;
 
+    // Per pattern, both sides (a full join: a new or vanished pattern has one side only). Ranked in SQL
+    // and read a row at a time when printed.
+    const side = `SELECT pattern, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(keys) - sum(untimed_keys) AS timed
+                  FROM pattern_stats WHERE snapshot_id = ?${f.sql} GROUP BY pattern`;
+    const ranked = (where: string, order: string) =>
+      `WITH x AS (${side}), y AS (${side})
+       SELECT * FROM (
+         SELECT coalesce(x.pattern, y.pattern) AS pattern, x.pattern IS NOT NULL AS was, y.pattern IS NOT NULL AS is_now,
+                coalesce(x.keys, 0) AS keys_before, coalesce(x.size, 0) AS size_before, coalesce(x.timed, 0) AS timed_before,
+                coalesce(y.keys, 0) AS keys_after, coalesce(y.size, 0) AS size_after, coalesce(y.timed, 0) AS timed_after,
+                coalesce(y.size, 0) - coalesce(x.size, 0) AS change
+         FROM x FULL JOIN y ON y.pattern = x.pattern)
+       WHERE ${where} ORDER BY ${order}, pattern LIMIT ?`;
+    // Most memory added (new patterns too), most removed (vanished patterns too).
+    const ADDED = ranked('change > 0 OR NOT was', 'change DESC');
+    const REMOVED = ranked('change < 0 OR NOT is_now', 'change');
+    const params = [from.id, ...f.params, to.id, ...f.params, options.top];
+
     const n = b.name;
-    const rows: (Row & { change: number })[] = [];
-    for (const pattern of new Set([...before.keys(), ...after.keys()])) {
-      const x = before.get(pattern) ?? { keys: 0, size: 0, timed: 0 };
-      const y = after.get(pattern) ?? { keys: 0, size: 0, timed: 0 };
-      const change = y.size - x.size;
-      rows.push({
-        pattern,
-        status: !before.has(pattern) ? 'new' : !after.has(pattern) ? 'vanished' : change > 0 ? 'grown' : change < 0 ? 'shrunk' : 'same',
-        keys_before: x.keys, keys_after: y.keys, keys_change: y.keys - x.keys,
-        [`${n}_before`]: x.size, [`${n}_after`]: y.size, [`${n}_change`]: change,
-        [`${n}_change_pct`]: share(change, x.size),
-        [`${n}_change_per_day`]: days === null ? null : Math.round(change / days),
-        ttl_share_before: share(x.timed, x.keys), ttl_share_after: share(y.timed, y.keys),
-        change,
-      });
-    }
+    const shape = (c: Change): Row => ({
+      pattern: c.pattern,
+      status: !c.was ? 'new' : !c.is_now ? 'vanished' : c.change > 0 ? 'grown' : c.change < 0 ? 'shrunk' : 'same',
+      keys_before: c.keys_before, keys_after: c.keys_after, keys_change: c.keys_after - c.keys_before,
+      [`${n}_before`]: c.size_before, [`${n}_after`]: c.size_after, [`${n}_change`]: c.change,
+      [`${n}_change_pct`]: share(c.change, c.size_before),
+      [`${n}_change_per_day`]: days === null ? null : Math.round(c.change / days),
+      ttl_share_before: share(c.timed_before, c.keys_before), ttl_share_after: share(c.timed_after, c.keys_after),
+    });
     const columns = [col('pattern', 'text'), col('status', 'text'), col('keys_before', 'int'), col('keys_after', 'int'), col('keys_change', 'int'),
       col(`${n}_before`, 'bytes'), col(`${n}_after`, 'bytes'), col(`${n}_change`, 'bytes'), col(`${n}_change_pct`, 'percent'),
       col(`${n}_change_per_day`, 'bytes'), col('ttl_share_before', 'percent'), col('ttl_share_after', 'percent')];
-    const byPattern = (a: Row, c: Row) => String(a.pattern) < String(c.pattern) ? -1 : 1;
-    const added = rows.filter((r) => r.change > 0 || (r.status === 'new')).sort((a, c) => c.change - a.change || byPattern(a, c)).slice(0, options.top);
-    const removed = rows.filter((r) => r.change < 0 || r.status === 'vanished').sort((a, c) => a.change - c.change || byPattern(a, c)).slice(0, options.top);
-    const strip = (rs: typeof rows) => rs.map(({ change: _c, ...r }) => r);
 
-    const sum = (m: Map<string, Side>) => [...m.values()].reduce((s, v) => s + v.size, 0);
-    const total = sum(after) - sum(before);
+    const sizeOf = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) FROM pattern_stats WHERE snapshot_id = ?${f.sql}`).pluck();
+    const total = (sizeOf.get(to.id, ...f.params) as number) - (sizeOf.get(from.id, ...f.params) as number);
     const tables: ResultTable[] = [
-      { name: 'growth', title: `Largest growth (top ${options.top})`, columns, rows: strip(added) },
-      { name: 'shrinking', title: `Largest shrink (top ${options.top})`, columns, rows: strip(removed) },
+      { name: 'growth', title: `Largest growth (top ${options.top})`, columns, rows: queryRows(db.prepare(ADDED), params, shape) },
+      { name: 'shrinking', title: `Largest shrink (top ${options.top})`, columns, rows: queryRows(db.prepare(REMOVED), params, shape) },
     ];
-    if (all.length > 2 && added.length > 0) tables.push(series(db, all, added.map((r) => String(r.pattern)), options, b.statsColumn, n));
+    if (all.length > 2) {
+      // Its own statement: the series reads the ranking while it looks up each pattern.
+      const added = db.prepare(ADDED);
+      if (added.get(...params) !== undefined) tables.push(series(db, all, queryRows(added, params, (c: Change) => ({ pattern: c.pattern })), options, b.statsColumn, n));
+    }
     return {
       report: 'growth',
       notes: [
@@ -87,6 +83,20 @@ export const growth: Report = {
     };
   },
 };
+
+/** A row of growth's ranking query. */
+interface Change {
+  pattern: string;
+  was: 0 | 1;
+  is_now: 0 | 1;
+  keys_before: number;
+  size_before: number;
+  timed_before: number;
+  keys_after: number;
+  size_after: number;
+  timed_after: number;
+  change: number;
+}
 
 function pickPair(db: Store, all: SnapshotRow[], options: ReportOptions): [SnapshotRow, SnapshotRow] {
   if (options.from !== undefined || options.to !== undefined) {
@@ -109,20 +119,23 @@ function when(s: SnapshotRow): string {
   return s.snapshot_time_ms === null ? 'unknown time' : isoTime(s.snapshot_time_ms);
 }
 
-function series(db: Store, all: SnapshotRow[], patterns: string[], options: ReportOptions, column: string, n: string): ResultTable {
+/** For each pattern of `ranked` (read as the series is printed), its keys and size in every snapshot. */
+function series(db: Store, all: SnapshotRow[], ranked: RowSource, options: ReportOptions, column: string, n: string): ResultTable {
   const t = filters(options, null);
   const stmt = db.prepare(`SELECT sum(keys) AS keys, sum(${column}) AS size FROM pattern_stats WHERE snapshot_id = ? AND pattern = ?${t.sql}`);
-  const rows: Row[] = [];
-  for (const pattern of patterns) {
-    for (const s of all) {
-      const r = stmt.get(s.id, pattern, ...t.params) as { keys: number | null; size: number | null };
-      rows.push({ pattern, snapshot_id: s.id, snapshot: s.file_name, snapshot_time: s.snapshot_time_ms, keys: r.keys ?? 0, [n]: r.size ?? (r.keys ? null : 0) });
-    }
-  }
   return {
     name: 'series',
     title: 'Series over every snapshot, for the patterns above',
     columns: [col('pattern', 'text'), col('snapshot_id', 'int'), col('snapshot', 'text'), col('snapshot_time', 'time'), col('keys', 'int'), col(n, 'bytes')],
-    rows,
+    rows: {
+      *[Symbol.iterator]() {
+        for (const { pattern } of ranked) {
+          for (const s of all) {
+            const r = stmt.get(s.id, pattern, ...t.params) as { keys: number | null; size: number | null };
+            yield { pattern, snapshot_id: s.id, snapshot: s.file_name, snapshot_time: s.snapshot_time_ms, keys: r.keys ?? 0, [n]: r.size ?? (r.keys ? null : 0) };
+          }
+        }
+      },
+    },
   };
 }

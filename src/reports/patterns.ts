@@ -3,7 +3,7 @@ import { DEFAULT_SEPARATORS } from '../patterns/options.js';
 import { KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import type { Row } from '../output/result.js';
 import type { Report } from './report.js';
-import { basisFor, col, describeSnapshot, filters, pickSnapshot, share } from './scope.js';
+import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, share } from './scope.js';
 
 /**
  * Keys and memory by key pattern. Inferred patterns come from pattern_stats (complete, computed at
@@ -32,10 +32,18 @@ export const patterns: Report = {
     }
     const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${source} WHERE snapshot_id = ?${filters(options, null).sql}`)
       .get(snap.id, ...filters(options, null).params) as { size: number };
-    const rows = db.prepare(
-      `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
-       FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`,
-    ).all(snap.id, ...f.params, options.top) as (Row & { keys: number; size: number; untimed_keys: number })[];
+    // Read a row at a time when printed: with --depth there can be a group per key.
+    const rows = queryRows(
+      db.prepare(
+        `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
+         FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`,
+      ),
+      [snap.id, ...f.params, options.top],
+      (r: Row & { keys: number; size: number; untimed_keys: number }): Row => ({
+        pattern: r.pattern, type: r.type, keys: r.keys, [b.name]: r.size, [`${b.name}_share`]: share(r.size, total.size),
+        [`avg_${b.name}`]: r.keys ? Math.round(r.size / r.keys) : null, untimed_keys: r.untimed_keys, untimed_key_share: share(r.untimed_keys, r.keys),
+      }),
+    );
     const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
     return {
       report: 'patterns',
@@ -44,10 +52,7 @@ export const patterns: Report = {
         name: 'patterns',
         columns: [col('pattern', 'text'), col('type', 'text'), col('keys', 'int'), col(b.name, 'bytes'), col(`${b.name}_share`, 'percent'),
           col(`avg_${b.name}`, 'bytes'), col('untimed_keys', 'int'), col('untimed_key_share', 'percent')],
-        rows: rows.map((r) => ({
-          pattern: r.pattern, type: r.type, keys: r.keys, [b.name]: r.size, [`${b.name}_share`]: share(r.size, total.size),
-          [`avg_${b.name}`]: r.keys ? Math.round(r.size / r.keys) : null, untimed_keys: r.untimed_keys, untimed_key_share: share(r.untimed_keys, r.keys),
-        })),
+        rows,
       }],
     };
   },

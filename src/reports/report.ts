@@ -20,7 +20,11 @@ export interface ReportOptions {
 
 export type ReportOptionName = 'snapshot' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators';
 
-/** A canned report: data (its SQL lives in its file), a help line, and the options it understands. */
+/**
+ * A canned report: data (its SQL lives in its file), a help line, and the options it understands.
+ * `run` reads what the notes need; tables that grow with the data or with --top come back as
+ * RowSources that read `db` only as they are printed — write the result before closing `db`.
+ */
 export interface Report {
   name: string;
   help: string;

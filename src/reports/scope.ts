@@ -1,4 +1,5 @@
-import type { Column } from '../output/result.js';
+import type Database from 'better-sqlite3';
+import type { Column, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
@@ -68,4 +69,17 @@ export const col = (name: string, kind: Column['kind']): Column => ({ name, kind
 /** a / b, or null when b is 0 (a share of nothing is not 0%). */
 export function share(a: number, b: number): number | null {
   return b === 0 ? null : a / b;
+}
+
+/**
+ * The rows of a prepared statement as a RowSource: nothing is read until it is iterated; each pass
+ * runs the statement with `params` and yields `shape` of every row, one at a time. Leaving a pass
+ * early (`return()`) resets the statement.
+ */
+export function queryRows<T>(stmt: Database.Statement, params: readonly unknown[], shape: (row: T) => Row): RowSource {
+  return {
+    *[Symbol.iterator]() {
+      for (const row of stmt.iterate(...params) as IterableIterator<T>) yield shape(row);
+    },
+  };
 }

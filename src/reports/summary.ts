@@ -9,7 +9,7 @@ import { parseProfile, reconcile } from '../memory/index.js';
  * The dump's own `used-mem` against Σ key estimates plus what is not per key (dict bucket arrays,
  * expires entries, the allocation gap summed at load, an empty server): how much is explained.
  */
-function reconcileSnapshot(db: Store, snap: SnapshotRow, keysBytes: number): ResultTable | null {
+function reconcileSnapshot(db: Store, snap: SnapshotRow, keysBytes: number): (ResultTable & { rows: Row[] }) | null {
   if (snap.used_mem === null || snap.memory_profile === null) return null;
   let profile;
   try {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findReport } from '../../src/reports/index.js';
 import { syntheticKeyspace } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
+import { reportRunner } from '../support/reports.js';
 
-const run = findReport('bigkeys')!.run;
+const run = reportRunner('bigkeys');
 
 describe('bigkeys report', () => {
   it('top N per type by size and by elements equal a plain sort of the records', async () => {

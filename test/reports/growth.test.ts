@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
-import { findReport } from '../../src/reports/index.js';
 import { rec } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
+import { reportRunner } from '../support/reports.js';
 
-const run = findReport('growth')!.run;
+const run = reportRunner('growth');
 const DAY = 86_400;
 
 const family = (prefix: string, n: number, bytes: number, ttl = false): KeyRecord[] =>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findReport } from '../../src/reports/index.js';
 import { syntheticKeyspace } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
+import { reportRunner } from '../support/reports.js';
 
-const run = findReport('patterns')!.run;
+const run = reportRunner('patterns');
 
 /** Hand-written families of the synthetic keyspace: independent of the inference code. */
 const family = (key: string) =>

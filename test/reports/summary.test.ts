@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findReport } from '../../src/reports/index.js';
 import { syntheticKeyspace } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
+import { reportRunner } from '../support/reports.js';
 
-const run = findReport('summary')!.run;
+const run = reportRunner('summary');
 
 describe('summary report', () => {
   it('totals, by db and by type equal plain sums over the records (file bytes basis)', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findReport } from '../../src/reports/index.js';
 import { rec } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
+import { reportRunner } from '../support/reports.js';
 
-const run = findReport('ttl')!.run;
+const run = reportRunner('ttl');
 
 describe('ttl report', () => {
   it('buckets remaining TTL at snapshot time, not today', async () => {

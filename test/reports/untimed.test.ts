@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { keyPattern } from '../../src/patterns/index.js';
-import { findReport } from '../../src/reports/index.js';
 import { syntheticKeyspace } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
+import { reportRunner } from '../support/reports.js';
 
-const run = findReport('untimed')!.run;
+const run = reportRunner('untimed');
 
 describe('untimed report', () => {
   it('groups keys without TTL by pattern, ranked by memory, with shares', async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rowArray } from '../../src/output/result.js';
 import { findReport } from '../../src/reports/index.js';
 import { loadSnapshot, openStore } from '../../src/store/index.js';
 import { fakeSource, syntheticKeyspace } from '../support/records.js';
@@ -29,7 +30,7 @@ describe('reading while a load writes (WAL)', () => {
               if (++n === 3) {
                 const reader = openStore(path, { readonly: true });
                 try {
-                  seenDuringLoad = findReport('summary')!.run(reader, { top: 5 }).tables[0]!.rows[0]!.keys;
+                  seenDuringLoad = rowArray(findReport('summary')!.run(reader, { top: 5 }).tables[0]!.rows)[0]!.keys;
                 } finally {
                   reader.close();
                 }
@@ -43,7 +44,7 @@ describe('reading while a load writes (WAL)', () => {
     expect(seenDuringLoad).toBe(first.length);
     writer.close();
     const reader = openStore(path, { readonly: true });
-    expect(findReport('summary')!.run(reader, { top: 5, snapshot: 'b.rdb' }).tables[0]!.rows[0]!.keys).toBe(second.length);
+    expect(rowArray(findReport('summary')!.run(reader, { top: 5, snapshot: 'b.rdb' }).tables[0]!.rows)[0]!.keys).toBe(second.length);
     reader.close();
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { formatResult } from '../../output/format-result.js';
+import { resultPieces } from '../../output/paged-writer.js';
 import type { ReportResult } from '../../output/result.js';
 import { findReport } from '../../reports/registry.js';
 import type { ReportOptions } from '../../reports/report.js';
@@ -10,6 +10,7 @@ import { openStore } from '../../store/open-store.js';
 import { parseIntOption, runCommand } from '../exit.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
+import { OutputSink } from '../output-sink.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions {
   db?: string;
@@ -63,24 +64,31 @@ export function registerAnalyze(program: Command): void {
         }
         const human = process.stdout.isTTY === true;
         const snapshots = listSnapshots(db);
-        const chunks: string[] = [];
-        for (const section of SECTIONS) {
-          const report = findReport(section.report)!;
-          if (report.name === 'growth') {
-            // Compare with the snapshot loaded just before this one, if any.
-            const idx = snapshots.findIndex((s) => s.id === loaded.snapshotId);
-            if (idx < 1) continue;
+        // Printed section by section, a page of rows at a time (--top may be large).
+        const out = new OutputSink();
+        try {
+          let printed = 0;
+          for (const section of SECTIONS) {
+            const report = findReport(section.report)!;
+            if (report.name === 'growth') {
+              // Compare with the snapshot loaded just before this one, if any.
+              const idx = snapshots.findIndex((s) => s.id === loaded.snapshotId);
+              if (idx < 1) continue;
+            }
+            const opts: ReportOptions = report.name === 'growth' ? { top, to: String(loaded.snapshotId) } : { top: section.top ?? top, snapshot: String(loaded.snapshotId) };
+            const result = report.run(db, opts);
+            const tables = result.tables.filter((t) => section.tables.includes(t.name));
+            // The snapshot description is printed once, with the summary.
+            const notes = report.name === 'summary' ? result.notes : result.notes.filter((n) => !n.startsWith('snapshot ') && !n.startsWith('memory'));
+            const part: ReportResult = { report: report.name, notes: [`== ${report.name} ==`, ...notes], tables };
+            if (printed++ > 0) await out.write('\n');
+            await out.writeEach(resultPieces(part, 'table', human));
+            if (out.closed) break;
           }
-          const opts: ReportOptions = report.name === 'growth' ? { top, to: String(loaded.snapshotId) } : { top: section.top ?? top, snapshot: String(loaded.snapshotId) };
-          const result = report.run(db, opts);
-          const tables = result.tables.filter((t) => section.tables.includes(t.name));
-          // The snapshot description is printed once, with the summary.
-          const notes = report.name === 'summary' ? result.notes : result.notes.filter((n) => !n.startsWith('snapshot ') && !n.startsWith('memory'));
-          const part: ReportResult = { report: report.name, notes: [`== ${report.name} ==`, ...notes], tables };
-          chunks.push(formatResult(part, 'table', human));
+          await out.write(`\nDatabase: ${dbPath} (rdbscope report <name> --db ${dbPath} for more; rdbscope sql for ad hoc queries)\n`);
+        } finally {
+          await out.end();
         }
-        process.stdout.write(chunks.join('\n'));
-        process.stdout.write(`\nDatabase: ${dbPath} (rdbscope report <name> --db ${dbPath} for more; rdbscope sql for ad hoc queries)\n`);
         return failures > 0 ? 1 : 0;
       } finally {
         db.close();

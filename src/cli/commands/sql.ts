@@ -1,18 +1,14 @@
 import type { Command } from 'commander';
 import type Database from 'better-sqlite3';
-import type { Column, Row } from '../../output/result.js';
+import type { Column, Row, RowSource } from '../../output/result.js';
+import { PAGE_ROWS } from '../../output/paged-writer.js';
 import { openStore } from '../../store/open-store.js';
 import { runCommand, UsageError } from '../exit.js';
-import { addOutputOptions, outputFormat, resolveDbPath, type OutputCliOptions } from '../output-options.js';
-import { OutputSink } from '../output-sink.js';
-import { PagedTableWriter } from '../../output/index.js';
+import { addOutputOptions, emitResult, outputFormat, resolveDbPath, type OutputCliOptions } from '../output-options.js';
 
 interface SqlCliOptions extends OutputCliOptions {
   db?: string;
 }
-
-/** Rows formatted and written at a time. */
-const PAGE_ROWS = 10_000;
 
 export function registerSql(program: Command): void {
   const cmd = program
@@ -34,39 +30,35 @@ export function registerSql(program: Command): void {
         if (!stmt.readonly || !stmt.reader) throw new UsageError('only read-only queries that return rows (SELECT …) are allowed');
         stmt.safeIntegers(true); // 64-bit values (expire times, sizes) print exactly
         const names = uniqueNames(stmt.columns().map((c) => c.name));
-        const format = outputFormat(options.format);
-        const rowsOf = stmt.raw().iterate() as IterableIterator<unknown[]>;
-        const nextPage = (): Row[] => {
-          const page: Row[] = [];
-          for (let next = rowsOf.next(); !next.done; next = rowsOf.next()) {
-            const row: Row = {};
-            next.value.forEach((v, i) => {
-              row[names[i]!] = v instanceof Uint8Array ? printableBytes(v) : (v as Row[string]);
-            });
-            if (page.push(row) === PAGE_ROWS) break;
-          }
-          return page;
+        outputFormat(options.format); // a bad --format is refused before the query runs
+        const toRow = (values: unknown[]): Row => {
+          const row: Row = {};
+          values.forEach((v, i) => {
+            row[names[i]!] = v instanceof Uint8Array ? printableBytes(v) : (v as Row[string]);
+          });
+          return row;
         };
-        // Printed page by page: a whole snapshot's keys must not be held (1 M rows took 3.4 GB).
-        let page = nextPage();
-        // Numbers right-aligned, printed exactly: nothing says which columns are bytes. The kind of a
-        // column comes from its first non-null value in the first page.
-        const columns: Column[] = names.map((name) => {
-          const first = page.find((r) => r[name] !== null)?.[name];
-          return { name, kind: typeof first === 'number' || typeof first === 'bigint' ? 'int' : 'text' };
-        });
-        const human = options.out === undefined && process.stdout.isTTY === true;
-        const writer = new PagedTableWriter(format, human, 'sql', 'rows', columns);
-        const out = new OutputSink(options.out);
+        const raw = stmt.raw().iterate() as IterableIterator<unknown[]>;
         try {
-          while (page.length > 0 && !out.closed) {
-            await out.write(writer.page(page));
-            page = page.length === PAGE_ROWS ? nextPage() : [];
-          }
-          await out.write(writer.end());
+          // Numbers right-aligned, printed exactly: nothing says which columns are bytes. The kind of a
+          // column comes from its first non-null value in the first page.
+          const first: Row[] = [];
+          for (let next = raw.next(); !next.done; next = raw.next()) if (first.push(toRow(next.value)) === PAGE_ROWS) break;
+          const columns: Column[] = names.map((name) => {
+            const v = first.find((r) => r[name] !== null)?.[name];
+            return { name, kind: typeof v === 'number' || typeof v === 'bigint' ? 'int' : 'text' };
+          });
+          // Printed page by page: a whole snapshot's keys must not be held (1 M rows took 3.4 GB).
+          // One pass: the page read above, then the rest of the statement.
+          const rows: RowSource = {
+            *[Symbol.iterator]() {
+              yield* first.splice(0);
+              for (const values of raw) yield toRow(values);
+            },
+          };
+          await emitResult({ report: 'sql', notes: [], tables: [{ name: 'rows', columns, rows }] }, options);
         } finally {
-          rowsOf.return?.();
-          await out.end();
+          raw.return?.();
         }
       } finally {
         db.close();
