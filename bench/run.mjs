@@ -8,7 +8,8 @@
  * rotates every round) and repeated:
  *   check  redis-check-rdb <dump>                        (the bar: C, full structural parse + CRC)
  *   parse  node bench/parse-only.mjs <dump>              (every key decoded into a record, CRC on, nothing stored)
- *   load   node bin/rdbscope load <dump> --db <tmp> --quiet   (records into SQLite, indexes, commit)
+ *   load   bin/rdbscope load <dump> --db <tmp> --quiet   (records into SQLite, indexes, commit; the launcher
+ *          run as a user runs it, so with its V8 flag, with this node first on PATH)
  * each under /usr/bin/time -v (user+sys CPU, peak RSS; wall time from our own clock), and prints one
  * markdown table of medians with each rdbscope wall time as a ratio of redis-check-rdb's in the same
  * round (the median of the per-round ratios). The .gz / .lz4 rows are compared with redis-check-rdb on
@@ -62,6 +63,8 @@ copyFileSync(path.join(ROOT, 'package.json'), path.join(SNAP, 'package.json'));
 symlinkSync(path.join(ROOT, 'node_modules'), path.join(SNAP, 'node_modules'));
 process.env.RDBSCOPE_ROOT = SNAP;
 const RDBSCOPE = path.join(SNAP, 'bin', 'rdbscope');
+/** The launcher execs `node` from PATH: make it the node running this script. */
+const NODE_FIRST_ENV = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
 const loadHelp = spawnSync(process.execPath, [RDBSCOPE, 'load', '--help'], { encoding: 'utf8' });
 const HAS_LOAD = loadHelp.status === 0 && TOOLS.includes('load');
 const HAS_JOBS = HAS_LOAD && /--jobs\b/.test(loadHelp.stdout);
@@ -96,7 +99,7 @@ const dumpsUsed = [];
 const wantCheck = TOOLS.includes('check');
 const wantParse = TOOLS.includes('parse');
 const parseOnly = (/** @type {string[]} */ files) => [process.execPath, path.join(HERE, 'parse-only.mjs'), ...files];
-const load = (/** @type {string[]} */ files, /** @type {string[]} */ extra = []) => [process.execPath, RDBSCOPE, 'load', ...files, '--db', sqlite, '--quiet', ...extra];
+const load = (/** @type {string[]} */ files, /** @type {string[]} */ extra = []) => [RDBSCOPE, 'load', ...files, '--db', sqlite, '--quiet', ...extra];
 
 for (const name of ['mixed', 'huge', 'small']) {
   const rows = name === 'mixed' ? ONLY.filter((o) => o.startsWith('mixed')) : ONLY.filter((o) => o === name);
@@ -150,7 +153,7 @@ function runJob(job, round) {
   for (const f of job.cleanup ?? []) rmSync(f, { force: true });
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(TIME, ['-v', ...job.argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TIME, ['-v', ...job.argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: NODE_FIRST_ENV });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -317,7 +320,7 @@ const md = [
   'wall, CPU (user+sys) and peak RSS are medians (RSS also the max over the rounds, from `/usr/bin/time -v`); "× check-rdb" is the median over the rounds',
   'of rdbscope\'s wall time divided by redis-check-rdb\'s in the same round (for .gz/.lz4: redis-check-rdb on the plain dump, which it needs).',
   'keys/s and MB/s use the uncompressed RDB size. parse-only = `node bench/parse-only.mjs <dump>` (every key decoded into a record, CRC64 checked, nothing stored);',
-  `load = \`node bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\`. Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
+  `load = \`bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\` (the launcher, as installed: it runs node with \`--max-semi-space-size=4\`). Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
   '',
   'Dumps (bench/datasets.mjs, written by redis-server, cached in bench/.cache/):',
   ...dumpLines,

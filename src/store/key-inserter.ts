@@ -1,7 +1,8 @@
+import type { Statement } from 'better-sqlite3';
 import type { Store } from './open-store.js';
 import { N_ACCESS, N_ELEMENTS, N_EXPIRE, N_KIND, N_LARGEST, N_MEMORY, N_PATTERN, N_VALUE_BYTES, NUMS, type RowBatch } from './row-batch.js';
 
-/** Bound per row, in this order; the snapshot id is a literal of the prepared statements. */
+/** Bound per row, in this order; the snapshot id is bound once per statement (@s). */
 const COLUMNS = ['key', 'pattern_id', 'kind_id', 'elements', 'value_bytes', 'memory_bytes', 'largest_element', 'expire_at_ms', 'access', 'key_printable', 'extra'] as const;
 const MEMORY_COL = 5;
 const EXPIRE_COL = 7;
@@ -85,9 +86,25 @@ export function dictionariesOf(db: Store): Dictionaries {
  * dictionary ids to database ids. Rows are written in order, ROWS_PER_STATEMENT at a time (the end of
  * a batch in shorter statements), each statement shaped by the columns its rows leave NULL. Nothing is held back between batches.
  */
+/** A row INSERT: the rows' values in order, and the snapshot id. */
+type InsertStatement = Statement<[Param[], { s: number }]>;
+
+const statementsOf = new WeakMap<Store, Map<number, InsertStatement>>();
+
+/** Row INSERT statements prepared on this connection so far (bounded by shapes × lengths; tests). */
+export function insertStatementCount(db: Store): number {
+  return statementsOf.get(db)?.size ?? 0;
+}
+
 export class KeyInserter {
-  private readonly statements = new Map<number, ReturnType<Store['prepare']>>();
+  /**
+   * Shared by every snapshot loaded through a connection: the snapshot id is a bound parameter (@s),
+   * not a literal. Statements of their own per snapshot piled up over a load of many files (~30 KB
+   * of SQLite memory each, never reclaimed while the writer's heap rarely runs a full GC).
+   */
+  private readonly statements: Map<number, InsertStatement>;
   private readonly params: Param[] = [];
+  private readonly named: { s: number };
   private patternIds: number[] = [];
   private readonly kindIds: number[] = [];
   private readonly dict: Dictionaries;
@@ -96,12 +113,16 @@ export class KeyInserter {
   firstRow: number | null = null;
   lastRow: number | null = null;
 
-  constructor(private readonly db: Store, private readonly snapshotId: number) {
+  constructor(private readonly db: Store, snapshotId: number) {
     if (!Number.isSafeInteger(snapshotId)) throw new Error(`bad snapshot id ${snapshotId}`);
     this.dict = dictionariesOf(db);
+    this.named = { s: snapshotId };
+    let shared = statementsOf.get(db);
+    if (shared === undefined) statementsOf.set(db, (shared = new Map()));
+    this.statements = shared;
   }
 
-  private statement(shape: number, rows: number): ReturnType<Store['prepare']> {
+  private statement(shape: number, rows: number): InsertStatement {
     const key = shape + rows * 16;
     let stmt = this.statements.get(key);
     if (stmt === undefined) {
@@ -110,8 +131,8 @@ export class KeyInserter {
       if (shape & NO_EXPIRE) nulls.add(EXPIRE_COL);
       if (shape & NO_ACCESS) nulls.add(ACCESS_COL);
       const cols = shape & NO_TEXT ? COLUMNS.slice(0, PRINTABLE_COL) : COLUMNS;
-      const row = `(${this.snapshotId},${cols.map((_, c) => (nulls.has(c) ? 'NULL' : '?')).join(',')})`;
-      stmt = this.db.prepare(`INSERT INTO key_rows (snapshot_id,${cols.join(',')}) VALUES ` + Array.from({ length: rows }, () => row).join(','));
+      const row = `(@s,${cols.map((_, c) => (nulls.has(c) ? 'NULL' : '?')).join(',')})`;
+      stmt = this.db.prepare<[Param[], { s: number }]>(`INSERT INTO key_rows (snapshot_id,${cols.join(',')}) VALUES ` + Array.from({ length: rows }, () => row).join(','));
       this.statements.set(key, stmt);
     }
     return stmt;
@@ -160,7 +181,7 @@ export class KeyInserter {
         }
         start = end;
       }
-      this.written(this.statement(shape, last - first).run(params), last - first);
+      this.written(this.statement(shape, last - first).run(params, this.named), last - first);
       params.length = 0;
       first = last;
     }
