@@ -22,7 +22,7 @@ describe('bin/rdbscope launcher', () => {
   it('runs the CLI with --max-semi-space-size=4, also through a symlink (npm bin links)', () => {
     const dir = tempDir();
     const probe = path.join(dir, 'probe.cjs');
-    writeFileSync(probe, 'process.stderr.write("execArgv=" + JSON.stringify(process.execArgv) + "\\n");');
+    writeFileSync(probe, 'process.stderr.write("execArgv=" + JSON.stringify(process.execArgv) + " arenas=" + process.env.MALLOC_ARENA_MAX + "\\n");');
     const link = path.join(dir, 'rdbscope');
     symlinkSync(BIN, link);
     const version = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,8 +30,11 @@ describe('bin/rdbscope launcher', () => {
       const r = exec(file, ['--version'], { NODE_OPTIONS: `--require ${probe}` });
       expect(r.code, r.err).toBe(0);
       expect(r.out.trim()).toBe(version);
-      expect(r.err).toContain('execArgv=["--max-semi-space-size=4"]');
+      expect(r.err).toContain('execArgv=["--max-semi-space-size=4"] arenas=2');
     }
+    // A caller's own malloc setting wins.
+    const own = exec(BIN, ['--version'], { NODE_OPTIONS: `--require ${probe}`, MALLOC_ARENA_MAX: '8' });
+    expect(own.err).toContain('arenas=8');
   });
 
   it('passes arguments through unchanged (spaces, quotes, globs) and returns the exit code', () => {
