@@ -1,19 +1,48 @@
 /**
  * The decimal text Redis gives a zset score when it converts a skiplist into a listpack on load
  * (`zzlInsertAt` → `d2string`), whose length sizes the listpack entry. Two eras:
- * - Redis 7.2+ and Valkey (fpconv_dtoa, grisu2): the shortest text that reads back as the same
- *   double, which is what JavaScript's String(number) gives;
+ * - Redis 7.2+ and Valkey: integers of |v| ≤ 2^62 with ll2string, anything else with fpconv_dtoa
+ *   (grisu2 digits, laid out by its own rules: 1e20 is "1e+20", 0.0000012 is "1.2e-6", where
+ *   JavaScript writes "100000000000000000000" and "0.0000012");
  * - Redis ≤ 7.0: integers of |v| < 2^52 as integers, anything else with printf("%.17g"), e.g.
  *   0.1 → "0.10000000000000001" (checked against redis-server 7.0: test/memory/differential.test.ts).
- * Special values are "nan", "inf", "-inf"; negative zero is "-0" under %.17g.
+ * Special values are "nan", "inf", "-inf"; negative zero is "-0" in both eras.
  */
 
-/** Redis 7.2+: shortest round-trip text. */
+/** 2^62 (LLONG_MAX / 2 as a double): 7.2+ d2string prints integral values up to this with ll2string. */
+const LL_HALF = 4611686018427387904;
+
+/** Redis 7.2+ / Valkey d2string. */
 export function shortestScoreText(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
-  return String(v);
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (Number.isInteger(v) && v >= -LL_HALF && v <= LL_HALF) return BigInt(v).toString();
+  return fpconvText(v);
+}
+
+/**
+ * fpconv_dtoa's layout (deps/fpconv, emit_digits) of the shortest digits D (n of them) of v = D·10^K,
+ * with x = |K + n − 1| the magnitude of the leading digit's exponent: an integer with its zeros when
+ * K ≥ 0 and x < n + 7; a plain decimal when K < 0 and (K > −7 or x < 4); else d.ddd, 'e', a sign and
+ * the exponent without leading zeros. JavaScript's shortest digits stand for grisu2's (which are the
+ * shortest for all but rare doubles, where grisu2 gives one digit more).
+ */
+function fpconvText(v: number): string {
+  const [mantissa, e] = Math.abs(v).toExponential().split('e') as [string, string];
+  const digits = mantissa.replace('.', '');
+  const n = digits.length;
+  const lead = Number(e);
+  const K = lead - n + 1;
+  const x = Math.abs(lead);
+  const sign = v < 0 ? '-' : '';
+  if (K >= 0 && x < n + 7) return sign + digits + '0'.repeat(K);
+  if (K < 0 && (K > -7 || x < 4)) {
+    const point = n + K;
+    return sign + (point <= 0 ? '0.' + '0'.repeat(-point) + digits : digits.slice(0, point) + '.' + digits.slice(point));
+  }
+  return `${sign}${digits[0]}${n > 1 ? '.' + digits.slice(1) : ''}e${lead < 0 ? '-' : '+'}${x}`;
 }
 
 /** 2^52: d2string prints integers strictly inside ±(2^52) with ll2string. */

@@ -10,14 +10,17 @@ import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonica
 import { g17ScoreText, shortestScoreText } from '../double-text.js';
 
 const ascii = new TextEncoder();
+/** 2^62: 7.2+ prints integral scores up to this as integers (double-text.ts). */
+const LL_HALF = 4611686018427387904;
 
 /**
  * Listpack entry size of a score as a server writes it when it converts a skiplist to a listpack:
  * its text (double-text.ts) stored as an integer entry when it is a canonical int64, else as a string.
  */
 function scoreEntrySize(score: number, g17: boolean): number {
-  // Integers print as integers in both eras (|v| ≤ 2^53: ll2string or 16 digits, both int64 text).
-  if (Number.isInteger(score) && Math.abs(score) <= Number.MAX_SAFE_INTEGER && !Object.is(score, -0)) return listpackEntrySizeForInt(score);
+  // Integers print as int64 text in both eras up to 2^53 (ll2string, or %.17g's 16 digits), and up to
+  // 2^62 from 7.2: an integer entry either way, its size set by the value alone.
+  if (Number.isInteger(score) && Math.abs(score) <= (g17 ? Number.MAX_SAFE_INTEGER : LL_HALF) && !Object.is(score, -0)) return listpackEntrySizeForInt(score);
   const text = ascii.encode(g17 ? g17ScoreText(score) : shortestScoreText(score));
   return listpackEntrySizeForString(text, 0, text.length);
 }
