@@ -2,7 +2,7 @@ import type { ResultTable, Row, RowSource } from '../output/result.js';
 import type { Report } from './report.js';
 import { KEY_ROWS_OF, KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import { remedyFor } from './remedy.js';
-import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows } from './scope.js';
+import { basisFor, col, describeSnapshot, filters, pickSnapshot } from './scope.js';
 
 /** Top N keys per type by memory and by element count, each with the remedy that fits. */
 export const bigkeys: Report = {
@@ -12,30 +12,44 @@ export const bigkeys: Report = {
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot);
     const b = basisFor(snap);
-    const f = filters(options, KEY_TEXT_SQL);
+    // --type picks the rankings below; --match filters rows.
+    const f = filters({ ...options, type: undefined }, KEY_TEXT_SQL);
     const enc = b.estimated ? 'encoding' : 'rdb_type';
-    // Read a row at a time when printed: with a large --top these tables hold most of the keyspace.
-    // ttl at the snapshot's own time; ties broken by key so output is stable.
-    const top = (order: string, where: string): RowSource =>
-      queryRows(
-        db.prepare(
-          `SELECT * FROM (
-             SELECT type, ROW_NUMBER() OVER (PARTITION BY type ORDER BY ${order} DESC, ${KEY_TEXT_SQL}) AS rank,
-                    db, ${KEY_TEXT_SQL} AS key, ${b.keysColumn} AS size, elements, largest_element,
-                    ${enc} AS enc,
-                    CASE WHEN expire_at_ms IS NULL THEN NULL ELSE (expire_at_ms - ?) / 1000 END AS ttl_s
-             FROM keys WHERE ${KEY_ROWS_OF}${where}${f.sql})
-           WHERE rank <= ? ORDER BY type, rank`,
-        ),
-        [snap.snapshot_time_ms ?? 0, ...keyRowsOf(snap), ...f.params, options.top],
-        ({ size, enc: e, ...r }: Row & { type: string; ttl_s: number | null }): Row => ({ ...r, [b.name]: size, [enc]: e, remedy: remedyFor(r.type, r.ttl_s !== null) }),
+    // One top-N query per type (ORDER BY … LIMIT keeps only N rows in SQLite's sorter) instead of one
+    // ROW_NUMBER() over every key, which sorted the whole snapshot: on 1 M keys 1.9 s → 0.5 s a ranking.
+    // It reads key_rows and key_kinds, not the `keys` view, whose join with patterns costs a third.
+    // Rows are read a type at a time when printed (a large --top holds most of the keyspace). Types
+    // come from the snapshot's complete aggregates; ties are broken by key so output is stable, and
+    // ttl is taken at the snapshot's own time.
+    const types = (db.prepare('SELECT DISTINCT type FROM type_stats WHERE snapshot_id = ? ORDER BY type').pluck().all(snap.id) as string[])
+      .filter((t) => options.type === undefined || t === options.type);
+    const top = (order: string, ranked: string[]): RowSource => {
+      const stmt = db.prepare(
+        `SELECT type, db, ${KEY_TEXT_SQL} AS key, ${b.keysColumn} AS size, elements, largest_element, ${enc} AS enc,
+                CASE WHEN expire_at_ms IS NULL THEN NULL ELSE (expire_at_ms - ?) / 1000 END AS ttl_s
+         FROM (SELECT * FROM key_rows WHERE ${KEY_ROWS_OF} AND kind_id IN (SELECT id FROM key_kinds WHERE type = ?)) r
+           JOIN key_kinds k ON k.id = r.kind_id
+         WHERE 1${f.sql}
+         ORDER BY ${order} DESC, ${KEY_TEXT_SQL} LIMIT ?`,
       );
+      return {
+        *[Symbol.iterator]() {
+          for (const type of ranked) {
+            let rank = 0;
+            const rows = stmt.iterate(snap.snapshot_time_ms ?? 0, ...keyRowsOf(snap), type, ...f.params, options.top) as IterableIterator<Row & { type: string; ttl_s: number | null }>;
+            for (const { size, enc: e, type: t, ...r } of rows) {
+              yield { type: t, rank: ++rank, ...r, [b.name]: size, [enc]: e, remedy: remedyFor(t, r.ttl_s !== null) };
+            }
+          }
+        },
+      };
+    };
 
     const columns = [col('type', 'text'), col('rank', 'int'), col('db', 'int'), col('key', 'text'), col(b.name, 'bytes'), col('elements', 'int'),
       col('largest_element', 'bytes'), col(enc, 'text'), col('ttl_s', 'int'), col('remedy', 'text')];
-    const bySize: ResultTable = { name: `by_${b.name}`, title: `Top ${options.top} per type by ${b.name === 'memory' ? 'memory' : 'bytes in the file'}`, columns, rows: top(b.keysColumn, '') };
+    const bySize: ResultTable = { name: `by_${b.name}`, title: `Top ${options.top} per type by ${b.name === 'memory' ? 'memory' : 'bytes in the file'}`, columns, rows: top(b.keysColumn, types) };
     // A string's element count is its length: the size ranking already covers it.
-    const byElements: ResultTable = { name: 'by_elements', title: `Top ${options.top} per type by element count`, columns, rows: top('elements', " AND type <> 'string'") };
+    const byElements: ResultTable = { name: 'by_elements', title: `Top ${options.top} per type by element count`, columns, rows: top('elements', types.filter((t) => t !== 'string')) };
     return { report: 'bigkeys', notes: [...describeSnapshot(snap), b.note, 'ttl_s: seconds left at snapshot time; - = no TTL'], tables: [bySize, byElements] };
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticKeyspace } from '../support/records.js';
+import { rec, syntheticKeyspace } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
 import { reportRunner } from '../support/reports.js';
 
@@ -41,6 +41,29 @@ describe('bigkeys report', () => {
     for (const row of rows) {
       const k = sessions.find((s) => s.keyPrintable === row.key)!;
       expect(row.ttl_s).toBe(Math.trunc((k.expireAtMs! - 1_700_000_000_000) / 1000));
+    }
+  });
+
+  it('ranks exactly as a sort of the records per type: size, then key bytes for ties; --top past a type\'s keys', async () => {
+    const { db, dir } = freshStore();
+    const types = ['string', 'list', 'hash', 'zset'] as const;
+    // Few distinct sizes, so most ranks are decided by the key; keys with non-ASCII text and bytes.
+    const records = Array.from({ length: 400 }, (_, i) =>
+      rec(i % 7 === 0 ? `é-key:${i}` : i % 11 === 0 ? new Uint8Array([0xff, i & 0xff, 0x41]) : `key:${(i * 7919) % 1000}`, {
+        type: types[i % types.length]!, valueBytes: 100 * ((i * 31) % 5), elements: (i * 17) % 4,
+      }));
+    await loadRecords(db, dir, 'ties.rdb', records);
+    for (const top of [1, 5, 90, 1000]) {
+      const r = run(db, { top });
+      const reference = (size: (k: (typeof records)[number]) => number, ofType: (t: string) => boolean) =>
+        [...new Set(records.map((k) => k.type))].filter(ofType).sort().flatMap((type) =>
+          records.filter((k) => k.type === type)
+            .sort((a, b) => size(b) - size(a) || Buffer.compare(Buffer.from(a.keyPrintable), Buffer.from(b.keyPrintable)))
+            .slice(0, top)
+            .map((k, i) => [type, i + 1, k.keyPrintable, size(k)]));
+      const got = (name: string, col: string) => r.tables.find((t) => t.name === name)!.rows.map((x) => [x.type, x.rank, x.key, x[col]]);
+      expect(got('by_file_bytes', 'file_bytes')).toEqual(reference((k) => k.valueBytes, () => true));
+      expect(got('by_elements', 'elements')).toEqual(reference((k) => k.elements, (t) => t !== 'string'));
     }
   });
 });
