@@ -25,12 +25,18 @@ export const patterns: Report = {
       db.function('rdbscope_prefix', { deterministic: true }, (key: unknown) => fixedDepthPattern(String(key), { separators: sep, depth }));
       // Integers inlined: the source is a subquery of the statements below, which bind their own values.
       const [first, last, id] = keyRowsOf(snap);
-      source = `(SELECT snapshot_id, rdbscope_prefix(${KEY_TEXT_SQL}) AS pattern, type, 1 AS keys, ${b.keysColumn} AS ${b.statsColumn},
-                  CASE WHEN expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys FROM keys WHERE rowid BETWEEN ${first ?? 'NULL'} AND ${last ?? 'NULL'} AND snapshot_id = ${id})`;
+      // key_rows and key_kinds, not the `keys` view: its join with patterns is not needed here.
+      source = `(SELECT r.snapshot_id, rdbscope_prefix(${KEY_TEXT_SQL}) AS pattern, k.type, 1 AS keys, r.${b.keysColumn} AS ${b.statsColumn},
+                  CASE WHEN r.expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys
+                FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id
+                WHERE r.row_id BETWEEN ${first ?? 'NULL'} AND ${last ?? 'NULL'} AND r.snapshot_id = ${id})`;
     } else {
       source = 'pattern_stats';
     }
-    const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${source} WHERE snapshot_id = ?${filters(options, null).sql}`)
+    // Shares are of the snapshot's whole keyspace (of --type's keys): pattern_stats and type_stats
+    // are complete even where per-key rows were limited, and reading them costs no scan of the keys.
+    const totals = fixed ? 'type_stats' : 'pattern_stats';
+    const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${totals} WHERE snapshot_id = ?${filters(options, null).sql}`)
       .get(snap.id, ...filters(options, null).params) as { size: number };
     // Read a row at a time when printed: with --depth there can be a group per key.
     const rows = queryRows(

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticKeyspace } from '../support/records.js';
+import { loadSnapshot } from '../../src/store/index.js';
+import { fakeSource, syntheticKeyspace } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
+import { dummyFile } from '../support/temp.js';
 import { reportRunner } from '../support/reports.js';
 
 const run = reportRunner('patterns');
@@ -34,5 +36,20 @@ describe('patterns report', () => {
     const user = rows.filter((x) => x.pattern === 'user:*');
     expect(user.map((x) => x.keys).sort()).toEqual([records.filter((k) => k.keyPrintable.startsWith('user:') && k.type === 'hash').length, records.filter((k) => k.keyPrintable.startsWith('user:') && k.type === 'list').length].sort());
     expect(rows.find((x) => x.pattern === 'events')!.keys).toBe(1);
+  });
+
+  it('fixed --depth shares are of the whole keyspace (of --type), also when per-key rows were limited', async () => {
+    const { db, dir } = freshStore();
+    const records = syntheticKeyspace(43);
+    const min = 200;
+    await loadSnapshot(db, { path: dummyFile(dir, 'limited.rdb'), open: fakeSource(records), keysMinBytes: min });
+    for (const type of [undefined, 'hash']) {
+      const rows = run(db, { top: 1000, depth: 1, separators: ':', type }).tables[0]!.rows;
+      const mine = records.filter((k) => type === undefined || k.type === type);
+      const total = mine.reduce((s, k) => s + k.valueBytes, 0);
+      const kept = mine.filter((k) => k.valueBytes >= min);
+      expect(rows.reduce((s, x) => s + (x.keys as number), 0)).toBe(kept.length);
+      for (const x of rows) expect(x.file_bytes_share).toBeCloseTo((x.file_bytes as number) / total, 12);
+    }
   });
 });
