@@ -35,7 +35,12 @@ function inferPattern(key: string, separators: string): string {
 export function fixedDepthPattern(key: string, options: PatternOptions): string {
   const sep = options.separators[0] ?? ':';
   const depth = options.depth ?? 1;
-  const parts = key.split(sep);
-  if (parts.length <= depth) return key;
-  return [...parts.slice(0, depth), '*'].join(sep);
+  // Up to the depth-th separator, without splitting the whole key (`patterns --depth` calls this
+  // once per key row: split/slice/join took a fifth of the report on 1 M keys).
+  let at = -1;
+  for (let i = 0; i < depth; i++) {
+    at = key.indexOf(sep, at + 1);
+    if (at < 0) return key;
+  }
+  return key.slice(0, at + 1) + '*';
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keyPattern, isRandomToken } from '../../src/patterns/index.js';
+import { fixedDepthPattern, keyPattern, isRandomToken } from '../../src/patterns/index.js';
+import { rng } from '../support/records.js';
 
 const fixed = (depth: number, separators = ':') => ({ separators, depth });
 
@@ -70,6 +71,21 @@ describe('keyPattern (fixed depth)', () => {
   });
   it('splits on the first separator given', () => {
     expect(keyPattern('a/b/c', fixed(1, '/'))).toBe('a/*');
+  });
+  it('is the first `depth` segments of a split on the separator, then `*`, for any key and depth', () => {
+    // The rule stated as a split (what the report documents), against the scanning implementation.
+    const bySplit = (key: string, depth: number, sep: string) => {
+      const parts = key.split(sep);
+      return parts.length <= depth ? key : [...parts.slice(0, depth), '*'].join(sep);
+    };
+    const rand = rng(7);
+    const alphabet = ['a', 'b', ':', ':', '/', '.', 'é', '\u{1F600}', ''];
+    for (let i = 0; i < 20_000; i++) {
+      let key = '';
+      for (let n = Math.floor(rand() * 12); n > 0; n--) key += alphabet[Math.floor(rand() * alphabet.length)];
+      const depth = Math.floor(rand() * 5);
+      for (const sep of [':', '/']) expect(fixedDepthPattern(key, fixed(depth, sep)), `${JSON.stringify(key)} ${depth} ${sep}`).toBe(bySplit(key, depth, sep));
+    }
   });
 });
 
