@@ -81,11 +81,6 @@ export function dictionariesOf(db: Store): Dictionaries {
   return d;
 }
 
-/**
- * Writes the RowBatches of one snapshot with prepared multi-row INSERTs, mapping the batch's local
- * dictionary ids to database ids. Rows are written in order, ROWS_PER_STATEMENT at a time (the end of
- * a batch in shorter statements), each statement shaped by the columns its rows leave NULL. Nothing is held back between batches.
- */
 /** A row INSERT: the rows' values in order, and the snapshot id. */
 type InsertStatement = Statement<[Param[], { s: number }]>;
 
@@ -96,6 +91,11 @@ export function insertStatementCount(db: Store): number {
   return statementsOf.get(db)?.size ?? 0;
 }
 
+/**
+ * Writes the RowBatches of one snapshot with prepared multi-row INSERTs, mapping the batch's local
+ * dictionary ids to database ids. Rows are written in order, ROWS_PER_STATEMENT at a time (the end of
+ * a batch in shorter statements), each statement shaped by the columns its rows leave NULL. Nothing is held back between batches.
+ */
 export class KeyInserter {
   /**
    * Shared by every snapshot loaded through a connection: the snapshot id is a bound parameter (@s),
