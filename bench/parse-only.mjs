@@ -36,18 +36,17 @@ export async function parseFiles(files, stats) {
     let keys = 0;
     /** @type {Map<string, { keys: number, valueBytes: number }>} */
     const byType = new Map();
-    for await (const batch of parse.batches()) {
-      keys += batch.length;
+    // As `rdbscope info` reads a dump: each key's record handed over as it is decoded (RdbParse.visit).
+    await parse.visit((rec) => {
+      keys++;
       if (stats) {
-        for (const rec of batch) {
-          const k = `db${rec.db} ${rec.rdbType}`;
-          const e = byType.get(k) ?? { keys: 0, valueBytes: 0 };
-          e.keys++;
-          e.valueBytes += rec.valueBytes;
-          byType.set(k, e);
-        }
+        const k = `db${rec.db} ${rec.rdbType}`;
+        const e = byType.get(k) ?? { keys: 0, valueBytes: 0 };
+        e.keys++;
+        e.valueBytes += rec.valueBytes;
+        byType.set(k, e);
       }
-    }
+    });
     const checksum = parse.info.checksum;
     if (checksum.status === 'mismatch') failed = true;
     const out = { file, keys, rdbBytes: parse.info.bytesRead, checksum: checksum.status };

@@ -26,9 +26,9 @@ export class ParsedKey implements KeyRecord {
   constructor(
     public db: number,
     /** The key's bytes are keyBuf[keyStart, keyStart + keyLength) (a shared KeyArena block). */
-    readonly keyBuf: Uint8Array,
-    readonly keyStart: number,
-    readonly keyLength: number,
+    public keyBuf: Uint8Array,
+    public keyStart: number,
+    public keyLength: number,
     public type: RedisType,
     public rdbType: RdbEncoding,
     public rdbTypeId: number,
@@ -38,6 +38,40 @@ export class ParsedKey implements KeyRecord {
     public offset: number,
     public shape: ValueShape,
   ) {}
+
+  /**
+   * Makes this record the next key's, as the constructor would (RdbParse.visit reuses one record):
+   * every field is assigned, in declaration order, so the record keeps its one hidden class.
+   */
+  reset(db: number, keyBuf: Uint8Array, keyStart: number, keyLength: number, type: RedisType, rdbType: RdbEncoding, rdbTypeId: number,
+    expireAtMs: number | null, idleSeconds: number | null, lfuFreq: number | null, offset: number, shape: ValueShape): this {
+    this.elements = 0;
+    this.valueBytes = 0;
+    this.largestElementBytes = 0;
+    this.memory = undefined;
+    this.fieldsWithTtl = undefined;
+    this.minFieldExpireAtMs = undefined;
+    this.stream = undefined;
+    this.module = undefined;
+    this.vectorSet = undefined;
+    this.array = undefined;
+    this.keyMeta = undefined;
+    this.printableCache = null;
+    this.keyView = null;
+    this.db = db;
+    this.keyBuf = keyBuf;
+    this.keyStart = keyStart;
+    this.keyLength = keyLength;
+    this.type = type;
+    this.rdbType = rdbType;
+    this.rdbTypeId = rdbTypeId;
+    this.expireAtMs = expireAtMs;
+    this.idleSeconds = idleSeconds;
+    this.lfuFreq = lfuFreq;
+    this.offset = offset;
+    this.shape = shape;
+    return this;
+  }
 
   /** A view of the key's bytes, made on first use: parsing alone never needs one. */
   get key(): Uint8Array {
