@@ -10,14 +10,21 @@
  */
 
 /** 2^62 (LLONG_MAX / 2 as a double): 7.2+ d2string prints integral values up to this with ll2string. */
-const LL_HALF = 4611686018427387904;
+export const LL_HALF = 4611686018427387904;
 
-/** Redis 7.2+ / Valkey d2string. */
-export function shortestScoreText(v: number): string {
+/** What both eras print for nan, ±inf and ±0, else null. */
+function specialText(v: number): string | null {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  return null;
+}
+
+/** Redis 7.2+ / Valkey d2string. */
+export function modernScoreText(v: number): string {
+  const special = specialText(v);
+  if (special !== null) return special;
   if (Number.isInteger(v) && v >= -LL_HALF && v <= LL_HALF) return BigInt(v).toString();
   return fpconvText(v);
 }
@@ -50,10 +57,8 @@ const LL_RANGE = 4503599627370496;
 
 /** Redis ≤ 7.0's d2string. */
 export function g17ScoreText(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const special = specialText(v);
+  if (special !== null) return special;
   if (v > -LL_RANGE + 1 && v < LL_RANGE && Number.isInteger(v)) return String(v);
   return printfG17(v);
 }

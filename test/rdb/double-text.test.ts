@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortestScoreText } from '../../src/rdb/double-text.js';
+import { modernScoreText } from '../../src/rdb/double-text.js';
 
 /**
  * Redis 7.2+ d2string (util.c): nan/inf/-inf, "0" / "-0", integral values with |v| ≤ 2^62 through
@@ -35,13 +35,13 @@ const CASES: [number, string][] = [
 
 describe('Redis 7.2+ score text (d2string / fpconv_dtoa layout)', () => {
   it.each(CASES)('%s → %s', (v, text) => {
-    expect(shortestScoreText(v)).toBe(text);
+    expect(modernScoreText(v)).toBe(text);
   });
 
   it('reads back as the same double wherever it is not nan/inf', () => {
     for (let i = 0; i < 20_000; i++) {
       const v = (Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 60 - 30);
-      expect(Number(shortestScoreText(v))).toBe(v);
+      expect(Number(modernScoreText(v))).toBe(v);
     }
   });
 });

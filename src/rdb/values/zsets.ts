@@ -7,11 +7,9 @@ import { blob, measureString, readBlob } from '../rdb-string.js';
 import { ListpackCursor } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
 import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
-import { g17ScoreText, shortestScoreText } from '../double-text.js';
+import { g17ScoreText, LL_HALF, modernScoreText } from '../double-text.js';
 
 const ascii = new TextEncoder();
-/** 2^62: 7.2+ prints integral scores up to this as integers (double-text.ts). */
-const LL_HALF = 4611686018427387904;
 
 /**
  * Listpack entry size of a score as a server writes it when it converts a skiplist to a listpack:
@@ -21,7 +19,7 @@ function scoreEntrySize(score: number, g17: boolean): number {
   // Integers print as int64 text in both eras up to 2^53 (ll2string, or %.17g's 16 digits), and up to
   // 2^62 from 7.2: an integer entry either way, its size set by the value alone.
   if (Number.isInteger(score) && Math.abs(score) <= (g17 ? Number.MAX_SAFE_INTEGER : LL_HALF) && !Object.is(score, -0)) return listpackEntrySizeForInt(score);
-  const text = ascii.encode(g17 ? g17ScoreText(score) : shortestScoreText(score));
+  const text = ascii.encode(g17 ? g17ScoreText(score) : modernScoreText(score));
   return listpackEntrySizeForString(text, 0, text.length);
 }
 
