@@ -6,45 +6,57 @@ import { printable } from './printable.js';
  * the million) and so that the printable key is computed only when someone reads it.
  */
 export class ParsedKey implements KeyRecord {
-  elements = 0;
-  valueBytes = 0;
-  largestElementBytes = 0;
-  // Set only for the types that have them, but initialised on every record: records of every type
+  // Every field is declared here and set by reset(), also for a new record: one shape for all records.
+  // Fields only some types have are set (to undefined) on every record too: records of every type
   // then share one hidden class, and the load's per-key reads of them stay monomorphic (a class per
   // combination of fields added later made those reads megamorphic).
-  memory?: MemoryEstimate = undefined;
-  fieldsWithTtl?: number = undefined;
-  minFieldExpireAtMs?: number | null = undefined;
-  stream?: StreamInfo = undefined;
-  module?: ModuleInfo = undefined;
-  vectorSet?: VectorSetInfo = undefined;
-  array?: ArrayInfo = undefined;
-  keyMeta?: KeyRecord['keyMeta'] = undefined;
-  private printableCache: string | null = null;
-  private keyView: Uint8Array | null = null;
+  db!: number;
+  /** The key's bytes are keyBuf[keyStart, keyStart + keyLength) (a shared KeyArena block). */
+  keyBuf!: Uint8Array;
+  keyStart!: number;
+  keyLength!: number;
+  type!: RedisType;
+  rdbType!: RdbEncoding;
+  rdbTypeId!: number;
+  expireAtMs!: number | null;
+  idleSeconds!: number | null;
+  lfuFreq!: number | null;
+  offset!: number;
+  shape!: ValueShape;
+  elements!: number;
+  valueBytes!: number;
+  largestElementBytes!: number;
+  memory?: MemoryEstimate;
+  fieldsWithTtl?: number;
+  minFieldExpireAtMs?: number | null;
+  stream?: StreamInfo;
+  module?: ModuleInfo;
+  vectorSet?: VectorSetInfo;
+  array?: ArrayInfo;
+  keyMeta?: KeyRecord['keyMeta'];
+  private printableCache!: string | null;
+  private keyView!: Uint8Array | null;
 
-  constructor(
-    public db: number,
-    /** The key's bytes are keyBuf[keyStart, keyStart + keyLength) (a shared KeyArena block). */
-    public keyBuf: Uint8Array,
-    public keyStart: number,
-    public keyLength: number,
-    public type: RedisType,
-    public rdbType: RdbEncoding,
-    public rdbTypeId: number,
-    public expireAtMs: number | null,
-    public idleSeconds: number | null,
-    public lfuFreq: number | null,
-    public offset: number,
-    public shape: ValueShape,
-  ) {}
+  constructor(db: number, keyBuf: Uint8Array, keyStart: number, keyLength: number, type: RedisType, rdbType: RdbEncoding, rdbTypeId: number,
+    expireAtMs: number | null, idleSeconds: number | null, lfuFreq: number | null, offset: number, shape: ValueShape) {
+    this.reset(db, keyBuf, keyStart, keyLength, type, rdbType, rdbTypeId, expireAtMs, idleSeconds, lfuFreq, offset, shape);
+  }
 
-  /**
-   * Makes this record the next key's, as the constructor would (RdbParse.visit reuses one record):
-   * every field is assigned, in declaration order, so the record keeps its one hidden class.
-   */
+  /** Makes this record the next key's: what a new record holds (RdbParse.visit reuses one record). */
   reset(db: number, keyBuf: Uint8Array, keyStart: number, keyLength: number, type: RedisType, rdbType: RdbEncoding, rdbTypeId: number,
     expireAtMs: number | null, idleSeconds: number | null, lfuFreq: number | null, offset: number, shape: ValueShape): this {
+    this.db = db;
+    this.keyBuf = keyBuf;
+    this.keyStart = keyStart;
+    this.keyLength = keyLength;
+    this.type = type;
+    this.rdbType = rdbType;
+    this.rdbTypeId = rdbTypeId;
+    this.expireAtMs = expireAtMs;
+    this.idleSeconds = idleSeconds;
+    this.lfuFreq = lfuFreq;
+    this.offset = offset;
+    this.shape = shape;
     this.elements = 0;
     this.valueBytes = 0;
     this.largestElementBytes = 0;
@@ -58,18 +70,6 @@ export class ParsedKey implements KeyRecord {
     this.keyMeta = undefined;
     this.printableCache = null;
     this.keyView = null;
-    this.db = db;
-    this.keyBuf = keyBuf;
-    this.keyStart = keyStart;
-    this.keyLength = keyLength;
-    this.type = type;
-    this.rdbType = rdbType;
-    this.rdbTypeId = rdbTypeId;
-    this.expireAtMs = expireAtMs;
-    this.idleSeconds = idleSeconds;
-    this.lfuFreq = lfuFreq;
-    this.offset = offset;
-    this.shape = shape;
     return this;
   }
 
