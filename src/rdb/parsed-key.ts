@@ -73,6 +73,13 @@ export class ParsedKey implements KeyRecord {
     return this;
   }
 
+  /** The key's bytes now sit at buf[start, start + keyLength) (the parser moved them out of its read window). */
+  moveKey(buf: Uint8Array, start: number): void {
+    this.keyBuf = buf;
+    this.keyStart = start;
+    this.keyView = null;
+  }
+
   /** A view of the key's bytes, made on first use: parsing alone never needs one. */
   get key(): Uint8Array {
     return (this.keyView ??= this.keyBuf.subarray(this.keyStart, this.keyStart + this.keyLength));

@@ -36,6 +36,25 @@ export function readKeyInto(r: ByteReader, arena: KeyArena): number {
   return bytes.length;
 }
 
+/**
+ * readKeyInto without the copy: a plain key is left where it is in the read window (arena.buf is then
+ * r.buf). Only for a record handed over before the window next changes (RdbParse.visit); one kept
+ * longer must be moved to the arena first (KeyArena.place).
+ */
+export function readKeyInPlace(r: ByteReader, arena: KeyArena): number {
+  const at = r.offset;
+  readLengthOrEncoding(r);
+  if (!lenResult.special) {
+    const n = lenResult.value;
+    arena.buf = r.buf;
+    arena.start = r.take(n);
+    return n;
+  }
+  const bytes = decodeSpecialString(r, at);
+  arena.adopt(bytes);
+  return bytes.length;
+}
+
 /** An INT- or LZF-encoded string (lenResult holds its encoding) as bytes. */
 function decodeSpecialString(r: ByteReader, at: number): Uint8Array {
   switch (lenResult.value) {

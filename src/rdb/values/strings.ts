@@ -14,5 +14,5 @@ export const decodeString: AtomicDecoder = (r, rec) => {
 };
 
 // Shared, frozen: strings are most keys of most dumps, and their shape is one boolean.
-const INT_STRING: ValueShape = Object.freeze({ strIsInt: true });
+export const INT_STRING: ValueShape = Object.freeze({ strIsInt: true });
 export const PLAIN_STRING: ValueShape = Object.freeze({ strIsInt: false });
