@@ -9,13 +9,13 @@
  */
 const MAX_DISTINCT = 1024;
 
-/** Distinct lengths kept in two small arrays before a Map is worth its allocation. */
+/** Distinct lengths kept in one small array before a Map is worth its allocation. */
 const SMALL = 12;
 
 export class SizeHistogram {
-  // Most values have few distinct lengths: parallel arrays with a linear search, then a Map.
-  private lens: number[] = [];
-  private cnts: number[] = [];
+  // Most values have few distinct lengths: [length, count, length, count, ...] in one array made on
+  // the first add (one allocation, none for a histogram never added to), searched linearly; then a Map.
+  private pairs: number[] | null = null;
   private counts: Map<number, number> | null = null;
   private coarse = false;
   count = 0;
@@ -29,21 +29,25 @@ export class SizeHistogram {
     const k = this.bucket(len);
     const m = this.counts;
     if (m === null) {
-      const lens = this.lens;
-      for (let i = 0; i < lens.length; i++) {
-        if (lens[i] === k) {
-          this.cnts[i]! += times;
+      const pairs = this.pairs;
+      if (pairs === null) {
+        this.pairs = [k, times];
+        return;
+      }
+      for (let i = 0; i < pairs.length; i += 2) {
+        if (pairs[i] === k) {
+          pairs[i + 1]! += times;
           return;
         }
       }
-      if (lens.length < SMALL) {
-        lens.push(k);
-        this.cnts.push(times);
+      if (pairs.length < 2 * SMALL) {
+        pairs.push(k, times);
         return;
       }
-      this.counts = new Map(lens.map((l, i) => [l, this.cnts[i]!]));
-      this.lens = [];
-      this.cnts = [];
+      const map = new Map<number, number>();
+      for (let i = 0; i < pairs.length; i += 2) map.set(pairs[i]!, pairs[i + 1]!);
+      this.counts = map;
+      this.pairs = null;
     }
     const map = this.counts!;
     map.set(k, (map.get(k) ?? 0) + times);
@@ -53,11 +57,14 @@ export class SizeHistogram {
   /** [length, count] pairs; lengths are exact, or rounded up once the histogram is coarse. */
   entries(): IterableIterator<[number, number]> {
     if (this.counts !== null) return this.counts.entries();
-    return this.lens.map((l, i): [number, number] => [l, this.cnts[i]!])[Symbol.iterator]();
+    const pairs = this.pairs ?? [];
+    const out: [number, number][] = [];
+    for (let i = 0; i < pairs.length; i += 2) out.push([pairs[i]!, pairs[i + 1]!]);
+    return out[Symbol.iterator]();
   }
 
   get distinct(): number {
-    return this.counts !== null ? this.counts.size : this.lens.length;
+    return this.counts !== null ? this.counts.size : (this.pairs?.length ?? 0) / 2;
   }
 
   get exact(): boolean {
@@ -68,7 +75,8 @@ export class SizeHistogram {
   sum(f: (len: number) => number): number {
     let s = 0;
     if (this.counts === null) {
-      for (let i = 0; i < this.lens.length; i++) s += f(this.lens[i]!) * this.cnts[i]!;
+      const pairs = this.pairs ?? [];
+      for (let i = 0; i < pairs.length; i += 2) s += f(pairs[i]!) * pairs[i + 1]!;
       return s;
     }
     for (const [len, n] of this.counts) s += f(len) * n;
