@@ -37,13 +37,37 @@ class StreamState {
   constructor(readonly typeId: number) {}
 }
 
+/** Raw 16-byte IDs appended to one growing array (no object per ID). */
+class IdList {
+  private bytes = new Uint8Array(16 * 16);
+  private length = 0;
+
+  add(buf: Uint8Array, at: number): void {
+    if (this.length + 16 > this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    // Copied: buf is the read window, reused once this unit is committed.
+    const out = this.bytes;
+    const o = this.length;
+    for (let i = 0; i < 16; i++) out[o + i] = buf[at + i]!;
+    this.length = o + 16;
+  }
+
+  /** The IDs, concatenated in the order added. */
+  result(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
 /** Collects raw stream IDs up to MAX_IDS_KEPT in total, then gives up (memory stays bounded). */
 class IdCollector {
   overflow = false;
   private total = 0;
-  readonly nodes: Uint8Array[] = [];
-  readonly groups: { pel: Uint8Array[]; consumers: Uint8Array[][] }[] = [];
-  private target: Uint8Array[] = this.nodes;
+  readonly nodes = new IdList();
+  readonly groups: { pel: IdList; consumers: IdList[] }[] = [];
+  private target: IdList = this.nodes;
 
   add(buf: Uint8Array, at: number): void {
     if (this.overflow) return;
@@ -51,18 +75,17 @@ class IdCollector {
       this.overflow = true;
       return;
     }
-    // A copy (Uint8Array#slice, not Buffer#slice, which would be a view into the read window).
-    this.target.push(Uint8Array.prototype.slice.call(buf, at, at + 16));
+    this.target.add(buf, at);
   }
 
   startGroup(): void {
-    const g = { pel: [] as Uint8Array[], consumers: [] as Uint8Array[][] };
+    const g = { pel: new IdList(), consumers: [] as IdList[] };
     this.groups.push(g);
     this.target = g.pel;
   }
 
   startConsumer(): void {
-    const list: Uint8Array[] = [];
+    const list = new IdList();
     this.groups[this.groups.length - 1]!.consumers.push(list);
     this.target = list;
   }
@@ -70,16 +93,10 @@ class IdCollector {
   result(): { nodes: Uint8Array; groups: { pel: Uint8Array; consumers: Uint8Array[] }[] } | undefined {
     if (this.overflow) return undefined;
     return {
-      nodes: concat(this.nodes),
-      groups: this.groups.map((g) => ({ pel: concat(g.pel), consumers: g.consumers.map(concat) })),
+      nodes: this.nodes.result(),
+      groups: this.groups.map((g) => ({ pel: g.pel.result(), consumers: g.consumers.map((c) => c.result()) })),
     };
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.length * 16);
-  parts.forEach((p, i) => out.set(p, i * 16));
-  return out;
 }
 
 function streamId(r: ByteReader): string {
