@@ -100,7 +100,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private recordStart = -1;
   /** A value being decoded across input chunks. */
   private pendingValue: Generator<void, void, void> | null = null;
-  private pendingRecord: KeyRecord | null = null;
+  private pendingRecord: ParsedKey | null = null;
   private valueStart = 0;
   /** The key being decoded, for error messages. */
   /** The record whose value is being read (its key names errors). */
@@ -116,7 +116,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
    * arrived, so a dump cut inside a long string does not yield that key (only records complete
    * before a fault are yielded).
    */
-  private held: KeyRecord | null = null;
+  private held: ParsedKey | null = null;
   /** The trailer, read but not yet compared with the CRC computed elsewhere (checksumSource). */
   private pendingCheck: { stored: string; end: number } | null = null;
   private readonly checksumSource: ChecksumSource | null;
@@ -476,7 +476,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     return true;
   }
 
-  private finishRecord(rec: KeyRecord): void {
+  private finishRecord(rec: ParsedKey): void {
     const r = this.r;
     rec.valueBytes = r.offset + r.pendingSkip - this.valueStart;
     this.expireAtMs = null;
@@ -496,11 +496,10 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
    * A record that outlives the read window as it is (its value continues in later input, or it waits
    * for skipped bytes to arrive): its key, if read in place, moves to the arena.
    */
-  private keepKey(rec: KeyRecord): void {
-    const k = rec as ParsedKey;
-    if (k.keyBuf !== this.r.buf) return;
-    this.keys.place(k.keyBuf, k.keyStart, k.keyLength);
-    k.moveKey(this.keys.buf, this.keys.start);
+  private keepKey(rec: ParsedKey): void {
+    if (rec.keyBuf !== this.r.buf) return;
+    this.keys.place(rec.keyBuf, rec.keyStart, rec.keyLength);
+    rec.moveKey(this.keys.buf, this.keys.start);
   }
 
   private emit(rec: KeyRecord): void {
