@@ -220,6 +220,25 @@ export async function parseOnce(api, bytes, sizes, verifyChecksum) {
   return { records, error, crash, ms: performance.now() - t0, info: parse.info };
 }
 
+/**
+ * Parses like parseOnce through RdbParse.visit, where one record is reused for every key and keys
+ * are read in place in the parser's window: each record's identity is taken during its call.
+ */
+export async function visitOnce(api, bytes, sizes, verifyChecksum) {
+  const t0 = performance.now();
+  const parse = api.parseRdb(chunks(bytes, sizes), { verifyChecksum, fileName: 'fuzz-input' });
+  const ids = [];
+  let error = null;
+  let crash = null;
+  try {
+    await parse.visit((r) => void ids.push(recordId(r)));
+  } catch (e) {
+    if (e instanceof api.RdbError) error = e;
+    else crash = e;
+  }
+  return { ids, error, crash, ms: performance.now() - t0, info: parse.info };
+}
+
 /** A compact identity of a record for comparing two parses (every scalar field and the key bytes). */
 function recordId(r) {
   return JSON.stringify(r, function (k, value) {
@@ -277,5 +296,14 @@ export async function judgeInput(api, bytes, rand, limits) {
   }
   const ce = (e) => (e === null ? 'none' : `${e.code}@${e.offset}`);
   if (ce(whole.error) !== ce(split.error)) return fail(`whole ended with ${ce(whole.error)}, chunks of 1..${max} with ${ce(split.error)}`);
+  // visit(), in chunks of another random size: the same records (taken during each call), the same end.
+  const vmax = rand() < 0.5 ? 1 + Math.floor(rand() * 16) : 1 + Math.floor(rand() * 4096);
+  const visited = await visitOnce(api, bytes, () => 1 + Math.floor(rand() * vmax), verify);
+  if (visited.crash !== null) return fail(`visit: threw ${visited.crash && visited.crash.message ? visited.crash.message : String(visited.crash)}\n${visited.crash && visited.crash.stack ? visited.crash.stack : ''}`);
+  if (visited.ids.length !== whole.records.length) return fail(`whole gave ${whole.records.length} records, visit in chunks of 1..${vmax} gave ${visited.ids.length}`);
+  for (let i = 0; i < visited.ids.length; i++) {
+    if (visited.ids[i] !== recordId(whole.records[i])) return fail(`record ${i} differs between batches() and visit() in chunks of 1..${vmax}`);
+  }
+  if (ce(whole.error) !== ce(visited.error)) return fail(`whole ended with ${ce(whole.error)}, visit in chunks of 1..${vmax} with ${ce(visited.error)}`);
   return whole.error === null ? { verdict: 'ok', ms } : { verdict: 'rdb-error', code: whole.error.code, ms };
 }
