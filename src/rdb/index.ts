@@ -3,7 +3,7 @@
  *
  *   const parse = parseRdb(chunks, { fileName });
  *   for await (const batch of parse.batches()) { ... }   // arrays of records, each its own object
- *   await parse.visit((rec) => { ... })                  // fastest: one reused record, valid per call
+ *   await parse.visit((rec) => { ... })                  // fastest: one reused record (key bytes too), valid per call
  *   for await (const rec of parse) { ... }               // convenience: one record at a time
  *   parse.info                                           // header, AUX, checksum, completeness
  * (one of the three per parse).
