@@ -205,7 +205,10 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     try {
       return await input.next();
     } catch (e) {
-      let err = this.asRdbError(e);
+      // What the source throws is a fault of reading, not of the bytes: an untyped one (a stream's
+      // own error) is IO, never taken for a decoding fault.
+      let err = isRdbError(e) ? e : new RdbError('IO', `cannot read the input (${e instanceof Error ? e.message : String(e)})`, arrived);
+      if (!isRdbError(e) && this.currentKey !== null) err.withKey(this.currentKey.keyPrintable);
       if (err.offset === null) err = new RdbError(err.code, err.detail, arrived, err.key, err.file);
       this.fail(err);
       throw err;

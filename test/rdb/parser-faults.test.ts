@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { RdbWriter, TYPE, buildListpack } from '../support/rdb-writer.js';
 import { parseBytes } from '../support/parse-bytes.js';
 import { lzfCompress } from '../support/lzf-compress.js';
+import { RdbError } from '../../src/core/errors.js';
+import { parseRdb } from '../../src/rdb/index.js';
 
 describe('parser faults found by fuzzing', () => {
   it('a huge db number does not hang the per-db counters', async () => {
@@ -45,5 +47,37 @@ describe('parser faults found by fuzzing', () => {
     expect(error!.offset!).toBeGreaterThanOrEqual(at);
     expect(error!.offset!).toBeLessThan(bytes.length);
     expect(error!.message).toMatch(/inside LZF-compressed data/);
+  });
+
+  it("a source's own failure (a stream error) is IO at the bytes that arrived, naming the key being read", async () => {
+    const w = new RdbWriter({ version: 11 });
+    w.key(TYPE.STRING, 'first').string('1');
+    w.key(TYPE.SET, 'members').len(300);
+    for (let i = 0; i < 300; i++) w.string(`member-${i}`);
+    const bytes = w.finish();
+    const delivered = bytes.length - 1000; // inside the set
+    async function* source() {
+      yield bytes.slice(0, 500);
+      yield bytes.slice(500, delivered);
+      throw new Error('socket hang up');
+    }
+    for (const read of ['batches', 'visit'] as const) {
+      const parse = parseRdb(source(), { fileName: 'pipe' });
+      const keys: string[] = [];
+      let error: unknown = null;
+      try {
+        if (read === 'visit') await parse.visit((r) => void keys.push(r.keyPrintable));
+        else for await (const b of parse.batches()) keys.push(...b.map((r) => r.keyPrintable));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RdbError);
+      const err = error as RdbError;
+      expect([err.code, err.offset, err.key, err.file], read).toEqual(['IO', delivered, 'members', 'pipe']);
+      expect(err.message).toContain('socket hang up');
+      expect(keys).toEqual(['first']);
+      expect(parse.info.complete).toBe(false);
+      expect(parse.info.error).toBe(err);
+    }
   });
 });
