@@ -195,7 +195,7 @@ async function* chunks(bytes, sizes) {
 
 /**
  * @typedef {{ records: any[], error: any, crash: any, ms: number }} ParseRun
- * @typedef {{ parseRdb: (source: AsyncIterable<Uint8Array>, opts: object) => AsyncIterable<any> & { batches(): AsyncGenerator<any[]>, info: any }, RdbError: Function }} ParserApi
+ * @typedef {{ parseRdb: (source: AsyncIterable<Uint8Array>, opts: object) => AsyncIterable<any> & { batches(): AsyncGenerator<any[]>, visit(onKey: (r: any) => void): Promise<void>, info: any }, RdbError: Function }} ParserApi
  */
 
 /**
@@ -206,18 +206,11 @@ async function* chunks(bytes, sizes) {
  * @returns {Promise<ParseRun>}
  */
 export async function parseOnce(api, bytes, sizes, verifyChecksum) {
-  const t0 = performance.now();
-  const parse = api.parseRdb(chunks(bytes, sizes), { verifyChecksum, fileName: 'fuzz-input' });
   const records = [];
-  let error = null;
-  let crash = null;
-  try {
+  const run = await readParse(api, bytes, sizes, verifyChecksum, async (parse) => {
     for await (const batch of parse.batches()) for (const r of batch) records.push(r);
-  } catch (e) {
-    if (e instanceof api.RdbError) error = e;
-    else crash = e;
-  }
-  return { records, error, crash, ms: performance.now() - t0, info: parse.info };
+  });
+  return { records, ...run };
 }
 
 /**
@@ -225,18 +218,24 @@ export async function parseOnce(api, bytes, sizes, verifyChecksum) {
  * are read in place in the parser's window: each record's identity is taken during its call.
  */
 export async function visitOnce(api, bytes, sizes, verifyChecksum) {
+  const ids = [];
+  const run = await readParse(api, bytes, sizes, verifyChecksum, (parse) => parse.visit((r) => void ids.push(recordId(r))));
+  return { ids, ...run };
+}
+
+/** Runs `read` over a parse of the input in chunks: its RdbError, any other throw (a crash), time, info. */
+async function readParse(api, bytes, sizes, verifyChecksum, read) {
   const t0 = performance.now();
   const parse = api.parseRdb(chunks(bytes, sizes), { verifyChecksum, fileName: 'fuzz-input' });
-  const ids = [];
   let error = null;
   let crash = null;
   try {
-    await parse.visit((r) => void ids.push(recordId(r)));
+    await read(parse);
   } catch (e) {
     if (e instanceof api.RdbError) error = e;
     else crash = e;
   }
-  return { ids, error, crash, ms: performance.now() - t0, info: parse.info };
+  return { error, crash, ms: performance.now() - t0, info: parse.info };
 }
 
 /** A compact identity of a record for comparing two parses (every scalar field and the key bytes). */

@@ -49,6 +49,15 @@ export class KeyArena {
     this.start = p;
   }
 
+  /**
+   * Makes src[start, …) the last key without copying it (RdbParse.visit: a record handed over before
+   * the read window changes; one kept longer is moved here with place()).
+   */
+  view(src: Uint8Array, start: number): void {
+    this.buf = src;
+    this.start = start;
+  }
+
   /** Makes `bytes` (decoded elsewhere: an INT or LZF key) the last key. */
   adopt(bytes: Uint8Array): void {
     this.buf = bytes;

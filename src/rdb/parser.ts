@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { KeyRecord } from '../core/record.js';
+import type { KeyRecord, RdbEncoding, RedisType, ValueShape } from '../core/record.js';
 import { RdbError, isRdbError } from '../core/errors.js';
 import { emptyFileInfo, type RdbFileInfo } from './file-info.js';
 import { ByteReader, INCOMPLETE } from './byte-reader.js';
 import { Crc64 } from './crc64.js';
 import { readLength, readLengthBig } from './length.js';
-import { blob, MAX_INT_TEXT, readKeyInPlace, readKeyInto, readStringBytes } from './rdb-string.js';
+import { blob, MAX_INT_TEXT, readKeyInto, readStringBytes } from './rdb-string.js';
 import { printable } from './printable.js';
 import { refusedTypeReason, valueTypeFor } from './values/type-table.js';
 import type { DecodeContext, CompactLimits } from './values/decoder.js';
@@ -417,16 +417,9 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     this.currentKey = null;
     blob.compressedAt = -1;
     if (typeId === 0 && this.readShortString(at)) return;
-    const keys = this.keys;
     // visit() hands most records over before the window changes: their keys are not copied (keepKey).
-    const keyLength = this.visitor !== null ? readKeyInPlace(r, keys) : readKeyInto(r, keys);
-    const offset = this.recordStart >= 0 ? this.recordStart : at;
-    const shape = typeId === 0 ? PLAIN_STRING : {};
-    // visit(): one record for every key (a key is handed out before the next one starts, §emit).
-    const rec = this.reused !== null
-      ? this.reused.reset(this.db, keys.buf, keys.start, keyLength, vt.type, vt.rdbType, typeId, this.expireAtMs, this.idleSeconds, this.lfuFreq, offset, shape)
-      : new ParsedKey(this.db, keys.buf, keys.start, keyLength, vt.type, vt.rdbType, typeId, this.expireAtMs, this.idleSeconds, this.lfuFreq, offset, shape);
-    if (this.visitor !== null) this.reused = rec;
+    const keyLength = readKeyInto(r, this.keys, this.visitor !== null);
+    const rec = this.newRecord(keyLength, vt.type, vt.rdbType, typeId, at, typeId === 0 ? PLAIN_STRING : {});
     this.currentKey = rec;
     if (this.keyMeta !== null) rec.keyMeta = { classes: this.keyMeta };
     this.valueStart = r.offset;
@@ -443,7 +436,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   /**
    * The commonest record of all, a string whose key and value both have a 6-bit length (< 64 bytes,
    * rdb-format.md §2.1), read with one bounds check for the whole record instead of one per field:
-   * what readKeyInPlace / readKeyInto, decodeString and finishRecord do for it, with its value
+   * what readKeyInto, decodeString and finishRecord do for it, with its value
    * judged as measureString judges short raw strings. Returns false, having consumed nothing, for
    * any other record (the general path reads it).
    */
@@ -458,19 +451,11 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const v = p + 1 + keyLength;
     const valueLength = buf[v]!;
     if (valueLength >= 64) return false;
-    const offset = this.recordStart >= 0 ? this.recordStart : at;
     const shape = valueLength <= MAX_INT_TEXT && canonicalInt64(buf, v + 1, valueLength) ? INT_STRING : PLAIN_STRING;
-    let rec: ParsedKey;
-    if (this.visitor !== null) {
-      // Handed over at once (finishRecord below): the key is read in place.
-      rec = this.reused !== null
-        ? this.reused.reset(this.db, buf, p + 1, keyLength, 'string', 'string', 0, this.expireAtMs, this.idleSeconds, this.lfuFreq, offset, shape)
-        : (this.reused = new ParsedKey(this.db, buf, p + 1, keyLength, 'string', 'string', 0, this.expireAtMs, this.idleSeconds, this.lfuFreq, offset, shape));
-    } else {
-      const keys = this.keys;
-      keys.place(buf, p + 1, keyLength);
-      rec = new ParsedKey(this.db, keys.buf, keys.start, keyLength, 'string', 'string', 0, this.expireAtMs, this.idleSeconds, this.lfuFreq, offset, shape);
-    }
+    // Handed over at once (finishRecord below): under visit() the key is read in place.
+    if (this.visitor !== null) this.keys.view(buf, p + 1);
+    else this.keys.place(buf, p + 1, keyLength);
+    const rec = this.newRecord(keyLength, 'string', 'string', 0, at, shape);
     rec.elements = valueLength;
     rec.largestElementBytes = valueLength;
     this.currentKey = rec;
@@ -478,6 +463,21 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     this.valueStart = r.base + v;
     this.finishRecord(rec);
     return true;
+  }
+
+  /**
+   * The record of the key just read into the arena, with the prefix opcodes that preceded it. Under
+   * visit() one record serves every key (a key is handed out before the next one starts, §emit).
+   */
+  private newRecord(keyLength: number, type: RedisType, rdbType: RdbEncoding, typeId: number, at: number, shape: ValueShape): ParsedKey {
+    const keys = this.keys;
+    const offset = this.recordStart >= 0 ? this.recordStart : at;
+    if (this.reused !== null) {
+      return this.reused.reset(this.db, keys.buf, keys.start, keyLength, type, rdbType, typeId, this.expireAtMs, this.idleSeconds, this.lfuFreq, offset, shape);
+    }
+    const rec = new ParsedKey(this.db, keys.buf, keys.start, keyLength, type, rdbType, typeId, this.expireAtMs, this.idleSeconds, this.lfuFreq, offset, shape);
+    if (this.visitor !== null) this.reused = rec;
+    return rec;
   }
 
   private finishRecord(rec: ParsedKey): void {

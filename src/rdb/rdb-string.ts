@@ -21,33 +21,17 @@ export function readStringBytes(r: ByteReader): Uint8Array {
 
 /**
  * Reads a key into `arena` (its bytes at arena.buf from arena.start) and returns its length: like
- * readStringBytes, without an array per key.
+ * readStringBytes, without an array per key. `inPlace`: a plain key is left where it is in the read
+ * window (KeyArena.view) instead of copied, for a record handed over before the window changes.
  */
-export function readKeyInto(r: ByteReader, arena: KeyArena): number {
+export function readKeyInto(r: ByteReader, arena: KeyArena, inPlace: boolean): number {
   const at = r.offset;
   readLengthOrEncoding(r);
   if (!lenResult.special) {
     const n = lenResult.value;
-    arena.place(r.buf, r.take(n), n);
-    return n;
-  }
-  const bytes = decodeSpecialString(r, at);
-  arena.adopt(bytes);
-  return bytes.length;
-}
-
-/**
- * readKeyInto without the copy: a plain key is left where it is in the read window (arena.buf is then
- * r.buf). Only for a record handed over before the window next changes (RdbParse.visit); one kept
- * longer must be moved to the arena first (KeyArena.place).
- */
-export function readKeyInPlace(r: ByteReader, arena: KeyArena): number {
-  const at = r.offset;
-  readLengthOrEncoding(r);
-  if (!lenResult.special) {
-    const n = lenResult.value;
-    arena.buf = r.buf;
-    arena.start = r.take(n);
+    const start = r.take(n);
+    if (inPlace) arena.view(r.buf, start);
+    else arena.place(r.buf, start, n);
     return n;
   }
   const bytes = decodeSpecialString(r, at);
