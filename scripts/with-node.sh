@@ -57,15 +57,28 @@ fi
 # The addon for this Node: node-gyp in a copy of the package (so the other build stays as it is),
 # against the registry package's headers. node-gyp lets npm_config_* in the environment override
 # its flags (and `npm run` exports the npmrc's nodedir), so the headers are given there.
-# JOBS=max compiles SQLite and the binding side by side.
 target=$(abi_dir "$abi")/better_sqlite3.node
 if [ ! -f "$target" ]; then
   echo "with-node: building better-sqlite3 for Node $version (ABI $abi)" >&2
   work=$(mktemp -d)
   tar -C "$addon_pkg" --exclude=./build --exclude=./lib/binding -cf - . | tar -C "$work" -xf -
   node_gyp=$(npm config get node-gyp)
-  if ! (cd "$work" && PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir" JOBS=max \
-        "$node" "$node_gyp" rebuild --release >build.log 2>&1); then
+  gyp() { (cd "$work" && PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir" "$node" "$node_gyp" "$@" >>build.log 2>&1); }
+  # SQLite (deps/sqlite3.c, ~90% of the compile time) is C that includes no Node header: its archive
+  # is byte-identical whichever Node's headers configure the build (Node 20's and Node 24's
+  # sqlite3.a compared with cmp), so the one `npm ci` built is reused and only the binding is
+  # compiled; make's -o keeps it from being remade for the changed include paths. The addon made
+  # this way is byte-identical to a full build's. Without that archive, or if this fails: full build.
+  sqlite_a=$addon_pkg/build/Release/obj.target/deps/sqlite3.a
+  built_new=
+  if gyp configure --release && [ -f "$sqlite_a" ]; then
+    mkdir -p "$work/build/Release/obj.target/deps"
+    cp "$sqlite_a" "$work/build/Release/obj.target/deps/sqlite3.a"
+    cp "$sqlite_a" "$work/build/Release/sqlite3.a"
+    (cd "$work" && PATH="$nodedir/bin:$PATH" make -C build BUILDTYPE=Release \
+      -o Release/obj.target/deps/sqlite3.a -o Release/sqlite3.a better_sqlite3 >>build.log 2>&1) && built_new=1
+  fi
+  if [ -z "$built_new" ] && ! gyp rebuild --release; then
     tail -40 "$work/build.log" >&2
     echo "with-node: the better-sqlite3 build for Node $version failed" >&2
     exit 1
