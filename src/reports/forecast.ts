@@ -133,7 +133,12 @@ export const forecast: Report = {
       name: 'pattern_series',
       title: 'The ranked patterns in every snapshot, with their fitted line',
       columns: [col('pattern', 'text'), col('snapshot_time', 'time'), col(m, 'bytes'), col('fitted', 'bytes')],
-      rows: ranked.flatMap((p) => series.map((s, i) => ({ pattern: p.pattern, snapshot_time: s.t, [m]: p.size[i]!, fitted: Math.round(p.fit!.at(xs[i]!)) }))),
+      // Made as printed: --top may rank every pattern.
+      rows: {
+        *[Symbol.iterator]() {
+          for (const p of ranked) for (const [i, s] of series.entries()) yield { pattern: p.pattern, snapshot_time: s.t, [m]: p.size[i]!, fitted: Math.round(p.fit!.at(xs[i]!)) };
+        },
+      },
     });
     tables.push(seriesTable);
     return { report: 'forecast', notes, tables, labels: { instance } };
