@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import type { KeyRecord, MemoryEstimate } from '../../core/record.js';
+import { isEmptyCollection, type KeyRecord, type MemoryEstimate } from '../../core/record.js';
 import { runCommand, UsageError } from '../exit.js';
 import { openDump } from '../dump-source.js';
 import { OutputSink } from '../output-sink.js';
 import { toHex } from '../../rdb/printable.js';
 import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
 import { neutralizeFormula, rdbtoolsCsvWriter } from '../../output/index.js';
+import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 
-interface KeysOptions {
+interface KeysOptions extends VersionCheckCliOptions {
   format: string;
   verify: boolean;
   server?: string;
@@ -22,9 +23,10 @@ const FORMATS = ['jsonl', 'csv', 'rdbtools-csv'] as const;
 export const KEY_COLUMNS = [
   'db', 'key', 'keyHex', 'type', 'rdbType', 'encoding', 'elements', 'valueBytes', 'memoryBytes',
   'largestElementBytes', 'expireAtMs', 'idleSeconds', 'lfuFreq', 'fieldsWithTtl', 'streamGroups', 'streamPending',
+  'emptyDroppedOnLoad',
 ] as const;
 
-export function keyRow(rec: KeyRecord): Record<(typeof KEY_COLUMNS)[number], string | number | null> {
+export function keyRow(rec: KeyRecord): Record<(typeof KEY_COLUMNS)[number], string | number | boolean | null> {
   return {
     db: rec.db,
     key: rec.keyPrintable,
@@ -42,6 +44,7 @@ export function keyRow(rec: KeyRecord): Record<(typeof KEY_COLUMNS)[number], str
     fieldsWithTtl: rec.fieldsWithTtl ?? null,
     streamGroups: rec.stream?.groups ?? null,
     streamPending: rec.stream?.pending ?? null,
+    emptyDroppedOnLoad: isEmptyCollection(rec),
   };
 }
 
@@ -54,6 +57,7 @@ export function registerKeys(program: Command): void {
     .option('--server <profile>', 'memory profile of the server that will load the file (e.g. redis-7.4, redis-7.0-q16); default from the dump')
     .option('--redis-conf <file>', 'read encoding thresholds (hash-max-listpack-entries, ...) from this redis.conf')
     .option('--no-verify', 'skip the CRC64 check')
+    .addOption(relaxedVersionCheckOption())
     .action((file: string, opts: KeysOptions) =>
       runCommand(async () => {
         if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(opts.format)}`);
@@ -66,7 +70,7 @@ export function registerKeys(program: Command): void {
           }
         }
         const config = opts.redisConf ? { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(await readConf(opts.redisConf)) } : DEFAULT_ENCODING_CONFIG;
-        const { parse } = await openDump(file, opts.verify, compactLimitsOf(config));
+        const { parse } = await openDump(file, opts.verify, compactLimitsOf(config), relaxedVersionCheck(opts));
         const out = new OutputSink();
         let text = '';
         const rdbtools = opts.format === 'rdbtools-csv' ? rdbtoolsCsvWriter((s) => (text += s)) : null;
@@ -75,7 +79,8 @@ export function registerKeys(program: Command): void {
         for await (const batch of parse.batches()) {
           // AUX fields precede the keyspace, so the writer's version is known by the first batch.
           estimate ??= estimatorFor(fixedProfile ?? profileFromAux(parse.info.aux), config);
-          for (const rec of batch) rec.memory = estimate(rec);
+          // A key a server drops on load (an empty collection) holds no memory: no estimate.
+          for (const rec of batch) rec.memory = isEmptyCollection(rec) ? undefined : estimate(rec);
           if (rdbtools) rdbtools.writeBatch(batch);
           // One stringify per parser batch: pages of 1 024 rows were 30% slower (csv-stringify's
           // cost per row grows with the page, measured on the 1 M-key bench dump).
@@ -96,12 +101,12 @@ export function registerKeys(program: Command): void {
  * keyRow(rec) as CSV cells, in KEY_COLUMNS order, built directly (this runs once per key). rdbType and
  * keyHex need no neutralizing: names from a fixed list, hex digits.
  */
-function csvCells(rec: KeyRecord): (string | number | null)[] {
+function csvCells(rec: KeyRecord): (string | number | boolean | null)[] {
   const m = rec.memory;
   return [
     rec.db, neutralizeFormula(rec.keyPrintable), toHex(rec.key), neutralizeFormula(rec.type), rec.rdbType, m ? neutralizeFormula(m.encoding) : null, rec.elements,
     rec.valueBytes, m ? m.bytes : null, rec.largestElementBytes, rec.expireAtMs, rec.idleSeconds, rec.lfuFreq, rec.fieldsWithTtl ?? null,
-    rec.stream?.groups ?? null, rec.stream?.pending ?? null,
+    rec.stream?.groups ?? null, rec.stream?.pending ?? null, isEmptyCollection(rec),
   ];
 }
 
