@@ -345,7 +345,8 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
       // Refused here, not later on a misleading checksum or type error: the digits start at byte 5
       // (REDIS) or 6 (VALKEY).
       if (!this.options.relaxedVersionCheck) {
-        throw new RdbError('UNSUPPORTED_VERSION', `${magic} RDB version ${version} is not one any release writes (newest known: ${NEWEST_VERSIONS}); --relaxed-version-check reads it anyway`, magic.length);
+        const detail = `unknown RDB version ${version} in a ${magic} header (no release writes it; the newest known are ${NEWEST_VERSIONS}; --relaxed-version-check reads it anyway)`;
+        throw new RdbError('UNSUPPORTED_VERSION', detail, magic.length);
       }
       this.info.unknownVersion = true;
     }

@@ -10,7 +10,7 @@ const NEWEST_REDIS = 14;
 const VALKEY_VERSIONS: readonly number[] = [80];
 
 /** What the refusal of an unknown version names as the newest ones read. */
-export const NEWEST_VERSIONS = `REDIS00${NEWEST_REDIS} from Redis 8.8, VALKEY080 from Valkey 9`;
+export const NEWEST_VERSIONS = `REDIS${String(NEWEST_REDIS).padStart(4, '0')} from Redis 8.8 and VALKEY080 from Valkey 9`;
 
 export function isKnownVersion(magic: 'REDIS' | 'VALKEY', version: number): boolean {
   return magic === 'REDIS' ? version >= 1 && version <= NEWEST_REDIS : VALKEY_VERSIONS.includes(version);

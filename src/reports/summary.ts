@@ -35,6 +35,20 @@ function reconcileSnapshot(db: Store, snap: SnapshotRow, keysBytes: number): (Re
   };
 }
 
+/** What a server would do differently with this dump's keys (rdb-format.md §3.2). */
+function keyspaceNotes(snap: SnapshotRow): string[] {
+  const notes: string[] = [];
+  if (snap.duplicate_keys !== null && snap.duplicate_keys > 0) {
+    notes.push(`WARNING: ${snap.duplicate_keys} key(s) occur more than once in their db (a server refuses this file); every occurrence is counted below`);
+  } else if (snap.duplicate_keys === null) {
+    notes.push('duplicate keys: not checked (per-key rows limited on a dump too large to check in memory, or loaded by an older rdbscope)');
+  }
+  if (snap.empty_keys > 0) {
+    notes.push(`${snap.empty_keys} empty key(s) a server drops on load (lists, sets, zsets or hashes without elements): not counted below`);
+  }
+  return notes;
+}
+
 /**
  * Keys and memory by db, type and encoding; what share has no TTL; the server's own `used-mem` beside
  * the total. Reads type_stats, which every load fills completely.
@@ -81,7 +95,7 @@ export const summary: Report = {
         untimed_keys: r.untimed_keys, untimed_key_share: share(r.untimed_keys, r.keys),
       })),
     });
-    const notes = [...describeSnapshot(snap), b.note];
+    const notes = [...describeSnapshot(snap), b.note, ...keyspaceNotes(snap)];
     const reconciliation = b.estimated && options.type === undefined ? reconcileSnapshot(db, snap, total.size) : null;
     if (reconciliation) {
       const share = reconciliation.rows[0]!['share_explained'] as number | null;

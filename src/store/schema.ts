@@ -292,6 +292,17 @@ export const MIGRATIONS: readonly string[] = [
            datetime(loaded_at_ms / 1000, 'unixepoch') AS loaded_at
     FROM snapshots;
   `,
+  // v6: what a load learnt about the dump itself (issue 15). unknown_version = 1: the header's RDB
+  // version is none a release writes and the dump was read anyway (--relaxed-version-check).
+  // empty_keys: empty lists, sets, zsets and hashes, which a server drops on load: their key rows
+  // are kept (memory NULL), the *_stats tables leave them out. duplicate_keys: keys that occur more
+  // than once in their db (a server refuses such a file); NULL = not checked (per-key rows limited
+  // on a dump too large for the in-memory check, or a snapshot loaded before v6).
+  `
+  ALTER TABLE snapshots ADD COLUMN unknown_version INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE snapshots ADD COLUMN empty_keys INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE snapshots ADD COLUMN duplicate_keys INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -18,6 +18,8 @@ export interface WorkerJob {
   maxPatterns?: number;
   keysMinBytes?: number | null;
   topPerPattern?: number | null;
+  /** Read a header version no release writes (ParseOptions.relaxedVersionCheck). */
+  relaxedVersionCheck?: boolean;
 }
 
 /** What a load worker posts. `end.failure` travels as `failure` (plain data). */

@@ -10,9 +10,10 @@ import { openStore } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand } from '../exit.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
+import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 import { OutputSink } from '../output-sink.js';
 
-interface AnalyzeCliOptions extends MemoryCliOptions {
+interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions {
   db?: string;
   instance?: string;
   quiet?: boolean;
@@ -46,7 +47,8 @@ export function registerAnalyze(program: Command): void {
     .option('--db <path.sqlite>', 'database (default: <dump name>.rdbscope.sqlite in the current directory)')
     .option('--instance <name>', 'the server the dump comes from (default: the dump\'s directory name)')
     .option('--top <n>', 'rows per ranking', '5')
-    .option('--quiet', 'no progress line');
+    .option('--quiet', 'no progress line')
+    .addOption(relaxedVersionCheckOption());
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
@@ -58,7 +60,10 @@ export function registerAnalyze(program: Command): void {
       let keep = true;
       try {
         // Outcome lines go to stderr: stdout is the report.
-        const { results, failures } = await loadFiles(db, [file], { quiet: options.quiet, memory, instance, say: (l) => process.stderr.write(l + '\n') });
+        const { results, failures } = await loadFiles(db, [file], {
+          quiet: options.quiet, memory, instance, relaxedVersionCheck: relaxedVersionCheck(options),
+          say: (l) => process.stderr.write(l + '\n'),
+        });
         const loaded = results[0];
         if (!loaded) {
           // Not a dump at all: don't leave an empty database behind in the user's directory.

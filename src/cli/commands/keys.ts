@@ -101,12 +101,12 @@ export function registerKeys(program: Command): void {
  * keyRow(rec) as CSV cells, in KEY_COLUMNS order, built directly (this runs once per key). rdbType and
  * keyHex need no neutralizing: names from a fixed list, hex digits.
  */
-function csvCells(rec: KeyRecord): (string | number | boolean | null)[] {
+function csvCells(rec: KeyRecord): (string | number | null)[] {
   const m = rec.memory;
   return [
     rec.db, neutralizeFormula(rec.keyPrintable), toHex(rec.key), neutralizeFormula(rec.type), rec.rdbType, m ? neutralizeFormula(m.encoding) : null, rec.elements,
     rec.valueBytes, m ? m.bytes : null, rec.largestElementBytes, rec.expireAtMs, rec.idleSeconds, rec.lfuFreq, rec.fieldsWithTtl ?? null,
-    rec.stream?.groups ?? null, rec.stream?.pending ?? null, isEmptyCollection(rec),
+    rec.stream?.groups ?? null, rec.stream?.pending ?? null, isEmptyCollection(rec) ? 'true' : 'false',
   ];
 }
 

@@ -4,8 +4,9 @@ import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.
 import { expandInputs } from '../expand-inputs.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
+import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 
-interface LoadCliOptions extends MemoryCliOptions {
+interface LoadCliOptions extends MemoryCliOptions, VersionCheckCliOptions {
   db?: string;
   instance?: string;
   quiet?: boolean;
@@ -26,7 +27,8 @@ export function registerLoad(program: Command): void {
     .option('--keys-min-bytes <n>', 'per-key rows only for keys of at least this size (memory estimate, else bytes in the file); aggregates stay complete')
     .option('--top-per-pattern <n>', 'per-key rows only for the N biggest keys of each pattern; aggregates stay complete')
     .option('--no-worker', 'parse on the main thread (one file at a time only)')
-    .option('--quiet', 'no progress and no per-file lines; errors only');
+    .option('--quiet', 'no progress and no per-file lines; errors only')
+    .addOption(relaxedVersionCheckOption());
   addMemoryOptions(cmd).action((files: string[], options: LoadCliOptions) =>
     runCommand(async () => {
       if (options.db === undefined) throw new UsageError('load needs --db <path.sqlite>');
@@ -42,7 +44,7 @@ export function registerLoad(program: Command): void {
       try {
         const { failures } = await loadFiles(db, paths, {
           quiet: options.quiet, memory, jobs, instance, worker: options.worker, keysMinBytes, topPerPattern,
-          say: (l) => process.stdout.write(l + '\n'),
+          relaxedVersionCheck: relaxedVersionCheck(options), say: (l) => process.stdout.write(l + '\n'),
         });
         return failures > 0 ? 1 : 0;
       } finally {
