@@ -13,7 +13,7 @@ interface InfoOptions extends VersionCheckCliOptions {
 }
 
 /** Keys repeated in their db, when the bounded check covered the whole dump (null: not checked). */
-type DuplicateCount = number | null;
+export type DuplicateCount = number | null;
 
 export function registerInfo(program: Command): void {
   program
@@ -48,7 +48,7 @@ export function registerInfo(program: Command): void {
     );
 }
 
-function infoJson(info: RdbFileInfo, compression: string, duplicateKeys: DuplicateCount): object {
+export function infoJson(info: RdbFileInfo, compression: string, duplicateKeys: DuplicateCount): object {
   return {
     magic: info.magic,
     version: info.version,
