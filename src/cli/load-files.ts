@@ -22,6 +22,8 @@ export interface LoadFilesOptions extends RowLimits {
   instance?: string;
   /** Read dumps whose header version no release writes (--relaxed-version-check). */
   relaxedVersionCheck?: boolean;
+  /** Count repeated keys over the key rows of dumps too large for the in-memory check (--check-duplicates). */
+  checkDuplicates?: boolean;
   /** Where one-line outcomes go (stdout for `load`, stderr for `analyze` whose stdout is the report). */
   say: (line: string) => void;
 }
@@ -64,6 +66,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
           return { input, parse: parseRdb(input.chunks, parseOptions) };
         },
         relaxedVersionCheck: options.relaxedVersionCheck,
+        checkDuplicates: options.checkDuplicates,
         memoryModel: options.memory ? modelFromSpec(options.memory) : undefined,
         worker: useWorker ? { memory: options.memory, thread } : null,
         keysMinBytes: options.keysMinBytes,

@@ -41,7 +41,7 @@ function keyspaceNotes(snap: SnapshotRow): string[] {
   if (snap.duplicate_keys !== null && snap.duplicate_keys > 0) {
     notes.push(`WARNING: ${snap.duplicate_keys} key(s) occur more than once in their db (a server refuses this file); every occurrence is counted below`);
   } else if (snap.duplicate_keys === null) {
-    notes.push('duplicate keys: not checked (per-key rows limited on a dump too large to check in memory, or loaded by an older rdbscope)');
+    notes.push('duplicate keys: not checked (a dump too large to check in memory, loaded without --check-duplicates or with per-key rows limited; or loaded by an older rdbscope)');
   }
   if (snap.empty_keys > 0) {
     notes.push(`${snap.empty_keys} empty key(s) a server drops on load (lists, sets, zsets or hashes without elements): not counted below`);

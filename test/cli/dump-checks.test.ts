@@ -85,5 +85,7 @@ describe.skipIf(!cliBuilt)('dump checks through the CLI', () => {
     const summary = JSON.parse(runCli(['report', 'summary', '--db', db, '--format', 'json'], dir).stdout) as { notes: string[]; tables: { totals: { keys: number }[] } };
     expect(summary.tables.totals[0]!.keys).toBe(4);
     expect(summary.notes.filter((n) => /WARNING: 1 key|1 empty key/.test(n))).toHaveLength(2);
+    const limited = runCli(['load', file, '--db', join(dir, 'y.sqlite'), '--check-duplicates', '--top-per-pattern', '1'], dir);
+    expect([limited.code, limited.stderr]).toEqual([2, "rdbscope: --check-duplicates needs every key's row: drop --keys-min-bytes / --top-per-pattern\n"]);
   });
 });

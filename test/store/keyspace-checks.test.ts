@@ -78,16 +78,18 @@ describe('duplicate keys in a load', () => {
     expect(findReport('summary')!.run(db, { snapshot: String(clean), top: 10 }).notes.some((n) => n.includes('duplicate'))).toBe(false);
   });
 
-  it('past the in-memory check: counted by SQLite when every key has a row, not claimed when rows are limited', async () => {
+  it('past the in-memory check: counted by SQLite when asked and every key has a row, else not claimed', async () => {
     const { db, dir } = freshStore();
     const many: KeyRecord[] = [];
     for (let i = 0; i < MAX_KEYS + 10; i++) many.push(rec(`k:${i}`, { db: i % 2 }));
     many.push(rec('k:8', { db: 0 }), rec('k:9', { db: 0 }), rec('k:9', { db: 1 }));
-    const full = await loadSnapshot(db, { path: dummyFile(dir, 'full.rdb'), open: fakeSource(many, { batchSize: 4096 }) });
+    const full = await loadSnapshot(db, { path: dummyFile(dir, 'full.rdb'), open: fakeSource(many, { batchSize: 4096 }), checkDuplicates: true });
     // k:8 is in db 0 twice; k:9 was in db 1, now also in db 0 (no repeat) and again in db 1.
     expect(full).toMatchObject({ outcome: 'loaded', duplicateKeys: 2 });
     expect(snapshot(db, full.snapshotId).duplicate_keys).toBe(2);
-    const limited = await loadSnapshot(db, { path: dummyFile(dir, 'limited.rdb'), open: fakeSource(many, { batchSize: 4096 }), keysMinBytes: 1000 });
+    const unasked = await loadSnapshot(db, { path: dummyFile(dir, 'unasked.rdb'), open: fakeSource(many, { batchSize: 4096 }) });
+    expect(unasked).toMatchObject({ outcome: 'loaded', duplicateKeys: null });
+    const limited = await loadSnapshot(db, { path: dummyFile(dir, 'limited.rdb'), open: fakeSource(many, { batchSize: 4096 }), keysMinBytes: 1000, checkDuplicates: true });
     expect(limited).toMatchObject({ outcome: 'loaded', duplicateKeys: null });
     expect(snapshot(db, limited.snapshotId).duplicate_keys).toBeNull();
     expect(findReport('summary')!.run(db, { snapshot: String(limited.snapshotId), top: 10 }).notes.some((n) => n.startsWith('duplicate keys: not checked'))).toBe(true);

@@ -11,9 +11,10 @@ import { instanceOption, parseIntOption, runCommand } from '../exit.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
+import { checkDuplicatesOption, type DuplicateCheckCliOptions } from '../duplicate-check-option.js';
 import { OutputSink } from '../output-sink.js';
 
-interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions {
+interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
   db?: string;
   instance?: string;
   quiet?: boolean;
@@ -48,7 +49,8 @@ export function registerAnalyze(program: Command): void {
     .option('--instance <name>', 'the server the dump comes from (default: the dump\'s directory name)')
     .option('--top <n>', 'rows per ranking', '5')
     .option('--quiet', 'no progress line')
-    .addOption(relaxedVersionCheckOption());
+    .addOption(relaxedVersionCheckOption())
+    .addOption(checkDuplicatesOption());
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
@@ -61,7 +63,7 @@ export function registerAnalyze(program: Command): void {
       try {
         // Outcome lines go to stderr: stdout is the report.
         const { results, failures } = await loadFiles(db, [file], {
-          quiet: options.quiet, memory, instance, relaxedVersionCheck: relaxedVersionCheck(options),
+          quiet: options.quiet, memory, instance, relaxedVersionCheck: relaxedVersionCheck(options), checkDuplicates: options.checkDuplicates,
           say: (l) => process.stderr.write(l + '\n'),
         });
         const loaded = results[0];

@@ -87,7 +87,7 @@ function infoText(info: RdbFileInfo, compression: string, duplicateKeys: Duplica
   }
   for (const [type, n] of [...info.keysPerType].sort((a, b) => b[1] - a[1])) add(`  ${type}`, n);
   if (info.emptyKeys > 0) add('empty keys', `${info.emptyKeys} (lists, sets, zsets or hashes without elements: a server drops them on load)`);
-  if (duplicateKeys === null) add('duplicate keys', `not checked: more than ${MAX_KEYS} keys or ${MAX_KEY_BYTES >> 20} MiB of keys (rdbscope load checks them)`);
+  if (duplicateKeys === null) add('duplicate keys', `not checked: more than ${MAX_KEYS} keys or ${MAX_KEY_BYTES >> 20} MiB of keys (rdbscope load --check-duplicates counts them)`);
   else if (duplicateKeys > 0) add('duplicate keys', `${duplicateKeys} (each repeats a key of its db: a server refuses this file)`);
   for (const f of info.functions) {
     const format = f.preRelease ? '; Redis 7.0 RC format: Redis 7.0 loads it, 7.2+ refuses the file' : '';
