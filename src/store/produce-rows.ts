@@ -142,7 +142,7 @@ export async function* produceRows(
       for (const rec of batch) {
         // A server drops an empty collection on load: no memory, no place in the aggregates.
         const empty = rec.elements === 0 && isEmptyCollection(rec);
-        duplicates.add(rec.db, rec.key);
+        if (duplicates.checked) duplicates.add(rec.db, rec.key);
         if (empty) {
           emptyKeys++;
           rec.memory = undefined;

@@ -30,8 +30,11 @@ export function registerInfo(program: Command): void {
         const duplicates = new DuplicateKeyCheck();
         let failed = false;
         try {
-          // Every key decoded and checked; info counts them.
-          await parse.visit((rec) => duplicates.add(rec.db, rec.key));
+          // Every key decoded and checked; info counts them. Past the check's limits the key bytes are
+          // not touched (rec.key makes a view per key: info of 5 M keys 2.2 → 3.5 s).
+          await parse.visit((rec) => {
+            if (duplicates.checked) duplicates.add(rec.db, rec.key);
+          });
         } catch {
           failed = true; // reported below with what was read before the fault
         }
