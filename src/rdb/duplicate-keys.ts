@@ -30,7 +30,12 @@ export class DuplicateKeyCheck {
   /** Open addressing, linear probing: 1 + key index, 0 = free. At most half full. */
   private table: Int32Array;
 
-  constructor(private readonly maxKeys = MAX_KEYS, private readonly maxKeyBytes = MAX_KEY_BYTES) {
+  /** `hash`: of (db, key) to 32 bits; replaceable so that tests can make every key collide. */
+  constructor(
+    private readonly maxKeys = MAX_KEYS,
+    private readonly maxKeyBytes = MAX_KEY_BYTES,
+    private readonly hash: (db: number, key: Uint8Array) => number = hashKey,
+  ) {
     this.bytes = new Uint8Array(maxKeyBytes);
     this.ends = new Uint32Array(maxKeys);
     this.dbs = new Int32Array(maxKeys);
@@ -52,7 +57,7 @@ export class DuplicateKeyCheck {
       this.giveUp();
       return;
     }
-    const h = hashKey(db, key);
+    const h = this.hash(db, key);
     const table = this.table;
     const mask = table.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {

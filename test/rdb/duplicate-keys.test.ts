@@ -5,7 +5,7 @@
  * confirms the premise.
  */
 import { describe, expect, it } from 'vitest';
-import { DuplicateKeyCheck } from '../../src/rdb/duplicate-keys.js';
+import { DuplicateKeyCheck, MAX_KEY_BYTES, MAX_KEYS } from '../../src/rdb/duplicate-keys.js';
 import { parseBytes } from '../support/parse-bytes.js';
 import { RdbWriter, TYPE } from '../support/rdb-writer.js';
 import { requireRedis } from '../support/redis.js';
@@ -17,11 +17,11 @@ function rng(seed: number): () => number {
 }
 
 describe('DuplicateKeyCheck', () => {
-  it('counts the keys that repeat in their db, as a Map of every key does', () => {
+  /** Random keys with many repeats, through `check` and through a Map of every key. */
+  function compare(check: DuplicateKeyCheck, n: number): number {
     const r = rng(7);
-    const check = new DuplicateKeyCheck();
     const seen = new Map<string, number>();
-    for (let i = 0; i < 50_000; i++) {
+    for (let i = 0; i < n; i++) {
       const db = Math.floor(r() * 3);
       // Few distinct short keys (many repeats), binary bytes, the empty key, and long keys.
       const len = r() < 0.9 ? Math.floor(r() * 3) : 100 + Math.floor(r() * 300);
@@ -30,9 +30,21 @@ describe('DuplicateKeyCheck', () => {
       const id = `${db}:${Buffer.from(key).toString('hex')}`;
       seen.set(id, (seen.get(id) ?? 0) + 1);
     }
-    const repeated = [...seen.values()].filter((n) => n > 1).length;
-    expect(repeated).toBeGreaterThan(1000);
     expect(check.checked).toBe(true);
+    return [...seen.values()].filter((c) => c > 1).length;
+  }
+
+  it('counts the keys that repeat in their db, as a Map of every key does', () => {
+    const check = new DuplicateKeyCheck();
+    const repeated = compare(check, 50_000);
+    expect(repeated).toBeGreaterThan(1000);
+    expect(check.duplicateKeys).toBe(repeated);
+  });
+
+  it('confirms a repeat by the bytes, not the hash: with every hash equal it still counts right', () => {
+    const check = new DuplicateKeyCheck(MAX_KEYS, MAX_KEY_BYTES, () => 12345);
+    const repeated = compare(check, 3000);
+    expect(repeated).toBeGreaterThan(100);
     expect(check.duplicateKeys).toBe(repeated);
   });
 

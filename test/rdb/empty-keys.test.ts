@@ -53,8 +53,10 @@ function emptyDump(version: 10 | 12 = 12): Uint8Array {
     w.key(TYPE.HASH_LISTPACK_EX, 'hash-listpack-ex').raw(u64le(0)).string(buildListpack([]));
     w.key(TYPE.HASH_METADATA, 'hash-metadata').raw(u64le(0)).len(0);
   }
-  // Values that may be empty and stay keys.
+  // Values that may be empty and stay keys: a string, a stream whose entries were all deleted
+  // (no node, length 0, ids 0-0, no group: rdb-format.md §6.1, type 19).
   w.key(TYPE.STRING, 'empty-string').string('');
+  w.key(TYPE.STREAM_LISTPACKS_2, 'empty-stream').len(0).len(0).len(0).len(0).len(0).len(0).len(0).len(0).len(0).len(0);
   w.key(TYPE.LIST_QUICKLIST_2, 'one-empty-node').len(2).len(2).string(buildListpack([])).len(2).string(buildListpack(['x']));
   w.key(TYPE.SET, 'full-set').len(1).string('m');
   return w.finish();
@@ -66,9 +68,10 @@ describe('empty collections', () => {
     expect(r.error).toBeNull();
     const names = (pred: (k: (typeof r.records)[number]) => boolean) => r.records.filter(pred).map((k) => k.keyPrintable);
     expect(names(isEmptyCollection)).toEqual(EMPTY);
-    expect(names((k) => !isEmptyCollection(k))).toEqual(['empty-string', 'one-empty-node', 'full-set']);
+    expect(names((k) => !isEmptyCollection(k))).toEqual(['empty-string', 'empty-stream', 'one-empty-node', 'full-set']);
+    expect(r.records.find((k) => k.keyPrintable === 'empty-stream')?.elements).toBe(0);
     expect(r.info.emptyKeys).toBe(EMPTY.length);
-    expect(r.info.keys).toBe(EMPTY.length + 3);
+    expect(r.info.keys).toBe(EMPTY.length + 4);
   });
 });
 
