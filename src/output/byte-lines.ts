@@ -75,59 +75,105 @@ export class ByteLines {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
-  /** A number as String(n) writes it; integers 0 ≤ n < 2^53 digit by digit. */
+  /** A number as String(n) writes it. */
   num(n: number): void {
-    if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n)) {
-      this.text(String(n));
-      return;
-    }
-    this.room(16);
-    const buf = this.buf;
-    if (n < 10) {
-      buf[this.pos++] = 0x30 + n;
-      return;
-    }
-    let digits = 1;
-    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
-    let p = this.pos + digits;
-    this.pos = p;
-    // Below 2^31 the remainder in int32 arithmetic; above, in doubles (exact below 2^53).
-    if (n < 0x80000000) {
-      let v = n | 0;
-      while (v >= 10) {
-        const q = (v / 10) | 0;
-        buf[--p] = 0x30 + v - q * 10;
-        v = q;
-      }
-      buf[--p] = 0x30 + v;
-      return;
-    }
-    let v = n;
-    while (v >= 10) {
-      const q = Math.floor(v / 10);
-      buf[--p] = 0x30 + (v - q * 10);
-      v = q;
-    }
-    buf[--p] = 0x30 + v;
+    this.room(NUMBER_ROOM);
+    this.pos = putNum(this.buf, this.pos, n);
   }
 
   /** bytes[start, start + n) as lower-case hex. */
   hex(bytes: Uint8Array, start: number, n: number): void {
     this.room(n * 2);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = start, end = start + n; i < end; i++) {
-      const b = bytes[i]!;
-      buf[p++] = HEX_DIGITS[b >> 4]!;
-      buf[p++] = HEX_DIGITS[b & 15]!;
-    }
-    this.pos = p;
+    this.pos = putHex(this.buf, this.pos, bytes, start, n);
   }
 }
 
-const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const HEX_DIGITS = '0123456789abcdef';
+/** The two hex digits of every byte value b at [2b, 2b + 1]. */
+const HEX_PAIRS = Uint8Array.from({ length: 512 }, (_, i) => HEX_DIGITS.charCodeAt(i & 1 ? (i >> 1) & 15 : i >> 5));
 
 /** A template piece's bytes. */
 export function ascii(s: string): Uint8Array {
-  return Buffer.from(s, 'utf8');
+  return new Uint8Array(Buffer.from(s, 'utf8'));
+}
+
+// Unchecked writers for a line whose room was made beforehand (ByteLines.room): each writes at buf[p]
+// and returns the position after what it wrote. One room() per line instead of one per piece.
+
+/** Room a line of constant pieces and numbers needs beyond its variable-length parts. */
+export const NUMBER_ROOM = 24;
+
+export function putBytes(buf: Uint8Array, p: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n > 32) {
+    buf.set(bytes, p);
+    return p + n;
+  }
+  for (let i = 0; i < n; i++) buf[p + i] = bytes[i]!;
+  return p + n;
+}
+
+export function putSlice(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {
+  if (n > 32) {
+    buf.set(bytes.subarray(start, start + n), p);
+    return p + n;
+  }
+  for (let i = 0; i < n; i++) buf[p + i] = bytes[start + i]!;
+  return p + n;
+}
+
+/** A string of characters below 0x80. */
+export function putAscii(buf: Uint8Array, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) buf[p + i] = s.charCodeAt(i);
+  return p + s.length;
+}
+
+/** Any string, UTF-8 encoded (room: 3 bytes a character). */
+export function putText(buf: Buffer, p: number, s: string): number {
+  return p + buf.write(s, p, 'utf8');
+}
+
+export function putHex(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {
+  for (let i = start, end = start + n; i < end; i++) {
+    const b = bytes[i]! << 1;
+    buf[p++] = HEX_PAIRS[b]!;
+    buf[p++] = HEX_PAIRS[b + 1]!;
+  }
+  return p;
+}
+
+/** A number as String(n) writes it (at most NUMBER_ROOM bytes): integers 0 ≤ n < 2^53 digit by digit. */
+export function putNum(buf: Uint8Array, p: number, n: number): number {
+  if (n >= 0 && n < 0x80000000 && (n | 0) === n) return putSmall(buf, p, n | 0);
+  if (n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n) {
+    // Two int32 halves: the high digits, then the low 8 digits with their leading zeros.
+    const hi = Math.floor(n / 1e8);
+    const lo = (n - hi * 1e8) | 0;
+    p = putSmall(buf, p, hi | 0);
+    return putDigits(buf, p, lo, 8);
+  }
+  return putAscii(buf, p, String(n));
+}
+
+/** 0 ≤ n < 2^31. */
+function putSmall(buf: Uint8Array, p: number, n: number): number {
+  if (n < 10) {
+    buf[p] = 0x30 + n;
+    return p + 1;
+  }
+  const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+  return putDigits(buf, p, n, digits);
+}
+
+/** 0 ≤ n < 2^31 in exactly `digits` digits (leading zeros). */
+function putDigits(buf: Uint8Array, p: number, n: number, digits: number): number {
+  const end = p + digits;
+  let q = end;
+  let v = n;
+  while (q > p) {
+    const d = (v / 10) | 0;
+    buf[--q] = 0x30 + v - d * 10;
+    v = d;
+  }
+  return end;
 }

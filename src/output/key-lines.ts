@@ -1,7 +1,7 @@
 import type { KeyRecord } from '../core/record.js';
 import { ParsedKey } from '../rdb/parsed-key.js';
 import { toHex } from '../rdb/printable.js';
-import { ascii, ByteLines } from './byte-lines.js';
+import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putHex, putNum, putSlice, putText } from './byte-lines.js';
 import { neutralizeFormula } from './csv-writer.js';
 import { csvField, pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from './rdbtools-csv.js';
 
@@ -118,26 +118,47 @@ function cache(make: (s: string) => string): (s: string) => Uint8Array {
   };
 }
 
+/**
+ * The constant text between two variable parts of a line that depends on the key's type, file
+ * encoding and memory encoding only: made once per combination, and found without a lookup while
+ * keys of one kind follow each other (dumps come in runs of alike keys).
+ */
+class KindPieces {
+  private readonly made = new Map<string, Uint8Array>();
+  private lastType = '';
+  private lastRdbType = '';
+  private lastEncoding: string | null = '';
+  private last: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly make: (type: string, rdbType: string, encoding: string | null) => string) {}
+
+  of(type: string, rdbType: string, encoding: string | null): Uint8Array {
+    if (type === this.lastType && rdbType === this.lastRdbType && encoding === this.lastEncoding) return this.last;
+    const k = `${type}\u0000${rdbType}\u0000${encoding ?? '\u0001'}`;
+    let piece = this.made.get(k);
+    if (piece === undefined) this.made.set(k, (piece = ascii(this.make(type, rdbType, encoding))));
+    this.lastType = type;
+    this.lastRdbType = rdbType;
+    this.lastEncoding = encoding;
+    this.last = piece;
+    return piece;
+  }
+}
+
 /** csv-stringify's quoting of one cell (delimiter `,`, quote `"`, line breaks `\n` and `\r`): csvField's rule. */
 const csvQuoted = csvField;
 
-const csvNeutral = cache((s) => csvQuoted(neutralizeFormula(s)));
-const csvPlain = cache(csvQuoted);
-const jsonText = cache((s) => JSON.stringify(s));
 const rdbtoolsCell = cache(csvField);
 
 // ---------------------------------------------------------------------------------------------
 // jsonl: JSON.stringify(keyRow(rec)).
 
+const QUOTE = 0x22;
+
 const J = {
   db: ascii('{"db":'),
-  key: ascii(',"key":"'),
-  keyHex: ascii('","keyHex":"'),
-  keyHexOther: ascii(',"keyHex":"'),
-  type: ascii('","type":'),
-  rdbType: ascii(',"rdbType":'),
-  encoding: ascii(',"encoding":'),
-  elements: ascii(',"elements":'),
+  key: ascii(',"key":'),
+  keyHex: ascii(',"keyHex":"'),
   valueBytes: ascii(',"valueBytes":'),
   memoryBytes: ascii(',"memoryBytes":'),
   largest: ascii(',"largestElementBytes":'),
@@ -153,62 +174,71 @@ const J = {
   nullTail: ascii(',"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null}\n'),
 };
 
-/** A JSON number as JSON.stringify writes it (null for NaN and infinities), or null. */
-function jsonNum(out: ByteLines, n: number | null | undefined): void {
-  if (n === null || n === undefined || !Number.isFinite(n)) out.lit(J.null);
-  else out.num(n);
+/** A JSON number as JSON.stringify writes it (null for NaN and infinities, absent values). */
+function putJsonNum(buf: Uint8Array, p: number, n: number | null | undefined): number {
+  if (n === null || n === undefined || !Number.isFinite(n)) return putBytes(buf, p, J.null);
+  return putNum(buf, p, n);
 }
+
+/** Room of a line besides its key and kind piece: the constant pieces and 10 numbers. */
+const JSON_ROOM = 256 + 10 * NUMBER_ROOM;
+
+/** `","type":…,"rdbType":…,"encoding":…,"elements":` (from the end of keyHex to the first number). */
+const jsonKind = new KindPieces((type, rdbType, encoding) =>
+  `","type":${JSON.stringify(type)},"rdbType":${JSON.stringify(rdbType)},"encoding":${encoding === null ? 'null' : JSON.stringify(encoding)},"elements":`);
+
+/** `{"db":N,"key":` for the first dbs. */
+const jsonStart = Array.from({ length: 16 }, (_, db) => ascii(`{"db":${db},"key":`));
 
 function jsonLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
-  out.lit(J.db);
-  out.num(rec.db);
-  const cls = keyClass();
-  if (cls === PLAIN) {
-    out.lit(J.key);
-    out.slice(keyBytes, keyStart, keyLength);
-    out.lit(J.keyHex);
-  } else {
-    out.lit(J.key.subarray(0, J.key.length - 1));
-    out.text(JSON.stringify(rec.keyPrintable));
-    out.lit(J.keyHexOther);
-  }
-  out.hex(keyBytes, keyStart, keyLength);
-  out.lit(J.type);
-  out.lit(jsonText(rec.type));
-  out.lit(J.rdbType);
-  out.lit(jsonText(rec.rdbType));
-  out.lit(J.encoding);
   const m = rec.memory;
-  if (m) out.lit(jsonText(m.encoding));
-  else out.lit(J.null);
-  out.lit(J.elements);
-  jsonNum(out, rec.elements);
-  out.lit(J.valueBytes);
-  jsonNum(out, rec.valueBytes);
-  out.lit(J.memoryBytes);
-  jsonNum(out, m ? m.bytes : null);
-  out.lit(J.largest);
-  jsonNum(out, rec.largestElementBytes);
-  out.lit(J.expireAtMs);
-  jsonNum(out, rec.expireAtMs);
+  const kind = jsonKind.of(rec.type, rec.rdbType, m ? m.encoding : null);
+  const keyText = keyClass() === PLAIN ? null : JSON.stringify(rec.keyPrintable);
+  out.room(JSON_ROOM + (keyText === null ? keyLength : 3 * keyText.length) + 2 * keyLength + kind.length);
+  const buf = out.buf;
+  let p = out.pos;
+  const db = rec.db;
+  if (db < jsonStart.length) p = putBytes(buf, p, jsonStart[db]!);
+  else {
+    p = putBytes(buf, p, J.db);
+    p = putNum(buf, p, db);
+    p = putBytes(buf, p, J.key);
+  }
+  if (keyText === null) {
+    buf[p++] = QUOTE;
+    p = putSlice(buf, p, keyBytes, keyStart, keyLength);
+    buf[p++] = QUOTE;
+  } else p = putText(buf, p, keyText);
+  p = putBytes(buf, p, J.keyHex);
+  p = putHex(buf, p, keyBytes, keyStart, keyLength);
+  p = putBytes(buf, p, kind);
+  p = putJsonNum(buf, p, rec.elements);
+  p = putBytes(buf, p, J.valueBytes);
+  p = putJsonNum(buf, p, rec.valueBytes);
+  p = putBytes(buf, p, J.memoryBytes);
+  p = putJsonNum(buf, p, m ? m.bytes : null);
+  p = putBytes(buf, p, J.largest);
+  p = putJsonNum(buf, p, rec.largestElementBytes);
+  p = putBytes(buf, p, J.expireAtMs);
+  p = putJsonNum(buf, p, rec.expireAtMs);
   const fieldsWithTtl = rec.fieldsWithTtl;
   const stream = rec.stream;
   if (rec.idleSeconds === null && rec.lfuFreq === null && (fieldsWithTtl === undefined || fieldsWithTtl === null) && stream === undefined) {
-    out.lit(J.nullTail);
+    out.pos = putBytes(buf, p, J.nullTail);
     return;
   }
-  out.lit(J.idleSeconds);
-  jsonNum(out, rec.idleSeconds);
-  out.lit(J.lfuFreq);
-  jsonNum(out, rec.lfuFreq);
-  out.lit(J.fieldsWithTtl);
-  jsonNum(out, fieldsWithTtl);
-  out.lit(J.streamGroups);
-  jsonNum(out, stream?.groups);
-  out.lit(J.streamPending);
-  jsonNum(out, stream?.pending);
-  out.lit(J.end);
+  p = putBytes(buf, p, J.idleSeconds);
+  p = putJsonNum(buf, p, rec.idleSeconds);
+  p = putBytes(buf, p, J.lfuFreq);
+  p = putJsonNum(buf, p, rec.lfuFreq);
+  p = putBytes(buf, p, J.fieldsWithTtl);
+  p = putJsonNum(buf, p, fieldsWithTtl);
+  p = putBytes(buf, p, J.streamGroups);
+  p = putJsonNum(buf, p, stream?.groups);
+  p = putBytes(buf, p, J.streamPending);
+  p = putJsonNum(buf, p, stream?.pending);
+  out.pos = putBytes(buf, p, J.end);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,55 +248,54 @@ const CSV_HEADER = ascii(KEY_COLUMNS.map((c) => csvQuoted(c)).join(',') + '\n');
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const APOSTROPHE = 0x27;
+/** The end of a line without LRU/LFU, field TTLs or stream counters: five empty cells. */
+const CSV_NULL_TAIL = ascii(',,,,,\n');
 
 /** A number cell as csv-stringify casts it ('' + n), or empty for null. */
-function csvNum(out: ByteLines, n: number | null | undefined): void {
-  if (n !== null && n !== undefined) out.num(n);
+function putCsvNum(buf: Uint8Array, p: number, n: number | null | undefined): number {
+  buf[p] = COMMA;
+  return n === null || n === undefined ? p + 1 : putNum(buf, p + 1, n);
 }
+
+/** Room of a line besides its key and kind piece: 16 cells, 11 of them numbers. */
+const CSV_ROOM = 32 + 11 * NUMBER_ROOM;
+
+/** `,type,rdbType,encoding` (after keyHex). */
+const csvKind = new KindPieces((type, rdbType, encoding) => `,${csvQuoted(neutralizeFormula(type))},${csvQuoted(rdbType)},${encoding === null ? '' : csvQuoted(neutralizeFormula(encoding))}`);
 
 function csvLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
-  out.num(rec.db);
-  out.byte(COMMA);
-  if (keyClass() === PLAIN) {
-    if (startsFormula()) out.byte(APOSTROPHE);
-    out.slice(keyBytes, keyStart, keyLength);
-  } else {
-    out.text(csvQuoted(neutralizeFormula(rec.keyPrintable)));
-  }
-  out.byte(COMMA);
-  out.hex(keyBytes, keyStart, keyLength);
-  out.byte(COMMA);
-  out.lit(csvNeutral(rec.type));
-  out.byte(COMMA);
-  out.lit(csvPlain(rec.rdbType));
-  out.byte(COMMA);
   const m = rec.memory;
-  if (m) out.lit(csvNeutral(m.encoding));
-  out.byte(COMMA);
-  csvNum(out, rec.elements);
-  out.byte(COMMA);
-  csvNum(out, rec.valueBytes);
-  out.byte(COMMA);
-  csvNum(out, m ? m.bytes : null);
-  out.byte(COMMA);
-  csvNum(out, rec.largestElementBytes);
-  out.byte(COMMA);
-  csvNum(out, rec.expireAtMs);
-  out.byte(COMMA);
-  csvNum(out, rec.idleSeconds);
-  out.byte(COMMA);
-  csvNum(out, rec.lfuFreq);
-  out.byte(COMMA);
-  csvNum(out, rec.fieldsWithTtl);
-  out.byte(COMMA);
+  const kind = csvKind.of(rec.type, rec.rdbType, m ? m.encoding : null);
+  const keyText = keyClass() === PLAIN ? null : csvQuoted(neutralizeFormula(rec.keyPrintable));
+  out.room(CSV_ROOM + (keyText === null ? keyLength + 1 : 3 * keyText.length) + 2 * keyLength + kind.length);
+  const buf = out.buf;
+  let p = putNum(buf, out.pos, rec.db);
+  buf[p++] = COMMA;
+  if (keyText === null) {
+    if (startsFormula()) buf[p++] = APOSTROPHE;
+    p = putSlice(buf, p, keyBytes, keyStart, keyLength);
+  } else p = putText(buf, p, keyText);
+  buf[p++] = COMMA;
+  p = putHex(buf, p, keyBytes, keyStart, keyLength);
+  p = putBytes(buf, p, kind);
+  p = putCsvNum(buf, p, rec.elements);
+  p = putCsvNum(buf, p, rec.valueBytes);
+  p = putCsvNum(buf, p, m ? m.bytes : null);
+  p = putCsvNum(buf, p, rec.largestElementBytes);
+  p = putCsvNum(buf, p, rec.expireAtMs);
   const stream = rec.stream;
-  if (stream !== undefined) {
-    csvNum(out, stream.groups);
-    out.byte(COMMA);
-    csvNum(out, stream.pending);
-  } else out.byte(COMMA);
-  out.byte(NEWLINE);
+  if (rec.idleSeconds === null && rec.lfuFreq === null && (rec.fieldsWithTtl === undefined || rec.fieldsWithTtl === null) && stream === undefined) {
+    out.pos = putBytes(buf, p, CSV_NULL_TAIL);
+    return;
+  }
+  p = putCsvNum(buf, p, rec.idleSeconds);
+  p = putCsvNum(buf, p, rec.lfuFreq);
+  p = putCsvNum(buf, p, rec.fieldsWithTtl);
+  p = putCsvNum(buf, p, stream?.groups);
+  p = putCsvNum(buf, p, stream?.pending);
+  buf[p++] = NEWLINE;
+  out.pos = p;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,26 +303,35 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
 
 const RDBTOOLS_HEADER = ascii(RDBTOOLS_CSV_HEADER);
 
+/** Room of a line besides its key, type, encoding and expiry: 8 cells, 4 of them numbers. */
+const RDBTOOLS_ROOM = 16 + 4 * NUMBER_ROOM;
+
 function rdbtoolsLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
-  out.num(rec.db);
-  out.byte(COMMA);
-  out.lit(rdbtoolsType(rec.type));
-  out.byte(COMMA);
-  if (keyClass() === PLAIN) out.slice(keyBytes, keyStart, keyLength);
-  else out.text(csvField(rec.keyPrintable));
-  out.byte(COMMA);
+  const type = rdbtoolsType(rec.type);
   const m = rec.memory;
-  out.num(m?.bytes ?? rec.valueBytes);
-  out.byte(COMMA);
-  out.lit(rdbtoolsCell(m?.encoding ?? rec.rdbType));
-  out.byte(COMMA);
-  out.num(rec.elements);
-  out.byte(COMMA);
-  out.num(rec.largestElementBytes);
-  out.byte(COMMA);
-  if (rec.expireAtMs !== null) out.text(pythonIsoformat(rec.expireAtMs));
-  out.byte(NEWLINE);
+  const encoding = rdbtoolsCell(m?.encoding ?? rec.rdbType);
+  const keyText = keyClass() === PLAIN ? null : csvField(rec.keyPrintable);
+  const expiry = rec.expireAtMs === null ? '' : pythonIsoformat(rec.expireAtMs);
+  out.room(RDBTOOLS_ROOM + (keyText === null ? keyLength : 3 * keyText.length) + type.length + encoding.length + expiry.length);
+  const buf = out.buf;
+  let p = putNum(buf, out.pos, rec.db);
+  buf[p++] = COMMA;
+  p = putBytes(buf, p, type);
+  buf[p++] = COMMA;
+  p = keyText === null ? putSlice(buf, p, keyBytes, keyStart, keyLength) : putText(buf, p, keyText);
+  buf[p++] = COMMA;
+  p = putNum(buf, p, m?.bytes ?? rec.valueBytes);
+  buf[p++] = COMMA;
+  p = putBytes(buf, p, encoding);
+  buf[p++] = COMMA;
+  p = putNum(buf, p, rec.elements);
+  buf[p++] = COMMA;
+  p = putNum(buf, p, rec.largestElementBytes);
+  buf[p++] = COMMA;
+  p = putAscii(buf, p, expiry);
+  buf[p++] = NEWLINE;
+  out.pos = p;
 }
 
 const rdbtoolsType = cache((s) => RDBTOOLS_TYPE[s] ?? s);
