@@ -114,7 +114,8 @@ export function putBytes(buf: Uint8Array, p: number, bytes: Uint8Array): number 
 }
 
 export function putSlice(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {
-  if (n > 32) {
+  // A loop up to a few hundred bytes: set() needs a subarray, an object per call.
+  if (n > 256) {
     buf.set(bytes.subarray(start, start + n), p);
     return p + n;
   }

@@ -124,7 +124,8 @@ function cache(make: (s: string) => string): (s: string) => Uint8Array {
  * keys of one kind follow each other (dumps come in runs of alike keys).
  */
 class KindPieces {
-  private readonly made = new Map<string, Uint8Array>();
+  /** type → rdbType → encoding (null: none) → piece; nested, so a lookup makes no string. */
+  private readonly made = new Map<string, Map<string, Map<string | null, Uint8Array>>>();
   private lastType = '';
   private lastRdbType = '';
   private lastEncoding: string | null = '';
@@ -134,9 +135,12 @@ class KindPieces {
 
   of(type: string, rdbType: string, encoding: string | null): Uint8Array {
     if (type === this.lastType && rdbType === this.lastRdbType && encoding === this.lastEncoding) return this.last;
-    const k = `${type}\u0000${rdbType}\u0000${encoding ?? '\u0001'}`;
-    let piece = this.made.get(k);
-    if (piece === undefined) this.made.set(k, (piece = ascii(this.make(type, rdbType, encoding))));
+    let byRdbType = this.made.get(type);
+    if (byRdbType === undefined) this.made.set(type, (byRdbType = new Map()));
+    let byEncoding = byRdbType.get(rdbType);
+    if (byEncoding === undefined) byRdbType.set(rdbType, (byEncoding = new Map()));
+    let piece = byEncoding.get(encoding);
+    if (piece === undefined) byEncoding.set(encoding, (piece = ascii(this.make(type, rdbType, encoding))));
     this.lastType = type;
     this.lastRdbType = rdbType;
     this.lastEncoding = encoding;
