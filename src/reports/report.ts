@@ -1,10 +1,12 @@
-import type { ReportResult } from '../output/result.js';
+import type { MetricSpec, ReportResult } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 
 /** Options every report may read; `accepts` says which a given report understands. */
 export interface ReportOptions {
   /** Snapshot id or file name; default the latest. */
   snapshot?: string;
+  /** Only snapshots of this instance (the server the dumps come from). */
+  instance?: string;
   /** Only keys of this Redis type. */
   type?: string;
   /** Glob (Redis / SQLite GLOB syntax) on the key — or on the pattern, for pattern-level reports. */
@@ -16,9 +18,14 @@ export interface ReportOptions {
   /** patterns: fixed mode — first `depth` segments split on the first of `separators`. */
   depth?: number;
   separators?: string;
+  /** capacity / forecast / diagnosis: the server's maxmemory in bytes (0 = no limit), and the host's RAM. */
+  maxmemory?: number;
+  ram?: number;
+  /** The maxmemory-policy the server runs, when known (from its redis.conf). */
+  maxmemoryPolicy?: string;
 }
 
-export type ReportOptionName = 'snapshot' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators';
+export type ReportOptionName = 'snapshot' | 'instance' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators' | 'maxmemory' | 'ram';
 
 /**
  * A canned report: data (its SQL lives in its file), a help line, and the options it understands.
@@ -29,6 +36,8 @@ export interface Report {
   name: string;
   help: string;
   accepts: readonly ReportOptionName[];
+  /** What `--format prometheus` writes; absent = the report has no metrics output. */
+  metrics?: MetricSpec;
   run(db: Store, options: ReportOptions): ReportResult;
 }
 
