@@ -1,7 +1,8 @@
 /**
  * Output text built as bytes in a buffer, for commands that print millions of lines (`keys`): no
  * string per cell or per line, key bytes copied from where the parser read them, numbers written
- * digit by digit. A full buffer goes to `flushTo` and a new one is started; whoever receives a
+ * digit by digit. A line makes room for itself once (room()), then writes with the put* functions
+ * below at `buf[pos]`. A full buffer goes to `flushTo` and a new one is started; whoever receives a
  * buffer owns it.
  */
 export class ByteLines {
@@ -13,11 +14,6 @@ export class ByteLines {
     private readonly size = 1 << 16,
   ) {
     this.buf = Buffer.allocUnsafe(size);
-  }
-
-  /** Bytes written and not yet flushed. */
-  get pending(): number {
-    return this.pos;
   }
 
   /** Makes room for `n` more bytes (flushing what is there when it does not fit). */
@@ -38,53 +34,8 @@ export class ByteLines {
 
   /** Constant bytes (a template piece). */
   lit(bytes: Uint8Array): void {
-    const n = bytes.length;
-    this.room(n);
-    const buf = this.buf;
-    let p = this.pos;
-    // Short pieces byte by byte: cheaper than a TypedArray.set call for a few bytes.
-    if (n <= 24) for (let i = 0; i < n; i++) buf[p++] = bytes[i]!;
-    else {
-      buf.set(bytes, p);
-      p += n;
-    }
-    this.pos = p;
-  }
-
-  /** bytes[start, start + n) as they are. */
-  slice(bytes: Uint8Array, start: number, n: number): void {
-    this.room(n);
-    const buf = this.buf;
-    let p = this.pos;
-    if (n <= 24) for (let i = start, end = start + n; i < end; i++) buf[p++] = bytes[i]!;
-    else {
-      buf.set(bytes.subarray(start, start + n), p);
-      p += n;
-    }
-    this.pos = p;
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.pos++] = b;
-  }
-
-  /** Any JavaScript string, UTF-8 encoded. */
-  text(s: string): void {
-    this.room(s.length * 3);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-
-  /** A number as String(n) writes it. */
-  num(n: number): void {
-    this.room(NUMBER_ROOM);
-    this.pos = putNum(this.buf, this.pos, n);
-  }
-
-  /** bytes[start, start + n) as lower-case hex. */
-  hex(bytes: Uint8Array, start: number, n: number): void {
-    this.room(n * 2);
-    this.pos = putHex(this.buf, this.pos, bytes, start, n);
+    this.room(bytes.length);
+    this.pos = putBytes(this.buf, this.pos, bytes);
   }
 }
 
