@@ -118,7 +118,7 @@ function putSmall(buf: Uint8Array, p: number, n: number): number {
 }
 
 /** 0 ≤ n < 2^31 in exactly `digits` digits (leading zeros). */
-function putDigits(buf: Uint8Array, p: number, n: number, digits: number): number {
+export function putDigits(buf: Uint8Array, p: number, n: number, digits: number): number {
   const end = p + digits;
   let q = end;
   let v = n;

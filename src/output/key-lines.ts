@@ -1,7 +1,7 @@
 import type { KeyRecord } from '../core/record.js';
 import { ParsedKey } from '../rdb/parsed-key.js';
 import { toHex } from '../rdb/printable.js';
-import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putHex, putNum, putSlice, putText } from './byte-lines.js';
+import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putNum, putSlice, putText } from './byte-lines.js';
 import { neutralizeFormula } from './csv-writer.js';
 import { csvField, pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from './rdbtools-csv.js';
 
@@ -316,8 +316,7 @@ function rdbtoolsLine(out: ByteLines, rec: KeyRecord): void {
   const m = rec.memory;
   const encoding = rdbtoolsCell(m?.encoding ?? rec.rdbType);
   const keyText = keyClass() === PLAIN ? null : csvField(rec.keyPrintable);
-  const expiry = rec.expireAtMs === null ? '' : pythonIsoformat(rec.expireAtMs);
-  out.room(RDBTOOLS_ROOM + (keyText === null ? keyLength : 3 * keyText.length) + type.length + encoding.length + expiry.length);
+  out.room(RDBTOOLS_ROOM + (keyText === null ? keyLength : 3 * keyText.length) + type.length + encoding.length + ISO_ROOM);
   const buf = out.buf;
   let p = putNum(buf, out.pos, rec.db);
   buf[p++] = COMMA;
@@ -333,9 +332,56 @@ function rdbtoolsLine(out: ByteLines, rec: KeyRecord): void {
   buf[p++] = COMMA;
   p = putNum(buf, p, rec.largestElementBytes);
   buf[p++] = COMMA;
-  p = putAscii(buf, p, expiry);
+  if (rec.expireAtMs !== null) p = putPythonIso(buf, p, rec.expireAtMs);
   buf[p++] = NEWLINE;
   out.pos = p;
+}
+
+/** Room of pythonIsoformat's text: `YYYY-MM-DDTHH:MM:SS.ffffff`, or a number. */
+const ISO_ROOM = Math.max(26, NUMBER_ROOM);
+const MS_PER_DAY = 86_400_000;
+/** 10000-01-01T00:00:00Z: the first time whose year needs five digits. */
+const YEAR_10000_MS = 253_402_300_800_000;
+
+/**
+ * pythonIsoformat(ms) written digit by digit for times in years 1970–9999 (the civil date from the
+ * day number by the usual era arithmetic of the proleptic Gregorian calendar); others through
+ * pythonIsoformat itself.
+ */
+function putPythonIso(buf: Uint8Array, p: number, ms: number): number {
+  if (!(ms >= 0 && ms < YEAR_10000_MS && Math.floor(ms) === ms)) return putAscii(buf, p, pythonIsoformat(ms));
+  const days = Math.floor(ms / MS_PER_DAY);
+  let rest = ms - days * MS_PER_DAY;
+  // Days since 0000-03-01, in 400-year eras of 146 097 days; years start in March there.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  p = putDigits(buf, p, year, 4);
+  buf[p++] = 0x2d;
+  p = putDigits(buf, p, month, 2);
+  buf[p++] = 0x2d;
+  p = putDigits(buf, p, day, 2);
+  buf[p++] = 0x54;
+  p = putDigits(buf, p, hours, 2);
+  buf[p++] = 0x3a;
+  p = putDigits(buf, p, minutes, 2);
+  buf[p++] = 0x3a;
+  p = putDigits(buf, p, seconds, 2);
+  if (millis === 0) return p;
+  buf[p++] = 0x2e;
+  return putDigits(buf, p, millis * 1000, 6);
 }
 
 const rdbtoolsType = cache((s) => RDBTOOLS_TYPE[s] ?? s);

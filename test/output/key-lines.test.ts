@@ -119,4 +119,12 @@ describe('keys lines: the same bytes as the string writers', () => {
     }
     for (const format of KEY_LINE_FORMATS) expect(written(format, recs, 200).toString('utf8')).toBe(reference(format, recs).toString('utf8'));
   });
+
+  it('rdbtools-csv expiry dates across the calendar (leap days, centuries, whole seconds, year 9999)', () => {
+    const rand = rng(17);
+    const times = [0, 1, 999, 1000, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, 68_169_600_000, 1_709_164_800_000];
+    for (let i = 0; i < 20_000; i++) times.push(Math.floor(rand() * 253_402_300_800_000), Math.floor(rand() * 4_102_444_800) * 1000);
+    const recs = times.map((t, i) => rec(`k${i}`, { expireAtMs: t }));
+    expect(written('rdbtools-csv', recs).toString('utf8')).toBe(reference('rdbtools-csv', recs).toString('utf8'));
+  });
 });
