@@ -1,0 +1,98 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { formatHtml } from '../../output/html/index.js';
+import { isoTime, type ReportResult } from '../../output/result.js';
+import { findReport, ReportInputError } from '../../reports/index.js';
+import type { ReportOptions } from '../../reports/report.js';
+import { describeSnapshot, pickSnapshot } from '../../reports/scope.js';
+import { listSnapshots } from '../../store/snapshots.js';
+import { openStore, type Store } from '../../store/open-store.js';
+import { parseIntOption, runCommand, UsageError } from '../exit.js';
+import { resolveDbPath } from '../output-options.js';
+
+interface HtmlCliOptions {
+  db?: string;
+  snapshot?: string;
+  top: string;
+  out?: string;
+}
+
+/** Rows per ranking in the page unless --top says otherwise: enough to browse, small enough to mail. */
+export const HTML_TOP_DEFAULT = '100';
+
+/** Rows read per table at most, whatever --top: bigkeys has --top rows per type. */
+const MAX_ROWS_PER_TABLE = 1000;
+
+/** What the page needs to know besides the database. */
+export interface HtmlReportRequest {
+  snapshot: string | undefined;
+  top: number;
+  dbPath: string;
+}
+
+/**
+ * The reports of the page, in the order it shows them, for one snapshot: every report `analyze`
+ * prints, growth only when an earlier snapshot exists to compare with.
+ */
+export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult[] {
+  const snap = pickSnapshot(db, request.snapshot);
+  const snapshot = String(snap.id);
+  const runs: [string, ReportOptions][] = [
+    ['summary', { top: request.top, snapshot }],
+    ['patterns', { top: request.top, snapshot }],
+    ['bigkeys', { top: request.top, snapshot }],
+    ['untimed', { top: request.top, snapshot }],
+    ['ttl', { top: request.top, snapshot }],
+  ];
+  const all = listSnapshots(db);
+  if (all.findIndex((s) => s.id === snap.id) >= 1) runs.push(['growth', { top: request.top, to: snapshot }]);
+  return runs.map(([name, options]) => findReport(name)!.run(db, options));
+}
+
+/** Writes the page for `request` to `out`: to a temporary name beside it, renamed when whole. */
+export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: string): void {
+  const snap = pickSnapshot(db, request.snapshot);
+  const html = formatHtml({
+    title: `rdbscope report: ${snap.file_name}`,
+    subtitle: [...describeSnapshot(snap), `database: ${request.dbPath}`],
+    results: htmlResults(db, request),
+    maxRows: MAX_ROWS_PER_TABLE,
+    footer: `Made by rdbscope at ${isoTime(Date.now())} from ${basename(request.dbPath)}. One self-contained file: it loads nothing from anywhere.`,
+  });
+  const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, html);
+    renameSync(temp, out);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+export function registerHtml(program: Command): void {
+  program
+    .command('html')
+    .description('write one self-contained HTML page (charts, sortable tables) of a snapshot\'s reports')
+    .option('--db <path.sqlite>', 'database (default: the only *.rdbscope.sqlite here)')
+    .option('--snapshot <id|name>', 'snapshot id or dump file name (default: the latest)')
+    .option('--top <n>', 'rows per ranking', HTML_TOP_DEFAULT)
+    .option('--out <file.html>', 'the page to write (required)')
+    .action((options: HtmlCliOptions) =>
+      runCommand(async () => {
+        if (options.out === undefined) throw new UsageError('html needs --out <file.html>');
+        const top = parseIntOption('--top', options.top, 1);
+        const dbPath = resolveDbPath(options.db);
+        const db = openStore(dbPath, { readonly: true });
+        try {
+          writeHtmlReport(db, { snapshot: options.snapshot, top, dbPath }, options.out);
+        } catch (err) {
+          if (err instanceof ReportInputError) throw new UsageError(err.message);
+          throw err;
+        } finally {
+          db.close();
+        }
+        process.stderr.write(`wrote ${options.out}\n`);
+      }),
+    );
+}

@@ -1,0 +1,112 @@
+import { humanBytes, humanPercent } from '../human-units.js';
+import type { Column, ColumnKind, Row } from '../result.js';
+import { groupDigits } from './cells.js';
+import type { ChartSpec, ColumnRef } from './chart-specs.js';
+import { barChart } from './charts/bar-chart.js';
+import { columnChart } from './charts/column-chart.js';
+import { lineChart, type LineSeries } from './charts/line-chart.js';
+import { percentileChart } from './charts/percentile-chart.js';
+
+/** A report table as the page holds it: its columns and the rows read (at most the page's bound). */
+export interface TableData {
+  columns: Column[];
+  rows: Row[];
+}
+
+export type FindTable = (report: string, table: string) => TableData | undefined;
+
+/** The chart `spec` describes as SVG markup, or null when the page's results lack its table or columns. */
+export function drawChart(spec: ChartSpec, find: FindTable): string | null {
+  const t = find(spec.report, spec.table);
+  if (!t || t.rows.length === 0) return null;
+  const pick = (ref: ColumnRef) => t.columns.find((c) => ref.includes(c.name)) ?? null;
+  switch (spec.kind) {
+    case 'bars': {
+      const value = pick(spec.value);
+      const labels = spec.label.map(pick);
+      const fraction = spec.fraction ? pick(spec.fraction.column) : null;
+      if (!value || labels[0] === null) return null;
+      const rows = t.rows.slice(0, spec.limit);
+      return barChart(
+        rows.map((r) => ({
+          label: labels.filter((c): c is Column => c !== null).map((c) => text(r[c.name])).join(' · '),
+          value: num(r[value.name]) ?? 0,
+          fraction: fraction ? num(r[fraction.name]) : null,
+        })),
+        { label: spec.title, valueLabel: value.name.replace(/_/g, ' '), format: formatter(value.kind), fractionLabel: fraction && spec.fraction ? spec.fraction.label : undefined },
+      );
+    }
+    case 'columns': {
+      const category = pick(spec.category);
+      const series = spec.series.map((s) => ({ label: s.label, column: pick(s.column) })).filter((s): s is { label: string; column: Column } => s.column !== null);
+      if (!category || series.length === 0) return null;
+      const kind = series[0]!.column.kind;
+      return columnChart(
+        t.rows.map((r) => ({ category: text(r[category.name]), values: series.map((s) => num(r[s.column.name])) })),
+        { label: spec.title, series: series.map((s) => s.label), format: formatter(kind), base: kind === 'bytes' ? 1024 : 10 },
+      );
+    }
+    case 'percentiles': {
+      const labels = spec.label.map(pick).filter((c): c is Column => c !== null);
+      const marks = spec.marks.map((m) => ({ label: m.label, column: pick(m.column) })).filter((m): m is { label: string; column: Column } => m.column !== null);
+      if (labels.length === 0 || marks.length === 0) return null;
+      return percentileChart(
+        t.rows.map((r) => ({ label: labels.map((c) => text(r[c.name])).join(' · '), values: marks.map((m) => num(r[m.column.name])) })),
+        { label: spec.title, marks: marks.map((m) => m.label), format: formatter(marks[0]!.column.kind) },
+      );
+    }
+    case 'lines': {
+      const x = pick(spec.x);
+      const y = pick(spec.y);
+      const by = pick(spec.seriesBy);
+      if (!x || !y || !by) return null;
+      const projectedBy = spec.projected ? pick(spec.projected.column) : null;
+      const order: string[] = [];
+      const series = new Map<string, LineSeries>();
+      for (const r of t.rows) {
+        const name = text(r[by.name]);
+        const px = num(r[x.name]);
+        const py = num(r[y.name]);
+        if (px === null || py === null) continue;
+        if (!order.includes(name)) {
+          if (order.length >= spec.limit) continue;
+          order.push(name);
+        }
+        const dashed = projectedBy !== null && spec.projected!.values.includes(text(r[projectedBy.name]));
+        const id = `${dashed ? 'p' : 'm'}:${name}`;
+        let s = series.get(id);
+        if (!s) series.set(id, (s = { label: name, points: [], dashed, colorOf: order.indexOf(name) }));
+        s.points.push({ x: px, y: py });
+      }
+      if (series.size === 0) return null;
+      const refs = (spec.refs ?? []).flatMap((ref) => {
+        const rt = find(ref.report, ref.table);
+        const c = rt ? rt.columns.find((col) => ref.column.includes(col.name)) : undefined;
+        const v = rt && c ? num(rt.rows[0]?.[c.name] ?? null) : null;
+        return v === null ? [] : [{ label: ref.label, y: v }];
+      });
+      return lineChart([...series.values()], refs, { label: spec.title, format: formatter(y.kind), base: y.kind === 'bytes' ? 1024 : 10 });
+    }
+  }
+}
+
+function num(v: Row[string] | undefined): number | null {
+  return v === null || v === undefined || typeof v === 'string' ? null : Number(v);
+}
+
+function text(v: Row[string] | undefined): string {
+  return v === null || v === undefined ? '-' : String(v);
+}
+
+function formatter(kind: ColumnKind): (v: number) => string {
+  switch (kind) {
+    case 'bytes':
+      return humanBytes;
+    case 'percent':
+      return humanPercent;
+    case 'float':
+      return (v) => v.toFixed(2);
+    default:
+      return groupDigits;
+  }
+}
