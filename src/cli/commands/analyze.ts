@@ -11,11 +11,13 @@ import { parseIntOption, runCommand } from '../exit.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 import { OutputSink } from '../output-sink.js';
+import { HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions {
   db?: string;
   quiet?: boolean;
   top: string;
+  html?: string;
 }
 
 /**
@@ -44,7 +46,8 @@ export function registerAnalyze(program: Command): void {
     .argument('<file>', 'dump file (plain, .gz or .lz4)')
     .option('--db <path.sqlite>', 'database (default: <dump name>.rdbscope.sqlite in the current directory)')
     .option('--top <n>', 'rows per ranking', '5')
-    .option('--quiet', 'no progress line');
+    .option('--quiet', 'no progress line')
+    .option('--html <file.html>', `also write the self-contained HTML report (rdbscope html, --top ${HTML_TOP_DEFAULT}) to this file`);
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
@@ -88,6 +91,10 @@ export function registerAnalyze(program: Command): void {
           await out.write(`\nDatabase: ${dbPath} (rdbscope report <name> --db ${dbPath} for more; rdbscope sql for ad hoc queries)\n`);
         } finally {
           await out.end();
+        }
+        if (options.html !== undefined) {
+          writeHtmlReport(db, { snapshot: String(loaded.snapshotId), top: Number(HTML_TOP_DEFAULT), dbPath }, options.html);
+          process.stderr.write(`wrote ${options.html}\n`);
         }
         return failures > 0 ? 1 : 0;
       } finally {

@@ -1,6 +1,7 @@
 import { humanBytes, humanPercent } from '../human-units.js';
 import type { Column, ColumnKind, Row } from '../result.js';
-import { groupDigits } from './cells.js';
+import { groupDigits, MAX_CELL_TEXT } from './cells.js';
+import { clip } from './escape.js';
 import type { ChartSpec, ColumnRef } from './chart-specs.js';
 import { barChart } from './charts/bar-chart.js';
 import { columnChart } from './charts/column-chart.js';
@@ -94,8 +95,9 @@ function num(v: Row[string] | undefined): number | null {
   return v === null || v === undefined || typeof v === 'string' ? null : Number(v);
 }
 
+/** A label from a cell, clipped as table cells are (its tooltip shows it): a chart never holds a whole huge key. */
 function text(v: Row[string] | undefined): string {
-  return v === null || v === undefined ? '-' : String(v);
+  return v === null || v === undefined ? '-' : clip(String(v), MAX_CELL_TEXT);
 }
 
 function formatter(kind: ColumnKind): (v: number) => string {

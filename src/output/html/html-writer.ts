@@ -51,7 +51,7 @@ export function formatHtml(input: HtmlPageInput): string {
     for (const n of notes) shownNotes.add(n);
     const list = notes.length ? `<ul class="notes">${notes.map((n) => `<li>${htmlText(n)}</li>`).join('')}</ul>` : '';
     const tables = r.tables.map((t) => tableHtml(anchor(`${r.result.report}-${t.name}`), t)).join('');
-    return `<section class="report ${cls}" id="${anchor(r.result.report)}"><h2>${htmlText(reportTitle(r.result.report))}</h2>${list}${tables}</section>`;
+    return `<section class="${cls ? `report ${cls}` : 'report'}" id="${anchor(r.result.report)}"><h2>${htmlText(reportTitle(r.result.report))}</h2>${list}${tables}</section>`;
   };
   const chartsHtml = charts.length === 0 ? '' :
     `<section class="report" id="charts"><h2>Charts</h2><div class="charts">${charts

@@ -31,10 +31,10 @@ export function logTicks(min: number, max: number, count: number): { values: num
   return { values, lo, hi };
 }
 
-/** Ticks of a time axis (Unix ms) over [min, max]: whole days, hours or minutes, about `count` of them. */
+/** Ticks of a time axis (Unix ms) over [min, max]: whole days, hours, minutes or seconds, about `count` of them. */
 export function timeTicks(min: number, max: number, count: number): number[] {
   if (!(max > min)) return [min];
-  const steps = [1, 5, 15, 30, 60, 180, 360, 720, 1440, 2880, 10080, 20160, 43200, 129600, 525600].map((m) => m * 60_000);
+  const steps = [1 / 60, 5 / 60, 0.25, 0.5, 1, 5, 15, 30, 60, 180, 360, 720, 1440, 2880, 10080, 20160, 43200, 129600, 525600].map((m) => Math.round(m * 60_000));
   const step = steps.find((s) => (max - min) / s <= count) ?? steps.at(-1)!;
   const values: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max; v += step) values.push(v);

@@ -56,11 +56,10 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
     body += textEl({ x: LEFT - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' }, options.format(t));
   }
   const xt = timeTicks(minX, maxX, 6);
-  const dayTicks = xt.length > 1 && xt.every((t) => t % 86_400_000 === 0);
-  for (const t of xt) {
-    const iso = isoTime(t);
-    body += textEl({ x: x(t), y: H - 12, 'text-anchor': 'middle', class: 'tick' }, dayTicks ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' '));
-  }
+  // As much of the ISO time as tells the ticks apart: the date, the minute, or the second.
+  const whole = (unit: number) => xt.length > 1 && xt.every((t) => t % unit === 0);
+  const cut = whole(86_400_000) ? 10 : whole(60_000) ? 16 : 19;
+  for (const t of xt) body += textEl({ x: x(t), y: H - 12, 'text-anchor': 'middle', class: 'tick' }, isoTime(t).slice(0, cut).replace('T', ' '));
   body += el('line', { x1: LEFT, y1: TOP + plotH, x2: W - RIGHT, y2: TOP + plotH, class: 'axis' });
   for (const r of refs) {
     body += el('line', { x1: LEFT, y1: y(r.y), x2: W - RIGHT, y2: y(r.y), class: 'ref' });

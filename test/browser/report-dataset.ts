@@ -1,0 +1,83 @@
+/**
+ * The database the browser tests open a report of: three dumps of one redis-server, written a second
+ * apart while its keyspace grows (a growth series needs more than two snapshots), loaded by the real
+ * CLI. The keyspace has every type, TTLs spread over the histogram's buckets, and keys built to break
+ * out of HTML (markup, quotes, NUL and control bytes, a terminal escape, invalid UTF-8, bidi and line
+ * separators). The last dump's file name holds markup too: it is the page's title.
+ */
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startRedis } from '../../scripts/lib/redis-server.mjs';
+import { runCli } from '../support/cli.js';
+
+export interface HostileKey {
+  bytes: Buffer;
+  /** How the page must show it: the key as text, or redis-cli's escaping (sdscatrepr) of its bytes. */
+  shown: string;
+}
+
+/** Keys that would run script, add elements or corrupt the page were they written as markup. */
+export const HOSTILE_KEYS: HostileKey[] = [
+  { bytes: Buffer.from('<script>alert(1)</script>'), shown: '<script>alert(1)</script>' },
+  { bytes: Buffer.from('"><img src=x onerror="window.__pwned=1;alert(2)">'), shown: '"><img src=x onerror="window.__pwned=1;alert(2)">' },
+  { bytes: Buffer.from("'><svg onload=alert(3)>"), shown: "'><svg onload=alert(3)>" },
+  { bytes: Buffer.from('</script><script>window.__pwned=5</script>'), shown: '</script><script>window.__pwned=5</script>' },
+  { bytes: Buffer.from('<iframe src="javascript:alert(4)"></iframe>'), shown: '<iframe src="javascript:alert(4)"></iframe>' },
+  { bytes: Buffer.from('&lt;b&gt;entity&amp;'), shown: '&lt;b&gt;entity&amp;' },
+  // sdscatrepr: NUL and other control bytes as \xHH, \n \a as named escapes.
+  { bytes: Buffer.from('nul\x00inside<b>'), shown: 'nul\\x00inside<b>' },
+  { bytes: Buffer.from('\x1b[31mred\x1b[0m\x1b]0;owned\x07'), shown: '\\x1b[31mred\\x1b[0m\\x1b]0;owned\\a' },
+  // Invalid UTF-8: every byte outside printable ASCII as \xHH.
+  { bytes: Buffer.from([0xff, 0xfe, 0x3c, 0x69, 0x3e, 0xc3, 0x28]), shown: '\\xff\\xfe<i>\\xc3(' },
+  // Valid UTF-8 kept as text; the page shows the line separator and the bidi override as escapes.
+  { bytes: Buffer.from('line\u2028sep</title>'), shown: 'line\\u2028sep</title>' },
+  { bytes: Buffer.from('\u202eevil<u>'), shown: '\\u202eevil<u>' },
+];
+
+/** A dump file name that is markup: shown in the page's title and header. */
+export const HOSTILE_FILE_NAME = 'dump-"><img src=x onerror=alert(9)>.rdb';
+
+export interface ReportDataset {
+  dir: string;
+  db: string;
+  /** The dumps, oldest first; the last is named HOSTILE_FILE_NAME. */
+  dumps: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const x = (n: number, c = 'x') => c.repeat(n);
+
+/** Builds the dumps with a private redis-server in `dir` and loads them into `dir`/report.rdbscope.sqlite. */
+export async function makeReportDataset(dir: string): Promise<ReportDataset> {
+  const redis = await startRedis();
+  const dumps: string[] = [];
+  try {
+    const c = redis.client;
+    const round = async (n: number) => {
+      const cmds: (string | Buffer)[][] = [];
+      for (let i = 0; i < 40 * n; i++) cmds.push(['SET', `session:${n}:${i}`, x(60 + i)], ['EXPIRE', `session:${n}:${i}`, String([30, 1800, 18000, 259200, 1728000, 5184000][i % 6])]);
+      for (let i = 0; i < 30 * n; i++) cmds.push(['SET', `cache:page:${n}:${i}`, x(300 + 7 * i, 'p')]);
+      for (let i = 0; i < 10 * n; i++) cmds.push(['HSET', `user:${n}:${i}`, ...Array.from({ length: 5 + i * 20 }, (_, f) => [`f${f}`, x(10 + (f % 50))]).flat()]);
+      for (let i = 0; i < 6; i++) cmds.push(['RPUSH', `queue:jobs:${i}`, ...Array.from({ length: 50 * n + i * 40 }, (_, e) => `job-${e}-${x(20)}`)]);
+      for (let i = 0; i < 5 * n; i++) cmds.push(['SADD', `tags:${n}:${i}`, ...Array.from({ length: 10 + i * 30 }, (_, e) => String(e * 7))]);
+      for (let i = 0; i < 3 * n; i++) cmds.push(['ZADD', `board:${n}:${i}`, ...Array.from({ length: 20 + i * 60 }, (_, e) => [String(e), `player-${e}`]).flat()]);
+      for (let i = 0; i < n; i++) for (let e = 0; e < 30; e++) cmds.push(['XADD', `events:${i}`, '*', 'kind', 'click', 'n', String(e)]);
+      if (n === 3) for (const k of HOSTILE_KEYS) cmds.push(['SET', k.bytes, x(4000, 'h')]);
+      await c.pipeline(cmds);
+    };
+    for (let n = 1; n <= 3; n++) {
+      await round(n);
+      const file = join(dir, n === 3 ? HOSTILE_FILE_NAME : `dump-${n}.rdb`);
+      copyFileSync(await redis.save(), file);
+      dumps.push(file);
+      // The dump's ctime has a resolution of a second: keep snapshots apart in time.
+      if (n < 3) await sleep(1100);
+    }
+  } finally {
+    await redis.stop();
+  }
+  const db = join(dir, 'report.rdbscope.sqlite');
+  const r = runCli(['load', '--quiet', '--db', db, ...dumps], dir);
+  if (r.code !== 0) throw new Error(`load failed (${r.code}): ${r.stderr}`);
+  return { dir, db, dumps };
+}
