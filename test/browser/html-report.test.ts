@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
 import { launchBrowser, requireChromium, screenshotPath, type Browser, type OpenedPage, type PageGlobal } from '../support/chromium.js';
 import { requireRedis } from '../support/redis.js';
-import { HOSTILE_FILE_NAME, HOSTILE_KEYS, makeReportDataset } from './report-dataset.js';
+import { HOSTILE_FILE_NAME, HOSTILE_KEYS, INSTANCE, makeReportDataset } from './report-dataset.js';
 
 const describeBrowser = requireChromium();
 const describeRedis = requireRedis();
@@ -133,7 +133,7 @@ describeRedis('html report (real dumps)', () => {
       expect(state.foreign).toBe(0);
       expect(state.strays).toBe(0);
       expect(state.onAttrs).toEqual([]);
-      expect(state.title).toBe(`rdbscope report: ${HOSTILE_FILE_NAME}`);
+      expect(state.title).toBe(`rdbscope report: ${INSTANCE}, ${HOSTILE_FILE_NAME}`);
       for (const k of HOSTILE_KEYS) expect(state.keyCells, k.shown).toContain(k.shown);
     });
 

@@ -37,6 +37,9 @@ export const HOSTILE_KEYS: HostileKey[] = [
 /** A dump file name that is markup: shown in the page's title and header. */
 export const HOSTILE_FILE_NAME = 'dump-"><img src=x onerror=alert(9)>.rdb';
 
+/** The server the dumps are loaded as. */
+export const INSTANCE = 'cache-01';
+
 export interface ReportDataset {
   dir: string;
   db: string;
@@ -77,7 +80,7 @@ export async function makeReportDataset(dir: string): Promise<ReportDataset> {
     await redis.stop();
   }
   const db = join(dir, 'report.rdbscope.sqlite');
-  const r = runCli(['load', '--quiet', '--db', db, ...dumps], dir);
+  const r = runCli(['load', '--quiet', '--db', db, '--instance', INSTANCE, ...dumps], dir);
   if (r.code !== 0) throw new Error(`load failed (${r.code}): ${r.stderr}`);
   return { dir, db, dumps };
 }

@@ -22,11 +22,30 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(readdirSync(dir).filter((f) => f.includes('page'))).toEqual(['page.html']);
     const page = readFileSync(join(dir, 'page.html'), 'utf8');
     for (const id of ['summary', 'patterns', 'bigkeys', 'untimed', 'ttl', 'growth']) expect(page, id).toContain(`<section class="report" id="${id}">`);
-    expect(page).toContain('<title>rdbscope report: growth-b.rdb</title>');
+    expect(page).toContain('<title>rdbscope report: fixtures, growth-b.rdb</title>');
 
     // The first snapshot has nothing before it: no growth section.
     expect(runCli(['html', '--snapshot', '1', '--out', 'first.html'], dir).code).toBe(0);
     expect(readFileSync(join(dir, 'first.html'), 'utf8')).not.toContain('id="growth"');
+  });
+
+  it('--instance: the latest snapshot of that server, growth among its snapshots only', () => {
+    const dir = tempDir();
+    const db = join(dir, 'i.rdbscope.sqlite');
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'cache-a', fixture('growth-a.rdb'), fixture('growth-b.rdb')], dir).code).toBe(0);
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'queue-b', fixture('mixed-7.0.rdb')], dir).code).toBe(0);
+    // One snapshot of queue-b: nothing to compare it with, though the database holds others.
+    expect(runCli(['html', '--instance', 'queue-b', '--out', 'b.html'], dir).code).toBe(0);
+    const b = readFileSync(join(dir, 'b.html'), 'utf8');
+    expect(b).toContain('<title>rdbscope report: queue-b, mixed-7.0.rdb</title>');
+    expect(b).not.toContain('id="growth"');
+    expect(runCli(['html', '--instance', 'cache-a', '--out', 'a.html'], dir).code).toBe(0);
+    const a = readFileSync(join(dir, 'a.html'), 'utf8');
+    expect(a).toContain('<title>rdbscope report: cache-a, growth-b.rdb</title>');
+    expect(a).toContain('id="growth"');
+    const none = runCli(['html', '--instance', 'nope', '--out', 'n.html'], dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no snapshot of instance "nope"');
   });
 
   it('bounds rankings by --top (default 100)', () => {
@@ -65,7 +84,7 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('== summary ==');
     const page = readFileSync(join(dir, 'a.html'), 'utf8');
-    expect(page).toContain('<title>rdbscope report: mixed-7.0.rdb</title>');
+    expect(page).toContain('<title>rdbscope report: fixtures, mixed-7.0.rdb</title>');
     expect(page).toContain('id="chart-patterns"');
   });
 });

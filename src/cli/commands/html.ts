@@ -6,14 +6,15 @@ import { isoTime, type ReportResult } from '../../output/result.js';
 import { findReport, ReportInputError } from '../../reports/index.js';
 import type { ReportOptions } from '../../reports/report.js';
 import { describeSnapshot, pickSnapshot } from '../../reports/scope.js';
-import { listSnapshots } from '../../store/snapshots.js';
+import { instanceOf, listSnapshots } from '../../store/snapshots.js';
 import { openStore, type Store } from '../../store/open-store.js';
-import { parseIntOption, runCommand, UsageError } from '../exit.js';
+import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { resolveDbPath } from '../output-options.js';
 
 interface HtmlCliOptions {
   db?: string;
   snapshot?: string;
+  instance?: string;
   top: string;
   out?: string;
 }
@@ -27,16 +28,18 @@ const MAX_ROWS_PER_TABLE = 1000;
 /** What the page needs to know besides the database. */
 export interface HtmlReportRequest {
   snapshot: string | undefined;
+  /** Which server's snapshots: the latest of this instance, and growth among its snapshots. */
+  instance?: string | undefined;
   top: number;
   dbPath: string;
 }
 
 /**
  * The reports of the page, in the order it shows them, for one snapshot: every report `analyze`
- * prints, growth only when an earlier snapshot exists to compare with.
+ * prints, growth only when an earlier snapshot of the same instance exists to compare with.
  */
 export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult[] {
-  const snap = pickSnapshot(db, request.snapshot);
+  const snap = pickSnapshot(db, request.snapshot, request.instance);
   const snapshot = String(snap.id);
   const runs: [string, ReportOptions][] = [
     ['summary', { top: request.top, snapshot }],
@@ -45,16 +48,16 @@ export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult
     ['untimed', { top: request.top, snapshot }],
     ['ttl', { top: request.top, snapshot }],
   ];
-  const all = listSnapshots(db);
+  const all = listSnapshots(db, instanceOf(snap));
   if (all.findIndex((s) => s.id === snap.id) >= 1) runs.push(['growth', { top: request.top, to: snapshot }]);
   return runs.map(([name, options]) => findReport(name)!.run(db, options));
 }
 
 /** Writes the page for `request` to `out`: to a temporary name beside it, renamed when whole. */
 export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: string): void {
-  const snap = pickSnapshot(db, request.snapshot);
+  const snap = pickSnapshot(db, request.snapshot, request.instance);
   const html = formatHtml({
-    title: `rdbscope report: ${snap.file_name}`,
+    title: `rdbscope report: ${instanceOf(snap)}, ${snap.file_name}`,
     subtitle: [...describeSnapshot(snap), `database: ${request.dbPath}`],
     results: htmlResults(db, request),
     maxRows: MAX_ROWS_PER_TABLE,
@@ -76,6 +79,7 @@ export function registerHtml(program: Command): void {
     .description('write one self-contained HTML page (charts, sortable tables) of a snapshot\'s reports')
     .option('--db <path.sqlite>', 'database (default: the only *.rdbscope.sqlite here)')
     .option('--snapshot <id|name>', 'snapshot id or dump file name (default: the latest)')
+    .option('--instance <name>', 'only snapshots of this instance (the server the dumps come from)')
     .option('--top <n>', 'rows per ranking', HTML_TOP_DEFAULT)
     .option('--out <file.html>', 'the page to write (required)')
     .action((options: HtmlCliOptions) =>
@@ -85,7 +89,7 @@ export function registerHtml(program: Command): void {
         const dbPath = resolveDbPath(options.db);
         const db = openStore(dbPath, { readonly: true });
         try {
-          writeHtmlReport(db, { snapshot: options.snapshot, top, dbPath }, options.out);
+          writeHtmlReport(db, { snapshot: options.snapshot, instance: instanceOption(options.instance), top, dbPath }, options.out);
         } catch (err) {
           if (err instanceof ReportInputError) throw new UsageError(err.message);
           throw err;
