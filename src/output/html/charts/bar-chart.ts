@@ -18,11 +18,12 @@ export interface BarChartOptions {
 }
 
 const ROW = 22;
-const LABEL_W = 250;
-const BAR_X = 260;
-const BAR_W = 300;
-const GAUGE_X = 640;
-const GAUGE_W = 70;
+const W = 640;
+const LABEL_W = 200;
+const BAR_X = 208;
+const BAR_W = 250;
+const GAUGE_X = 532;
+const GAUGE_W = 60;
 const TOP = 26;
 
 /** Horizontal bars in the given order (the report's ranking), values at their ends, one row each. */
@@ -32,7 +33,7 @@ export function barChart(bars: Bar[], options: BarChartOptions): string {
   let body = legend(BAR_X, 14, [{ label: options.valueLabel, color: color(0) }, ...(gauge ? [{ label: options.fractionLabel!, color: color(1) }] : [])]);
   bars.forEach((b, i) => {
     const y = TOP + i * ROW;
-    const shown = clip(b.label, 38);
+    const shown = clip(b.label, 30);
     body += textEl({ x: LABEL_W, y: y + 15, 'text-anchor': 'end', class: 'label' }, shown, b.label);
     const w = max > 0 ? Math.max(b.value > 0 ? 1 : 0, (b.value / max) * BAR_W) : 0;
     body += el('rect', { x: BAR_X, y: y + 3, width: w, height: ROW - 6, fill: color(0), class: 'bar' }, el('title', {}, htmlText(`${b.label}: ${options.format(b.value)}`)));
@@ -43,5 +44,5 @@ export function barChart(bars: Bar[], options: BarChartOptions): string {
       body += textEl({ x: GAUGE_X + GAUGE_W + 5, y: y + 15, class: 'value' }, `${Math.round(b.fraction * 100)}%`);
     }
   });
-  return svgRoot(760, TOP + bars.length * ROW + 6, options.label, body);
+  return svgRoot(W, TOP + bars.length * ROW + 6, options.label, body);
 }

@@ -16,7 +16,7 @@ export interface ColumnChartOptions {
   base: 10 | 1024;
 }
 
-const W = 760;
+const W = 640;
 const H = 260;
 const LEFT = 64;
 const RIGHT = 10;

@@ -30,7 +30,7 @@ export interface LineChartOptions {
   base: 10 | 1024;
 }
 
-const W = 760;
+const W = 640;
 const H = 300;
 const LEFT = 70;
 const RIGHT = 16;
@@ -75,7 +75,7 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
       }
     }
   }
-  const items: { label: string; color: string; dashed?: boolean }[] = series.filter((s) => !s.dashed).map((s) => ({ label: clip(s.label, 22), color: color(s.colorOf) }));
+  const items: { label: string; color: string; dashed?: boolean }[] = series.filter((s) => !s.dashed).map((s) => ({ label: clip(s.label, 18), color: color(s.colorOf) }));
   if (series.some((s) => s.dashed)) items.push({ label: 'forecast', color: '#555555', dashed: true });
   return svgRoot(W, H + 10 + Math.ceil(items.length / 4) * 18, options.label, body + legendRows(items, H + 14));
 }
@@ -83,6 +83,6 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
 /** The legend under the plot, four entries a row (pattern names are long). */
 function legendRows(items: { label: string; color: string; dashed?: boolean }[], y0: number): string {
   let out = '';
-  for (let i = 0; i < items.length; i += 4) out += legend(LEFT, y0 + (i / 4) * 18, items.slice(i, i + 4), 170);
+  for (let i = 0; i < items.length; i += 4) out += legend(LEFT, y0 + (i / 4) * 18, items.slice(i, i + 4), 140);
   return out;
 }

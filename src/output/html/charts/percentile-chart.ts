@@ -15,9 +15,10 @@ export interface PercentileChartOptions {
 }
 
 const ROW = 24;
-const LABEL_W = 200;
-const X0 = 212;
-const X1 = 740;
+const W = 640;
+const LABEL_W = 160;
+const X0 = 172;
+const X1 = 620;
 const TOP = 40;
 
 /**
@@ -36,7 +37,7 @@ export function percentileChart(rows: PercentileRow[], options: PercentileChartO
   }
   rows.forEach((r, i) => {
     const cy = TOP + i * ROW + ROW / 2;
-    body += textEl({ x: LABEL_W, y: cy + 4, 'text-anchor': 'end', class: 'label' }, clip(r.label, 32), r.label);
+    body += textEl({ x: LABEL_W, y: cy + 4, 'text-anchor': 'end', class: 'label' }, clip(r.label, 24), r.label);
     const known = r.values.filter((v): v is number => v !== null);
     if (known.length > 1) body += el('line', { x1: x(Math.min(...known)), y1: cy, x2: x(Math.max(...known)), y2: cy, class: 'range' });
     r.values.forEach((v, mi) => {
@@ -44,5 +45,5 @@ export function percentileChart(rows: PercentileRow[], options: PercentileChartO
       body += el('circle', { cx: x(v), cy, r: 5, fill: color(mi), class: 'mark' }, el('title', {}, htmlText(`${r.label} ${options.marks[mi]}: ${options.format(v)}`)));
     });
   });
-  return svgRoot(760, bottom + 22, options.label, body);
+  return svgRoot(W, bottom + 22, options.label, body);
 }
