@@ -1,14 +1,16 @@
 /**
- * The database the browser tests open a report of: three dumps of one redis-server, written a second
- * apart while its keyspace grows (a growth series needs more than two snapshots), loaded by the real
- * CLI. The keyspace has every type, TTLs spread over the histogram's buckets, and keys built to break
- * out of HTML (markup, quotes, NUL and control bytes, a terminal escape, invalid UTF-8, bidi and line
- * separators). The last dump's file name holds markup too: it is the page's title.
+ * The database the browser tests open a report of: four dumps of one redis-server while its keyspace
+ * grows, dated a day apart (their ctime rewritten: the server saves them seconds apart, a forecast
+ * needs snapshots at least an hour apart), loaded by the real CLI as one instance. The keyspace has
+ * every type, TTLs spread over the histogram's buckets, and keys built to break out of HTML (markup,
+ * quotes, NUL and control bytes, a terminal escape, invalid UTF-8, bidi and line separators). The
+ * last dump's file name holds markup too: it is the page's title.
  */
-import { copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
 import { runCli } from '../support/cli.js';
+import { dumpTime, withDumpTime } from '../support/dump-time.js';
 
 export interface HostileKey {
   bytes: Buffer;
@@ -43,11 +45,13 @@ export const INSTANCE = 'cache-01';
 export interface ReportDataset {
   dir: string;
   db: string;
-  /** The dumps, oldest first; the last is named HOSTILE_FILE_NAME. */
+  /** The dumps, oldest first, a day apart; the last is named HOSTILE_FILE_NAME. */
   dumps: string[];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Dumps made, the last holding the hostile keys. */
+const ROUNDS = 4;
+const DAY_S = 86_400;
 const x = (n: number, c = 'x') => c.repeat(n);
 
 /** Builds the dumps with a private redis-server in `dir` and loads them into `dir`/report.rdbscope.sqlite. */
@@ -65,16 +69,18 @@ export async function makeReportDataset(dir: string): Promise<ReportDataset> {
       for (let i = 0; i < 5 * n; i++) cmds.push(['SADD', `tags:${n}:${i}`, ...Array.from({ length: 10 + i * 30 }, (_, e) => String(e * 7))]);
       for (let i = 0; i < 3 * n; i++) cmds.push(['ZADD', `board:${n}:${i}`, ...Array.from({ length: 20 + i * 60 }, (_, e) => [String(e), `player-${e}`]).flat()]);
       for (let i = 0; i < n; i++) for (let e = 0; e < 30; e++) cmds.push(['XADD', `events:${i}`, '*', 'kind', 'click', 'n', String(e)]);
-      if (n === 3) for (const k of HOSTILE_KEYS) cmds.push(['SET', k.bytes, x(4000, 'h')]);
+      if (n === ROUNDS) for (const k of HOSTILE_KEYS) cmds.push(['SET', k.bytes, x(4000, 'h')]);
       await c.pipeline(cmds);
     };
-    for (let n = 1; n <= 3; n++) {
+    let first = 0;
+    for (let n = 1; n <= ROUNDS; n++) {
       await round(n);
-      const file = join(dir, n === 3 ? HOSTILE_FILE_NAME : `dump-${n}.rdb`);
-      copyFileSync(await redis.save(), file);
+      const file = join(dir, n === ROUNDS ? HOSTILE_FILE_NAME : `dump-${n}.rdb`);
+      const bytes = readFileSync(await redis.save());
+      // Nightly: the first dump keeps its time less (ROUNDS - 1) days, each next a day later.
+      if (n === 1) first = dumpTime(bytes) - (ROUNDS - 1) * DAY_S;
+      writeFileSync(file, withDumpTime(bytes, first + (n - 1) * DAY_S));
       dumps.push(file);
-      // The dump's ctime has a resolution of a second: keep snapshots apart in time.
-      if (n < 3) await sleep(1100);
     }
   } finally {
     await redis.stop();

@@ -82,7 +82,7 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     const dir = tempDir();
     const r = runCli(['analyze', '--quiet', '--html', 'a.html', fixture('mixed-7.0.rdb')], dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('== summary ==');
+    expect(r.stdout).toContain('mixed-7.0.rdb — instance fixtures');
     const page = readFileSync(join(dir, 'a.html'), 'utf8');
     expect(page).toContain('<title>rdbscope report: fixtures, mixed-7.0.rdb</title>');
     expect(page).toContain('id="chart-patterns"');

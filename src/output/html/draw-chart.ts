@@ -2,7 +2,7 @@ import { humanBytes, humanPercent } from '../human-units.js';
 import type { Column, ColumnKind, Row } from '../result.js';
 import { groupDigits, MAX_CELL_TEXT } from './cells.js';
 import { clip } from './escape.js';
-import type { ChartSpec, ColumnRef } from './chart-specs.js';
+import type { ChartSpec, ColumnRef, ValueRef } from './chart-specs.js';
 import { barChart } from './charts/bar-chart.js';
 import { columnChart } from './charts/column-chart.js';
 import { lineChart, type LineSeries } from './charts/line-chart.js';
@@ -58,37 +58,67 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
     }
     case 'lines': {
       const x = pick(spec.x);
-      const y = pick(spec.y);
-      const by = pick(spec.seriesBy);
-      if (!x || !y || !by) return null;
-      const projectedBy = spec.projected ? pick(spec.projected.column) : null;
-      const order: string[] = [];
+      const ys = spec.ys.map((y) => ({ ...y, col: pick(y.column) })).filter((y): y is typeof y & { col: Column } => y.col !== null);
+      const by = spec.seriesBy ? pick(spec.seriesBy) : null;
+      if (!x || ys.length === 0 || (spec.seriesBy && !by)) return null;
+      const groups: string[] = [];
       const series = new Map<string, LineSeries>();
       for (const r of t.rows) {
-        const name = text(r[by.name]);
         const px = num(r[x.name]);
-        const py = num(r[y.name]);
-        if (px === null || py === null) continue;
-        if (!order.includes(name)) {
-          if (order.length >= spec.limit) continue;
-          order.push(name);
+        if (px === null) continue;
+        const group = by ? text(r[by.name]) : '';
+        if (!groups.includes(group)) {
+          if (groups.length >= spec.limit) continue;
+          groups.push(group);
         }
-        const dashed = projectedBy !== null && spec.projected!.values.includes(text(r[projectedBy.name]));
-        const id = `${dashed ? 'p' : 'm'}:${name}`;
-        let s = series.get(id);
-        if (!s) series.set(id, (s = { label: name, points: [], dashed, colorOf: order.indexOf(name) }));
-        s.points.push({ x: px, y: py });
+        ys.forEach((y, yi) => {
+          const py = num(r[y.col.name]);
+          if (py === null) return;
+          const id = `${yi}\0${group}`;
+          let s = series.get(id);
+          if (!s) {
+            const label = by ? [group, y.label].filter((p) => p !== '').join(' ') : y.label;
+            series.set(id, (s = { label, points: [], dashed: y.dashed === true, colorOf: by ? groups.indexOf(group) : yi }));
+          }
+          s.points.push({ x: px, y: py });
+        });
       }
       if (series.size === 0) return null;
+      const all = [...series.values()];
+      let dashedLabel = spec.ys.find((y) => y.dashed)?.label ?? 'forecast';
+      if (spec.project) {
+        const p = spec.project;
+        const pt = find(p.report, p.table);
+        const [px, py] = pt ? [pt.columns.find((c) => p.x.includes(c.name)), pt.columns.find((c) => p.y.includes(c.name))] : [undefined, undefined];
+        const from = all[0]!.points.at(-1)!;
+        const targets = pt && px && py
+          ? pt.rows.map((r) => ({ x: num(r[px.name]), y: num(r[py.name]) })).filter((q): q is { x: number; y: number } => q.x !== null && q.y !== null && q.x >= from.x).sort((a, b) => a.x - b.x)
+          : [];
+        if (targets.length) {
+          all.push({ label: `${all[0]!.label} forecast`, points: [from, ...targets], dashed: true, colorOf: all[0]!.colorOf });
+          dashedLabel = 'forecast';
+        }
+      }
       const refs = (spec.refs ?? []).flatMap((ref) => {
-        const rt = find(ref.report, ref.table);
-        const c = rt ? rt.columns.find((col) => ref.column.includes(col.name)) : undefined;
-        const v = rt && c ? num(rt.rows[0]?.[c.name] ?? null) : null;
+        const v = valueOf(ref, find);
         return v === null ? [] : [{ label: ref.label, y: v }];
       });
-      return lineChart([...series.values()], refs, { label: spec.title, format: formatter(y.kind), base: y.kind === 'bytes' ? 1024 : 10 });
+      const kind = ys[0]!.col.kind;
+      return lineChart(all, refs, { label: spec.title, format: formatter(kind), base: kind === 'bytes' ? 1024 : 10, dashedLabel });
     }
   }
+}
+
+/** The number a ValueRef names, or null when its table, column or row is missing or the cell empty. */
+function valueOf(ref: ValueRef, find: FindTable): number | null {
+  const t = find(ref.report, ref.table);
+  const c = t?.columns.find((col) => ref.column.includes(col.name));
+  if (!t || !c) return null;
+  const match = ref.row;
+  const by = match ? t.columns.find((col) => match.column.includes(col.name)) : undefined;
+  if (match && !by) return null;
+  const row = match ? t.rows.find((r) => String(r[by!.name]) === match.equals) : t.rows[0];
+  return row ? num(row[c.name]) : null;
 }
 
 function num(v: Row[string] | undefined): number | null {

@@ -37,10 +37,12 @@ const REPORT_TITLES: Record<string, string> = {
 export function formatHtml(input: HtmlPageInput): string {
   const read = input.results.map((result) => ({ result, tables: result.tables.map((t) => readTable(t, input.maxRows)) }));
   const find = (report: string, table: string): PageTable | undefined => read.find((r) => r.result.report === report)?.tables.find((t) => t.name === table);
-  const charts = (input.charts ?? CHARTS).flatMap((spec) => {
+  const charts: { spec: ChartSpec; svg: string }[] = [];
+  for (const spec of input.charts ?? CHARTS) {
+    if (spec.unless?.some((id) => charts.some((c) => c.spec.id === id))) continue;
     const svg = drawChart(spec, find);
-    return svg === null ? [] : [{ spec, svg }];
-  });
+    if (svg !== null) charts.push({ spec, svg });
+  }
   const lead = read.filter((r) => LEAD_REPORTS.includes(r.result.report));
   const rest = read.filter((r) => !LEAD_REPORTS.includes(r.result.report));
 

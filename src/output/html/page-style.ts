@@ -27,10 +27,12 @@ table.data th button:focus-visible { outline: 2px solid var(--accent); }
 table.data th[aria-sort="ascending"] button::after { content: " \\25B2"; color: var(--accent); }
 table.data th[aria-sort="descending"] button::after { content: " \\25BC"; color: var(--accent); }
 table.data th.num button { text-align: right; }
-table.data td { padding: 3px 8px; border-bottom: 1px solid #eef0f2; vertical-align: top; overflow-wrap: anywhere; }
+table.data td { padding: 3px 8px; border-bottom: 1px solid #eef0f2; vertical-align: top; overflow-wrap: break-word; }
 table.data td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.data tbody tr:hover { background: #f8fafb; }
 .more { color: var(--muted); font-size: 12px; margin: 4px 0 0; }
+td.code, dd.code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
+dl.card + dl.card { margin-top: 8px; }
 dl.card { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 8px; margin: 0; }
 dl.card div { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; background: #fff; }
 dl.card dt { color: var(--muted); font-size: 12px; }

@@ -11,7 +11,8 @@ export interface Ticks {
 export function linearTicks(max: number, count: number, base: 10 | 1024): Ticks {
   if (!(max > 0)) return { values: [0], max: 1 };
   const raw = max / count;
-  const unit = base === 1024 ? 1024 ** Math.max(0, Math.floor(Math.log(raw) / Math.log(1024))) : 1;
+  // Steps are round in the unit the largest label is in (0.5 MB, not 500 KB, when the axis reaches 1.7 MB).
+  const unit = base === 1024 ? 1024 ** Math.max(0, Math.floor(Math.log(max) / Math.log(1024))) : 1;
   const scaled = raw / unit;
   const power = 10 ** Math.floor(Math.log10(scaled));
   const step = ([1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= scaled) ?? 10 * power) * unit;

@@ -7,6 +7,8 @@ import { htmlText } from './escape.js';
 export interface PageTable extends TableData {
   name: string;
   title: string | undefined;
+  /** A table of figures about one thing (a headline): shown as a card. */
+  vertical: boolean;
   more: boolean;
 }
 
@@ -21,10 +23,17 @@ export function readTable(table: ResultTable, max: number): PageTable {
     }
     rows.push(row);
   }
-  return { name: table.name, title: table.title, columns: table.columns, rows, more };
+  return { name: table.name, title: table.title, vertical: table.vertical === true, columns: table.columns, rows, more };
 }
 
 const isNumeric = (c: Column) => c.kind !== 'text' && c.kind !== 'time';
+
+/** Columns holding a command to type: shown in a monospace font. */
+const CODE_COLUMNS: readonly string[] = ['command'];
+
+function codeClass(c: Column): string {
+  return CODE_COLUMNS.includes(c.name) ? ' class="code"' : '';
+}
 
 export function columnTitle(name: string): string {
   return name.replace(/_/g, ' ');
@@ -38,24 +47,26 @@ export function columnTitle(name: string): string {
 export function tableHtml(id: string, table: PageTable): string {
   const heading = table.title !== undefined ? `<h3>${htmlText(table.title)}</h3>` : '';
   if (table.rows.length === 0) return `<div class="block" id="${id}">${heading}<p class="empty">(no rows)</p></div>`;
-  if (table.rows.length === 1 && !table.more) {
-    const row = table.rows[0]!;
-    const items = table.columns.map((c) => {
-      const shown = showCell(row[c.name] ?? null, c);
-      const tip = shown.exact === null ? '' : ` title="${htmlText(shown.exact)}"`;
-      return `<div><dt>${htmlText(columnTitle(c.name))}</dt><dd${tip}>${htmlText(shown.text)}</dd></div>`;
+  if ((table.rows.length === 1 || table.vertical) && !table.more && table.rows.length <= 3) {
+    const cards = table.rows.map((row) => {
+      const items = table.columns.map((c) => {
+        const shown = showCell(row[c.name] ?? null, c);
+        const tip = [c.help, shown.exact].filter((t) => t !== undefined && t !== null).join(': ');
+        return `<div${tip ? ` title="${htmlText(tip)}"` : ''}><dt>${htmlText(columnTitle(c.name))}</dt><dd${codeClass(c)}>${htmlText(shown.text)}</dd></div>`;
+      });
+      return `<dl class="card">${items.join('')}</dl>`;
     });
-    return `<div class="block" id="${id}">${heading}<dl class="card">${items.join('')}</dl></div>`;
+    return `<div class="block" id="${id}">${heading}${cards.join('')}</div>`;
   }
   const head = table.columns
-    .map((c) => `<th scope="col" data-kind="${isNumeric(c) ? 'number' : 'text'}"${isNumeric(c) ? ' class="num"' : ''} aria-sort="none"><button type="button">${htmlText(columnTitle(c.name))}</button></th>`)
+    .map((c) => `<th scope="col" data-kind="${isNumeric(c) ? 'number' : 'text'}"${isNumeric(c) ? ' class="num"' : ''}${c.help ? ` title="${htmlText(c.help)}"` : ''} aria-sort="none"><button type="button">${htmlText(columnTitle(c.name))}</button></th>`)
     .join('');
   let body = '';
   for (const row of table.rows) {
     body += '<tr>';
     for (const c of table.columns) {
       const shown = showCell(row[c.name] ?? null, c);
-      const attrs = (isNumeric(c) ? ' class="num"' : '') + (shown.sortValue !== null && isNumeric(c) ? ` data-v="${htmlText(shown.sortValue)}"` : '') + (shown.exact !== null ? ` title="${htmlText(shown.exact)}"` : '');
+      const attrs = (isNumeric(c) ? ' class="num"' : codeClass(c)) + (shown.sortValue !== null && isNumeric(c) ? ` data-v="${htmlText(shown.sortValue)}"` : '') + (shown.exact !== null ? ` title="${htmlText(shown.exact)}"` : '');
       body += `<td${attrs}>${htmlText(shown.text)}</td>`;
     }
     body += '</tr>';

@@ -90,41 +90,74 @@ describe('percentiles', () => {
 });
 
 describe('lines', () => {
+  const day = 86_400_000;
   const spec: LinesSpec = {
-    id: 'l', kind: 'lines', title: 'L', report: 'r', table: 's', x: ['at'], y: ['memory'], seriesBy: ['pattern'], limit: 2,
-    projected: { column: ['kind'], values: ['forecast'] }, refs: [{ report: 'cap', table: 'limits', column: ['maxmemory'], label: 'maxmemory' }],
+    id: 'l', kind: 'lines', title: 'L', report: 'r', table: 's', x: ['at'], seriesBy: ['pattern'], limit: 2,
+    ys: [{ column: ['memory'], label: '' }, { column: ['fitted'], label: 'fitted', dashed: true }],
   };
   const s: TableData = {
-    columns: [col('pattern', 'text'), col('at', 'time'), col('memory', 'bytes'), col('kind', 'text')],
+    columns: [col('pattern', 'text'), col('at', 'time'), col('memory', 'bytes'), col('fitted', 'bytes')],
     rows: [
-      { pattern: 'a', at: 0, memory: 100, kind: 'measured' }, { pattern: 'a', at: 86_400_000, memory: 200, kind: 'measured' },
-      { pattern: 'a', at: 2 * 86_400_000, memory: 300, kind: 'forecast' },
-      { pattern: 'b', at: 0, memory: 50, kind: 'measured' }, { pattern: 'b', at: 86_400_000, memory: 60, kind: 'measured' },
-      { pattern: 'c', at: 0, memory: 10, kind: 'measured' },
+      { pattern: 'a', at: 0, memory: 100, fitted: 110 }, { pattern: 'a', at: day, memory: 200, fitted: 190 },
+      { pattern: 'b', at: 0, memory: 50, fitted: null }, { pattern: 'b', at: day, memory: 60, fitted: null },
+      { pattern: 'c', at: 0, memory: 10, fitted: 10 },
     ],
   };
-  const limits: TableData = { columns: [col('maxmemory', 'bytes')], rows: [{ maxmemory: 1000 }] };
-  const svg = drawChart(spec, (report) => (report === 'cap' ? limits : s))!;
 
-  it('draws a line per series up to the limit, projections dashed', () => {
+  it('draws a line per y column and series up to the limit, fitted values dashed', () => {
+    const svg = drawChart(spec, one(s))!;
     const lines = tags(svg, /<polyline[^>]*>/g);
     expect(lines).toHaveLength(3);
     expect(lines.filter((l) => l.includes('stroke-dasharray'))).toHaveLength(1);
     expect(svg).not.toContain('>c<');
+    expect(svg).toContain('>fitted<');
   });
 
+  const total: LinesSpec = {
+    id: 't', kind: 'lines', title: 'T', report: 'f', table: 'series', x: ['at'], ys: [{ column: ['used_mem'], label: 'used-mem' }], limit: 1,
+    refs: [{ report: 'cap', table: 'capacity', column: ['maxmemory'], label: 'maxmemory' }, { report: 'cap', table: 'capacity', column: ['alarm_at'], label: 'alarm' }],
+    project: { report: 'f', table: 'wall', x: ['reached_at'], y: ['bytes'], label: ['threshold'] },
+  };
+  const tables: Record<string, TableData> = {
+    series: { columns: [col('at', 'time'), col('used_mem', 'bytes')], rows: [{ at: 0, used_mem: 400 }, { at: day, used_mem: 500 }] },
+    capacity: { columns: [col('maxmemory', 'bytes'), col('alarm_at', 'bytes')], rows: [{ maxmemory: 1000, alarm_at: 850 }] },
+    wall: { columns: [col('threshold', 'text'), col('bytes', 'bytes'), col('reached_at', 'time')], rows: [
+      { threshold: 'maxmemory', bytes: 1000, reached_at: 6 * day }, { threshold: 'alarm', bytes: 850, reached_at: 4.5 * day },
+    ] },
+  };
+  const find = (_r: string, t: string) => tables[t];
+
   it('draws reference lines from other tables, above the data', () => {
-    const ref = tags(svg, /<line[^>]*class="ref"[^>]*>/g);
-    expect(ref).toHaveLength(1);
+    const svg = drawChart(total, find)!;
+    const refs = tags(svg, /<line[^>]*class="ref"[^>]*>/g);
+    expect(refs).toHaveLength(2);
     const top = Math.min(...tags(svg, /<circle[^>]*>/g).map((t) => attr(t, 'cy')));
-    expect(attr(ref[0]!, 'y1')).toBeLessThan(top);
+    for (const r of refs) expect(attr(r, 'y1')).toBeLessThan(top);
     expect(svg).toContain('maxmemory 1000 B');
+    expect(svg).toContain('alarm 850 B');
+  });
+
+  it('projects the line, dashed, from its last point to the dates the other table gives, in time order', () => {
+    const svg = drawChart(total, find)!;
+    const dashed = tags(svg, /<polyline[^>]*stroke-dasharray[^>]*>/g);
+    expect(dashed).toHaveLength(1);
+    const pts = /points="([^"]*)"/.exec(dashed[0]!)![1]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]);
+    expect(pts).toHaveLength(3);
+    const solid = /points="([^"]*)"/.exec(tags(svg, /<polyline(?![^>]*stroke-dasharray)[^>]*>/g)[0]!)![1]!.split(' ').map((p) => p.split(',').map(Number));
+    expect(pts[0]).toEqual(solid.at(-1));
+    // x grows with the date; the alarm (850) is drawn below maxmemory (1000).
+    expect(pts[1]![0]).toBeLessThan(pts[2]![0]);
+    expect(pts[1]![1]).toBeGreaterThan(pts[2]![1]);
+    // Without the wall table: no projection, the rest stays.
+    const without = drawChart(total, (r, t) => (t === 'wall' ? undefined : find(r, t)))!;
+    expect(tags(without, /<polyline[^>]*stroke-dasharray[^>]*>/g)).toHaveLength(0);
   });
 });
 
 describe('the spec', () => {
-  it('names each chart once', () => {
+  it('names each chart once; a fallback names charts that exist', () => {
     expect(new Set(CHARTS.map((c) => c.id)).size).toBe(CHARTS.length);
+    for (const c of CHARTS) for (const id of c.unless ?? []) expect(CHARTS.map((x) => x.id)).toContain(id);
   });
 });
 

@@ -33,7 +33,7 @@ export function barChart(bars: Bar[], options: BarChartOptions): string {
   let body = legend(BAR_X, 14, [{ label: options.valueLabel, color: color(0) }, ...(gauge ? [{ label: options.fractionLabel!, color: color(1) }] : [])]);
   bars.forEach((b, i) => {
     const y = TOP + i * ROW;
-    const shown = clip(b.label, 30);
+    const shown = clip(b.label, 27);
     body += textEl({ x: LABEL_W, y: y + 15, 'text-anchor': 'end', class: 'label' }, shown, b.label);
     const w = max > 0 ? Math.max(b.value > 0 ? 1 : 0, (b.value / max) * BAR_W) : 0;
     body += el('rect', { x: BAR_X, y: y + 3, width: w, height: ROW - 6, fill: color(0), class: 'bar' }, el('title', {}, htmlText(`${b.label}: ${options.format(b.value)}`)));

@@ -28,6 +28,8 @@ export interface LineChartOptions {
   label: string;
   format: (value: number) => string;
   base: 10 | 1024;
+  /** What the dashed lines are, in the legend (fitted, forecast). */
+  dashedLabel: string;
 }
 
 const W = 640;
@@ -55,7 +57,7 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
     body += el('line', { x1: LEFT, y1: y(t), x2: W - RIGHT, y2: y(t), class: 'grid' });
     body += textEl({ x: LEFT - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' }, options.format(t));
   }
-  const xt = timeTicks(minX, maxX, 6);
+  const xt = timeTicks(minX, maxX, 5);
   // As much of the ISO time as tells the ticks apart: the date, the minute, or the second.
   const whole = (unit: number) => xt.length > 1 && xt.every((t) => t % unit === 0);
   const cut = whole(86_400_000) ? 10 : whole(60_000) ? 16 : 19;
@@ -76,7 +78,7 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
     }
   }
   const items: { label: string; color: string; dashed?: boolean }[] = series.filter((s) => !s.dashed).map((s) => ({ label: clip(s.label, 18), color: color(s.colorOf) }));
-  if (series.some((s) => s.dashed)) items.push({ label: 'forecast', color: '#555555', dashed: true });
+  if (series.some((s) => s.dashed)) items.push({ label: options.dashedLabel, color: '#555555', dashed: true });
   return svgRoot(W, H + 10 + Math.ceil(items.length / 4) * 18, options.label, body + legendRows(items, H + 14));
 }
 
