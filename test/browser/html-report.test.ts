@@ -64,6 +64,17 @@ describeRedis('html report (real dumps)', () => {
         expect(marks!.height, `chart ${id}`).toBeGreaterThan(60);
         expect(marks!.drawn, `chart ${id}`).toBeGreaterThan(1);
       }
+      // With --maxmemory: the maxmemory and 85% lines, and the forecast's dashed line to them.
+      const walls = await opened.page.evaluate(() => {
+        const { document } = globalThis as unknown as PageGlobal;
+        const svg = document.querySelector('#chart-total-forecast svg')!;
+        return {
+          refs: Array.from(svg.querySelectorAll('.ref-label')).map((t) => t.textContent),
+          dashed: svg.querySelectorAll('polyline[stroke-dasharray]').length,
+        };
+      });
+      expect(walls.refs).toEqual([expect.stringMatching(/^maxmemory 8\.00 MB$/), expect.stringMatching(/^85% alarm 6\.80 MB$/)]);
+      expect(walls.dashed).toBe(1);
     });
 
     it('sorts the big-keys table by a click on a header, both ways', async () => {

@@ -65,7 +65,8 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
   body += el('line', { x1: LEFT, y1: TOP + plotH, x2: W - RIGHT, y2: TOP + plotH, class: 'axis' });
   for (const r of refs) {
     body += el('line', { x1: LEFT, y1: y(r.y), x2: W - RIGHT, y2: y(r.y), class: 'ref' });
-    body += textEl({ x: W - RIGHT, y: y(r.y) - 4, 'text-anchor': 'end', class: 'ref-label' }, `${r.label} ${options.format(r.y)}`);
+    // At the left: the measured points start low there, a forecast ends high at the right.
+    body += textEl({ x: LEFT + 4, y: y(r.y) - 4, class: 'ref-label' }, `${r.label} ${options.format(r.y)}`);
   }
   for (const s of series) {
     const c = color(s.colorOf);
