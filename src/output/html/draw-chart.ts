@@ -51,8 +51,11 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
       const labels = spec.label.map(pick).filter((c): c is Column => c !== null);
       const marks = spec.marks.map((m) => ({ label: m.label, column: pick(m.column) })).filter((m): m is { label: string; column: Column } => m.column !== null);
       if (labels.length === 0 || marks.length === 0) return null;
+      const rows = t.rows.map((r) => ({ label: labels.map((c) => text(r[c.name])).join(' · '), values: marks.map((m) => num(r[m.column.name])) }));
+      // Percentiles are null when the snapshot was loaded with row limits: nothing to draw.
+      if (rows.every((r) => r.values.every((v) => v === null))) return null;
       return percentileChart(
-        t.rows.map((r) => ({ label: labels.map((c) => text(r[c.name])).join(' · '), values: marks.map((m) => num(r[m.column.name])) })),
+        rows,
         { label: spec.title, marks: marks.map((m) => m.label), format: formatter(marks[0]!.column.kind) },
       );
     }

@@ -87,6 +87,13 @@ describe('percentiles', () => {
     // Log scale: 64 → 4096 and 4096 → 1 MiB are 6 and 8 doublings.
     expect((xs[2]! - xs[1]!) / (xs[1]! - xs[0]!)).toBeCloseTo(8 / 6, 1);
   });
+
+  it('is left out when no row has a value (percentiles not available)', () => {
+    expect(drawChart(spec, one({
+      columns: [col('type', 'text'), col('p50', 'bytes'), col('p99', 'bytes'), col('max', 'bytes')],
+      rows: [{ type: 'hash', p50: null, p99: null, max: null }],
+    }))).toBeNull();
+  });
 });
 
 describe('lines', () => {
