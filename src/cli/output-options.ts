@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { resultPieces } from '../output/paged-writer.js';
-import { OUTPUT_FORMATS, type OutputFormat, type ReportResult } from '../output/result.js';
+import { OUTPUT_FORMATS, type MetricSpec, type OutputFormat, type ReportResult } from '../output/result.js';
 import { UsageError } from './exit.js';
 import { OutputSink } from './output-sink.js';
 
@@ -27,12 +27,12 @@ export function outputFormat(value: string, allowed: readonly OutputFormat[] = O
  * only as they are written, and stops reading when the reader leaves (`| head`). Tables get human
  * units only on a terminal.
  */
-export async function emitResult(result: ReportResult, options: OutputCliOptions, metricTables?: readonly string[]): Promise<void> {
-  const format = outputFormat(options.format, metricTables ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
+export async function emitResult(result: ReportResult, options: OutputCliOptions, metrics?: MetricSpec): Promise<void> {
+  const format = outputFormat(options.format, metrics ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
   const human = options.out === undefined && process.stdout.isTTY === true;
   const out = new OutputSink(options.out);
   try {
-    await out.writeEach(resultPieces(result, format, human, undefined, metricTables));
+    await out.writeEach(resultPieces(result, format, human, undefined, metrics));
   } finally {
     await out.end();
   }

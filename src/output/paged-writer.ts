@@ -1,7 +1,7 @@
 import { csvRows } from './csv-writer.js';
 import { jsonPieces } from './json-writer.js';
 import { formatPrometheus } from './prometheus-writer.js';
-import type { OutputFormat, ReportResult, ResultTable, Row, RowSource } from './result.js';
+import type { MetricSpec, OutputFormat, ReportResult, ResultTable, Row, RowSource } from './result.js';
 import { TableLayout, verticalLines, type TableOptions } from './table-writer.js';
 import { terminalSafe } from './terminal-safe.js';
 
@@ -18,11 +18,11 @@ export const PAGE_ROWS = 10_000;
  * Pull pieces only as fast as they are written (OutputSink.writeEach); closing the generator early
  * (`return()`, or `break` in `for…of`) closes the row iterator it is reading.
  */
-export function* resultPieces(result: ReportResult, format: OutputFormat, human: boolean, pageRows = PAGE_ROWS, metricTables: readonly string[] = []): Generator<string, void, undefined> {
+export function* resultPieces(result: ReportResult, format: OutputFormat, human: boolean, pageRows = PAGE_ROWS, metrics: MetricSpec = { name: result.report, tables: [] }): Generator<string, void, undefined> {
   if (!(pageRows >= 1)) throw new RangeError(`pageRows must be >= 1, got ${pageRows}`);
   if (format === 'prometheus') {
     // Metric tables are small by contract (bounded label sets): written whole.
-    yield formatPrometheus(result, metricTables);
+    yield formatPrometheus(result, metrics);
     return;
   }
   let any = false; // table format: anything printed yet (a blank line goes before each table)

@@ -1,4 +1,4 @@
-import { rowArray, type Cell, type Column, type ReportResult, type ResultTable } from './result.js';
+import { rowArray, type Cell, type Column, type MetricSpec, type ReportResult, type ResultTable } from './result.js';
 
 /**
  * Prometheus text exposition format (version 0.0.4: `# HELP`, `# TYPE`, `name{label="v"} value`
@@ -6,24 +6,24 @@ import { rowArray, type Cell, type Column, type ReportResult, type ResultTable }
  * collector: a nightly job writes the file, the alerting users already run does the rest.
  *
  * Every numeric column of an exported table is one gauge family
- * `rdbscope_<report>_<table>_<column>[_<unit>]`; the table's text columns become labels (so a table
+ * `rdbscope_<report>_<table>_<column>[_<unit>]` (the table left out when it is named as the report); the table's text columns become labels (so a table
  * must be bounded: top patterns only), and the result's own labels (the Redis instance) are added to
  * every sample. Units follow Prometheus' naming rules: bytes end in `_bytes`, shares (0..1) in
- * `_ratio`, times become Unix seconds in `_timestamp_seconds`. Null cells are left out (no sample is
+ * `_ratio`, times become Unix seconds in `_timestamp_seconds`, durations in days become `_seconds`. Null cells are left out (no sample is
  * better than a made-up one). No sample timestamps: the textfile collector refuses them; the snapshot
  * time is a metric of its own where a report gives it.
  */
-export function formatPrometheus(result: ReportResult, tables: readonly string[]): string {
+export function formatPrometheus(result: ReportResult, metrics: MetricSpec): string {
   const out: string[] = [];
   const context = Object.entries(result.labels ?? {}).map(([k, v]) => [labelName(k), v] as const);
   for (const table of result.tables) {
-    if (!tables.includes(table.name)) continue;
+    if (!metrics.tables.includes(table.name)) continue;
     const rows = rowArray(table.rows);
     const isLabel = (c: Column) => c.key ?? c.kind === 'text';
     const labelColumns = table.columns.filter(isLabel);
     for (const column of table.columns) {
       if (isLabel(column) || column.kind === 'text') continue;
-      const name = familyName(result.report, table, column);
+      const name = familyName(metrics.name, table, column);
       const samples: string[] = [];
       for (const row of rows) {
         const value = sampleValue(row[column.name] ?? null, column);
@@ -44,7 +44,9 @@ export function formatPrometheus(result: ReportResult, tables: readonly string[]
 
 /** Metric family of a column, with its unit suffix (bytes, ratio, timestamp seconds). */
 export function familyName(report: string, table: Pick<ResultTable, 'name'>, column: Column): string {
-  let base = sanitize(`rdbscope_${report}_${table.name}_${column.name}`);
+  // A report's main table shares its name (capacity's `capacity`): said once. `report` is the
+  // report's metric name (summary's is `keyspace`: "summary" is a Prometheus metric type).
+  let base = sanitize(table.name === report ? `rdbscope_${report}_${column.name}` : `rdbscope_${report}_${table.name}_${column.name}`);
   switch (column.kind) {
     case 'bytes':
       if (!base.endsWith('_bytes')) base += '_bytes';
@@ -54,6 +56,9 @@ export function familyName(report: string, table: Pick<ResultTable, 'name'>, col
       break;
     case 'time':
       base = base.replace(/_(at|time|ms)$/, '') + '_timestamp_seconds';
+      break;
+    case 'days':
+      base = base.replace(/_days(?=_|$)/g, '') + '_seconds';
       break;
     default:
       break;
@@ -66,7 +71,7 @@ function sampleValue(value: Cell, column: Column): string | null {
   const n = Number(value);
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
-  return String(column.kind === 'time' ? n / 1000 : n);
+  return String(column.kind === 'time' ? n / 1000 : column.kind === 'days' ? n * 86_400 : n);
 }
 
 function labelValue(v: Cell, c: Column): string {

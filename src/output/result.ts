@@ -9,7 +9,8 @@ export type ColumnKind =
   | 'bytes' // byte counts: KB/MB/GB in a terminal
   | 'percent' // a fraction 0..1: 12.3% in a table
   | 'float'
-  | 'time'; // Unix ms: ISO 8601 (UTC) in every format
+  | 'time' // Unix ms: ISO 8601 (UTC) in every format
+  | 'days'; // a duration in days (fractional)
 
 export interface Column {
   name: string;
@@ -60,6 +61,15 @@ export interface ReportResult {
 /** Every row of a table as an array (reads a RowSource to its end: for callers that want it whole). */
 export function rowArray(rows: Row[] | RowSource): Row[] {
   return Array.isArray(rows) ? rows : Array.from(rows);
+}
+
+/**
+ * What a result writes as metrics: `name` stands for the report in family names (`rdbscope_<name>_…`),
+ * `tables` are the tables exported (bounded ones: their text columns become labels).
+ */
+export interface MetricSpec {
+  name: string;
+  tables: readonly string[];
 }
 
 export type OutputFormat = 'table' | 'csv' | 'json' | 'prometheus';

@@ -105,6 +105,8 @@ export function formatCell(value: Cell, column: Column, options: TableOptions): 
         return humanPercent(n);
       case 'float':
         return n.toFixed(2);
+      case 'days':
+        return options.human ? `${n.toFixed(1)} d` : n.toFixed(2);
       case 'time':
         return isoTime(n);
       default:

@@ -14,7 +14,7 @@ export const capacity: Report = {
   name: 'capacity',
   help: 'used memory against --maxmemory (85% alarm, bytes left) and --ram (fork headroom, 80% of RAM): how much the dataset may still grow',
   accepts: ['snapshot', 'instance', 'maxmemory', 'ram'],
-  metricTables: ['capacity', 'fork_headroom'],
+  metrics: { name: 'capacity', tables: ['capacity', 'fork_headroom'] },
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);

@@ -42,7 +42,8 @@ export const diagnosis: Report = {
     tables.push(headline(snap, b, total, explained));
     notes.push(...headlineNotes(snap, b, total, explained));
 
-    tables.push(patternsTable(db, snap, b, total.size, options.top));
+    const growth = growthSection(db, snap, options, remark('growth'));
+    tables.push(patternsTable(db, snap, b, total.size, options.top, growth.rates));
     tables.push(bigKeysTable(db, snap, b, options.top));
 
     const ev = eviction.run(db, { snapshot: String(snap.id), top: 1 });
@@ -55,8 +56,7 @@ export const diagnosis: Report = {
     });
     ev.notes.filter((n) => /LRU|LFU/.test(n)).forEach(remark('eviction'));
 
-    const growthTable = growthSection(db, snap, options, remark('growth'));
-    if (growthTable) tables.push(growthTable);
+    if (growth.table) tables.push(growth.table);
     tables.push({ name: 'remarks', title: 'Remarks', columns: [col('section', 'text'), { ...col('text', 'text'), key: false }], rows: remarks });
     return { report: 'diagnosis', notes, tables, labels: snapshotLabels(snap) };
   },
@@ -96,7 +96,7 @@ function serverName(snap: SnapshotRow): string | null {
 }
 
 /** The top patterns by memory, each with the seed causes that apply to it. */
-function patternsTable(db: Store, snap: SnapshotRow, b: Basis, totalSize: number, top: number): ResultTable {
+function patternsTable(db: Store, snap: SnapshotRow, b: Basis, totalSize: number, top: number, rates: Map<string, PatternRate> | null): ResultTable {
   const m = b.name;
   const rows = db.prepare(
     `SELECT pattern, group_concat(DISTINCT type) AS types, sum(keys) AS keys, sum(untimed_keys) AS untimed_keys, sum(${b.statsColumn}) AS size, sum(${b.untimedColumn}) AS untimed_size
@@ -119,21 +119,28 @@ function patternsTable(db: Store, snap: SnapshotRow, b: Basis, totalSize: number
     name: 'patterns',
     title: 'Where the memory is',
     columns: [col('pattern', 'text'), { ...col('types', 'text'), key: false }, col('keys', 'int'), col(m, 'bytes'), col('share', 'percent'),
-      col('untimed_share', 'percent', `share of the pattern's ${m} without a TTL`), { ...col('flag', 'text', 'the seed causes of OOM that apply'), key: false }],
+      col('untimed_share', 'percent', `share of the pattern's ${m} without a TTL`),
+      ...(rates ? [col('per_day', 'bytes', `${m} added per day over the instance's snapshots (least squares)`)] : []),
+      { ...col('flag', 'text', 'the seed causes of OOM that apply'), key: false }],
     rows: rows.map((r) => ({
       pattern: r.pattern, types: r.types, keys: r.keys, [m]: r.size, share: share(r.size, totalSize), untimed_share: share(r.untimed_size, r.size),
-      flag: flags(r, extremes.get(r.pattern)) || null,
+      ...(rates ? { per_day: rates.get(r.pattern)?.perDay ?? null } : {}),
+      flag: flags(r, extremes.get(r.pattern), rates?.get(r.pattern) ?? null) || null,
     })),
   };
 }
 
 /** The seed's causes, as short flags: immortal cache keys, forgotten TTLs, unbounded collections, one key holding the pattern. */
-function flags(r: { pattern: string; keys: number; untimed_keys: number; size: number; untimed_size: number }, x: { max_size: number | null; max_untimed_elements: number | null } | undefined): string {
+function flags(r: { pattern: string; types: string; keys: number; untimed_keys: number; size: number; untimed_size: number }, x: { max_size: number | null; max_untimed_elements: number | null } | undefined, rate: PatternRate | null): string {
   const out: string[] = [];
   const untimedShare = r.size > 0 ? r.untimed_size / r.size : 0;
   if (r.untimed_keys > 0 && r.untimed_keys < r.keys) out.push(`TTL missing on ${r.untimed_keys} of ${r.keys} keys`);
   else if (r.untimed_keys === r.keys && untimedShare >= IMMORTAL_SHARE && CACHE_LIKE.test(r.pattern)) out.push('cache keys without TTL');
   if (x?.max_untimed_elements != null && x.max_untimed_elements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.max_untimed_elements} elements, no TTL`);
+  else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')) {
+    // The same keys, bigger every night, and nothing expires them: collections without a cap.
+    out.push(`each key grows, no cap: +${humanBytes(Math.round(rate.perDay))}/day`);
+  }
   if (r.keys >= 2 && x?.max_size != null && r.size > 0 && x.max_size / r.size >= DOMINANT_KEY_SHARE) out.push(`one key holds ${Math.round((x.max_size / r.size) * 100)}%`);
   return out.join('; ');
 }
@@ -191,14 +198,21 @@ function siblingFacts(db: Store, snap: SnapshotRow, patternIds: number[]): Map<n
  * Growth: with enough snapshots of the instance the forecast's total and its top growing patterns
  * (and the dates of the walls with --maxmemory); with one earlier snapshot, the change since it.
  */
-function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say: (text: string) => void): ResultTable | null {
+/** A pattern's growth per day over the instance's snapshots. */
+interface PatternRate {
+  perDay: number;
+  keysPerDay: number;
+}
+
+function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say: (text: string) => void): { table: ResultTable | null; rates: Map<string, PatternRate> | null } {
   const instance = instanceOf(snap);
   const earlier = listSnapshots(db, instance).filter((s) => s.id !== snap.id && (s.snapshot_time_ms ?? 0) <= (snap.snapshot_time_ms ?? 0));
   if (earlier.length === 0) {
     say(`no earlier snapshot of instance ${instance}: load the nightly dumps of this server (load --instance ${instance}) for growth and a forecast`);
-    return null;
+    return { table: null, rates: null };
   }
-  const f = forecast.run(db, { instance, top: 3, maxmemory: options.maxmemory });
+  // Every pattern's rate (for the patterns table); the growth table shows the top three.
+  const f = forecast.run(db, { instance, top: Number.MAX_SAFE_INTEGER, maxmemory: options.maxmemory });
   const total = f.tables.find((t) => t.name === 'total');
   const m = basisFor(snap).name;
   const columns = [col('scope', 'text'), col('per_day', 'bytes', 'bytes added per day'), col('r2', 'float'), col('snapshots', 'int'),
@@ -210,10 +224,13 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
     const per = (r: Row) => (r[`${m}_change_per_day`] as number | null) ?? null;
     const changes = rowArray(g.tables.find((t) => t.name === 'growth')!.rows);
     return {
-      name: 'growth',
-      title: `Change since the previous snapshot of instance ${instance}`,
-      columns: [col('scope', 'text'), col('change', 'bytes'), col('per_day', 'bytes'), col('status', 'text')],
-      rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${m}_change`]!, per_day: per(r), status: r['status']! })),
+      table: {
+        name: 'growth',
+        title: `Change since the previous snapshot of instance ${instance}`,
+        columns: [col('scope', 'text'), col('change', 'bytes'), col('per_day', 'bytes'), col('status', 'text')],
+        rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${m}_change`]!, per_day: per(r), status: r['status']! })),
+      },
+      rates: null,
     };
   }
   f.notes.filter((n) => / reaches | already past | not growing|driven by/.test(n)).forEach(say);
@@ -222,11 +239,12 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
   const reached = (threshold: string) => (wallRows.find((r) => r['threshold'] === threshold)?.['reached_at'] as number | null | undefined) ?? null;
   const totals = rowArray(total.rows);
   const pats = rowArray(f.tables.find((t) => t.name === 'patterns')!.rows);
+  const rates = new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${m}_per_day`] as number, keysPerDay: p['keys_per_day'] as number }]));
   const rows: Row[] = totals.filter((r) => r['measure'] !== 'keys').map((r) => ({
     scope: `total ${r['measure']}`, per_day: Math.round(r['per_day'] as number), r2: r['r2']!, snapshots: r['snapshots']!,
     alarm_at: r['measure'] === wallRows[0]?.['measure'] ? reached('alarm') : null, maxmemory_at: r['measure'] === wallRows[0]?.['measure'] ? reached('maxmemory') : null,
   }));
-  for (const p of pats) rows.push({ scope: String(p['pattern']), per_day: p[`${m}_per_day`]!, r2: p['r2']!, snapshots: p['snapshots']!, alarm_at: null, maxmemory_at: null });
-  return { name: 'growth', title: `Growth per day over the snapshots of instance ${instance} (least squares)`, columns, rows };
+  for (const p of pats.slice(0, 3)) rows.push({ scope: String(p['pattern']), per_day: p[`${m}_per_day`]!, r2: p['r2']!, snapshots: p['snapshots']!, alarm_at: null, maxmemory_at: null });
+  return { table: { name: 'growth', title: `Growth per day over the snapshots of instance ${instance} (least squares)`, columns, rows }, rates };
 }
 

@@ -17,7 +17,7 @@ export const eviction: Report = {
   name: 'eviction',
   help: 'what each maxmemory-policy could evict (volatile-* vs allkeys-*), immortal patterns, cold data by idle time / LFU counter, volatile-ttl order',
   accepts: ['snapshot', 'instance', 'top'],
-  metricTables: ['by_policy', 'by_db', 'immortal_patterns', 'cold'],
+  metrics: { name: 'eviction', tables: ['by_policy', 'by_db', 'immortal_patterns', 'cold'] },
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);

@@ -18,7 +18,7 @@ export const forecast: Report = {
   name: 'forecast',
   help: 'memory and keys per day over every snapshot of an instance (least squares), per pattern; with --maxmemory the dates the 85% alarm and maxmemory are reached',
   accepts: ['instance', 'top', 'maxmemory'],
-  metricTables: ['total', 'wall', 'patterns'],
+  metrics: { name: 'forecast', tables: ['total', 'wall', 'patterns'] },
   run(db, options) {
     const latest = pickSnapshot(db, undefined, options.instance);
     const instance = instanceOf(latest);
@@ -58,12 +58,12 @@ export const forecast: Report = {
       title: 'Total per day',
       columns: [col('measure', 'text'), col('last', 'int', 'value in the last snapshot'), col('per_day', 'float', 'growth per day (least squares slope)'),
         col('r2', 'float', 'R² of the fit (1 = a straight line)'), col('residual_rms', 'float', 'root mean square distance of the snapshots from the line'),
-        col('fitted_last', 'int', 'the line at the last snapshot'), col('in_30_days', 'int', 'the line 30 days after the last snapshot'),
-        col('in_90_days', 'int', 'the line 90 days after the last snapshot'), col('snapshots', 'int'), col('days', 'float', 'days from the first to the last snapshot used')],
+        col('fitted_last', 'int', 'the line at the last snapshot'), col('projected_30d', 'int', 'the line 30 days after the last snapshot'),
+        col('projected_90d', 'int', 'the line 90 days after the last snapshot'), col('snapshots', 'int'), col('span_days', 'days', 'time from the first to the last snapshot used')],
       rows: fits.map((f) => ({
         measure: f.measure, last: f.last, per_day: f.fit.slope, r2: f.fit.r2, residual_rms: f.fit.residualRms,
-        fitted_last: Math.round(f.fit.at(lastX)), in_30_days: Math.round(f.fit.at(lastX + 30)), in_90_days: Math.round(f.fit.at(lastX + 90)),
-        snapshots: f.fit.n, days,
+        fitted_last: Math.round(f.fit.at(lastX)), projected_30d: Math.round(f.fit.at(lastX + 30)), projected_90d: Math.round(f.fit.at(lastX + 90)),
+        snapshots: f.fit.n, span_days: days,
       })),
     });
 
@@ -83,7 +83,7 @@ export const forecast: Report = {
         const past = fitNow >= bytes || wallMeasure.last >= bytes;
         wall.push({
           threshold, bytes, measure: wallMeasure.measure,
-          reached_at: x === null ? null : past ? lastT : t0 + x * DAY_MS,
+          reached_at: x === null ? null : past ? lastT : Math.round(t0 + x * DAY_MS),
           days_from_last: x === null ? null : past ? 0 : x - lastX,
         });
         const name = threshold === 'alarm' ? `the ${ALARM_SHARE * 100}% alarm (${humanBytes(bytes)})` : `maxmemory (${humanBytes(bytes)})`;
@@ -96,7 +96,7 @@ export const forecast: Report = {
         name: 'wall',
         title: 'When the total reaches the alarm and maxmemory',
         columns: [col('threshold', 'text'), col('bytes', 'bytes'), { ...col('measure', 'text'), key: false }, col('reached_at', 'time', 'date the fitted line reaches the threshold (the last snapshot when already past)'),
-          col('days_from_last', 'float', 'days from the last snapshot')],
+          col('days_from_last', 'days', 'time from the last snapshot')],
         rows: wall,
       });
       const drivers = ranked.filter((p) => p.fit!.slope > 0).slice(0, 3);
@@ -112,11 +112,11 @@ export const forecast: Report = {
       title: `Patterns by ${m} added per day (top ${options.top})`,
       columns: [col('pattern', 'text'), col('snapshots', 'int', 'snapshots the pattern is in'), col('keys_last', 'int'), col(`${m}_last`, 'bytes'),
         col(`${m}_per_day`, 'bytes', 'growth per day (least squares slope)'), col('keys_per_day', 'float'), col('r2', 'float'),
-        col('share_of_growth', 'percent', 'the pattern\'s slope / the total\'s slope'), col('fitted_last', 'bytes'), col('in_30_days', 'bytes')],
+        col('share_of_growth', 'percent', 'the pattern\'s slope / the total\'s slope'), col('fitted_last', 'bytes'), col('projected_30d', 'bytes', 'the line 30 days after the last snapshot')],
       rows: ranked.map((p) => ({
         pattern: p.pattern, snapshots: p.present, keys_last: p.keys.at(-1)!, [`${m}_last`]: p.size.at(-1)!, [`${m}_per_day`]: Math.round(p.fit!.slope),
         keys_per_day: p.keyFit!.slope, r2: p.fit!.r2, share_of_growth: sizeFit.slope > 0 ? share(p.fit!.slope, sizeFit.slope) : null,
-        fitted_last: Math.round(p.fit!.at(lastX)), in_30_days: Math.round(p.fit!.at(lastX + 30)),
+        fitted_last: Math.round(p.fit!.at(lastX)), projected_30d: Math.round(p.fit!.at(lastX + 30)),
       })),
     });
     const changed = patterns.filter((p) => p.status !== 'fitted');
@@ -133,7 +133,12 @@ export const forecast: Report = {
       name: 'pattern_series',
       title: 'The ranked patterns in every snapshot, with their fitted line',
       columns: [col('pattern', 'text'), col('snapshot_time', 'time'), col(m, 'bytes'), col('fitted', 'bytes')],
-      rows: ranked.flatMap((p) => series.map((s, i) => ({ pattern: p.pattern, snapshot_time: s.t, [m]: p.size[i]!, fitted: Math.round(p.fit!.at(xs[i]!)) }))),
+      // Made as printed: --top may rank every pattern.
+      rows: {
+        *[Symbol.iterator]() {
+          for (const p of ranked) for (const [i, s] of series.entries()) yield { pattern: p.pattern, snapshot_time: s.t, [m]: p.size[i]!, fitted: Math.round(p.fit!.at(xs[i]!)) };
+        },
+      },
     });
     tables.push(seriesTable);
     return { report: 'forecast', notes, tables, labels: { instance } };

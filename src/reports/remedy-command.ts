@@ -59,7 +59,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
       const n = cap(LIST_CAP);
       if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `${k.elements} elements: keep the last ${n}, and LTRIM after every push` };
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
-      return { command: null, why: 'few but large elements: store them elsewhere or compress them' };
+      return { command: null, why: `${k.elements} elements${untimed ? ', no TTL' : ''}: cap its length where it is written (LTRIM after each push)` };
     }
     case 'zset': {
       const n = cap(ZSET_CAP);

@@ -1,4 +1,4 @@
-import type { ReportResult } from '../output/result.js';
+import type { MetricSpec, ReportResult } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 
 /** Options every report may read; `accepts` says which a given report understands. */
@@ -36,11 +36,8 @@ export interface Report {
   name: string;
   help: string;
   accepts: readonly ReportOptionName[];
-  /**
-   * Tables written by `--format prometheus` (bounded ones: their text columns become labels);
-   * absent = the report has no metrics output.
-   */
-  metricTables?: readonly string[];
+  /** What `--format prometheus` writes; absent = the report has no metrics output. */
+  metrics?: MetricSpec;
   run(db: Store, options: ReportOptions): ReportResult;
 }
 

@@ -13,7 +13,8 @@ export const summary: Report = {
   name: 'summary',
   help: 'keys, memory and file bytes by db, type and encoding (with p50/p90/p99/max per key); share with no TTL; used-mem from the file',
   accepts: ['snapshot', 'instance', 'type'],
-  metricTables: ['totals', 'by_db', 'by_type', 'reconciliation'],
+  // "summary" is a Prometheus metric type (promtool refuses it in names): the families say keyspace.
+  metrics: { name: 'keyspace', tables: ['totals', 'by_db', 'by_type', 'reconciliation'] },
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);

@@ -17,7 +17,7 @@ export function registerReport(program: Command): void {
     .argument('<name>', `one of: ${REPORTS.map((r) => r.name).join(', ')}`)
     .option('--db <path.sqlite>', 'database (default: the only *.rdbscope.sqlite here)');
   addReportOptions(cmd);
-  addOutputOptions(cmd, `table | csv | json | prometheus (${REPORTS.filter((r) => r.metricTables).map((r) => r.name).join(', ')})`);
+  addOutputOptions(cmd, `table | csv | json | prometheus (${REPORTS.filter((r) => r.metrics).map((r) => r.name).join(', ')})`);
   cmd.addHelpText('after', `\nReports:\n${REPORTS.map((r) => `  ${r.name.padEnd(9)} ${r.help}`).join('\n')}\n`);
   cmd.action((name: string, options: ReportCommandOptions) =>
     runCommand(async () => {
@@ -25,7 +25,7 @@ export function registerReport(program: Command): void {
       if (!report) throw new UsageError(`unknown report ${JSON.stringify(name)}; reports: ${REPORTS.map((r) => r.name).join(', ')}`);
       const opts = reportOptions(report, options);
       // A bad --format is refused before the report runs.
-      outputFormat(options.format, report.metricTables ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
+      outputFormat(options.format, report.metrics ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
       const db = openStore(resolveDbPath(options.db), { readonly: true });
       try {
         const result = (() => {
@@ -36,7 +36,7 @@ export function registerReport(program: Command): void {
             throw err;
           }
         })();
-        await emitResult(result, options, report.metricTables);
+        await emitResult(result, options, report.metrics);
       } finally {
         db.close();
       }

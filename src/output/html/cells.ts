@@ -28,6 +28,8 @@ export function showCell(value: Cell, column: Column): ShownCell {
       return { text: humanPercent(n), exact: null, sortValue };
     case 'float':
       return { text: n.toFixed(2), exact: String(value), sortValue };
+    case 'days':
+      return { text: `${n.toFixed(1)} d`, exact: `${String(value)} days`, sortValue };
     case 'time':
       return { text: isoTime(n), exact: null, sortValue };
     case 'int':

@@ -141,6 +141,8 @@ function formatter(kind: ColumnKind): (v: number) => string {
       return humanPercent;
     case 'float':
       return (v) => v.toFixed(2);
+    case 'days':
+      return (v) => `${v.toFixed(1)} d`;
     default:
       return groupDigits;
   }
