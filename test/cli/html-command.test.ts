@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
+import { nightlyFiles } from '../support/nightly.js';
 import { tempDir } from '../support/temp.js';
 
 const fixture = (name: string) => join(FIXTURES_DIR, name);
@@ -46,6 +47,22 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     const none = runCli(['html', '--instance', 'nope', '--out', 'n.html'], dir);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no snapshot of instance "nope"');
+  });
+
+  it('nightly dumps: the forecast charts and tables, showing the forecast report\'s own dates', () => {
+    const dir = tempDir();
+    const db = join(dir, 'n.rdbscope.sqlite');
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'nightly', ...nightlyFiles()], dir).code).toBe(0);
+    const r = runCli(['html', '--maxmemory', '64mb', '--out', 'n.html'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const page = readFileSync(join(dir, 'n.html'), 'utf8');
+    for (const id of ['total-forecast', 'pattern-forecast', 'sizes', 'eviction']) expect(page, id).toContain(`id="chart-${id}"`);
+    // The forecast replaces growth's series chart; growth's tables stay.
+    expect(page).not.toContain('id="chart-growth"');
+    expect(page).toContain('id="growth-growth"');
+    const json = JSON.parse(runCli(['report', 'forecast', '--db', db, '--maxmemory', '64mb', '--format', 'json'], dir).stdout) as { tables: Record<string, Record<string, unknown>[]> };
+    const wall = page.slice(page.indexOf('id="forecast-wall"'));
+    for (const row of json.tables['wall']!) expect(wall.slice(0, wall.indexOf('</table>'))).toContain(`<td>${String(row['reached_at'])}</td>`);
   });
 
   it('bounds rankings by --top (default 100)', () => {
