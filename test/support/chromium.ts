@@ -139,6 +139,7 @@ export interface PageGlobal {
   document: {
     title: string;
     scripts: ArrayLike<unknown>;
+    documentElement: { scrollHeight: number };
     querySelector(selector: string): DomElement | null;
     querySelectorAll(selector: string): ArrayLike<DomElement>;
   };
