@@ -9,6 +9,7 @@ import { growth } from './growth.js';
 import { reconcileSnapshot } from './reconciliation.js';
 import { remedyCommand, type SiblingFacts } from './remedy-command.js';
 import type { Report, ReportOptions } from './report.js';
+import { groupPercentiles } from './percentiles.js';
 import { basisFor, col, pickSnapshot, share, snapshotLabels, type Basis } from './scope.js';
 import { DOMINANT_KEY_SHARE, IMMORTAL_SHARE, MIN_FORECAST_SNAPSHOTS, UNBOUNDED_ELEMENTS } from './thresholds.js';
 
@@ -43,8 +44,11 @@ export const diagnosis: Report = {
     notes.push(...headlineNotes(snap, b, total, explained));
 
     const growth = growthSection(db, snap, options, remark('growth'));
-    tables.push(patternsTable(db, snap, b, total.size, options.top, growth.rates));
-    tables.push(bigKeysTable(db, snap, b, options.top));
+    const patterns = topPatterns(db, snap, b, options.top);
+    const keys = bigKeys(db, snap, b, options.top);
+    const facts = patternFacts(db, snap, b, [...new Set([...patterns.map((p) => p.pattern_id), ...keys.map((k) => k.pattern_id)])]);
+    tables.push(patternsTable(patterns, facts, b, total.size, growth.rates));
+    tables.push(bigKeysTable(keys, facts, snap, b));
 
     const ev = eviction.run(db, { snapshot: String(snap.id), top: 1 });
     const byPolicy = rowArray(ev.tables.find((t) => t.name === 'by_policy')!.rows);
@@ -95,26 +99,66 @@ function serverName(snap: SnapshotRow): string | null {
   return `${snap.magic === 'VALKEY' ? 'Valkey' : 'Redis'} ${snap.redis_ver}`;
 }
 
-/** The top patterns by memory, each with the seed causes that apply to it. */
-function patternsTable(db: Store, snap: SnapshotRow, b: Basis, totalSize: number, top: number, rates: Map<string, PatternRate> | null): ResultTable {
-  const m = b.name;
-  const rows = db.prepare(
-    `SELECT pattern, group_concat(DISTINCT type) AS types, sum(keys) AS keys, sum(untimed_keys) AS untimed_keys, sum(${b.statsColumn}) AS size, sum(${b.untimedColumn}) AS untimed_size
-     FROM pattern_stats WHERE snapshot_id = ? GROUP BY pattern ORDER BY size DESC, keys DESC, pattern LIMIT ?`,
-  ).all(snap.id, top) as { pattern: string; types: string; keys: number; untimed_keys: number; size: number; untimed_size: number }[];
-  // From the key rows of these patterns: the biggest key and the longest collection without a TTL.
-  const extremes = new Map<string, { max_size: number | null; max_untimed_elements: number | null }>();
-  if (rows.length && snap.first_row !== null) {
-    const marks = rows.map(() => '?').join(', ');
-    for (const r of db.prepare(
-      `SELECT p.pattern, max(r.${b.keysColumn}) AS max_size, max(CASE WHEN r.expire_at_ms IS NULL AND k.type <> 'string' THEN r.elements END) AS max_untimed_elements
-       FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
-       WHERE r.row_id BETWEEN ? AND ? AND r.snapshot_id = ? AND r.pattern_id IN (SELECT id FROM patterns WHERE pattern IN (${marks}))
-       GROUP BY p.pattern`,
-    ).iterate(...keyRowsOf(snap), ...rows.map((r) => r.pattern)) as IterableIterator<{ pattern: string; max_size: number | null; max_untimed_elements: number | null }>) {
-      extremes.set(r.pattern, r);
-    }
+/** A pattern of the top by memory, from the complete aggregates. */
+interface PatternRow {
+  pattern: string;
+  pattern_id: number;
+  types: string;
+  keys: number;
+  untimed_keys: number;
+  size: number;
+  untimed_size: number;
+}
+
+function topPatterns(db: Store, snap: SnapshotRow, b: Basis, top: number): PatternRow[] {
+  return db.prepare(
+    `SELECT s.pattern, coalesce(p.id, -1) AS pattern_id, group_concat(DISTINCT s.type) AS types, sum(s.keys) AS keys, sum(s.untimed_keys) AS untimed_keys,
+            sum(s.${b.statsColumn}) AS size, sum(s.${b.untimedColumn}) AS untimed_size
+     FROM pattern_stats s LEFT JOIN patterns p ON p.pattern = s.pattern
+     WHERE s.snapshot_id = ? GROUP BY s.pattern ORDER BY size DESC, keys DESC, s.pattern LIMIT ?`,
+  ).all(snap.id, top) as PatternRow[];
+}
+
+/** Per pattern id, from its key rows: the largest key, the longest collection without a TTL, the median element count and median TTL left. */
+interface PatternFacts {
+  keys: number;
+  maxSize: number | null;
+  maxUntimedElements: number | null;
+  medianElements: number | null;
+  withTtl: number;
+  medianTtlSeconds: number | null;
+}
+
+function patternFacts(db: Store, snap: SnapshotRow, b: Basis, patternIds: number[]): Map<number, PatternFacts> {
+  const wanted = new Set(patternIds.filter((id) => id >= 0));
+  const out = new Map<number, PatternFacts>();
+  if (wanted.size === 0) return out;
+  const now = snap.snapshot_time_ms ?? 0;
+  // One pass over the rows (two scans): no sort of a pattern's keys, however many it has.
+  const stats = groupPercentiles(db, snap, {
+    measures: [
+      `coalesce(${b.keysColumn}, 0)`,
+      "CASE WHEN expire_at_ms IS NULL AND kind_id IN (SELECT id FROM key_kinds WHERE type <> 'string') THEN elements END",
+      'elements',
+      // Lower median by rank (p50, nearest rank) of the TTL still to run at snapshot time.
+      `CASE WHEN expire_at_ms > ${Math.trunc(now)} THEN expire_at_ms - ${Math.trunc(now)} END`,
+    ],
+    percentiles: [50],
+    groupOf: (_kind, pattern) => (wanted.has(pattern) ? String(pattern) : null),
+    patternIds: [...wanted],
+  });
+  for (const [id, [size, untimedElements, elements, ttl]] of stats) {
+    out.set(Number(id), {
+      keys: size!.n, maxSize: size!.max, maxUntimedElements: untimedElements!.max, medianElements: elements!.p.get(50) ?? null,
+      withTtl: ttl!.n, medianTtlSeconds: ttl!.n > 0 ? Math.round(ttl!.p.get(50)! / 1000) : null,
+    });
   }
+  return out;
+}
+
+/** The top patterns by memory, each with the seed causes that apply to it. */
+function patternsTable(rows: PatternRow[], facts: Map<number, PatternFacts>, b: Basis, totalSize: number, rates: Map<string, PatternRate> | null): ResultTable {
+  const m = b.name;
   return {
     name: 'patterns',
     title: 'Where the memory is',
@@ -125,37 +169,55 @@ function patternsTable(db: Store, snap: SnapshotRow, b: Basis, totalSize: number
     rows: rows.map((r) => ({
       pattern: r.pattern, types: r.types, keys: r.keys, [m]: r.size, share: share(r.size, totalSize), untimed_share: share(r.untimed_size, r.size),
       ...(rates ? { per_day: rates.get(r.pattern)?.perDay ?? null } : {}),
-      flag: flags(r, extremes.get(r.pattern), rates?.get(r.pattern) ?? null) || null,
+      flag: flags(r, facts.get(r.pattern_id), rates?.get(r.pattern) ?? null) || null,
     })),
   };
 }
 
 /** The seed's causes, as short flags: immortal cache keys, forgotten TTLs, unbounded collections, one key holding the pattern. */
-function flags(r: { pattern: string; types: string; keys: number; untimed_keys: number; size: number; untimed_size: number }, x: { max_size: number | null; max_untimed_elements: number | null } | undefined, rate: PatternRate | null): string {
+function flags(r: PatternRow, x: PatternFacts | undefined, rate: PatternRate | null): string {
   const out: string[] = [];
   const untimedShare = r.size > 0 ? r.untimed_size / r.size : 0;
   if (r.untimed_keys > 0 && r.untimed_keys < r.keys) out.push(`TTL missing on ${r.untimed_keys} of ${r.keys} keys`);
   else if (r.untimed_keys === r.keys && untimedShare >= IMMORTAL_SHARE && CACHE_LIKE.test(r.pattern)) out.push('cache keys without TTL');
-  if (x?.max_untimed_elements != null && x.max_untimed_elements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.max_untimed_elements} elements, no TTL`);
+  if (x?.maxUntimedElements != null && x.maxUntimedElements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.maxUntimedElements} elements, no TTL`);
   else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')) {
     // The same keys, bigger every night, and nothing expires them: collections without a cap.
     out.push(`each key grows, no cap: +${humanBytes(Math.round(rate.perDay))}/day`);
   }
-  if (r.keys >= 2 && x?.max_size != null && r.size > 0 && x.max_size / r.size >= DOMINANT_KEY_SHARE) out.push(`one key holds ${Math.round((x.max_size / r.size) * 100)}%`);
+  if (r.keys >= 2 && x?.maxSize != null && r.size > 0 && x.maxSize / r.size >= DOMINANT_KEY_SHARE) out.push(`one key holds ${Math.round((x.maxSize / r.size) * 100)}%`);
   return out.join('; ');
 }
 
+/** A key of the top by memory. */
+interface BigKeyRow {
+  key: Uint8Array;
+  key_text: string;
+  pattern_id: number;
+  pattern: string;
+  type: string;
+  db: number;
+  size: number;
+  elements: number;
+  expire_at_ms: number | null;
+  access: number | null;
+}
+
+function bigKeys(db: Store, snap: SnapshotRow, b: Basis, top: number): BigKeyRow[] {
+  if (snap.first_row === null) return [];
+  return db.prepare(
+    `SELECT r.key, coalesce(r.key_printable, CAST(r.key AS TEXT)) AS key_text, r.pattern_id, p.pattern, k.type, k.db, r.${b.keysColumn} AS size, r.elements, r.expire_at_ms, r.access
+     FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
+     -- The ranking sorts row ids only (sizes and keys would copy every key into SQLite's sorter).
+     WHERE r.row_id IN (SELECT row_id FROM key_rows WHERE row_id BETWEEN ? AND ? AND snapshot_id = ? ORDER BY ${b.keysColumn} DESC, row_id LIMIT ?)
+     ORDER BY size DESC, r.row_id`,
+  ).all(...keyRowsOf(snap), top) as BigKeyRow[];
+}
+
 /** The biggest keys, each with the command that fixes it (from what its siblings do). */
-function bigKeysTable(db: Store, snap: SnapshotRow, b: Basis, top: number): ResultTable {
+function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap: SnapshotRow, b: Basis): ResultTable {
   const m = b.name;
   const now = snap.snapshot_time_ms ?? 0;
-  const keys = snap.first_row === null ? [] : db.prepare(
-    `SELECT r.key, coalesce(r.key_printable, CAST(r.key AS TEXT)) AS key_text, r.pattern_id, p.pattern, k.type, k.db, r.${b.keysColumn} AS size, r.elements, r.expire_at_ms, r.access
-     FROM (SELECT * FROM key_rows WHERE row_id BETWEEN ? AND ? AND snapshot_id = ? ORDER BY ${b.keysColumn} DESC, key LIMIT ?) r
-       JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
-     ORDER BY size DESC, r.key`,
-  ).all(...keyRowsOf(snap), top) as { key: Uint8Array; key_text: string; pattern_id: number; pattern: string; type: string; db: number; size: number; elements: number; expire_at_ms: number | null; access: number | null }[];
-  const siblings = siblingFacts(db, snap, [...new Set(keys.map((k) => k.pattern_id))]);
   return {
     name: 'bigkeys',
     title: 'Big keys and what to type',
@@ -163,35 +225,12 @@ function bigKeysTable(db: Store, snap: SnapshotRow, b: Basis, top: number): Resu
       col('pattern', 'text'), col('command', 'text', 'the redis-cli command that fixes it'), col('why', 'text')],
     rows: keys.map((k) => {
       const ttl = k.expire_at_ms === null ? null : Math.round((k.expire_at_ms - now) / 1000);
-      const fix = remedyCommand(
-        { key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null },
-        siblings.get(k.pattern_id) ?? null,
-      );
+      const f = facts.get(k.pattern_id);
+      const siblings: SiblingFacts | null = f ? { keys: f.keys, withTtl: f.withTtl, medianTtlSeconds: f.medianTtlSeconds, medianElements: f.medianElements } : null;
+      const fix = remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null }, siblings);
       return { db: k.db, key: k.key_text, type: k.type, [m]: k.size, elements: k.elements, ttl_s: ttl, pattern: k.pattern, command: fix.command, why: fix.why };
     }),
   };
-}
-
-/** Per pattern: keys, siblings with a TTL still running at snapshot time, their median TTL, the median element count. */
-function siblingFacts(db: Store, snap: SnapshotRow, patternIds: number[]): Map<number, SiblingFacts> {
-  const out = new Map<number, SiblingFacts>();
-  if (patternIds.length === 0 || snap.first_row === null) return out;
-  const now = snap.snapshot_time_ms ?? 0;
-  const marks = patternIds.map(() => '?').join(', ');
-  const range = `row_id BETWEEN ? AND ? AND snapshot_id = ? AND pattern_id IN (${marks})`;
-  // Lower median by rank: the value at rank ⌈n/2⌉.
-  const median = (value: string, where: string) =>
-    `SELECT pattern_id, v, n FROM (SELECT pattern_id, ${value} AS v, row_number() OVER (PARTITION BY pattern_id ORDER BY ${value}) AS rn, count(*) OVER (PARTITION BY pattern_id) AS n
-                               FROM key_rows WHERE ${range}${where}) WHERE rn = (n + 1) / 2`;
-  const params = [...keyRowsOf(snap), ...patternIds];
-  for (const r of db.prepare(median('elements', '')).iterate(...params) as IterableIterator<{ pattern_id: number; v: number; n: number }>) {
-    out.set(r.pattern_id, { keys: r.n, withTtl: 0, medianTtlSeconds: null, medianElements: r.v });
-  }
-  for (const r of db.prepare(median('expire_at_ms', ' AND expire_at_ms > ?')).iterate(...params, now) as IterableIterator<{ pattern_id: number; v: number; n: number }>) {
-    const s = out.get(r.pattern_id);
-    if (s) Object.assign(s, { withTtl: r.n, medianTtlSeconds: Math.round((r.v - now) / 1000) });
-  }
-  return out;
 }
 
 /**

@@ -3,7 +3,9 @@ import { DEFAULT_SEPARATORS } from '../patterns/options.js';
 import { KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import type { Row } from '../output/result.js';
 import type { Report } from './report.js';
-import { percentileCells, percentileColumns, percentileSql, percentilesAvailable } from './percentiles.js';
+import { keyPercentiles, percentileCells, percentileColumns, percentilesAvailable } from './percentiles.js';
+import type { Store } from '../store/open-store.js';
+import type { SnapshotRow } from '../store/snapshots.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, share } from './scope.js';
 
 /**
@@ -19,60 +21,50 @@ export const patterns: Report = {
     const b = basisFor(snap);
     const fixed = options.depth !== undefined;
     let source: string;
-    // Per-key rows as (pattern, type, size, elements), for the percentiles.
-    let perKey: string;
     const f = filters(options, 'pattern');
-    // Integers inlined: the sources are subqueries of the statement below, which binds its own values.
-    const [first, last, id] = keyRowsOf(snap);
-    const range = `r.row_id BETWEEN ${first ?? 'NULL'} AND ${last ?? 'NULL'} AND r.snapshot_id = ${id}`;
     if (fixed) {
       const sep = options.separators ?? DEFAULT_SEPARATORS[0]!;
       const depth = options.depth!;
       db.function('rdbscope_prefix', { deterministic: true }, (key: unknown) => fixedDepthPattern(String(key), { separators: sep, depth }));
+      // Integers inlined: the source is a subquery of the statements below, which bind their own values.
+      const [first, last, id] = keyRowsOf(snap);
       // key_rows and key_kinds, not the `keys` view: its join with patterns is not needed here.
       source = `(SELECT r.snapshot_id, rdbscope_prefix(${KEY_TEXT_SQL}) AS pattern, k.type, 1 AS keys, r.${b.keysColumn} AS ${b.statsColumn},
-                  CASE WHEN r.expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys, r.elements
+                  CASE WHEN r.expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys
                 FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id
-                WHERE ${range})`;
-      perKey = `(SELECT pattern, type, coalesce(${b.statsColumn}, 0) AS size, elements FROM ${source}
-                 WHERE (pattern, type) IN (SELECT pattern, type FROM ranked))`;
+                WHERE r.row_id BETWEEN ${first ?? 'NULL'} AND ${last ?? 'NULL'} AND r.snapshot_id = ${id})`;
     } else {
       source = 'pattern_stats';
-      perKey = `(SELECT p.pattern, k.type, coalesce(r.${b.keysColumn}, 0) AS size, r.elements
-                 FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
-                 WHERE ${range} AND r.pattern_id IN (SELECT id FROM patterns WHERE pattern IN (SELECT pattern FROM ranked))
-                   AND (p.pattern, k.type) IN (SELECT pattern, type FROM ranked))`;
     }
     // Shares are of the snapshot's whole keyspace (of --type's keys): pattern_stats and type_stats
     // are complete even where per-key rows were limited, and reading them costs no scan of the keys.
     const totals = fixed ? 'type_stats' : 'pattern_stats';
     const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${totals} WHERE snapshot_id = ?${filters(options, null).sql}`)
       .get(snap.id, ...filters(options, null).params) as { size: number };
-    // The ranking, then per-key percentiles of the ranked patterns only (SQLite sorts their rows;
-    // nothing is held here). Read a row at a time when printed: with --depth there can be a group per key.
-    const pct = percentilesAvailable(snap);
-    const ranking = `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
-                     FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`;
-    const sql = pct.available
-      ? `WITH ranked AS (${ranking}),
-              ps AS (${percentileSql(perKey, ['pattern', 'type'], 'size', b.name)}),
-              pe AS (${percentileSql(perKey, ['pattern', 'type'], 'elements', 'elements')})
-         SELECT * FROM ranked LEFT JOIN ps USING (pattern, type) LEFT JOIN pe USING (pattern, type)
-         ORDER BY size DESC, keys DESC, pattern`
-      : ranking;
+    const ranking = db.prepare(
+      `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
+       FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`,
+    );
+    const params = [snap.id, ...f.params, options.top];
+    const notes = [...describeSnapshot(snap), b.note];
+    const pct = fixed ? { available: false, note: 'percentiles are given for inferred patterns only, not with --depth' } : percentilesAvailable(snap);
+    if (pct.note) notes.push(pct.note);
+    const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
+    const percentiles = pct.available ? rankedPercentiles(db, snap, b.keysColumn, b.name, ranking.all(snap.id, ...f.params, Math.min(options.top, MAX_PERCENTILE_GROUPS)) as Row[]) : new Map<string, Row>();
+    if (pct.available && options.top > MAX_PERCENTILE_GROUPS) notes.push(`percentiles for the first ${MAX_PERCENTILE_GROUPS} patterns only`);
+    // Read a row at a time when printed: with --depth there can be a group per key.
     const rows = queryRows(
-      db.prepare(sql),
-      [snap.id, ...f.params, options.top],
+      ranking,
+      params,
       (r: Row & { keys: number; size: number; untimed_keys: number }): Row => ({
         pattern: r.pattern, type: r.type, keys: r.keys, [b.name]: r.size, [`${b.name}_share`]: share(r.size, total.size),
         [`avg_${b.name}`]: r.keys ? Math.round(r.size / r.keys) : null, untimed_keys: r.untimed_keys, untimed_key_share: share(r.untimed_keys, r.keys),
-        ...percentileCells(r, b.name),
+        ...percentileCells(percentiles.get(`${r.pattern}\0${r.type}`), b.name),
       }),
     );
-    const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
     return {
       report: 'patterns',
-      notes: [...describeSnapshot(snap), b.note, mode, ...(pct.note ? [pct.note] : [])],
+      notes: [...notes, mode],
       tables: [{
         name: 'patterns',
         columns: [col('pattern', 'text'), col('type', 'text'), col('keys', 'int'), col(b.name, 'bytes'), col(`${b.name}_share`, 'percent'),
@@ -82,3 +74,22 @@ export const patterns: Report = {
     };
   },
 };
+
+/** Patterns given percentiles at most (each holds a histogram while they are computed). */
+const MAX_PERCENTILE_GROUPS = 5000;
+
+/** Percentiles of the ranked (pattern, type) groups, keyed `pattern\0type`. */
+function rankedPercentiles(db: Store, snap: SnapshotRow, sizeColumn: 'memory_bytes' | 'value_bytes', sizeLabel: string, ranked: Row[]): Map<string, Row> {
+  if (ranked.length === 0) return new Map();
+  const wanted = new Set(ranked.map((r) => `${r['pattern']}\0${r['type']}`));
+  const names = [...new Set(ranked.map((r) => String(r['pattern'])))];
+  const ids = new Map<number, string>();
+  for (const r of db.prepare(`SELECT id, pattern FROM patterns WHERE pattern IN (SELECT value FROM json_each(?))`).all(JSON.stringify(names)) as { id: number; pattern: string }[]) ids.set(r.id, r.pattern);
+  const types = new Map((db.prepare('SELECT id, type FROM key_kinds').all() as { id: number; type: string }[]).map((k) => [k.id, k.type]));
+  return keyPercentiles(db, snap, sizeColumn, sizeLabel, (kind, pattern) => {
+    const name = ids.get(pattern);
+    if (name === undefined) return null;
+    const key = `${name}\0${types.get(kind)}`;
+    return wanted.has(key) ? key : null;
+  });
+}

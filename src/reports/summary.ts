@@ -1,7 +1,6 @@
 import type { Column, ResultTable, Row } from '../output/result.js';
-import { keyRowsOf } from '../store/schema.js';
 import { reconcileSnapshot } from './reconciliation.js';
-import { percentileCells, percentileColumns, percentileSql, percentilesAvailable } from './percentiles.js';
+import { keyPercentiles, percentileCells, percentileColumns, percentilesAvailable } from './percentiles.js';
 import type { Report } from './report.js';
 import { basisFor, col, describeSnapshot, filters, keyCol, pickSnapshot, share, snapshotLabels } from './scope.js';
 
@@ -58,18 +57,12 @@ export const summary: Report = {
     const notes = [...describeSnapshot(snap), b.note];
     // Per-key size and element percentiles by type and encoding, from the key rows.
     const pct = percentilesAvailable(snap);
-    const byKind = new Map<string, Row>();
-    if (pct.available && snap.first_row !== null) {
-      const kf = filters(options, null, 'k.type');
-      const source = `(SELECT k.type, k.${enc} AS enc, coalesce(r.${b.keysColumn}, 0) AS size, r.elements
-                       FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id
-                       WHERE r.row_id BETWEEN ? AND ? AND r.snapshot_id = ?${kf.sql})`;
-      for (const [value, label] of [['size', b.name], ['elements', 'elements']] as const) {
-        for (const r of db.prepare(percentileSql(source, ['type', 'enc'], value, label)).all(...keyRowsOf(snap), ...kf.params) as Row[]) {
-          const k = `${r['type']}\0${r['enc']}`;
-          byKind.set(k, { ...byKind.get(k), ...r });
-        }
-      }
+    let byKind = new Map<string, Row>();
+    if (pct.available) {
+      const kinds = new Map((db.prepare(`SELECT id, type, ${enc} AS enc FROM key_kinds`).all() as { id: number; type: string; enc: string | null }[])
+        .filter((k) => options.type === undefined || k.type === options.type)
+        .map((k) => [k.id, `${k.type}\0${k.enc}`]));
+      byKind = keyPercentiles(db, snap, b.keysColumn, b.name, (kind) => kinds.get(kind) ?? null);
     } else if (pct.note) {
       notes.push(pct.note);
     }

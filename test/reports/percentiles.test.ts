@@ -39,9 +39,10 @@ describe('size percentiles (nearest rank)', () => {
     const rows = patterns(db, { top: 10 }).tables[0]!.rows;
     expect(rows.find((r) => r.pattern === 'a:*')).toMatchObject(expected(sizes, 'file_bytes'));
     expect(rows.find((r) => r.pattern === 'b:*')).toMatchObject({ ...expected(skew, 'file_bytes'), ...expected(skew, 'elements') });
-    // Fixed prefixes (--depth) get them too.
-    const fixed = patterns(db, { top: 10, depth: 1 }).tables[0]!.rows;
-    expect(fixed.find((r) => r.pattern === 'a:*' || r.pattern === 'a')).toMatchObject(expected(sizes, 'file_bytes'));
+    // Fixed prefixes (--depth): not given, and said so.
+    const fixed = patterns(db, { top: 10, depth: 1 });
+    expect(fixed.notes).toContain('percentiles are given for inferred patterns only, not with --depth');
+    expect(fixed.tables[0]!.rows.every((r) => r.p50_file_bytes === null)).toBe(true);
   });
 
   it('are not available (null, with a note) when per-key rows were limited at load', async () => {
