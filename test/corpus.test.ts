@@ -15,7 +15,7 @@ import { auxValue } from '../src/rdb/index.js';
 import { CORPUS_DIR, corpusPresent, parseDump, PROJECT_ROOT, type ParsedDump } from './support/corpus.js';
 import { cliBuilt, runCli } from './support/cli.js';
 import { infoJson } from '../src/cli/commands/info.js';
-import { keyRow } from '../src/cli/commands/keys.js';
+import { keyRow } from '../src/output/key-lines.js';
 import { DuplicateKeyCheck } from '../src/rdb/duplicate-keys.js';
 
 interface KeyFact {

@@ -13,6 +13,7 @@ import { checkDuplicatesOption, type DuplicateCheckCliOptions } from '../duplica
 import { readMemoryLimits, sizeOption } from '../memory-size.js';
 import { OutputSink } from '../output-sink.js';
 import { outputFormat } from '../output-options.js';
+import { HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
   db?: string;
@@ -21,6 +22,7 @@ interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions, Du
   top: string;
   format: string;
   maxmemory?: string;
+  html?: string;
 }
 
 /** `backups/dump-0412.rdb.gz` → `dump-0412.rdbscope.sqlite` in the current directory. */
@@ -43,6 +45,7 @@ export function registerAnalyze(program: Command): void {
     .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes), for the forecast\'s dates; also read from --redis-conf')
     .option('--format <format>', 'table (the screen) | json (the same content, for scripts)', 'table')
     .option('--quiet', 'no progress line')
+    .option('--html <file.html>', `also write the self-contained HTML report (rdbscope html, --top ${HTML_TOP_DEFAULT}) to this file`)
     .addOption(relaxedVersionCheckOption())
     .addOption(checkDuplicatesOption());
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
@@ -80,6 +83,10 @@ export function registerAnalyze(program: Command): void {
           }
         } finally {
           await out.end();
+        }
+        if (options.html !== undefined) {
+          writeHtmlReport(db, { snapshot: String(loaded.snapshotId), top: Number(HTML_TOP_DEFAULT), maxmemory, dbPath }, options.html);
+          process.stderr.write(`wrote ${options.html}\n`);
         }
         return failures > 0 ? 1 : 0;
       } finally {
