@@ -41,7 +41,8 @@ export class BatchRows {
       const end = b.keyEnds[i]!;
       const o = i * NUMS;
       const kind = this.kinds[nums[o + N_KIND]!]!;
-      const key = b.keyBytes.slice(start, end);
+      // A view: the batch's key buffer lives as long as the row group that points into it.
+      const key = b.keyBytes.subarray(start, end);
       start = end;
       const text = texts.get(i);
       r.db = kind.db;

@@ -3,11 +3,11 @@ import { ByteWriter, ParquetWriter, type ColumnSource, type SchemaElement, type 
 import type { ColumnSpec } from './columns.js';
 
 /**
- * One column's values for one row group, as the writer takes them: INT64 / TIMESTAMP columns as
- * bigints, INT32 as numbers, STRING / BINARY as UTF-8 bytes (Uint8Array; repeated values should be
- * one shared instance); null where the column is nullable.
+ * One column's values for one row group: numbers for INT64, INT32 and TIMESTAMP (ms) columns (exact
+ * up to 2^53), UTF-8 bytes for STRING and BINARY ones (Uint8Array; repeated values should be one
+ * shared instance, see TextBytes); null where the column is nullable.
  */
-export type ColumnValues = (bigint | null)[] | (number | null)[] | (Uint8Array | null)[];
+export type ColumnValues = Float64Array | (number | null)[] | (Uint8Array | null)[];
 
 /** Parquet compression of every column: Snappy is built into the writer and read by every engine. */
 const CODEC = 'SNAPPY';
@@ -40,8 +40,8 @@ export class ParquetFile {
   private closed = false;
   rows = 0;
 
-  constructor(readonly tempPath: string, private readonly columns: readonly ColumnSpec[], options: { noStatistics?: readonly string[] } = {}) {
-    this.noStatistics = new Set(options.noStatistics ?? []);
+  constructor(readonly tempPath: string, private readonly columns: readonly ColumnSpec[], options: { statistics?: boolean } = {}) {
+    this.statistics = options.statistics ?? true;
     // 'w': a temporary file a killed run left behind under this name is overwritten.
     this.fd = openSync(tempPath, 'w');
     this.bytes = fdWriter(this.fd);
@@ -53,7 +53,8 @@ export class ParquetFile {
     });
   }
 
-  private readonly noStatistics: Set<string>;
+  /** Min/max per column chunk in the footer. */
+  private readonly statistics: boolean;
 
   /** Writes one row group; `values[i]` are the values of column i, all of one length. */
   writeGroup(values: readonly ColumnValues[]): void {
@@ -63,7 +64,10 @@ export class ParquetFile {
       name: c.name,
       data: values[i]!,
       nullable: c.nullable,
-      statistics: !this.noStatistics.has(c.name),
+      statistics: this.statistics,
+      // INT64 as delta-packed numbers: hyparquet-writer's PLAIN and dictionary INT64 pages take
+      // BigInt values only (one allocation per value), its delta encoder takes numbers.
+      ...(c.kind === 'int64' ? { encoding: 'DELTA_BINARY_PACKED' as const } : {}),
     }));
     void this.writer.write({ columnData, rowGroupSize: n });
     this.rows += n;
