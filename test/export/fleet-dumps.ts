@@ -12,12 +12,14 @@ export interface FleetShape {
   sessions: number;
   queues: number;
   binary: number;
+  /** LFU counters instead of LRU idle times (a server with an LFU maxmemory-policy). */
+  lfu?: boolean;
 }
 
 /**
  * A dump of one shard on one night, written by the spec-following test writer (a real server cannot
  * be told its clock, and the partition date comes from AUX ctime): hashes, strings with and without
- * TTL, lists, binary and non-ASCII keys, LRU idle times, sizes varying with `seed`.
+ * TTL, lists, binary and non-ASCII keys, LRU idle times or LFU counters, sizes varying with `seed`.
  */
 export function writeFleetDump(path: string, ctimeS: number, seed: number, shape: FleetShape): void {
   let state = seed >>> 0 || 1;
@@ -30,7 +32,10 @@ export function writeFleetDump(path: string, ctimeS: number, seed: number, shape
   const w = new RdbWriter({ version: 11 });
   w.aux('redis-ver', '7.2.4').aux('redis-bits', '64').aux('ctime', String(ctimeS)).aux('used-mem', String(1_000_000 + seed)).selectDb(0);
   for (let i = 0; i < shape.users; i++) {
-    w.idle(rnd(5000)).key(TYPE.HASH, `user:${1000 + i}:profile`).len(3);
+    // The first key idle 0 / counter 0: the boundary of the idle-or-LFU access field.
+    if (shape.lfu) w.freq(i === 0 ? 0 : rnd(256));
+    else w.idle(i === 0 ? 0 : rnd(5000));
+    w.key(TYPE.HASH, `user:${1000 + i}:profile`).len(3);
     w.string('name').string('n'.repeat(1 + rnd(40))).string('email').string(`u${i}@example.com`).string('bio').string('b'.repeat(rnd(300)));
   }
   for (let i = 0; i < shape.pages; i++) w.key(TYPE.STRING, `cache:page:${(0xa0000000 + i * 7919).toString(16)}`).string('<p>'.repeat(1 + rnd(400)));

@@ -46,8 +46,8 @@ describe.skipIf(!cliBuilt)('fleet export read by DuckDB equals load + report', (
     // Two instances, two nights each: patterns grow, shrink, appear and vanish between the nights.
     writeFleetDump(join(dir, 'shard-a', 'dump-1101.rdb'), NIGHT_1, 11, { users: 120, pages: 80, sessions: 60, queues: 5, binary: 3 });
     writeFleetDump(join(dir, 'shard-a', 'dump-1102.rdb'), NIGHT_2, 12, { users: 150, pages: 40, sessions: 90, queues: 0, binary: 3 });
-    writeFleetDump(join(dir, 'shard-b', 'dump-1101.rdb'), NIGHT_1, 21, { users: 30, pages: 200, sessions: 10, queues: 8, binary: 0 });
-    writeFleetDump(join(dir, 'shard-b', 'dump-1102.rdb'), NIGHT_2, 22, { users: 35, pages: 260, sessions: 12, queues: 8, binary: 2 });
+    writeFleetDump(join(dir, 'shard-b', 'dump-1101.rdb'), NIGHT_1, 21, { users: 30, pages: 200, sessions: 10, queues: 8, binary: 0, lfu: true });
+    writeFleetDump(join(dir, 'shard-b', 'dump-1102.rdb'), NIGHT_2, 22, { users: 35, pages: 260, sessions: 12, queues: 8, binary: 2, lfu: true });
     // A dump of a real redis-server, under an instance name that needs escaping.
     copyFileSync(join(FIXTURES_DIR, 'mixed-7.0.rdb'), join(dir, 'mixed-7.0.rdb'));
     ok(['export', 'shard-a', 'shard-b', '--format', 'parquet', '--out', out]);
@@ -88,6 +88,9 @@ describe.skipIf(!cliBuilt)('fleet export read by DuckDB equals load + report', (
     // Binary and non-ASCII keys keep their exact bytes and get the printable text.
     expect(fromParquet.some((r) => String(r.key_hex).toLowerCase().startsWith('62696e3aff000a'))).toBe(true);
     expect(fromParquet.some((r) => String(r.key_text).startsWith('ключ:'))).toBe(true);
+    // LRU idle times and LFU counters, zero included.
+    expect(fromParquet.some((r) => r.idle_seconds === 0) && fromParquet.some((r) => r.lfu_freq === 0)).toBe(true);
+    expect(fromParquet.some((r) => (r.idle_seconds as number) > 0) && fromParquet.some((r) => (r.lfu_freq as number) > 0)).toBe(true);
   });
 
   it('patterns.parquet holds exactly the pattern_stats rows load stored', async () => {
