@@ -71,6 +71,35 @@ export class ParquetFile {
     }));
     void this.writer.write({ columnData, rowGroupSize: n });
     this.rows += n;
+    this.compactMetadata();
+  }
+
+  private readonly shared = new Map<string, string[]>();
+
+  /**
+   * The footer's metadata is held until the end (it is written last): ~650 bytes of JS objects per
+   * column chunk as the writer leaves it. Per row group just written, arrays equal in every group
+   * (encodings, column path) are shared, and the writer's page-index entries that will write nothing
+   * (no column index, offset index or bloom filter: one page per chunk) are dropped.
+   */
+  private compactMetadata(): void {
+    const group = this.writer.row_groups.at(-1);
+    for (const chunk of group?.columns ?? []) {
+      const m = chunk.meta_data;
+      if (m === undefined) continue;
+      m.encodings = this.share(m.encodings) as typeof m.encodings;
+      m.path_in_schema = this.share(m.path_in_schema);
+    }
+    this.writer.pendingIndexes = this.writer.pendingIndexes.filter(
+      (p) => (p.columnIndex?.min_values.length ?? 0) > 1 || (p.offsetIndex?.page_locations.length ?? 0) > 1 || p.bloomFilter !== undefined,
+    );
+  }
+
+  private share(a: string[]): string[] {
+    const key = a.join('\u0000');
+    let s = this.shared.get(key);
+    if (s === undefined) this.shared.set(key, (s = a));
+    return s;
   }
 
   /** Writes the footer, syncs the file to disk and renames it to `finalPath` (atomic on one filesystem). */
