@@ -14,6 +14,13 @@ export type ColumnKind =
 export interface Column {
   name: string;
   kind: ColumnKind;
+  /** What the figure is, in a sentence (metrics HELP text, page tooltips). */
+  help?: string;
+  /**
+   * Whether the column identifies its row (a label in metrics). Default: text columns do, others not;
+   * `true` for an identifying number such as `db`, `false` for descriptive text.
+   */
+  key?: boolean;
 }
 
 export type Cell = string | number | bigint | null;
@@ -32,6 +39,8 @@ export type RowSource = Iterable<Row>;
 export interface ResultTable {
   name: string;
   title?: string;
+  /** A one-row table of figures, printed as `name  value` lines in a text table. */
+  vertical?: boolean;
   columns: Column[];
   /** An array for small tables (a summary, a histogram); a RowSource for those that grow with the data or --top. */
   rows: Row[] | RowSource;
@@ -41,6 +50,11 @@ export interface ReportResult {
   report: string;
   notes: string[];
   tables: ResultTable[];
+  /**
+   * What the figures are about, as labels for formats that attach them to every value (Prometheus):
+   * e.g. `{ instance: 'shard-3' }`. Absent for results not about one snapshot or instance.
+   */
+  labels?: Record<string, string>;
 }
 
 /** Every row of a table as an array (reads a RowSource to its end: for callers that want it whole). */
@@ -48,7 +62,8 @@ export function rowArray(rows: Row[] | RowSource): Row[] {
   return Array.isArray(rows) ? rows : Array.from(rows);
 }
 
-export type OutputFormat = 'table' | 'csv' | 'json';
+export type OutputFormat = 'table' | 'csv' | 'json' | 'prometheus';
+/** Formats every result can be written in; `prometheus` only for reports that name their metric tables. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
 
 export function isoTime(ms: number): string {

@@ -3,6 +3,7 @@ import { DEFAULT_SEPARATORS } from '../patterns/options.js';
 import { KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import type { Row } from '../output/result.js';
 import type { Report } from './report.js';
+import { percentileCells, percentileColumns, percentileSql, percentilesAvailable } from './percentiles.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, share } from './scope.js';
 
 /**
@@ -11,53 +12,71 @@ import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, shar
  */
 export const patterns: Report = {
   name: 'patterns',
-  help: 'keys and memory by inferred key pattern (or fixed prefixes with --depth N --sep :); --match filters patterns',
+  help: 'keys and memory by inferred key pattern (or fixed prefixes with --depth N --sep :), with p50/p90/p99/max per key; --match filters patterns',
   accepts: ['snapshot', 'instance', 'type', 'match', 'top', 'depth', 'separators'],
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
     const fixed = options.depth !== undefined;
     let source: string;
+    // Per-key rows as (pattern, type, size, elements), for the percentiles.
+    let perKey: string;
     const f = filters(options, 'pattern');
+    // Integers inlined: the sources are subqueries of the statement below, which binds its own values.
+    const [first, last, id] = keyRowsOf(snap);
+    const range = `r.row_id BETWEEN ${first ?? 'NULL'} AND ${last ?? 'NULL'} AND r.snapshot_id = ${id}`;
     if (fixed) {
       const sep = options.separators ?? DEFAULT_SEPARATORS[0]!;
       const depth = options.depth!;
       db.function('rdbscope_prefix', { deterministic: true }, (key: unknown) => fixedDepthPattern(String(key), { separators: sep, depth }));
-      // Integers inlined: the source is a subquery of the statements below, which bind their own values.
-      const [first, last, id] = keyRowsOf(snap);
       // key_rows and key_kinds, not the `keys` view: its join with patterns is not needed here.
       source = `(SELECT r.snapshot_id, rdbscope_prefix(${KEY_TEXT_SQL}) AS pattern, k.type, 1 AS keys, r.${b.keysColumn} AS ${b.statsColumn},
-                  CASE WHEN r.expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys
+                  CASE WHEN r.expire_at_ms IS NULL THEN 1 ELSE 0 END AS untimed_keys, r.elements
                 FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id
-                WHERE r.row_id BETWEEN ${first ?? 'NULL'} AND ${last ?? 'NULL'} AND r.snapshot_id = ${id})`;
+                WHERE ${range})`;
+      perKey = `(SELECT pattern, type, coalesce(${b.statsColumn}, 0) AS size, elements FROM ${source}
+                 WHERE (pattern, type) IN (SELECT pattern, type FROM ranked))`;
     } else {
       source = 'pattern_stats';
+      perKey = `(SELECT p.pattern, k.type, coalesce(r.${b.keysColumn}, 0) AS size, r.elements
+                 FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
+                 WHERE ${range} AND r.pattern_id IN (SELECT id FROM patterns WHERE pattern IN (SELECT pattern FROM ranked))
+                   AND (p.pattern, k.type) IN (SELECT pattern, type FROM ranked))`;
     }
     // Shares are of the snapshot's whole keyspace (of --type's keys): pattern_stats and type_stats
     // are complete even where per-key rows were limited, and reading them costs no scan of the keys.
     const totals = fixed ? 'type_stats' : 'pattern_stats';
     const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${totals} WHERE snapshot_id = ?${filters(options, null).sql}`)
       .get(snap.id, ...filters(options, null).params) as { size: number };
-    // Read a row at a time when printed: with --depth there can be a group per key.
+    // The ranking, then per-key percentiles of the ranked patterns only (SQLite sorts their rows;
+    // nothing is held here). Read a row at a time when printed: with --depth there can be a group per key.
+    const pct = percentilesAvailable(snap);
+    const ranking = `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
+                     FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`;
+    const sql = pct.available
+      ? `WITH ranked AS (${ranking}),
+              ps AS (${percentileSql(perKey, ['pattern', 'type'], 'size', b.name)}),
+              pe AS (${percentileSql(perKey, ['pattern', 'type'], 'elements', 'elements')})
+         SELECT * FROM ranked LEFT JOIN ps USING (pattern, type) LEFT JOIN pe USING (pattern, type)
+         ORDER BY size DESC, keys DESC, pattern`
+      : ranking;
     const rows = queryRows(
-      db.prepare(
-        `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
-         FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`,
-      ),
+      db.prepare(sql),
       [snap.id, ...f.params, options.top],
       (r: Row & { keys: number; size: number; untimed_keys: number }): Row => ({
         pattern: r.pattern, type: r.type, keys: r.keys, [b.name]: r.size, [`${b.name}_share`]: share(r.size, total.size),
         [`avg_${b.name}`]: r.keys ? Math.round(r.size / r.keys) : null, untimed_keys: r.untimed_keys, untimed_key_share: share(r.untimed_keys, r.keys),
+        ...percentileCells(r, b.name),
       }),
     );
     const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
     return {
       report: 'patterns',
-      notes: [...describeSnapshot(snap), b.note, mode],
+      notes: [...describeSnapshot(snap), b.note, mode, ...(pct.note ? [pct.note] : [])],
       tables: [{
         name: 'patterns',
         columns: [col('pattern', 'text'), col('type', 'text'), col('keys', 'int'), col(b.name, 'bytes'), col(`${b.name}_share`, 'percent'),
-          col(`avg_${b.name}`, 'bytes'), col('untimed_keys', 'int'), col('untimed_key_share', 'percent')],
+          col(`avg_${b.name}`, 'bytes'), col('untimed_keys', 'int'), col('untimed_key_share', 'percent'), ...percentileColumns(b.name)],
         rows,
       }],
     };

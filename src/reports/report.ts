@@ -18,9 +18,14 @@ export interface ReportOptions {
   /** patterns: fixed mode — first `depth` segments split on the first of `separators`. */
   depth?: number;
   separators?: string;
+  /** capacity / forecast / diagnosis: the server's maxmemory in bytes (0 = no limit), and the host's RAM. */
+  maxmemory?: number;
+  ram?: number;
+  /** The maxmemory-policy the server runs, when known (from its redis.conf). */
+  maxmemoryPolicy?: string;
 }
 
-export type ReportOptionName = 'snapshot' | 'instance' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators';
+export type ReportOptionName = 'snapshot' | 'instance' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators' | 'maxmemory' | 'ram';
 
 /**
  * A canned report: data (its SQL lives in its file), a help line, and the options it understands.
@@ -31,6 +36,11 @@ export interface Report {
   name: string;
   help: string;
   accepts: readonly ReportOptionName[];
+  /**
+   * Tables written by `--format prometheus` (bounded ones: their text columns become labels);
+   * absent = the report has no metrics output.
+   */
+  metricTables?: readonly string[];
   run(db: Store, options: ReportOptions): ReportResult;
 }
 
