@@ -17,7 +17,7 @@ import { planHash } from './hash-plan.js';
 import { modernStream } from './modern-streams.js';
 import { embedsString, keyObjectBytes, type ModernFamily } from './modern-key.js';
 import { vectorSetUsage } from './modules.js';
-import { mstrBytes, sds8Bytes, sdsBytes, sdsHeader } from './sds.js';
+import { mstrBytes, sds8Bytes, sdsBytes, sdsHeader, trackedSdsBytes } from './sds.js';
 import type { Sizing } from './sizing.js';
 import { expectedNodeAlloc, headerNodeAlloc } from './skiplist.js';
 import { valkeyTableBytes } from './valkey-hashtable.js';
@@ -51,8 +51,7 @@ class Modern {
 
   /** T(len) on tracked builds (type-5 sds report used bytes), Z(len) otherwise. */
   private sds(len: number): number {
-    const S = sdsBytes(len, this.s.sdsRule);
-    return this.tracked && len < 32 ? S : this.s.A(S);
+    return this.tracked ? trackedSdsBytes(len, this.s.sdsRule, this.s.A) : this.s.Z(len);
   }
 
   value(): ValueEstimate {

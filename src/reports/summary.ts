@@ -82,6 +82,7 @@ export const summary: Report = {
       })),
     });
     const notes = [...describeSnapshot(snap), b.note];
+    if (b.estimated && snap.memory_profile_reason) notes.push(`profile ${snap.memory_profile}: ${snap.memory_profile_reason}`);
     const reconciliation = b.estimated && options.type === undefined ? reconcileSnapshot(db, snap, total.size) : null;
     if (reconciliation) {
       const share = reconciliation.rows[0]!['share_explained'] as number | null;

@@ -27,6 +27,20 @@ export interface MemoryModel {
   estimate: (rec: KeyRecord) => { encoding: string; bytes: number; exact: boolean };
   /** What the loaded key holds beyond what MEMORY USAGE charges it (summed for `used-mem` reconciliation). */
   gap?: (rec: KeyRecord, encoding: string) => number;
+  /** Why this profile (stored with the snapshot, shown by the summary). */
+  reason?: string;
+  /**
+   * The same release with the other allocator build, summed alongside so the load can tell from
+   * `used-mem` which build wrote the dump (memory/build-choice.ts); only when the profile is not fixed.
+   */
+  twin?: { profile: string; estimate: MemoryModel['estimate']; gap: NonNullable<MemoryModel['gap']> };
+}
+
+/** Σ estimates and Σ allocation gaps of one profile over a load. */
+export interface ProfileSums {
+  profile: string;
+  keysBytes: number;
+  allocationGap: number;
 }
 
 /** Per-key rows kept (aggregates are always complete). */
@@ -77,6 +91,12 @@ export interface LoadEnd {
   allocationGap: number;
   /** Memory model profile, or null when no model was given. */
   profile: string | null;
+  /** MemoryModel.reason of the profile. */
+  profileReason: string | null;
+  /** Σ estimates of the profile over the estimated keys. */
+  keysBytes: number;
+  /** The same sums for MemoryModel.twin, when it was given. */
+  twin: ProfileSums | null;
   snapshotTime: { ms: number; source: 'ctime' | 'mtime' };
   failure: RdbError | null;
 }
@@ -111,6 +131,9 @@ export async function* produceRows(
   let kept = 0;
   let unestimated = 0;
   let allocationGap = 0;
+  let keysBytes = 0;
+  let twinKeys = 0;
+  let twinGap = 0;
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
   let model: MemoryModel | null = null;
   let failure: RdbError | null = null;
@@ -137,8 +160,15 @@ export async function* produceRows(
           // memory and the snapshot counts it, so reports can say so.
           try {
             const m = model.estimate(rec);
+            const gap = model.gap ? model.gap(rec, m.encoding) : 0;
+            const t = model.twin ? model.twin.estimate(rec) : null;
+            if (t) {
+              twinKeys += t.bytes;
+              twinGap += model.twin!.gap(rec, t.encoding);
+            }
             rec.memory = m;
-            if (model.gap) allocationGap += model.gap(rec, m.encoding);
+            keysBytes += m.bytes;
+            allocationGap += gap;
           } catch {
             rec.memory = undefined;
             unestimated++;
@@ -217,6 +247,9 @@ export async function* produceRows(
       unestimated,
       allocationGap,
       profile: model?.profile ?? null,
+      profileReason: model?.reason ?? null,
+      keysBytes,
+      twin: model?.twin ? { profile: model.twin.profile, keysBytes: twinKeys, allocationGap: twinGap } : null,
       snapshotTime,
       failure,
     },
