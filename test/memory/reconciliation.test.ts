@@ -6,7 +6,7 @@
  * which the ~1 MB empty-server baseline is small.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,13 +64,15 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
   let parsedKeys = 0;
   let gapOnModern = 0;
   let dumpPath = '';
+  const liveDump = path.join(dir, 'live.rdb');
 
   beforeAll(async () => {
     let redis = await startRedis({ dir });
     try {
       profile = parseProfile((await serverProfileId(redis.client)).id);
       await writeMemoryDataset(redis.client, { seed: 6101, keys: KEYS, maxElements: 200 });
-      await redis.save();
+      // the dump of the running server, before the restart
+      copyFileSync(await redis.save(), liveDump);
     } finally {
       await redis.stop();
     }
@@ -133,6 +135,33 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
     expect(row.share_explained).toBeCloseTo(result.shareExplained!, 6);
     expect(row.share_explained).toBeGreaterThanOrEqual(0.97);
     expect(row.share_explained).toBeLessThanOrEqual(1.03);
+  });
+
+  it('without --server, a load tells the build from used-mem: this server\'s own quantum, named in the summary', () => {
+    const bin = path.resolve(__dirname, '../../bin/rdbscope');
+    const sqlite = path.join(dir, 'auto.sqlite');
+    for (const dump of [liveDump, dumpPath]) {
+      const load = spawnSync(process.execPath, [bin, 'load', dump, '--db', sqlite, '--quiet'], { encoding: 'utf8' });
+      expect(load.status, load.stderr).toBe(0);
+    }
+    const fixed = spawnSync(process.execPath, [bin, 'load', liveDump, '--db', path.join(dir, 'fixed.sqlite'), '--quiet', '--server', 'redis-7.0'], { encoding: 'utf8' });
+    expect(fixed.status, fixed.stderr).toBe(0);
+    const notesOf = (db: string, snapshot: string) => {
+      const out = spawnSync(process.execPath, [bin, 'report', 'summary', '--db', db, '--snapshot', snapshot, '--format', 'json'], { encoding: 'utf8' });
+      expect(out.status, out.stderr).toBe(0);
+      return (JSON.parse(out.stdout) as { notes: string[] }).notes;
+    };
+    const official = profile.id.replace(/-q16$/, '');
+    for (const snapshot of ['1', '2']) {
+      const notes = notesOf(sqlite, snapshot);
+      console.log(notes.filter((n) => n.startsWith('profile ')).join('\n'));
+      expect(notes).toContain(`memory: estimated by the memory model (profile ${profile.id})`);
+      if (profile.quantum === 16) {
+        const note = notes.find((n) => n.startsWith(`profile ${profile.id}: `));
+        expect(note).toMatch(new RegExp(`^profile ${profile.id}: from redis-ver [\\d.]+, explains (9\\d|1\\d\\d)\\.\\d% of used-mem, ${official} \\d+\\.\\d%`));
+      }
+    }
+    expect(notesOf(path.join(dir, 'fixed.sqlite'), '1')).toContain('profile redis-7.0: given by --server');
   });
 
   it('charges no allocation gap on releases that report allocations (Redis 8.4+)', () => {
