@@ -16,6 +16,7 @@ export { parseProfile, profileFromAux } from './profile.js';
 export type { EncodingConfig } from './config.js';
 export { compactLimitsOf, DEFAULT_ENCODING_CONFIG, readRedisConf } from './config.js';
 export { jemallocSize } from './jemalloc.js';
+export { isRandomEncoding } from './randomness.js';
 export type { KeyspaceOverhead } from './keyspace.js';
 export { keyspaceOverhead } from './keyspace.js';
 export { buildDecidable, chooseBuild, twinProfile, undecidedReason, MIN_RESIDUAL_BYTES, type BuildChoice, type BuildEvidence } from './build-choice.js';
