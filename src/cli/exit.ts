@@ -40,3 +40,16 @@ export function parseIntOption(name: string, value: string, min = 0): number {
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
   return n;
 }
+
+/**
+ * An instance name as given: non-empty, printable, at most 200 characters (it labels reports,
+ * metrics and partition directories). Undefined stays undefined (the default applies).
+ */
+export function instanceOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (value.length === 0 || value.length > 200 || /[\x00-\x1f\x7f]/.test(value)) {
+    throw new UsageError(`--instance must be 1 to 200 printable characters, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

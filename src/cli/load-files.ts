@@ -18,6 +18,8 @@ export interface LoadFilesOptions extends RowLimits {
   jobs?: number;
   /** Parse on a worker thread even for one file at a time (default: when it pays, see below). */
   worker?: boolean;
+  /** The server the dumps come from (default: each dump's directory name). */
+  instance?: string;
   /** Where one-line outcomes go (stdout for `load`, stderr for `analyze` whose stdout is the report). */
   say: (line: string) => void;
 }
@@ -53,6 +55,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
     try {
       const res = await loadSnapshot(db, {
         path,
+        instance: options.instance,
         open: async () => {
           const input = await openInput(path);
           return { input, parse: parseRdb(input.chunks, { fileName: path, compactLimits: compactLimitsForSpec(options.memory) }) };

@@ -8,9 +8,9 @@ import { basisFor, col, describeSnapshot, filters, pickSnapshot } from './scope.
 export const bigkeys: Report = {
   name: 'bigkeys',
   help: 'top N keys per type by memory and by element count, with the fitting remedy',
-  accepts: ['snapshot', 'type', 'match', 'top'],
+  accepts: ['snapshot', 'instance', 'type', 'match', 'top'],
   run(db, options) {
-    const snap = pickSnapshot(db, options.snapshot);
+    const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
     // --type picks the rankings below; --match filters rows.
     const f = filters({ ...options, type: undefined }, KEY_TEXT_SQL);

@@ -1,7 +1,7 @@
 import type { ResultTable, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
-import { listSnapshots, type SnapshotRow } from '../store/snapshots.js';
+import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
 import { ReportInputError, type Report, type ReportOptions } from './report.js';
 import { basisFor, col, filters, pickSnapshot, queryRows, share } from './scope.js';
 
@@ -18,10 +18,11 @@ const MIN_GAP_FOR_RATE_MS = 3_600_000;
 export const growth: Report = {
   name: 'growth',
   help: 'per-pattern change between two snapshots (default the last two; --from/--to), ranked by memory added; series when > 2',
-  accepts: ['from', 'to', 'type', 'match', 'top'],
+  accepts: ['instance', 'from', 'to', 'type', 'match', 'top'],
   run(db, options) {
-    const all = listSnapshots(db);
-    const [from, to] = pickPair(db, all, options);
+    const [from, to] = pickPair(db, options);
+    // Only one server's snapshots are compared: the series is over the snapshots of `to`'s instance.
+    const all = listSnapshots(db, instanceOf(to));
     const b = basisFor(from, to);
     const f = filters(options, 'pattern');
     const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
@@ -73,7 +74,7 @@ export const growth: Report = {
     return {
       report: 'growth',
       notes: [
-        `from snapshot ${from.id} (${from.file_name}, ${when(from)}) to ${to.id} (${to.file_name}, ${when(to)})` +
+        `instance ${instanceOf(to)}: from snapshot ${from.id} (${from.file_name}, ${when(from)}) to ${to.id} (${to.file_name}, ${when(to)})` +
           (days !== null ? `: ${days.toFixed(2)} days` : gapMs !== null ? `: ${Math.round(gapMs / 1000)} s apart, too close for a per-day rate` : ''),
         ...[from, to].filter((s) => s.status === 'partial').map((s) => `PARTIAL snapshot ${s.id}: ${s.error ?? ''}`),
         b.note,
@@ -98,16 +99,32 @@ interface Change {
   change: number;
 }
 
-function pickPair(db: Store, all: SnapshotRow[], options: ReportOptions): [SnapshotRow, SnapshotRow] {
-  if (options.from !== undefined || options.to !== undefined) {
-    const to = options.to !== undefined ? pickSnapshot(db, options.to) : all.at(-1);
-    const from = options.from !== undefined ? pickSnapshot(db, options.from) : all.filter((s) => s.id !== to?.id && order(s, to!) < 0).at(-1);
-    if (!from || !to) throw new ReportInputError('growth needs a snapshot before --to; give --from');
+/**
+ * The two snapshots to compare, both of one instance: `--to` (default the latest, of `--instance`
+ * or `--from`'s instance when given) and `--from` (default the snapshot of the same instance just before it).
+ */
+function pickPair(db: Store, options: ReportOptions): [SnapshotRow, SnapshotRow] {
+  // With only --from, --to defaults to the latest snapshot of --from's instance.
+  const fromInstance = options.from !== undefined && options.to === undefined ? instanceOf(pickSnapshot(db, options.from, options.instance)) : undefined;
+  const to = pickSnapshot(db, options.to, options.instance ?? fromInstance);
+  const instance = instanceOf(to);
+  const mine = listSnapshots(db, instance);
+  let from: SnapshotRow | undefined;
+  if (options.from !== undefined) {
+    from = pickSnapshot(db, options.from, options.instance);
+    if (instanceOf(from) !== instance) {
+      throw new ReportInputError(`--from is a snapshot of instance ${JSON.stringify(instanceOf(from))} and --to of ${JSON.stringify(instance)}; growth compares snapshots of one server`);
+    }
     if (from.id === to.id) throw new ReportInputError('--from and --to are the same snapshot');
-    return [from, to];
+  } else {
+    from = mine.filter((s) => s.id !== to.id && order(s, to) < 0).at(-1);
+    if (!from) {
+      throw new ReportInputError(mine.length < 2
+        ? `growth needs two snapshots of instance ${JSON.stringify(instance)}; the database holds ${mine.length} (load another dump of the same server)`
+        : `growth needs a snapshot of instance ${JSON.stringify(instance)} before snapshot ${to.id}; give --from`);
+    }
   }
-  if (all.length < 2) throw new ReportInputError(`growth needs two snapshots; the database holds ${all.length} (load another dump of the same server)`);
-  return [all.at(-2)!, all.at(-1)!];
+  return [from, to];
 }
 
 /** Snapshot order: snapshot time, then load order. */

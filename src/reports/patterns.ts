@@ -12,9 +12,9 @@ import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, shar
 export const patterns: Report = {
   name: 'patterns',
   help: 'keys and memory by inferred key pattern (or fixed prefixes with --depth N --sep :); --match filters patterns',
-  accepts: ['snapshot', 'type', 'match', 'top', 'depth', 'separators'],
+  accepts: ['snapshot', 'instance', 'type', 'match', 'top', 'depth', 'separators'],
   run(db, options) {
-    const snap = pickSnapshot(db, options.snapshot);
+    const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
     const fixed = options.depth !== undefined;
     let source: string;

@@ -5,6 +5,8 @@ import type { Store } from '../store/open-store.js';
 export interface ReportOptions {
   /** Snapshot id or file name; default the latest. */
   snapshot?: string;
+  /** Only snapshots of this instance (the server the dumps come from). */
+  instance?: string;
   /** Only keys of this Redis type. */
   type?: string;
   /** Glob (Redis / SQLite GLOB syntax) on the key — or on the pattern, for pattern-level reports. */
@@ -18,7 +20,7 @@ export interface ReportOptions {
   separators?: string;
 }
 
-export type ReportOptionName = 'snapshot' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators';
+export type ReportOptionName = 'snapshot' | 'instance' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators';
 
 /**
  * A canned report: data (its SQL lives in its file), a help line, and the options it understands.

@@ -2,16 +2,22 @@ import type Database from 'better-sqlite3';
 import type { Column, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
-import { listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
+import { instanceOf, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
 import { ReportInputError, type ReportOptions } from './report.js';
 
-/** The snapshot a report is about, or a ReportInputError naming what is available. */
-export function pickSnapshot(db: Store, ref: string | undefined): SnapshotRow {
-  const snap = resolveSnapshot(db, ref);
+/**
+ * The snapshot a report is about (`ref`, else the latest; of `instance` when given), or a
+ * ReportInputError naming what is available.
+ */
+export function pickSnapshot(db: Store, ref: string | undefined, instance?: string): SnapshotRow {
+  const snap = resolveSnapshot(db, ref, instance);
   if (snap) return snap;
-  const all = listSnapshots(db);
-  if (all.length === 0) throw new ReportInputError('the database holds no snapshot yet (run `rdbscope load` first)');
-  throw new ReportInputError(`no snapshot ${JSON.stringify(ref)}; known: ${all.map((s) => `${s.id} (${s.file_name})`).join(', ')}`);
+  if (listSnapshots(db).length === 0) throw new ReportInputError('the database holds no snapshot yet (run `rdbscope load` first)');
+  const all = listSnapshots(db, instance);
+  if (instance !== undefined && all.length === 0) {
+    throw new ReportInputError(`no snapshot of instance ${JSON.stringify(instance)}; instances: ${listInstances(db).join(', ')}`);
+  }
+  throw new ReportInputError(`no snapshot ${JSON.stringify(ref)}${instance === undefined ? '' : ` of instance ${JSON.stringify(instance)}`}; known: ${all.map((s) => `${s.id} (${s.file_name})`).join(', ')}`);
 }
 
 /**
@@ -43,7 +49,7 @@ export function basisFor(...snapshots: SnapshotRow[]): Basis {
 export function describeSnapshot(s: SnapshotRow): string[] {
   const when = s.snapshot_time_ms === null ? 'unknown time' : `${isoTime(s.snapshot_time_ms)} (${s.time_source})`;
   const server = s.redis_ver ? `Redis ${s.redis_ver}, ` : '';
-  const lines = [`snapshot ${s.id}: ${s.file_name}, ${when}, ${server}RDB v${s.rdb_version ?? '?'}, ${s.key_count} keys, ${s.status}`];
+  const lines = [`snapshot ${s.id} of instance ${instanceOf(s)}: ${s.file_name}, ${when}, ${server}RDB v${s.rdb_version ?? '?'}, ${s.key_count} keys, ${s.status}`];
   if (s.unestimated_keys > 0) lines.push(`${s.unestimated_keys} key(s) could not be estimated by the memory model; their memory counts as 0`);
   if (s.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${s.error ?? 'unknown error'}`);
   return lines;

@@ -42,9 +42,9 @@ function reconcileSnapshot(db: Store, snap: SnapshotRow, keysBytes: number): (Re
 export const summary: Report = {
   name: 'summary',
   help: 'keys, memory and file bytes by db, type and encoding; share with no TTL; used-mem from the file',
-  accepts: ['snapshot', 'type'],
+  accepts: ['snapshot', 'instance', 'type'],
   run(db, options) {
-    const snap = pickSnapshot(db, options.snapshot);
+    const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
     const f = filters(options, null);
     // by = '' → one row over the whole snapshot.

@@ -7,9 +7,9 @@ import { isoTime } from '../output/result.js';
 export const ttl: Report = {
   name: 'ttl',
   help: 'histogram of remaining TTL at snapshot time (<1m … >30d, none) and keys already expired then',
-  accepts: ['snapshot', 'type'],
+  accepts: ['snapshot', 'instance', 'type'],
   run(db, options) {
-    const snap = pickSnapshot(db, options.snapshot);
+    const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
     const f = filters(options, null);
     const got = db.prepare(

@@ -6,9 +6,9 @@ import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, shar
 export const untimed: Report = {
   name: 'untimed',
   help: 'keys without TTL grouped by pattern, ranked by memory, with counts and shares (--match filters patterns)',
-  accepts: ['snapshot', 'type', 'match', 'top'],
+  accepts: ['snapshot', 'instance', 'type', 'match', 'top'],
   run(db, options) {
-    const snap = pickSnapshot(db, options.snapshot);
+    const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
     const f = filters(options, 'pattern');
     const totals = db.prepare(

@@ -4,7 +4,7 @@ export { Txn } from './txn.js';
 export { modelFromSpec, DEFAULT_MEMORY_SPEC, type MemorySpec } from './memory-spec.js';
 export { TOP_ROWS_BUDGET, type RowLimits } from './produce-rows.js';
 export { workerEntry } from './worker-rows.js';
-export { listSnapshots, resolveSnapshot, deleteSnapshot, findByContent, type SnapshotRow } from './snapshots.js';
+export { listSnapshots, listInstances, resolveSnapshot, deleteSnapshot, findByContent, instanceOf, defaultInstanceFor, DEFAULT_INSTANCE, INSTANCE_SQL, type SnapshotRow } from './snapshots.js';
 export { fileFingerprint } from './fingerprint.js';
 export { TTL_BUCKETS, ttlBucket, type TtlBucket } from './ttl-buckets.js';
 export { OTHER_PATTERN, MAX_TRACKED_PATTERNS, sizeBucket, sizeBucketMin } from './load-aggregates.js';

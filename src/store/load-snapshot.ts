@@ -8,7 +8,7 @@ import type { MemorySpec } from './memory-spec.js';
 import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
 import { POST_LOAD_INDEXES } from './schema.js';
-import { deleteSnapshot, findByContent, findByFingerprint, removeSnapshotRows } from './snapshots.js';
+import { defaultInstanceFor, deleteSnapshot, findByContent, findByFingerprint, removeSnapshotRows } from './snapshots.js';
 import { Txn } from './txn.js';
 import { LoadWorker, workerEntry } from './worker-rows.js';
 import { WriterAggregation } from './writer-aggregation.js';
@@ -23,6 +23,8 @@ export interface LoadProgress {
 
 export interface LoadOptions extends RowLimits {
   path: string;
+  /** The server the dump comes from (default: the dump's directory name, defaultInstanceFor). */
+  instance?: string;
   /** Opens and starts parsing the file on this thread; called only when the file is not in the database yet. */
   open: () => Promise<{ input: LoadInput; parse: LoadParse }>;
   /**
@@ -128,11 +130,11 @@ async function loadOnce(db: Store, options: LoadOptions): Promise<LoadResult | {
         txn.begin();
         snapshotId = Number(
           db.prepare(
-            `INSERT INTO snapshots (file_name, path, file_bytes, fingerprint, compression, time_source, status,
+            `INSERT INTO snapshots (instance, file_name, path, file_bytes, fingerprint, compression, time_source, status,
                memory_profile, pattern_mode, loaded_at_ms, keys_min_bytes, top_per_pattern)
-             VALUES (?, ?, ?, ?, ?, 'mtime', 'loading', ?, ?, ?, ?, ?)`,
-          ).run(fileName, options.path, size, fingerprint, m.compression, options.memoryProfile ?? null, describePatternMode(patterns),
-            Date.now(), options.keysMinBytes ?? null, options.topPerPattern ?? null).lastInsertRowid,
+             VALUES (?, ?, ?, ?, ?, ?, 'mtime', 'loading', ?, ?, ?, ?, ?)`,
+          ).run(options.instance ?? defaultInstanceFor(options.path), fileName, options.path, size, fingerprint, m.compression,
+            options.memoryProfile ?? null, describePatternMode(patterns), Date.now(), options.keysMinBytes ?? null, options.topPerPattern ?? null).lastInsertRowid,
         );
         inserter = new KeyInserter(db, snapshotId);
         fileBytes = m.fileBytes ?? size;

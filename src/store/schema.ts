@@ -280,7 +280,20 @@ export const MIGRATIONS: readonly string[] = [
            k.expire_at_ms, k.idle, k.freq, k.fields_with_ttl, k.stream_groups, k.stream_pending, k.key AS key_bytes
     FROM keys k JOIN snapshots s ON s.id = k.snapshot_id AND k.rowid BETWEEN s.first_row AND s.last_row;
   `,
-  // v5: why memory_profile is what it is (issue 19): given by --server, or the dump's version with
+  // v5: the server a snapshot comes from (issue 14). Growth and forecast compare snapshots of one
+  // instance only, so a database can hold the nightly backups of many shards. NULL (snapshots loaded
+  // before v5) is one default instance; `load --instance`, else the dump's parent directory name.
+  `
+  ALTER TABLE snapshots ADD COLUMN instance TEXT;
+  CREATE INDEX snapshots_by_instance ON snapshots(instance, snapshot_time_ms);
+  DROP VIEW v_snapshots;
+  CREATE VIEW v_snapshots AS
+    SELECT id, instance, file_name, path, status, error, key_count, file_bytes, rdb_version, redis_ver, used_mem,
+           datetime(snapshot_time_ms / 1000, 'unixepoch') AS snapshot_time, time_source, memory_profile,
+           datetime(loaded_at_ms / 1000, 'unixepoch') AS loaded_at
+    FROM snapshots;
+  `,
+  // v6: why memory_profile is what it is (issue 19): given by --server, or the dump's version with
   // the allocator build told by used-mem; the summary names it.
   `
   ALTER TABLE snapshots ADD COLUMN memory_profile_reason TEXT;

@@ -1,8 +1,17 @@
+import { basename, dirname, resolve } from 'node:path';
 import type { Store } from './open-store.js';
 import { SNAPSHOT_TABLES } from './schema.js';
 
+/** The instance of snapshots loaded before instances existed (schema v5): they form one instance. */
+export const DEFAULT_INSTANCE = 'default';
+
+/** SQL expression for a snapshot's instance name (NULL is the default instance). */
+export const INSTANCE_SQL = `coalesce(instance, '${DEFAULT_INSTANCE}')`;
+
 export interface SnapshotRow {
   id: number;
+  /** The server the dump comes from (`load --instance`, else the dump's directory name); null = default. */
+  instance: string | null;
   file_name: string;
   path: string;
   file_bytes: number;
@@ -35,11 +44,33 @@ export interface SnapshotRow {
   last_row: number | null;
 }
 
-/** Finished snapshots (complete or partial), oldest first by snapshot time then id. */
-export function listSnapshots(db: Store): SnapshotRow[] {
+/**
+ * The instance a dump belongs to when the user names none: its directory's name (backups are
+ * usually kept one directory per server: `backups/shard-3/dump-2026-12-01.rdb` → `shard-3`).
+ */
+export function defaultInstanceFor(path: string): string {
+  return basename(dirname(resolve(path))) || DEFAULT_INSTANCE;
+}
+
+/** A snapshot's instance name, with the default for snapshots loaded without one. */
+export function instanceOf(s: Pick<SnapshotRow, 'instance'>): string {
+  return s.instance ?? DEFAULT_INSTANCE;
+}
+
+/**
+ * Finished snapshots (complete or partial), oldest first by snapshot time then id; only those of
+ * `instance` when given.
+ */
+export function listSnapshots(db: Store, instance?: string): SnapshotRow[] {
+  const where = instance === undefined ? '' : ` AND ${INSTANCE_SQL} = ?`;
   return db
-    .prepare(`SELECT * FROM snapshots WHERE status <> 'loading' ORDER BY snapshot_time_ms, id`)
-    .all() as SnapshotRow[];
+    .prepare(`SELECT * FROM snapshots WHERE status <> 'loading'${where} ORDER BY snapshot_time_ms, id`)
+    .all(...(instance === undefined ? [] : [instance])) as SnapshotRow[];
+}
+
+/** Names of the instances with finished snapshots, sorted. */
+export function listInstances(db: Store): string[] {
+  return db.prepare(`SELECT DISTINCT ${INSTANCE_SQL} FROM snapshots WHERE status <> 'loading' ORDER BY 1`).pluck().all() as string[];
 }
 
 /**
@@ -60,10 +91,11 @@ export function findByFingerprint(db: Store, fingerprint: string): SnapshotRow |
 
 /**
  * A snapshot by reference: a numeric id, else a file name or path (the most recent load of that
- * name). Undefined ref = the latest snapshot. Returns undefined when nothing matches.
+ * name). Undefined ref = the latest snapshot. `instance` limits the choice to that instance's
+ * snapshots. Returns undefined when nothing matches.
  */
-export function resolveSnapshot(db: Store, ref?: string): SnapshotRow | undefined {
-  const all = listSnapshots(db);
+export function resolveSnapshot(db: Store, ref?: string, instance?: string): SnapshotRow | undefined {
+  const all = listSnapshots(db, instance);
   if (ref === undefined) return all.at(-1);
   if (/^\d+$/.test(ref)) {
     const byId = all.find((s) => s.id === Number(ref));

@@ -5,15 +5,16 @@ import { resultPieces } from '../../output/paged-writer.js';
 import type { ReportResult } from '../../output/result.js';
 import { findReport } from '../../reports/registry.js';
 import type { ReportOptions } from '../../reports/report.js';
-import { listSnapshots } from '../../store/snapshots.js';
+import { instanceOf, listSnapshots, resolveSnapshot } from '../../store/snapshots.js';
 import { openStore } from '../../store/open-store.js';
-import { parseIntOption, runCommand } from '../exit.js';
+import { instanceOption, parseIntOption, runCommand } from '../exit.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 import { OutputSink } from '../output-sink.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions {
   db?: string;
+  instance?: string;
   quiet?: boolean;
   top: string;
 }
@@ -43,19 +44,21 @@ export function registerAnalyze(program: Command): void {
     .description('load a dump and print the summary and the top of each report (the quick start)')
     .argument('<file>', 'dump file (plain, .gz or .lz4)')
     .option('--db <path.sqlite>', 'database (default: <dump name>.rdbscope.sqlite in the current directory)')
+    .option('--instance <name>', 'the server the dump comes from (default: the dump\'s directory name)')
     .option('--top <n>', 'rows per ranking', '5')
     .option('--quiet', 'no progress line');
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
       const memory = memorySpecFrom(options);
+      const instance = instanceOption(options.instance);
       const dbPath = options.db ?? defaultDbPath(file);
       const created = !existsSync(dbPath);
       const db = openStore(dbPath);
       let keep = true;
       try {
         // Outcome lines go to stderr: stdout is the report.
-        const { results, failures } = await loadFiles(db, [file], { quiet: options.quiet, memory, say: (l) => process.stderr.write(l + '\n') });
+        const { results, failures } = await loadFiles(db, [file], { quiet: options.quiet, memory, instance, say: (l) => process.stderr.write(l + '\n') });
         const loaded = results[0];
         if (!loaded) {
           // Not a dump at all: don't leave an empty database behind in the user's directory.
@@ -63,7 +66,7 @@ export function registerAnalyze(program: Command): void {
           return 1;
         }
         const human = process.stdout.isTTY === true;
-        const snapshots = listSnapshots(db);
+        const snapshots = listSnapshots(db, instanceOf(resolveSnapshot(db, String(loaded.snapshotId))!));
         // Printed section by section, a page of rows at a time (--top may be large).
         const out = new OutputSink();
         try {

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { openStore } from '../../store/open-store.js';
-import { parseIntOption, runCommand, UsageError } from '../exit.js';
+import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { expandInputs } from '../expand-inputs.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 
 interface LoadCliOptions extends MemoryCliOptions {
   db?: string;
+  instance?: string;
   quiet?: boolean;
   jobs: string;
   keysMinBytes?: string;
@@ -20,6 +21,7 @@ export function registerLoad(program: Command): void {
     .description('load dumps into a SQLite database, one snapshot per file (already-loaded files are skipped)')
     .argument('<files...>', 'dump files, directories (their *.rdb, *.gz, *.lz4) or globs')
     .option('--db <path.sqlite>', 'database to create or add to (required)')
+    .option('--instance <name>', 'the server the dumps come from (default: each dump\'s directory name); growth and forecast compare snapshots of one instance')
     .option('--jobs <n>', 'files parsed in parallel (worker threads; one SQLite writer): worth it with more than 2 cores, one load keeps 2 busy', '1')
     .option('--keys-min-bytes <n>', 'per-key rows only for keys of at least this size (memory estimate, else bytes in the file); aggregates stay complete')
     .option('--top-per-pattern <n>', 'per-key rows only for the N biggest keys of each pattern; aggregates stay complete')
@@ -33,12 +35,13 @@ export function registerLoad(program: Command): void {
       const keysMinBytes = options.keysMinBytes === undefined ? null : parseIntOption('--keys-min-bytes', options.keysMinBytes, 0);
       const topPerPattern = options.topPerPattern === undefined ? null : parseIntOption('--top-per-pattern', options.topPerPattern, 1);
       if (jobs > 1 && !options.worker) throw new UsageError('--jobs needs worker threads (drop --no-worker)');
+      const instance = instanceOption(options.instance);
       const paths = await expandInputs(files);
       if (paths.length === 0) throw new UsageError('no dump files found in the arguments');
       const db = openStore(options.db);
       try {
         const { failures } = await loadFiles(db, paths, {
-          quiet: options.quiet, memory, jobs, worker: options.worker, keysMinBytes, topPerPattern,
+          quiet: options.quiet, memory, jobs, instance, worker: options.worker, keysMinBytes, topPerPattern,
           say: (l) => process.stdout.write(l + '\n'),
         });
         return failures > 0 ? 1 : 0;
