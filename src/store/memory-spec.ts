@@ -8,6 +8,7 @@ import {
   parseProfile,
   profileFromAux,
   twinProfile,
+  twinWeight,
   undecidedReason,
   type EncodingConfig,
   type ServerProfile,
@@ -49,7 +50,7 @@ export function modelFromSpec(spec: MemorySpec): (info: RdbFileInfo) => MemoryMo
     const usedMem = usedMemOf(info.aux);
     const source = versionSource(info.aux);
     if (!buildDecidable(usedMem)) return { ...modelOf(profile), reason: `${source}, ${undecidedReason(usedMem)}` };
-    return { ...modelOf(profile), reason: source, twin: modelOf(twinProfile(profile)) };
+    return { ...modelOf(profile), reason: source, twin: { ...modelOf(twinProfile(profile)), weight: twinWeight } };
   };
 }
 

@@ -33,7 +33,13 @@ export interface MemoryModel {
    * The same release with the other allocator build, summed alongside so the load can tell from
    * `used-mem` which build wrote the dump (memory/build-choice.ts); only when the profile is not fixed.
    */
-  twin?: { profile: string; estimate: MemoryModel['estimate']; gap: NonNullable<MemoryModel['gap']> };
+  twin?: {
+    profile: string;
+    estimate: MemoryModel['estimate'];
+    gap: NonNullable<MemoryModel['gap']>;
+    /** How much the twin's difference on the index-th key (0-based) counts; 0 = not estimated. */
+    weight: (rec: KeyRecord, index: number) => number;
+  };
 }
 
 /** Σ estimates and Σ allocation gaps of one profile over a load. */
@@ -95,7 +101,7 @@ export interface LoadEnd {
   profileReason: string | null;
   /** Σ estimates of the profile over the estimated keys. */
   keysBytes: number;
-  /** The same sums for MemoryModel.twin, when it was given. */
+  /** The same sums for MemoryModel.twin, when it was given (its sampled keys weighted up). */
   twin: ProfileSums | null;
   snapshotTime: { ms: number; source: 'ctime' | 'mtime' };
   failure: RdbError | null;
@@ -132,6 +138,7 @@ export async function* produceRows(
   let unestimated = 0;
   let allocationGap = 0;
   let keysBytes = 0;
+  /** Σ weight × (twin − default) over the keys whose twin was estimated (MemoryModel.twin.weight). */
   let twinKeys = 0;
   let twinGap = 0;
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
@@ -161,10 +168,12 @@ export async function* produceRows(
           try {
             const m = model.estimate(rec);
             const gap = model.gap ? model.gap(rec, m.encoding) : 0;
-            const t = model.twin ? model.twin.estimate(rec) : null;
-            if (t) {
-              twinKeys += t.bytes;
-              twinGap += model.twin!.gap(rec, t.encoding);
+            const twin = model.twin;
+            const weight = twin ? twin.weight(rec, keys) : 0;
+            if (weight > 0) {
+              const t = twin!.estimate(rec);
+              twinKeys += weight * (t.bytes - m.bytes);
+              twinGap += weight * (twin!.gap(rec, t.encoding) - gap);
             }
             rec.memory = m;
             keysBytes += m.bytes;
@@ -249,7 +258,7 @@ export async function* produceRows(
       profile: model?.profile ?? null,
       profileReason: model?.reason ?? null,
       keysBytes,
-      twin: model?.twin ? { profile: model.twin.profile, keysBytes: twinKeys, allocationGap: twinGap } : null,
+      twin: model?.twin ? { profile: model.twin.profile, keysBytes: keysBytes + twinKeys, allocationGap: allocationGap + twinGap } : null,
       snapshotTime,
       failure,
     },
