@@ -12,7 +12,7 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
-import { allocationGap, chooseBuild, estimatorFor, profileFromAux, twinProfile, type ServerProfile } from '../../src/memory/index.js';
+import { allocationGap, chooseBuild, estimatorFor, profileFromAux, twinProfile, twinWeight, type ServerProfile } from '../../src/memory/index.js';
 import { atLeast } from '../../src/memory/profile.js';
 import { parseRdb } from '../../src/rdb/index.js';
 
@@ -96,7 +96,8 @@ describe.skipIf(!present)('memory model vs. modern corpus oracles', () => {
 
       const pairs = new Map<string, PairStats>();
       const wrongEncoding: string[] = [];
-      const sums = { keys: 0, gap: 0, twinKeys: 0, twinGap: 0 };
+      const sums = { keys: 0, gap: 0, twinKeys: 0, twinGap: 0, sampledTwinDelta: 0 };
+      let index = 0;
       const perDb = new Map<number, { keys: number; expires: number }>();
       for (const rec of recs) {
         const row = oracle.get(`${rec.db}:${Buffer.from(rec.key).toString('hex')}`);
@@ -106,10 +107,13 @@ describe.skipIf(!present)('memory model vs. modern corpus oracles', () => {
         if (name.endsWith('keymeta')) delete rec.keyMeta;
         const est = estimate(rec);
         const t = estimateTwin(rec);
+        const gap = allocationGap(rec, est.encoding, profile);
+        const twinGap = allocationGap(rec, t.encoding, twin);
         sums.keys += est.bytes;
-        sums.gap += allocationGap(rec, est.encoding, profile);
+        sums.gap += gap;
         sums.twinKeys += t.bytes;
-        sums.twinGap += allocationGap(rec, t.encoding, twin);
+        sums.twinGap += twinGap;
+        sums.sampledTwinDelta += twinWeight(rec, index++) * (t.bytes + twinGap - est.bytes - gap);
         const d = perDb.get(rec.db) ?? { keys: 0, expires: 0 };
         d.keys++;
         if (rec.expireAtMs !== null) d.expires++;
@@ -157,6 +161,9 @@ describe.skipIf(!present)('memory model vs. modern corpus oracles', () => {
         { profile: twin, keysBytes: sums.twinKeys, allocationGapBytes: sums.twinGap },
       );
       expect(choice.switched, choice.reason).toBe(false);
+      // what a load sums for the twin (large keys all, small ones sampled) stays close to the full sum
+      const fullTwin = sums.twinKeys + sums.twinGap;
+      expect(Math.abs(sums.keys + sums.gap + sums.sampledTwinDelta - fullTwin) / fullTwin).toBeLessThanOrEqual(0.01);
     });
   }
 });
