@@ -91,14 +91,19 @@ export function chooseBuild(
   const shares = (first: BuildEvidence, second: BuildEvidence) =>
     `${first.profile.id} ${pct(explained(first) / usedMem)}, ${second.profile.id} ${pct(explained(second) / usedMem)}`;
   if (residualAssumed >= MIN_RESIDUAL_BYTES && residualTwin <= residualAssumed / 2 && twinFits) {
-    return {
-      profile: twin.profile,
-      switched: true,
-      reason: `explains ${pct(explained(twin) / usedMem)} of used-mem, ${assumed.profile.id} ${pct(explained(assumed) / usedMem)} (build told by used-mem; --server overrides)`,
-    };
+    return { profile: twin.profile, switched: true, reason: switchReason(usedMem, perDb, twin, assumed) };
   }
   const why = residualAssumed < MIN_RESIDUAL_BYTES ? 'too close to tell the build apart' : 'no build explains it clearly better';
   return { profile: assumed.profile, switched: false, reason: `official build assumed; used-mem is ${why} (${shares(assumed, twin)})` };
+}
+
+/**
+ * Why `chosen` replaced `other`, with both shares of used-mem (a load states it again with the
+ * chosen build's exact sums once it has loaded the dump with it).
+ */
+export function switchReason(usedMem: number, perDb: readonly { keys: number; expires: number }[], chosen: BuildEvidence, other: BuildEvidence): string {
+  const share = (e: BuildEvidence) => pct(reconcile({ usedMem, perDb, allocationGapBytes: e.allocationGapBytes }, e.keysBytes, e.profile).explainedBytes / usedMem);
+  return `explains ${share(chosen)} of used-mem, ${other.profile.id} ${share(other)} (build told by used-mem; --server overrides)`;
 }
 
 /** Why the default stays when used-mem is absent or too small to weigh the builds. */

@@ -19,7 +19,7 @@ export { jemallocSize } from './jemalloc.js';
 export { isRandomEncoding } from './randomness.js';
 export type { KeyspaceOverhead } from './keyspace.js';
 export { keyspaceOverhead } from './keyspace.js';
-export { buildDecidable, chooseBuild, twinProfile, twinWeight, undecidedReason, MIN_RESIDUAL_BYTES, type BuildChoice, type BuildEvidence } from './build-choice.js';
+export { buildDecidable, chooseBuild, switchReason, twinProfile, twinWeight, undecidedReason, MIN_RESIDUAL_BYTES, type BuildChoice, type BuildEvidence } from './build-choice.js';
 export { reconcile, allocationGap, EMPTY_SERVER_BYTES, type ReconcileInput, type Reconciliation } from './reconcile.js';
 import type { ServerProfile } from './profile.js';
 

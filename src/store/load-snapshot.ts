@@ -174,7 +174,7 @@ async function loadOnce(db: Store, options: LoadOptions): Promise<LoadResult | {
     const usedMem = intOrNull(auxOf(end.info, 'used-mem'));
     let profileReason = end.profileReason;
     const spec = options.worker?.memory ?? options.memorySpec ?? null;
-    if (spec && end.twin && !failure) {
+    if (spec && (end.twin || spec.replaced) && !failure) {
       const perDb = db
         .prepare('SELECT sum(keys) AS keys, sum(keys - untimed_keys) AS expires FROM type_stats WHERE snapshot_id = ? GROUP BY db')
         .all(snapshotId) as { keys: number; expires: number }[];

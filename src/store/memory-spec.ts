@@ -7,6 +7,7 @@ import {
   estimatorFor,
   parseProfile,
   profileFromAux,
+  switchReason,
   twinProfile,
   twinWeight,
   undecidedReason,
@@ -26,6 +27,11 @@ export interface MemorySpec {
   server: string | null;
   config: EncodingConfig;
   reason?: string | null;
+  /**
+   * Set when used-mem chose `server` over the default on a first pass: that pass's sums for the
+   * default and where its release came from, so the reason can be stated with exact sums of both.
+   */
+  replaced?: ProfileSums & { source: string | null };
 }
 
 export const DEFAULT_MEMORY_SPEC: MemorySpec = { server: null, config: DEFAULT_ENCODING_CONFIG };
@@ -56,7 +62,8 @@ export function modelFromSpec(spec: MemorySpec): (info: RdbFileInfo) => MemoryMo
 
 /**
  * After a load with a twin summed: the build used-mem points to. `rerun` is the spec to load the
- * dump again with when that is the twin; `reason` is the profile's final reason either way.
+ * dump again with when that is the twin; `reason` is the profile's final reason either way (after
+ * that second load, stated with its exact sums).
  */
 export function settleBuild(
   spec: MemorySpec,
@@ -64,12 +71,20 @@ export function settleBuild(
   usedMem: number | null,
   perDb: readonly { keys: number; expires: number }[],
 ): { reason: string | null; rerun: MemorySpec | null } {
-  if (spec.server !== null || end.twin === null || end.profile === null) return { reason: end.profileReason, rerun: null };
-  const assumed = { profile: parseProfile(end.profile), keysBytes: end.keysBytes, allocationGapBytes: end.allocationGap };
-  const twin = { profile: parseProfile(end.twin.profile), keysBytes: end.twin.keysBytes, allocationGapBytes: end.twin.allocationGap };
-  const choice = chooseBuild(usedMem, perDb, assumed, twin);
-  const reason = `${end.profileReason ? `${end.profileReason}, ` : ''}${choice.reason}`;
-  return { reason, rerun: choice.switched ? { ...spec, server: choice.profile.id, reason } : null };
+  if (end.profile === null) return { reason: end.profileReason, rerun: null };
+  const evidence = (p: ProfileSums) => ({ profile: parseProfile(p.profile), keysBytes: p.keysBytes, allocationGapBytes: p.allocationGap });
+  const mine = evidence({ profile: end.profile, keysBytes: end.keysBytes, allocationGap: end.allocationGap });
+  const prefix = (source: string | null) => (source ? `${source}, ` : '');
+  const replaced = spec.replaced;
+  if (replaced && usedMem !== null) {
+    return { reason: `${prefix(replaced.source)}${switchReason(usedMem, perDb, mine, evidence(replaced))}`, rerun: null };
+  }
+  if (spec.server !== null || end.twin === null) return { reason: end.profileReason, rerun: null };
+  const choice = chooseBuild(usedMem, perDb, mine, evidence(end.twin));
+  const reason = `${prefix(end.profileReason)}${choice.reason}`;
+  if (!choice.switched) return { reason, rerun: null };
+  const sums = { profile: end.profile, keysBytes: end.keysBytes, allocationGap: end.allocationGap };
+  return { reason, rerun: { ...spec, server: choice.profile.id, reason, replaced: { ...sums, source: end.profileReason } } };
 }
 
 /**

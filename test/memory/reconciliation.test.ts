@@ -146,11 +146,12 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
     }
     const fixed = spawnSync(process.execPath, [bin, 'load', liveDump, '--db', path.join(dir, 'fixed.sqlite'), '--quiet', '--server', 'redis-7.0'], { encoding: 'utf8' });
     expect(fixed.status, fixed.stderr).toBe(0);
-    const notesOf = (db: string, snapshot: string) => {
+    const summaryOf = (db: string, snapshot: string) => {
       const out = spawnSync(process.execPath, [bin, 'report', 'summary', '--db', db, '--snapshot', snapshot, '--format', 'json'], { encoding: 'utf8' });
       expect(out.status, out.stderr).toBe(0);
-      return (JSON.parse(out.stdout) as { notes: string[] }).notes;
+      return JSON.parse(out.stdout) as { notes: string[]; tables: { reconciliation: { share_explained: number }[] } };
     };
+    const notesOf = (db: string, snapshot: string) => summaryOf(db, snapshot).notes;
     const official = profile.id.replace(/-q16$/, '');
     for (const snapshot of ['1', '2']) {
       const notes = notesOf(sqlite, snapshot);
@@ -159,6 +160,9 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
       if (profile.quantum === 16) {
         const note = notes.find((n) => n.startsWith(`profile ${profile.id}: `));
         expect(note).toMatch(new RegExp(`^profile ${profile.id}: from redis-ver [\\d.]+, explains (9\\d|1\\d\\d)\\.\\d% of used-mem, ${official} \\d+\\.\\d%`));
+        // the share named is the loaded snapshot's own reconciliation, not the first pass's sample
+        const share = summaryOf(sqlite, snapshot).tables.reconciliation[0]!.share_explained;
+        expect(note).toContain(`explains ${(share * 100).toFixed(1)}% of used-mem`);
       }
     }
     expect(notesOf(path.join(dir, 'fixed.sqlite'), '1')).toContain('profile redis-7.0: given by --server');
