@@ -17,8 +17,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startRedis } from './lib/redis-server.mjs';
+import { auxInt, withCtime } from './lib/rdb-patch.mjs';
 import {
   Rng,
+  chunked,
   collectTruth,
   hashCommands,
   listCommands,
@@ -516,6 +518,188 @@ async function makeGrowth(only) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Nightly: one server, five nights, families growing at known rates (capacity planning, forecast).
+
+/** Families of the nightly fixtures: the inferred pattern of their keys and how a key name maps to one. */
+const NIGHTLY_PATTERNS = [
+  ['user:*:profile', /^user:\d+:profile$/],
+  ['feed:*', /^feed:\d+$/],
+  ['cache:page:*', /^cache:page:[0-9a-f]+$/],
+  ['cache:user:*', /^cache:user:\d+$/],
+  ['session:*', /^session:[0-9a-f-]{36}$/],
+  ['promo:*', /^promo:\d+$/],
+  ['legacy:*', /^legacy:\d+$/],
+  ['events:firehose', /^events:firehose$/],
+  ['leaderboard:global', /^leaderboard:global$/],
+];
+const NIGHTS = 5;
+
+/** @param {string} name */
+function nightlyFamily(name) {
+  for (const [pattern, re] of NIGHTLY_PATTERNS) if (/** @type {RegExp} */ (re).test(name)) return /** @type {string} */ (pattern);
+  return '(other)';
+}
+
+/**
+ * Per family: keys, Σ elements, Σ MEMORY USAGE, keys with a TTL.
+ * @param {KeyTruth[]} keys
+ */
+function nightlyFamilies(keys) {
+  /** @type {Record<string, { keys: number, elements: number, memoryUsage: number, withTtl: number }>} */
+  const out = {};
+  for (const k of keys) {
+    const f = nightlyFamily(Buffer.from(k.keyHex, 'hex').toString('latin1'));
+    const s = (out[f] ??= { keys: 0, elements: 0, memoryUsage: 0, withTtl: 0 });
+    s.keys++;
+    s.elements += k.elements;
+    s.memoryUsage += k.memoryUsage;
+    if (k.expireAtMs !== null) s.withTtl++;
+  }
+  return out;
+}
+
+/** @param {string[]} only */
+async function makeNightly(only) {
+  if (!wanted(only, 'nightly')) return;
+  const dir = path.join(FIXTURES, 'nightly');
+  mkdirSync(dir, { recursive: true });
+  await withServer([], async (server) => {
+    const { client } = server;
+    const rng = new Rng(515_151);
+    const sessions = Array.from({ length: 200 }, () => `session:${uuid(rng)}`);
+    let users = 0;
+    let pages = 0;
+    let cacheUsers = 0;
+    /** @type {{ file: string, ctime: number, usedMem: number | null, keys: number, live: object, loaded: object }[]} */
+    const nights = [];
+    /** @type {Buffer[]} */
+    const saved = [];
+    /** @type {KeyTruth[]} */
+    let lastTruth = [];
+    for (let n = 0; n < NIGHTS; n++) {
+      /** @type {RespArg[][]} */
+      const c = [];
+      // user:*:profile: +80 hashes a night (a primary store: no TTL).
+      for (const target = 300 + 80 * n; users < target; users++) c.push(['HSET', `user:${users}:profile`, 'name', `user${users}`, 'email', `u${users}@example.com`, 'plan', rng.pick(['free', 'pro'])]);
+      // feed:*: 30 lists, each +40 items a night, never trimmed.
+      for (let f = 0; f < 30; f++) c.push(['RPUSH', `feed:${f}`, ...Array.from({ length: 40 }, () => `post:${rng.int(1, 1e6)}:${rng.alnum(12)}`)]);
+      // cache:page:*: +40 pages a night written without a TTL (the immortal cache keys).
+      for (const target = 100 + 40 * n; pages < target; pages++) c.push(['SET', `cache:page:${(0x10000000 + pages).toString(16)}`, rng.alnum(rng.int(300, 500))]);
+      // cache:user:*: +20 a night, a TTL on three of four (the fourth forgot it).
+      for (const target = 60 + 20 * n; cacheUsers < target; cacheUsers++) {
+        c.push(cacheUsers % 4 === 3 ? ['SET', `cache:user:${cacheUsers}`, rng.alnum(80)] : ['SET', `cache:user:${cacheUsers}`, rng.alnum(80), 'EX', String(rng.int(1800, 7200))]);
+      }
+      // session:*: 200 with TTLs, 60 replaced a night.
+      if (n > 0) for (let i = 0; i < 60; i++) {
+        c.push(['DEL', sessions[i]]);
+        sessions[i] = `session:${uuid(rng)}`;
+      }
+      for (const s of sessions) c.push(['SET', s, rng.alnum(64), 'EX', String(rng.int(86_400, 14 * 86_400))]);
+      // events:firehose: one list +2500 entries a night (the unbounded collection).
+      c.push(...chunked(['RPUSH', 'events:firehose'], Array.from({ length: 2500 }, (_, i) => `evt-${n}-${i}`)));
+      // promo:* is born on night 2; legacy:* is deleted on night 3.
+      if (n === 2) for (let i = 0; i < 50; i++) c.push(['SET', `promo:${i}`, rng.alnum(200)]);
+      if (n === 0) for (let i = 0; i < 40; i++) c.push(['SET', `legacy:${i}`, rng.alnum(150)]);
+      if (n === 3) for (let i = 0; i < 40; i++) c.push(['DEL', `legacy:${i}`]);
+      if (n === 0) c.push(['ZADD', 'leaderboard:global', ...Array.from({ length: 100 }, (_, i) => [String(i * 10), `player:${i}`]).flat()]);
+      await client.pipeline(c);
+
+      const live = await collectTruth(client);
+      const bytes = readFileSync(await server.save());
+      // The server's answers once it has loaded the dump (what a server restarted on it holds).
+      await client.call('DEBUG', 'RELOAD', 'NOSAVE');
+      const loaded = await collectTruth(client);
+      saved.push(bytes);
+      nights.push({ file: `night-${n}.rdb`, ctime: 0, usedMem: auxInt(bytes, 'used-mem'), keys: loaded.length, live: nightlyFamilies(live), loaded: nightlyFamilies(loaded) });
+      if (n === NIGHTS - 1) lastTruth = loaded;
+    }
+    // The nights were written seconds apart: each gets the last one's real ctime minus 24 h per night
+    // before it, so the last dump's TTLs stay true to its time.
+    const lastCtime = /** @type {number} */ (auxInt(/** @type {Buffer} */ (saved.at(-1)), 'ctime'));
+    for (const [n, night] of nights.entries()) {
+      night.ctime = lastCtime - (NIGHTS - 1 - n) * 86_400;
+      const bytes = withCtime(/** @type {Buffer} */ (saved[n]), night.ctime);
+      writeFileSync(path.join(dir, night.file), bytes);
+      console.log(`nightly/${night.file}: ${bytes.length} bytes, ${night.keys} keys`);
+      if (n === NIGHTS - 1) {
+        const facts = await serverFacts(client, bytes, CONFIG_NAMES);
+        writeFileSync(path.join(dir, 'night-4.truth.json'), truthJson({
+          generator: 'scripts/make-fixtures.mjs', file: night.file, fileBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), server: facts,
+          notes: { about: 'last night of the nightly series; MEMORY USAGE etc. read after DEBUG RELOAD NOSAVE (what a server loading the dump holds); see nightly.expected.json' },
+          keyCount: lastTruth.length, keys: lastTruth,
+        }));
+      }
+    }
+    writeFileSync(path.join(dir, 'nightly.expected.json'), `${JSON.stringify({
+      generator: 'scripts/make-fixtures.mjs',
+      about: 'Five dumps of one Debian redis-server, one a night. Each file is what SAVE wrote, except the ctime AUX field: the last night keeps its own, night n is given 24 h less per night before it (CRC64 recomputed; scripts/lib/rdb-patch.mjs). ' +
+        'Per family: keys, Σ elements, Σ MEMORY USAGE and keys with a TTL as the live server answered before SAVE ("live") and after DEBUG RELOAD NOSAVE of the dump ("loaded"). usedMem is the dump\'s used-mem AUX field.',
+      families: Object.fromEntries(NIGHTLY_PATTERNS.map(([p, re]) => [p, String(re)])),
+      intended: {
+        'user:*:profile': '+80 hashes a night', 'feed:*': '30 lists, +40 items each a night', 'cache:page:*': '+40 strings a night, no TTL',
+        'cache:user:*': '+20 strings a night, 3 in 4 with a TTL', 'session:*': '200 with TTLs, 60 replaced a night', 'promo:*': 'born on night 2 (50 keys)',
+        'legacy:*': '40 keys, deleted on night 3', 'events:firehose': 'one list, +2500 entries a night', 'leaderboard:global': 'unchanged',
+      },
+      nights,
+    }, null, 1)}\n`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cold data: LRU idle times and LFU counters spread over the bands, set with RESTORE IDLETIME / FREQ.
+
+/** @param {string[]} only */
+async function makeCold(only) {
+  /** @type {[string, string, string, [string, number, number][]][]} */
+  const runs = [
+    ['cold-lru-7.0', 'allkeys-lru', 'IDLETIME', [['hot', 20, 30], ['warm', 20, 2 * 3600], ['stale', 15, 3 * 86_400], ['cold', 10, 10 * 86_400], ['archive', 8, 45 * 86_400]]],
+    ['cold-lfu-7.0', 'allkeys-lfu', 'FREQ', [['hot', 20, 200], ['busy', 20, 50], ['fresh', 15, 7], ['fading', 10, 3], ['dead', 8, 0]]],
+  ];
+  for (const [name, policy, how, families] of runs) {
+    if (!wanted(only, name)) continue;
+    await withServer(['--maxmemory-policy', policy], async (server) => {
+      const { client } = server;
+      const rng = new Rng(name.length * 7919);
+      for (const [family, count, clock] of families) {
+        /** @type {RespArg[][]} */
+        const writes = [];
+        for (let i = 0; i < count; i++) {
+          const key = `${family}:${i}`;
+          if (i % 3 === 2) writes.push(...hashCommands(rng, key, rng.int(3, 30), 0));
+          else writes.push(['SET', key, rng.alnum(rng.int(20, 600))]);
+          if (i % 4 === 0) writes.push(['EXPIRE', key, String(rng.int(3600, 86_400))]);
+        }
+        await client.pipeline(writes);
+        // DUMP + RESTORE … IDLETIME s / FREQ n: the server's own way to set a key's LRU / LFU clock.
+        for (let i = 0; i < count; i++) {
+          const key = `${family}:${i}`;
+          const pttl = Number(await client.call('PTTL', key));
+          const payload = await client.call('DUMP', key);
+          const value = how === 'IDLETIME' ? clock + rng.int(0, Math.max(1, Math.floor(clock / 10))) : clock;
+          await client.call('RESTORE', key, String(Math.max(0, pttl)), /** @type {Buffer} */ (payload), 'REPLACE', how, String(value));
+        }
+      }
+      // The clocks first (OBJECT IDLETIME / FREQ do not touch them), then SAVE, then the rest of the
+      // truth: its reads (STRLEN, MEMORY USAGE …) touch every key's clock.
+      const names = families.flatMap(([family, count]) => Array.from({ length: count }, (_, i) => `${family}:${i}`));
+      const clocks = await client.pipeline(names.map((k) => ['OBJECT', how === 'IDLETIME' ? 'IDLETIME' : 'FREQ', k]));
+      const before = new Map(names.map((k, i) => [Buffer.from(k).toString('hex'), Number(clocks[i])]));
+      const dump = await server.save();
+      const keys = (await collectTruth(client)).map((k) => ({ ...k, ...(how === 'IDLETIME' ? { idleSeconds: before.get(k.keyHex) } : { lfuFreq: before.get(k.keyHex) }) }));
+      const bytes = readFileSync(dump);
+      writeFileSync(path.join(FIXTURES, `${name}.rdb`), bytes);
+      const facts = await serverFacts(client, bytes, CONFIG_NAMES);
+      writeFileSync(path.join(FIXTURES, `${name}.truth.json`), truthJson({
+        generator: 'scripts/make-fixtures.mjs', file: `${name}.rdb`, fileBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), server: facts,
+        notes: { about: `maxmemory-policy ${policy}: clocks set with RESTORE … ${how} per family (${families.map(([f, n, v]) => `${f}:* ${n} keys ${how} ${v}`).join(', ')}); ${how === 'IDLETIME' ? 'idleSeconds = OBJECT IDLETIME' : 'lfuFreq = OBJECT FREQ'} read before SAVE` },
+        keyCount: keys.length, keys,
+      }));
+      console.log(`${name}.rdb: ${bytes.length} bytes, ${keys.length} keys`);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** @param {string[]} only @param {string} name */
 function wanted(only, name) {
@@ -529,6 +713,8 @@ async function main() {
   await makeLfuLru(only);
   await makeNoCompressNoChecksum(only);
   await makeGrowth(only);
+  await makeNightly(only);
+  await makeCold(only);
 }
 
 main().catch((err) => {

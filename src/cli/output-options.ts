@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { resultPieces } from '../output/paged-writer.js';
-import { OUTPUT_FORMATS, type OutputFormat, type ReportResult } from '../output/result.js';
+import { OUTPUT_FORMATS, type MetricSpec, type OutputFormat, type ReportResult } from '../output/result.js';
 import { UsageError } from './exit.js';
 import { OutputSink } from './output-sink.js';
 
@@ -10,14 +10,15 @@ export interface OutputCliOptions {
   out?: string;
 }
 
-export function addOutputOptions(cmd: Command): Command {
+export function addOutputOptions(cmd: Command, formats = 'table | csv | json'): Command {
   return cmd
-    .option('--format <format>', 'table | csv | json', 'table')
+    .option('--format <format>', formats, 'table')
     .option('--out <file>', 'write to this file instead of stdout');
 }
 
-export function outputFormat(value: string): OutputFormat {
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(value)}`);
+/** The --format value, checked against what the command (or report) can write. */
+export function outputFormat(value: string, allowed: readonly OutputFormat[] = OUTPUT_FORMATS): OutputFormat {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   return value as OutputFormat;
 }
 
@@ -26,12 +27,12 @@ export function outputFormat(value: string): OutputFormat {
  * only as they are written, and stops reading when the reader leaves (`| head`). Tables get human
  * units only on a terminal.
  */
-export async function emitResult(result: ReportResult, options: OutputCliOptions): Promise<void> {
-  const format = outputFormat(options.format);
+export async function emitResult(result: ReportResult, options: OutputCliOptions, metrics?: MetricSpec): Promise<void> {
+  const format = outputFormat(options.format, metrics ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
   const human = options.out === undefined && process.stdout.isTTY === true;
   const out = new OutputSink(options.out);
   try {
-    await out.writeEach(resultPieces(result, format, human));
+    await out.writeEach(resultPieces(result, format, human, undefined, metrics));
   } finally {
     await out.end();
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Report, ReportOptionName, ReportOptions } from '../reports/report.js';
 import { instanceOption, parseIntOption, UsageError } from './exit.js';
+import { readMemoryLimits, sizeOption } from './memory-size.js';
 
 /** Raw commander values of the common report options. */
 export interface ReportCliOptions {
@@ -13,6 +14,9 @@ export interface ReportCliOptions {
   to?: string;
   depth?: string;
   sep?: string;
+  maxmemory?: string;
+  ram?: string;
+  redisConf?: string;
 }
 
 export function addReportOptions(cmd: Command): Command {
@@ -25,23 +29,31 @@ export function addReportOptions(cmd: Command): Command {
     .option('--from <id|name>', 'growth: older snapshot (default: the one before --to)')
     .option('--to <id|name>', 'growth: newer snapshot (default: the latest)')
     .option('--depth <n>', 'patterns: fixed mode, keep the first N segments')
-    .option('--sep <char>', 'patterns: separator for --depth (default :)');
+    .option('--sep <char>', 'patterns: separator for --depth (default :)')
+    .option('--maxmemory <size>', 'capacity/forecast: the server\'s maxmemory (4gb, 512mb, bytes; Redis units)')
+    .option('--ram <size>', 'capacity: the host\'s RAM, for the fork headroom')
+    .option('--redis-conf <file>', 'capacity/forecast: read maxmemory and maxmemory-policy from the server\'s redis.conf');
 }
 
 const FLAG: Record<ReportOptionName, string> = {
   snapshot: '--snapshot', instance: '--instance', type: '--type', match: '--match', top: '--top', from: '--from', to: '--to', depth: '--depth', separators: '--sep',
+  maxmemory: '--maxmemory', ram: '--ram',
 };
 
 /** Converts and validates: a report given an option it ignores is a usage error, not silence. */
 export function reportOptions(report: Report, raw: ReportCliOptions, topDefault = '20'): ReportOptions {
   const given: Partial<Record<ReportOptionName, string | undefined>> = {
     snapshot: raw.snapshot, instance: raw.instance, type: raw.type, match: raw.match, top: raw.top === topDefault ? undefined : raw.top,
-    from: raw.from, to: raw.to, depth: raw.depth, separators: raw.sep,
+    from: raw.from, to: raw.to, depth: raw.depth, separators: raw.sep, maxmemory: raw.maxmemory ?? raw.redisConf, ram: raw.ram,
   };
   for (const [name, value] of Object.entries(given) as [ReportOptionName, string | undefined][]) {
-    if (value !== undefined && !report.accepts.includes(name)) throw new UsageError(`report ${report.name} does not take ${FLAG[name]}`);
+    const flag = name === 'maxmemory' && raw.maxmemory === undefined ? '--redis-conf' : FLAG[name];
+    if (value !== undefined && !report.accepts.includes(name)) throw new UsageError(`report ${report.name} does not take ${flag}`);
   }
   if (raw.sep !== undefined && raw.depth === undefined) throw new UsageError('--sep goes with --depth');
+  // --maxmemory wins over the redis.conf line.
+  const conf = raw.redisConf !== undefined ? readMemoryLimits(raw.redisConf) : {};
+  const maxmemory = sizeOption('--maxmemory', raw.maxmemory) ?? conf.maxmemory;
   if (raw.sep !== undefined && raw.sep.length !== 1) throw new UsageError(`--sep must be one character, got ${JSON.stringify(raw.sep)}`);
   return {
     snapshot: raw.snapshot,
@@ -53,5 +65,8 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
     to: raw.to,
     depth: raw.depth === undefined ? undefined : parseIntOption('--depth', raw.depth, 1),
     separators: raw.sep,
+    maxmemory,
+    ram: sizeOption('--ram', raw.ram),
+    maxmemoryPolicy: conf.policy,
   };
 }

@@ -19,3 +19,8 @@ export function humanPercent(fraction: number): string {
   const p = fraction * 100;
   return `${Math.abs(p) >= 100 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
+
+/** humanPercent, or "-" for a share of nothing (null). */
+export function humanPercentOrDash(fraction: number | null): string {
+  return fraction === null ? '-' : humanPercent(fraction);
+}

@@ -1,7 +1,8 @@
 import { csvRows } from './csv-writer.js';
 import { jsonPieces } from './json-writer.js';
-import type { OutputFormat, ReportResult, ResultTable, Row, RowSource } from './result.js';
-import { TableLayout } from './table-writer.js';
+import { formatPrometheus } from './prometheus-writer.js';
+import type { MetricSpec, OutputFormat, ReportResult, ResultTable, Row, RowSource } from './result.js';
+import { TableLayout, verticalLines, type TableOptions } from './table-writer.js';
 import { terminalSafe } from './terminal-safe.js';
 
 /** Rows read, formatted and written at a time. */
@@ -17,8 +18,13 @@ export const PAGE_ROWS = 10_000;
  * Pull pieces only as fast as they are written (OutputSink.writeEach); closing the generator early
  * (`return()`, or `break` in `for…of`) closes the row iterator it is reading.
  */
-export function* resultPieces(result: ReportResult, format: OutputFormat, human: boolean, pageRows = PAGE_ROWS): Generator<string, void, undefined> {
+export function* resultPieces(result: ReportResult, format: OutputFormat, human: boolean, pageRows = PAGE_ROWS, metrics: MetricSpec = { name: result.report, tables: [] }): Generator<string, void, undefined> {
   if (!(pageRows >= 1)) throw new RangeError(`pageRows must be >= 1, got ${pageRows}`);
+  if (format === 'prometheus') {
+    // Metric tables are small by contract (bounded label sets): written whole.
+    yield formatPrometheus(result, metrics);
+    return;
+  }
   let any = false; // table format: anything printed yet (a blank line goes before each table)
   if (format === 'json') yield jsonPieces.open(result.report, result.notes);
   if (format === 'table' && result.notes.length > 0) {
@@ -60,15 +66,17 @@ function* pages(rows: Row[] | RowSource, size: number): Generator<Row[], void, u
  */
 export class PagedTableWriter {
   private readonly layout: TableLayout;
+  private readonly options: TableOptions;
   private started = false;
   private rows = 0;
 
   constructor(
-    private readonly format: OutputFormat,
+    private readonly format: Exclude<OutputFormat, 'prometheus'>,
     human: boolean,
-    private readonly table: Pick<ResultTable, 'name' | 'title' | 'columns'>,
+    private readonly table: Pick<ResultTable, 'name' | 'title' | 'columns' | 'vertical'>,
   ) {
-    this.layout = new TableLayout(table.columns, { human });
+    this.options = { human };
+    this.layout = new TableLayout(table.columns, this.options);
   }
 
   /** Text for the next page of rows (the first page's includes what comes before the rows). */
@@ -85,6 +93,7 @@ export class PagedTableWriter {
         return (first ? jsonPieces.table(this.table.name) : '') + jsonPieces.rows(columns, rows, !anyBefore);
       case 'table': {
         if (rows.length === 0) return '';
+        if (this.table.vertical) return (anyBefore ? [''] : this.title()).concat(verticalLines(columns, rows, this.options)).join('\n') + '\n';
         const cells = this.layout.cells(rows);
         this.layout.widen(cells);
         const lines = anyBefore ? this.layout.lines(cells) : this.title().concat(this.layout.head(), this.layout.lines(cells));

@@ -9,11 +9,19 @@ export type ColumnKind =
   | 'bytes' // byte counts: KB/MB/GB in a terminal
   | 'percent' // a fraction 0..1: 12.3% in a table
   | 'float'
-  | 'time'; // Unix ms: ISO 8601 (UTC) in every format
+  | 'time' // Unix ms: ISO 8601 (UTC) in every format
+  | 'days'; // a duration in days (fractional)
 
 export interface Column {
   name: string;
   kind: ColumnKind;
+  /** What the figure is, in a sentence (metrics HELP text, page tooltips). */
+  help?: string;
+  /**
+   * Whether the column identifies its row (a label in metrics). Default: text columns do, others not;
+   * `true` for an identifying number such as `db`, `false` for descriptive text.
+   */
+  key?: boolean;
 }
 
 export type Cell = string | number | bigint | null;
@@ -32,6 +40,8 @@ export type RowSource = Iterable<Row>;
 export interface ResultTable {
   name: string;
   title?: string;
+  /** A one-row table of figures, printed as `name  value` lines in a text table. */
+  vertical?: boolean;
   columns: Column[];
   /** An array for small tables (a summary, a histogram); a RowSource for those that grow with the data or --top. */
   rows: Row[] | RowSource;
@@ -41,6 +51,11 @@ export interface ReportResult {
   report: string;
   notes: string[];
   tables: ResultTable[];
+  /**
+   * What the figures are about, as labels for formats that attach them to every value (Prometheus):
+   * e.g. `{ instance: 'shard-3' }`. Absent for results not about one snapshot or instance.
+   */
+  labels?: Record<string, string>;
 }
 
 /** Every row of a table as an array (reads a RowSource to its end: for callers that want it whole). */
@@ -48,7 +63,17 @@ export function rowArray(rows: Row[] | RowSource): Row[] {
   return Array.isArray(rows) ? rows : Array.from(rows);
 }
 
-export type OutputFormat = 'table' | 'csv' | 'json';
+/**
+ * What a result writes as metrics: `name` stands for the report in family names (`rdbscope_<name>_…`),
+ * `tables` are the tables exported (bounded ones: their text columns become labels).
+ */
+export interface MetricSpec {
+  name: string;
+  tables: readonly string[];
+}
+
+export type OutputFormat = 'table' | 'csv' | 'json' | 'prometheus';
+/** Formats every result can be written in; `prometheus` only for reports that name their metric tables. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
 
 export function isoTime(ms: number): string {

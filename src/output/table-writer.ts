@@ -28,6 +28,7 @@ function formatOne(table: ResultTable, options: TableOptions): string {
     lines.push('(no rows)');
     return lines.join('\n');
   }
+  if (table.vertical) return lines.concat(verticalLines(table.columns, rows, options)).join('\n');
   const layout = new TableLayout(table.columns, options);
   const cells = layout.cells(rows);
   layout.widen(cells);
@@ -77,6 +78,21 @@ export class TableLayout {
   }
 }
 
+/**
+ * A table of figures as `name  value` lines, a block per row (a one-row table of a dozen figures
+ * reads down a screen, not across two).
+ */
+export function verticalLines(columns: Column[], rows: Row[], options: TableOptions): string[] {
+  const names = columns.map((c) => terminalSafe(c.name));
+  const w = Math.max(...names.map(width));
+  const out: string[] = [];
+  rows.forEach((row, i) => {
+    if (i > 0) out.push('');
+    columns.forEach((c, j) => out.push(`${pad(names[j]!, w, false)}  ${formatCell(row[c.name] ?? null, c, options)}`));
+  });
+  return out;
+}
+
 export function formatCell(value: Cell, column: Column, options: TableOptions): string {
   if (value === null) return '-';
   if (typeof value === 'number' || typeof value === 'bigint') {
@@ -89,6 +105,8 @@ export function formatCell(value: Cell, column: Column, options: TableOptions): 
         return humanPercent(n);
       case 'float':
         return n.toFixed(2);
+      case 'days':
+        return options.human ? `${n.toFixed(1)} d` : n.toFixed(2);
       case 'time':
         return isoTime(n);
       default:

@@ -3,6 +3,9 @@ import { DEFAULT_SEPARATORS } from '../patterns/options.js';
 import { KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import type { Row } from '../output/result.js';
 import type { Report } from './report.js';
+import { keyPercentiles, percentileCells, percentileColumns, percentilesAvailable } from './percentiles.js';
+import type { Store } from '../store/open-store.js';
+import type { SnapshotRow } from '../store/snapshots.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, share } from './scope.js';
 
 /**
@@ -11,7 +14,7 @@ import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, shar
  */
 export const patterns: Report = {
   name: 'patterns',
-  help: 'keys and memory by inferred key pattern (or fixed prefixes with --depth N --sep :); --match filters patterns',
+  help: 'keys and memory by inferred key pattern (or fixed prefixes with --depth N --sep :), with p50/p90/p99/max per key; --match filters patterns',
   accepts: ['snapshot', 'instance', 'type', 'match', 'top', 'depth', 'separators'],
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
@@ -38,28 +41,55 @@ export const patterns: Report = {
     const totals = fixed ? 'type_stats' : 'pattern_stats';
     const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${totals} WHERE snapshot_id = ?${filters(options, null).sql}`)
       .get(snap.id, ...filters(options, null).params) as { size: number };
+    const ranking = db.prepare(
+      `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
+       FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`,
+    );
+    const params = [snap.id, ...f.params, options.top];
+    const notes = [...describeSnapshot(snap), b.note];
+    const pct = fixed ? { available: false, note: 'percentiles are given for inferred patterns only, not with --depth' } : percentilesAvailable(snap);
+    if (pct.note) notes.push(pct.note);
+    const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
+    const percentiles = pct.available ? rankedPercentiles(db, snap, b.keysColumn, b.name, ranking.all(snap.id, ...f.params, Math.min(options.top, MAX_PERCENTILE_GROUPS)) as Row[]) : new Map<string, Row>();
+    if (pct.available && options.top > MAX_PERCENTILE_GROUPS) notes.push(`percentiles for the first ${MAX_PERCENTILE_GROUPS} patterns only`);
     // Read a row at a time when printed: with --depth there can be a group per key.
     const rows = queryRows(
-      db.prepare(
-        `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
-         FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`,
-      ),
-      [snap.id, ...f.params, options.top],
+      ranking,
+      params,
       (r: Row & { keys: number; size: number; untimed_keys: number }): Row => ({
         pattern: r.pattern, type: r.type, keys: r.keys, [b.name]: r.size, [`${b.name}_share`]: share(r.size, total.size),
         [`avg_${b.name}`]: r.keys ? Math.round(r.size / r.keys) : null, untimed_keys: r.untimed_keys, untimed_key_share: share(r.untimed_keys, r.keys),
+        ...percentileCells(percentiles.get(`${r.pattern}\0${r.type}`), b.name),
       }),
     );
-    const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
     return {
       report: 'patterns',
-      notes: [...describeSnapshot(snap), b.note, mode],
+      notes: [...notes, mode],
       tables: [{
         name: 'patterns',
         columns: [col('pattern', 'text'), col('type', 'text'), col('keys', 'int'), col(b.name, 'bytes'), col(`${b.name}_share`, 'percent'),
-          col(`avg_${b.name}`, 'bytes'), col('untimed_keys', 'int'), col('untimed_key_share', 'percent')],
+          col(`avg_${b.name}`, 'bytes'), col('untimed_keys', 'int'), col('untimed_key_share', 'percent'), ...percentileColumns(b.name)],
         rows,
       }],
     };
   },
 };
+
+/** Patterns given percentiles at most (each holds a histogram while they are computed). */
+const MAX_PERCENTILE_GROUPS = 5000;
+
+/** Percentiles of the ranked (pattern, type) groups, keyed `pattern\0type`. */
+function rankedPercentiles(db: Store, snap: SnapshotRow, sizeColumn: 'memory_bytes' | 'value_bytes', sizeLabel: string, ranked: Row[]): Map<string, Row> {
+  if (ranked.length === 0) return new Map();
+  const wanted = new Set(ranked.map((r) => `${r['pattern']}\0${r['type']}`));
+  const names = [...new Set(ranked.map((r) => String(r['pattern'])))];
+  const ids = new Map<number, string>();
+  for (const r of db.prepare(`SELECT id, pattern FROM patterns WHERE pattern IN (SELECT value FROM json_each(?))`).all(JSON.stringify(names)) as { id: number; pattern: string }[]) ids.set(r.id, r.pattern);
+  const types = new Map((db.prepare('SELECT id, type FROM key_kinds').all() as { id: number; type: string }[]).map((k) => [k.id, k.type]));
+  return keyPercentiles(db, snap, sizeColumn, sizeLabel, (kind, pattern) => {
+    const name = ids.get(pattern);
+    if (name === undefined) return null;
+    const key = `${name}\0${types.get(kind)}`;
+    return wanted.has(key) ? key : null;
+  });
+}

@@ -1,4 +1,4 @@
-import type { ReportResult } from '../output/result.js';
+import type { MetricSpec, ReportResult } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 
 /** Options every report may read; `accepts` says which a given report understands. */
@@ -18,9 +18,14 @@ export interface ReportOptions {
   /** patterns: fixed mode — first `depth` segments split on the first of `separators`. */
   depth?: number;
   separators?: string;
+  /** capacity / forecast / diagnosis: the server's maxmemory in bytes (0 = no limit), and the host's RAM. */
+  maxmemory?: number;
+  ram?: number;
+  /** The maxmemory-policy the server runs, when known (from its redis.conf). */
+  maxmemoryPolicy?: string;
 }
 
-export type ReportOptionName = 'snapshot' | 'instance' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators';
+export type ReportOptionName = 'snapshot' | 'instance' | 'type' | 'match' | 'top' | 'from' | 'to' | 'depth' | 'separators' | 'maxmemory' | 'ram';
 
 /**
  * A canned report: data (its SQL lives in its file), a help line, and the options it understands.
@@ -31,6 +36,8 @@ export interface Report {
   name: string;
   help: string;
   accepts: readonly ReportOptionName[];
+  /** What `--format prometheus` writes; absent = the report has no metrics output. */
+  metrics?: MetricSpec;
   run(db: Store, options: ReportOptions): ReportResult;
 }
 

@@ -70,7 +70,15 @@ export function filters(options: ReportOptions, matchColumn: string | null, type
   return { sql, params };
 }
 
-export const col = (name: string, kind: Column['kind']): Column => ({ name, kind });
+export const col = (name: string, kind: Column['kind'], help?: string): Column => (help === undefined ? { name, kind } : { name, kind, help });
+
+/** A column that identifies its row (a label in metrics) though it is not text, such as `db`. */
+export const keyCol = (name: string, kind: Column['kind']): Column => ({ name, kind, key: true });
+
+/** The labels of a result about one snapshot (its instance). */
+export function snapshotLabels(s: SnapshotRow): Record<string, string> {
+  return { instance: instanceOf(s) };
+}
 
 /** a / b, or null when b is 0 (a share of nothing is not 0%). */
 export function share(a: number, b: number): number | null {

@@ -29,6 +29,13 @@ const RUNS: { report: string; options: ReportOptions; args: string[] }[] = [
   { report: 'growth', options: { top: 100 }, args: ['--top', '100'] },
   { report: 'growth', options: { top: 100, from: 'growth-a.rdb', to: 'growth-b.rdb' }, args: ['--top', '100', '--from', 'growth-a.rdb', '--to', 'growth-b.rdb'] },
   { report: 'ttl', options: { top: 20, snapshot: 'growth-b.rdb' }, args: ['--snapshot', 'growth-b.rdb'] },
+  { report: 'diagnosis', options: { top: 5 }, args: ['--top', '5'] },
+  { report: 'diagnosis', options: { top: 3, snapshot: 'lru-7.0.rdb', maxmemory: 4 * 1024 ** 3 }, args: ['--top', '3', '--snapshot', 'lru-7.0.rdb', '--maxmemory', '4gb'] },
+  { report: 'eviction', options: { top: 10, snapshot: 'lru-7.0.rdb' }, args: ['--top', '10', '--snapshot', 'lru-7.0.rdb'] },
+  { report: 'eviction', options: { top: 20 }, args: [] },
+  { report: 'capacity', options: { top: 20, maxmemory: 2_000_000, ram: 8 * 1024 ** 3 }, args: ['--maxmemory', '2000000', '--ram', '8GB'] },
+  { report: 'capacity', options: { top: 20, snapshot: 'mixed-7.0.rdb' }, args: ['--snapshot', 'mixed-7.0.rdb'] },
+  { report: 'forecast', options: { top: 10, maxmemory: 1_000_000_000 }, args: ['--top', '10', '--maxmemory', '1g'] },
 ];
 
 describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('report output, page by page, on real dumps', () => {

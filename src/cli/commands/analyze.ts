@@ -1,36 +1,25 @@
 import { existsSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { resultPieces } from '../../output/paged-writer.js';
-import type { ReportResult } from '../../output/result.js';
-import { findReport } from '../../reports/registry.js';
-import type { ReportOptions } from '../../reports/report.js';
-import { instanceOf, listSnapshots, resolveSnapshot } from '../../store/snapshots.js';
+import { formatDiagnosisScreen } from '../../output/diagnosis-screen.js';
+import { formatJson } from '../../output/json-writer.js';
+import { diagnosis } from '../../reports/diagnosis.js';
 import { openStore } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand } from '../exit.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
+import { readMemoryLimits, sizeOption } from '../memory-size.js';
 import { OutputSink } from '../output-sink.js';
+import { outputFormat } from '../output-options.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions {
   db?: string;
   instance?: string;
   quiet?: boolean;
   top: string;
+  format: string;
+  maxmemory?: string;
 }
-
-/**
- * What `analyze` shows, in order: which tables of which report. One screen: the summary, then the top
- * of each ranking; growth only when the database holds an earlier snapshot.
- */
-const SECTIONS: { report: string; tables: string[]; top?: number }[] = [
-  { report: 'summary', tables: ['totals', 'by_type'] },
-  { report: 'bigkeys', tables: ['by_memory', 'by_file_bytes'], top: 3 },
-  { report: 'untimed', tables: ['untimed'] },
-  { report: 'patterns', tables: ['patterns'] },
-  { report: 'growth', tables: ['growth', 'shrinking'] },
-  { report: 'ttl', tables: ['ttl'] },
-];
 
 /** `backups/dump-0412.rdb.gz` → `dump-0412.rdbscope.sqlite` in the current directory. */
 export function defaultDbPath(file: string): string {
@@ -38,20 +27,27 @@ export function defaultDbPath(file: string): string {
   return `${name || 'dump'}.rdbscope.sqlite`;
 }
 
+/** Width of the screen when stdout is a terminal that does not say (and the width the layout aims at). */
+const SCREEN_WIDTH = 100;
+
 export function registerAnalyze(program: Command): void {
   const cmd = program
     .command('analyze')
-    .description('load a dump and print the summary and the top of each report (the quick start)')
+    .description('load a dump and print the diagnosis on one screen: where the memory is, big keys with the command that fixes each, eviction, growth')
     .argument('<file>', 'dump file (plain, .gz or .lz4)')
     .option('--db <path.sqlite>', 'database (default: <dump name>.rdbscope.sqlite in the current directory)')
     .option('--instance <name>', 'the server the dump comes from (default: the dump\'s directory name)')
-    .option('--top <n>', 'rows per ranking', '5')
+    .option('--top <n>', 'patterns and big keys shown', '5')
+    .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes), for the forecast\'s dates; also read from --redis-conf')
+    .option('--format <format>', 'table (the screen) | json (the same content, for scripts)', 'table')
     .option('--quiet', 'no progress line');
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
+      const format = outputFormat(options.format, ['table', 'json']);
       const memory = memorySpecFrom(options);
       const instance = instanceOption(options.instance);
+      const maxmemory = sizeOption('--maxmemory', options.maxmemory) ?? (options.redisConf !== undefined ? readMemoryLimits(options.redisConf).maxmemory : undefined);
       const dbPath = options.db ?? defaultDbPath(file);
       const created = !existsSync(dbPath);
       const db = openStore(dbPath);
@@ -65,30 +61,16 @@ export function registerAnalyze(program: Command): void {
           keep = !created;
           return 1;
         }
-        const human = process.stdout.isTTY === true;
-        const snapshots = listSnapshots(db, instanceOf(resolveSnapshot(db, String(loaded.snapshotId))!));
-        // Printed section by section, a page of rows at a time (--top may be large).
+        const result = diagnosis.run(db, { snapshot: String(loaded.snapshotId), top, maxmemory });
         const out = new OutputSink();
         try {
-          let printed = 0;
-          for (const section of SECTIONS) {
-            const report = findReport(section.report)!;
-            if (report.name === 'growth') {
-              // Compare with the snapshot loaded just before this one, if any.
-              const idx = snapshots.findIndex((s) => s.id === loaded.snapshotId);
-              if (idx < 1) continue;
-            }
-            const opts: ReportOptions = report.name === 'growth' ? { top, to: String(loaded.snapshotId) } : { top: section.top ?? top, snapshot: String(loaded.snapshotId) };
-            const result = report.run(db, opts);
-            const tables = result.tables.filter((t) => section.tables.includes(t.name));
-            // The snapshot description is printed once, with the summary.
-            const notes = report.name === 'summary' ? result.notes : result.notes.filter((n) => !n.startsWith('snapshot ') && !n.startsWith('memory'));
-            const part: ReportResult = { report: report.name, notes: [`== ${report.name} ==`, ...notes], tables };
-            if (printed++ > 0) await out.write('\n');
-            await out.writeEach(resultPieces(part, 'table', human));
-            if (out.closed) break;
+          if (format === 'json') {
+            await out.write(formatJson(result));
+          } else {
+            const human = process.stdout.isTTY === true;
+            await out.write(formatDiagnosisScreen(result, { human, width: process.stdout.columns || SCREEN_WIDTH }));
+            await out.write(`\nDatabase: ${dbPath} — more: rdbscope report <diagnosis|bigkeys|patterns|untimed|eviction|capacity|forecast|growth|ttl> --db ${dbPath}\n`);
           }
-          await out.write(`\nDatabase: ${dbPath} (rdbscope report <name> --db ${dbPath} for more; rdbscope sql for ad hoc queries)\n`);
         } finally {
           await out.end();
         }

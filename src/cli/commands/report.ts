@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { REPORTS, findReport, ReportInputError } from '../../reports/index.js';
 import { openStore } from '../../store/open-store.js';
 import { runCommand, UsageError } from '../exit.js';
-import { addOutputOptions, emitResult, resolveDbPath, type OutputCliOptions } from '../output-options.js';
+import { OUTPUT_FORMATS } from '../../output/result.js';
+import { addOutputOptions, emitResult, outputFormat, resolveDbPath, type OutputCliOptions } from '../output-options.js';
 import { addReportOptions, reportOptions, type ReportCliOptions } from '../report-options.js';
 
 interface ReportCommandOptions extends ReportCliOptions, OutputCliOptions {
@@ -16,13 +17,15 @@ export function registerReport(program: Command): void {
     .argument('<name>', `one of: ${REPORTS.map((r) => r.name).join(', ')}`)
     .option('--db <path.sqlite>', 'database (default: the only *.rdbscope.sqlite here)');
   addReportOptions(cmd);
-  addOutputOptions(cmd);
+  addOutputOptions(cmd, `table | csv | json | prometheus (${REPORTS.filter((r) => r.metrics).map((r) => r.name).join(', ')})`);
   cmd.addHelpText('after', `\nReports:\n${REPORTS.map((r) => `  ${r.name.padEnd(9)} ${r.help}`).join('\n')}\n`);
   cmd.action((name: string, options: ReportCommandOptions) =>
     runCommand(async () => {
       const report = findReport(name);
       if (!report) throw new UsageError(`unknown report ${JSON.stringify(name)}; reports: ${REPORTS.map((r) => r.name).join(', ')}`);
       const opts = reportOptions(report, options);
+      // A bad --format is refused before the report runs.
+      outputFormat(options.format, report.metrics ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
       const db = openStore(resolveDbPath(options.db), { readonly: true });
       try {
         const result = (() => {
@@ -33,7 +36,7 @@ export function registerReport(program: Command): void {
             throw err;
           }
         })();
-        await emitResult(result, options);
+        await emitResult(result, options, report.metrics);
       } finally {
         db.close();
       }

@@ -1,0 +1,289 @@
+import { humanBytes, humanPercentOrDash } from '../output/human-units.js';
+import { isoTime, rowArray, type ResultTable, type Row } from '../output/result.js';
+import type { Store } from '../store/open-store.js';
+import { keyRowsOf } from '../store/schema.js';
+import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
+import { eviction } from './eviction.js';
+import { forecast } from './forecast.js';
+import { growth } from './growth.js';
+import { reconcileSnapshot } from './reconciliation.js';
+import { remedyCommand, type SiblingFacts } from './remedy-command.js';
+import type { Report, ReportOptions } from './report.js';
+import { groupPercentiles } from './percentiles.js';
+import { basisFor, col, pickSnapshot, share, snapshotLabels, type Basis } from './scope.js';
+import { DOMINANT_KEY_SHARE, IMMORTAL_SHARE, MIN_FORECAST_SNAPSHOTS, UNBOUNDED_ELEMENTS } from './thresholds.js';
+
+/** Pattern names that say "cache": keys that should expire (seed: cache keys without TTLs accumulating forever). */
+const CACHE_LIKE = /(^|[:._\-/])(cache|cached|session|sessions|sess|tmp|temp|token|tokens|otp|nonce|lock|locks|rate|ratelimit|throttle|captcha)([:._\-/*]|$)/i;
+
+/**
+ * The one-screen answer after an OOM: where the memory is (top patterns, flagged where a seed cause
+ * applies), the big keys with the command that fixes each, what each eviction policy could free, and
+ * growth and forecast when the database holds earlier snapshots of the instance. `analyze` prints it;
+ * its JSON is the same content for scripts.
+ */
+export const diagnosis: Report = {
+  name: 'diagnosis',
+  help: 'the one-screen analysis: headline, where the memory is (flagged patterns), big keys with the command that fixes each, eviction, growth and forecast',
+  accepts: ['snapshot', 'instance', 'top', 'maxmemory'],
+  run(db, options) {
+    const snap = pickSnapshot(db, options.snapshot, options.instance);
+    const b = basisFor(snap);
+    const m = b.name;
+    const notes: string[] = [];
+    // What a section says beyond its table, by section (the screen prints each under its table).
+    const remarks: Row[] = [];
+    const remark = (section: string) => (text: string) => remarks.push({ section, text });
+    const tables: ResultTable[] = [];
+
+    const total = db.prepare(`SELECT coalesce(sum(keys), 0) AS keys, coalesce(sum(${b.statsColumn}), 0) AS size, coalesce(sum(${b.untimedColumn}), 0) AS untimed,
+                                     count(DISTINCT db) AS dbs FROM type_stats WHERE snapshot_id = ?`).get(snap.id) as { keys: number; size: number; untimed: number; dbs: number };
+    const recon = b.estimated ? reconcileSnapshot(db, snap, total.size) : null;
+    const explained = (recon?.rows[0]?.['share_explained'] as number | null | undefined) ?? null;
+    tables.push(headline(snap, b, total, explained));
+    notes.push(...headlineNotes(snap, b, total, explained));
+
+    const growth = growthSection(db, snap, options, remark('growth'));
+    const patterns = topPatterns(db, snap, b, options.top);
+    const keys = bigKeys(db, snap, b, options.top);
+    const facts = patternFacts(db, snap, b, [...new Set([...patterns.map((p) => p.pattern_id), ...keys.map((k) => k.pattern_id)])]);
+    tables.push(patternsTable(patterns, facts, b, total.size, growth.rates));
+    tables.push(bigKeysTable(keys, facts, snap, b));
+
+    const ev = eviction.run(db, { snapshot: String(snap.id), top: 1 });
+    const byPolicy = rowArray(ev.tables.find((t) => t.name === 'by_policy')!.rows);
+    tables.push({
+      name: 'eviction',
+      title: 'What each maxmemory-policy family could evict',
+      columns: [col('policy', 'text'), col('evictable_keys', 'int'), col(`evictable_${m}`, 'bytes'), col('evictable_share', 'percent')],
+      rows: byPolicy.map((r) => ({ policy: r['policy']!, evictable_keys: r['evictable_keys']!, [`evictable_${m}`]: r[`evictable_${m}`]!, evictable_share: r['evictable_share']! })),
+    });
+    ev.notes.filter((n) => /LRU|LFU/.test(n)).forEach(remark('eviction'));
+
+    if (growth.table) tables.push(growth.table);
+    tables.push({ name: 'remarks', title: 'Remarks', columns: [col('section', 'text'), { ...col('text', 'text'), key: false }], rows: remarks });
+    return { report: 'diagnosis', notes, tables, labels: snapshotLabels(snap) };
+  },
+};
+
+function headline(snap: SnapshotRow, b: Basis, total: { keys: number; size: number }, explained: number | null): ResultTable {
+  return {
+    name: 'headline',
+    title: 'Snapshot',
+    vertical: true,
+    columns: [col('instance', 'text'), col('file', 'text'), col('server', 'text'), col('rdb_version', 'int'), col('snapshot_time', 'time'),
+      col('status', 'text'), col('keys', 'int'), col('used_mem', 'bytes'), col(b.estimated ? 'estimated_memory' : 'file_bytes', 'bytes'),
+      col('share_of_used_mem_explained', 'percent'), col('memory_profile', 'text')],
+    rows: [{
+      instance: instanceOf(snap), file: snap.file_name, server: serverName(snap), rdb_version: snap.rdb_version, snapshot_time: snap.snapshot_time_ms,
+      status: snap.status, keys: total.keys, used_mem: snap.used_mem, [b.estimated ? 'estimated_memory' : 'file_bytes']: total.size,
+      share_of_used_mem_explained: explained, memory_profile: snap.memory_profile,
+    }],
+  };
+}
+
+function headlineNotes(snap: SnapshotRow, b: Basis, total: { keys: number; size: number; untimed: number; dbs: number }, explained: number | null): string[] {
+  const when = snap.snapshot_time_ms === null ? 'time unknown' : `written ${isoTime(snap.snapshot_time_ms).replace('T', ' ').slice(0, 16)} UTC (${snap.time_source})`;
+  const lines = [`${snap.file_name} — instance ${instanceOf(snap)}, ${serverName(snap) ?? 'server unknown'}, RDB v${snap.rdb_version ?? '?'}, ${when}`];
+  const mem = b.estimated
+    ? `estimated ${humanBytes(total.size)} in keys${explained !== null ? `, explaining ${humanPercentOrDash(explained)} of used-mem` : ''} (profile ${snap.memory_profile})`
+    : `${humanBytes(total.size)} of values in the file (no memory estimate)`;
+  lines.push(`${total.keys} keys in ${total.dbs} db(s); used-mem ${snap.used_mem === null ? 'not recorded' : humanBytes(snap.used_mem)}; ${mem}; ` +
+    `${humanPercentOrDash(share(total.untimed, total.size))} of it without a TTL`);
+  if (snap.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${snap.error ?? 'unknown error'}`);
+  return lines;
+}
+
+function serverName(snap: SnapshotRow): string | null {
+  if (snap.redis_ver === null) return null;
+  return `${snap.magic === 'VALKEY' ? 'Valkey' : 'Redis'} ${snap.redis_ver}`;
+}
+
+/** A pattern of the top by memory, from the complete aggregates. */
+interface PatternRow {
+  pattern: string;
+  pattern_id: number;
+  types: string;
+  keys: number;
+  untimed_keys: number;
+  size: number;
+  untimed_size: number;
+}
+
+function topPatterns(db: Store, snap: SnapshotRow, b: Basis, top: number): PatternRow[] {
+  return db.prepare(
+    `SELECT s.pattern, coalesce(p.id, -1) AS pattern_id, group_concat(DISTINCT s.type) AS types, sum(s.keys) AS keys, sum(s.untimed_keys) AS untimed_keys,
+            sum(s.${b.statsColumn}) AS size, sum(s.${b.untimedColumn}) AS untimed_size
+     FROM pattern_stats s LEFT JOIN patterns p ON p.pattern = s.pattern
+     WHERE s.snapshot_id = ? GROUP BY s.pattern ORDER BY size DESC, keys DESC, s.pattern LIMIT ?`,
+  ).all(snap.id, top) as PatternRow[];
+}
+
+/** Per pattern id, from its key rows: the largest key, the longest collection without a TTL, the median element count and median TTL left. */
+interface PatternFacts {
+  keys: number;
+  maxSize: number | null;
+  maxUntimedElements: number | null;
+  medianElements: number | null;
+  withTtl: number;
+  medianTtlSeconds: number | null;
+}
+
+function patternFacts(db: Store, snap: SnapshotRow, b: Basis, patternIds: number[]): Map<number, PatternFacts> {
+  const wanted = new Set(patternIds.filter((id) => id >= 0));
+  const out = new Map<number, PatternFacts>();
+  if (wanted.size === 0) return out;
+  const now = snap.snapshot_time_ms ?? 0;
+  // One pass over the rows (two scans): no sort of a pattern's keys, however many it has.
+  const stats = groupPercentiles(db, snap, {
+    measures: [
+      `coalesce(${b.keysColumn}, 0)`,
+      "CASE WHEN expire_at_ms IS NULL AND kind_id IN (SELECT id FROM key_kinds WHERE type <> 'string') THEN elements END",
+      'elements',
+      // Lower median by rank (p50, nearest rank) of the TTL still to run at snapshot time.
+      `CASE WHEN expire_at_ms > ${Math.trunc(now)} THEN expire_at_ms - ${Math.trunc(now)} END`,
+    ],
+    percentiles: [50],
+    groupOf: (_kind, pattern) => (wanted.has(pattern) ? String(pattern) : null),
+    patternIds: [...wanted],
+  });
+  for (const [id, [size, untimedElements, elements, ttl]] of stats) {
+    out.set(Number(id), {
+      keys: size!.n, maxSize: size!.max, maxUntimedElements: untimedElements!.max, medianElements: elements!.p.get(50) ?? null,
+      withTtl: ttl!.n, medianTtlSeconds: ttl!.n > 0 ? Math.round(ttl!.p.get(50)! / 1000) : null,
+    });
+  }
+  return out;
+}
+
+/** The top patterns by memory, each with the seed causes that apply to it. */
+function patternsTable(rows: PatternRow[], facts: Map<number, PatternFacts>, b: Basis, totalSize: number, rates: Map<string, PatternRate> | null): ResultTable {
+  const m = b.name;
+  return {
+    name: 'patterns',
+    title: 'Where the memory is',
+    columns: [col('pattern', 'text'), { ...col('types', 'text'), key: false }, col('keys', 'int'), col(m, 'bytes'), col('share', 'percent'),
+      col('untimed_share', 'percent', `share of the pattern's ${m} without a TTL`),
+      ...(rates ? [col('per_day', 'bytes', `${m} added per day over the instance's snapshots (least squares)`)] : []),
+      { ...col('flag', 'text', 'the seed causes of OOM that apply'), key: false }],
+    rows: rows.map((r) => ({
+      pattern: r.pattern, types: r.types, keys: r.keys, [m]: r.size, share: share(r.size, totalSize), untimed_share: share(r.untimed_size, r.size),
+      ...(rates ? { per_day: rates.get(r.pattern)?.perDay ?? null } : {}),
+      flag: flags(r, facts.get(r.pattern_id), rates?.get(r.pattern) ?? null) || null,
+    })),
+  };
+}
+
+/** The seed's causes, as short flags: immortal cache keys, forgotten TTLs, unbounded collections, one key holding the pattern. */
+function flags(r: PatternRow, x: PatternFacts | undefined, rate: PatternRate | null): string {
+  const out: string[] = [];
+  const untimedShare = r.size > 0 ? r.untimed_size / r.size : 0;
+  if (r.untimed_keys > 0 && r.untimed_keys < r.keys) out.push(`TTL missing on ${r.untimed_keys} of ${r.keys} keys`);
+  else if (r.untimed_keys === r.keys && untimedShare >= IMMORTAL_SHARE && CACHE_LIKE.test(r.pattern)) out.push('cache keys without TTL');
+  if (x?.maxUntimedElements != null && x.maxUntimedElements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.maxUntimedElements} elements, no TTL`);
+  else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')) {
+    // The same keys, bigger every night, and nothing expires them: collections without a cap.
+    out.push(`each key grows, no cap: +${humanBytes(Math.round(rate.perDay))}/day`);
+  }
+  if (r.keys >= 2 && x?.maxSize != null && r.size > 0 && x.maxSize / r.size >= DOMINANT_KEY_SHARE) out.push(`one key holds ${Math.round((x.maxSize / r.size) * 100)}%`);
+  return out.join('; ');
+}
+
+/** A key of the top by memory. */
+interface BigKeyRow {
+  key: Uint8Array;
+  key_text: string;
+  pattern_id: number;
+  pattern: string;
+  type: string;
+  db: number;
+  size: number;
+  elements: number;
+  expire_at_ms: number | null;
+  access: number | null;
+}
+
+function bigKeys(db: Store, snap: SnapshotRow, b: Basis, top: number): BigKeyRow[] {
+  if (snap.first_row === null) return [];
+  return db.prepare(
+    `SELECT r.key, coalesce(r.key_printable, CAST(r.key AS TEXT)) AS key_text, r.pattern_id, p.pattern, k.type, k.db, r.${b.keysColumn} AS size, r.elements, r.expire_at_ms, r.access
+     FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
+     -- The ranking sorts row ids only (sizes and keys would copy every key into SQLite's sorter).
+     WHERE r.row_id IN (SELECT row_id FROM key_rows WHERE row_id BETWEEN ? AND ? AND snapshot_id = ? ORDER BY ${b.keysColumn} DESC, row_id LIMIT ?)
+     ORDER BY size DESC, r.row_id`,
+  ).all(...keyRowsOf(snap), top) as BigKeyRow[];
+}
+
+/** The biggest keys, each with the command that fixes it (from what its siblings do). */
+function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap: SnapshotRow, b: Basis): ResultTable {
+  const m = b.name;
+  const now = snap.snapshot_time_ms ?? 0;
+  return {
+    name: 'bigkeys',
+    title: 'Big keys and what to type',
+    columns: [col('db', 'int'), col('key', 'text'), col('type', 'text'), col(m, 'bytes'), col('elements', 'int'), col('ttl_s', 'int', 'seconds left at snapshot time; - = no TTL'),
+      col('pattern', 'text'), col('command', 'text', 'the redis-cli command that fixes it'), col('why', 'text')],
+    rows: keys.map((k) => {
+      const ttl = k.expire_at_ms === null ? null : Math.round((k.expire_at_ms - now) / 1000);
+      const f = facts.get(k.pattern_id);
+      const siblings: SiblingFacts | null = f ? { keys: f.keys, withTtl: f.withTtl, medianTtlSeconds: f.medianTtlSeconds, medianElements: f.medianElements } : null;
+      const fix = remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null }, siblings);
+      return { db: k.db, key: k.key_text, type: k.type, [m]: k.size, elements: k.elements, ttl_s: ttl, pattern: k.pattern, command: fix.command, why: fix.why };
+    }),
+  };
+}
+
+/**
+ * Growth: with enough snapshots of the instance the forecast's total and its top growing patterns
+ * (and the dates of the walls with --maxmemory); with one earlier snapshot, the change since it.
+ */
+/** A pattern's growth per day over the instance's snapshots. */
+interface PatternRate {
+  perDay: number;
+  keysPerDay: number;
+}
+
+function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say: (text: string) => void): { table: ResultTable | null; rates: Map<string, PatternRate> | null } {
+  const instance = instanceOf(snap);
+  const earlier = listSnapshots(db, instance).filter((s) => s.id !== snap.id && (s.snapshot_time_ms ?? 0) <= (snap.snapshot_time_ms ?? 0));
+  if (earlier.length === 0) {
+    say(`no earlier snapshot of instance ${instance}: load the nightly dumps of this server (load --instance ${instance}) for growth and a forecast`);
+    return { table: null, rates: null };
+  }
+  // Every pattern's rate (for the patterns table); the growth table shows the top three.
+  const f = forecast.run(db, { instance, top: Number.MAX_SAFE_INTEGER, maxmemory: options.maxmemory });
+  const total = f.tables.find((t) => t.name === 'total');
+  const m = basisFor(snap).name;
+  const columns = [col('scope', 'text'), col('per_day', 'bytes', 'bytes added per day'), col('r2', 'float'), col('snapshots', 'int'),
+    col('alarm_at', 'time', 'when the 85% alarm is reached (with --maxmemory)'), col('maxmemory_at', 'time', 'when maxmemory is reached (with --maxmemory)')];
+  if (!total) {
+    // Too few snapshots for a fit: the change since the previous one.
+    say(`${earlier.length + 1} snapshot(s) of instance ${instance}: a forecast needs ${MIN_FORECAST_SNAPSHOTS} at least an hour apart; above, the change since the previous one`);
+    const g = growth.run(db, { to: String(snap.id), top: 3 });
+    const per = (r: Row) => (r[`${m}_change_per_day`] as number | null) ?? null;
+    const changes = rowArray(g.tables.find((t) => t.name === 'growth')!.rows);
+    return {
+      table: {
+        name: 'growth',
+        title: `Change since the previous snapshot of instance ${instance}`,
+        columns: [col('scope', 'text'), col('change', 'bytes'), col('per_day', 'bytes'), col('status', 'text')],
+        rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${m}_change`]!, per_day: per(r), status: r['status']! })),
+      },
+      rates: null,
+    };
+  }
+  f.notes.filter((n) => / reaches | already past | not growing|driven by/.test(n)).forEach(say);
+  const wall = f.tables.find((t) => t.name === 'wall');
+  const wallRows = wall ? rowArray(wall.rows) : [];
+  const reached = (threshold: string) => (wallRows.find((r) => r['threshold'] === threshold)?.['reached_at'] as number | null | undefined) ?? null;
+  const totals = rowArray(total.rows);
+  const pats = rowArray(f.tables.find((t) => t.name === 'patterns')!.rows);
+  const rates = new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${m}_per_day`] as number, keysPerDay: p['keys_per_day'] as number }]));
+  const rows: Row[] = totals.filter((r) => r['measure'] !== 'keys').map((r) => ({
+    scope: `total ${r['measure']}`, per_day: Math.round(r['per_day'] as number), r2: r['r2']!, snapshots: r['snapshots']!,
+    alarm_at: r['measure'] === wallRows[0]?.['measure'] ? reached('alarm') : null, maxmemory_at: r['measure'] === wallRows[0]?.['measure'] ? reached('maxmemory') : null,
+  }));
+  for (const p of pats.slice(0, 3)) rows.push({ scope: String(p['pattern']), per_day: p[`${m}_per_day`]!, r2: p['r2']!, snapshots: p['snapshots']!, alarm_at: null, maxmemory_at: null });
+  return { table: { name: 'growth', title: `Growth per day over the snapshots of instance ${instance} (least squares)`, columns, rows }, rates };
+}
+

@@ -1,0 +1,233 @@
+import { humanBytes } from '../output/human-units.js';
+import type { ResultTable, Row } from '../output/result.js';
+import { isoTime } from '../output/result.js';
+import type { Store } from '../store/open-store.js';
+import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
+import { linearFit, reachesAt, type LinearFit } from './linear-fit.js';
+import type { Report } from './report.js';
+import { basisFor, col, pickSnapshot, share } from './scope.js';
+import { ALARM_SHARE, DAY_MS, MIN_FORECAST_SNAPSHOTS, MIN_SNAPSHOT_SPACING_MS } from './thresholds.js';
+
+/**
+ * When does it hit the wall: memory and keys per day over every snapshot of one instance, by a least
+ * squares line (linear-fit.ts says why that fit), in total and per pattern, with the date the total
+ * reaches the 85% alarm and maxmemory. Patterns born or vanished inside the window are listed, not
+ * fitted. Reads only the complete aggregates (type_stats, pattern_stats) and the snapshots' used-mem.
+ */
+export const forecast: Report = {
+  name: 'forecast',
+  help: 'memory and keys per day over every snapshot of an instance (least squares), per pattern; with --maxmemory the dates the 85% alarm and maxmemory are reached',
+  accepts: ['instance', 'top', 'maxmemory'],
+  metrics: { name: 'forecast', tables: ['total', 'wall', 'patterns'] },
+  run(db, options) {
+    const latest = pickSnapshot(db, undefined, options.instance);
+    const instance = instanceOf(latest);
+    const plan = planSeries(listSnapshots(db, instance));
+    const used = plan.used;
+    const b = basisFor(...(used.length ? used : [latest]));
+    const m = b.name;
+    const notes = [`instance ${instance}: ${plan.all} snapshot(s)`, ...plan.notes, b.note];
+    const series = seriesRows(db, used, b.statsColumn);
+    const tables: ResultTable[] = [];
+    const seriesTable: ResultTable = {
+      name: 'series',
+      title: 'Every snapshot used',
+      columns: [col('snapshot_id', 'int'), col('snapshot', 'text'), col('snapshot_time', 'time'), col('used_mem', 'bytes'), col(m, 'bytes'), col('keys', 'int')],
+      rows: series.map((s) => ({ snapshot_id: s.snap.id, snapshot: s.snap.file_name, snapshot_time: s.t, used_mem: s.snap.used_mem, [m]: s.size, keys: s.keys })),
+    };
+    if (used.length < MIN_FORECAST_SNAPSHOTS) {
+      notes.push(`no forecast: it needs ${MIN_FORECAST_SNAPSHOTS} snapshots of the instance at least ${MIN_SNAPSHOT_SPACING_MS / 3_600_000} h apart; ${used.length} usable`);
+      return { report: 'forecast', notes, tables: [seriesTable], labels: { instance } };
+    }
+
+    const t0 = series[0]!.t;
+    const lastT = series.at(-1)!.t;
+    const xs = series.map((s) => (s.t - t0) / DAY_MS);
+    const lastX = xs.at(-1)!;
+    const days = lastX;
+    notes.push(`fit: least squares over ${used.length} snapshots from ${isoTime(t0)} to ${isoTime(lastT)} (${days.toFixed(1)} days); R² and the residual RMS say how straight the series is`);
+
+    const fits: { measure: string; unit: 'bytes' | 'keys'; fit: LinearFit; last: number }[] = [];
+    const usedMemKnown = series.every((s) => s.snap.used_mem !== null);
+    if (usedMemKnown) fits.push({ measure: 'used_mem', unit: 'bytes', fit: linearFit(xs, series.map((s) => s.snap.used_mem!)), last: series.at(-1)!.snap.used_mem! });
+    const sizeFit = linearFit(xs, series.map((s) => s.size));
+    fits.push({ measure: m, unit: 'bytes', fit: sizeFit, last: series.at(-1)!.size });
+    fits.push({ measure: 'keys', unit: 'keys', fit: linearFit(xs, series.map((s) => s.keys)), last: series.at(-1)!.keys });
+    tables.push({
+      name: 'total',
+      title: 'Total per day',
+      columns: [col('measure', 'text'), col('last', 'int', 'value in the last snapshot'), col('per_day', 'float', 'growth per day (least squares slope)'),
+        col('r2', 'float', 'R² of the fit (1 = a straight line)'), col('residual_rms', 'float', 'root mean square distance of the snapshots from the line'),
+        col('fitted_last', 'int', 'the line at the last snapshot'), col('projected_30d', 'int', 'the line 30 days after the last snapshot'),
+        col('projected_90d', 'int', 'the line 90 days after the last snapshot'), col('snapshots', 'int'), col('span_days', 'days', 'time from the first to the last snapshot used')],
+      rows: fits.map((f) => ({
+        measure: f.measure, last: f.last, per_day: f.fit.slope, r2: f.fit.r2, residual_rms: f.fit.residualRms,
+        fitted_last: Math.round(f.fit.at(lastX)), projected_30d: Math.round(f.fit.at(lastX + 30)), projected_90d: Math.round(f.fit.at(lastX + 90)),
+        snapshots: f.fit.n, span_days: days,
+      })),
+    });
+
+    const patterns = patternSeries(db, used, xs, b.statsColumn);
+    const fitted = patterns.filter((p) => p.status === 'fitted');
+    const ranked = fitted.sort((a, c) => c.fit!.slope - a.fit!.slope || (a.pattern < c.pattern ? -1 : 1)).slice(0, options.top);
+
+    // The wall: the measure the server compares with maxmemory (used-mem; the estimate when the
+    // dumps record none).
+    const wallMeasure = fits[0]!;
+    if (options.maxmemory !== undefined && options.maxmemory > 0) {
+      const maxmemory = options.maxmemory;
+      const wall: Row[] = [];
+      for (const [threshold, bytes] of [['alarm', Math.floor(maxmemory * ALARM_SHARE)], ['maxmemory', maxmemory]] as const) {
+        const fitNow = wallMeasure.fit.at(lastX);
+        const x = reachesAt(wallMeasure.fit, bytes, lastX);
+        const past = fitNow >= bytes || wallMeasure.last >= bytes;
+        wall.push({
+          threshold, bytes, measure: wallMeasure.measure,
+          reached_at: x === null ? null : past ? lastT : Math.round(t0 + x * DAY_MS),
+          days_from_last: x === null ? null : past ? 0 : x - lastX,
+        });
+        const name = threshold === 'alarm' ? `the ${ALARM_SHARE * 100}% alarm (${humanBytes(bytes)})` : `maxmemory (${humanBytes(bytes)})`;
+        notes.push(past ? `${wallMeasure.measure} is already past ${name}`
+          : x === null ? `${wallMeasure.measure} is not growing: ${name} is not reached on this trend`
+            : `${wallMeasure.measure} reaches ${name} on ${isoTime(t0 + x * DAY_MS).slice(0, 10)}, in ${(x - lastX).toFixed(1)} days at ${humanBytes(Math.round(wallMeasure.fit.slope))}/day`);
+      }
+      if (wallMeasure.measure !== 'used_mem') notes.push('the dumps record no used-mem: the wall is forecast from the memory estimates');
+      tables.push({
+        name: 'wall',
+        title: 'When the total reaches the alarm and maxmemory',
+        columns: [col('threshold', 'text'), col('bytes', 'bytes'), { ...col('measure', 'text'), key: false }, col('reached_at', 'time', 'date the fitted line reaches the threshold (the last snapshot when already past)'),
+          col('days_from_last', 'days', 'time from the last snapshot')],
+        rows: wall,
+      });
+      const drivers = ranked.filter((p) => p.fit!.slope > 0).slice(0, 3);
+      if (drivers.length && sizeFit.slope > 0) {
+        notes.push(`driven by: ${drivers.map((p) => `${p.pattern} +${humanBytes(Math.round(p.fit!.slope))}/day (${((p.fit!.slope / sizeFit.slope) * 100).toFixed(0)}%)`).join(', ')}`);
+      }
+    } else {
+      notes.push('no maxmemory given: add --maxmemory <size> (or --redis-conf) for the dates the alarm and maxmemory are reached');
+    }
+
+    tables.push({
+      name: 'patterns',
+      title: `Patterns by ${m} added per day (top ${options.top})`,
+      columns: [col('pattern', 'text'), col('snapshots', 'int', 'snapshots the pattern is in'), col('keys_last', 'int'), col(`${m}_last`, 'bytes'),
+        col(`${m}_per_day`, 'bytes', 'growth per day (least squares slope)'), col('keys_per_day', 'float'), col('r2', 'float'),
+        col('share_of_growth', 'percent', 'the pattern\'s slope / the total\'s slope'), col('fitted_last', 'bytes'), col('projected_30d', 'bytes', 'the line 30 days after the last snapshot')],
+      rows: ranked.map((p) => ({
+        pattern: p.pattern, snapshots: p.present, keys_last: p.keys.at(-1)!, [`${m}_last`]: p.size.at(-1)!, [`${m}_per_day`]: Math.round(p.fit!.slope),
+        keys_per_day: p.keyFit!.slope, r2: p.fit!.r2, share_of_growth: sizeFit.slope > 0 ? share(p.fit!.slope, sizeFit.slope) : null,
+        fitted_last: Math.round(p.fit!.at(lastX)), projected_30d: Math.round(p.fit!.at(lastX + 30)),
+      })),
+    });
+    const changed = patterns.filter((p) => p.status !== 'fitted');
+    tables.push({
+      name: 'born_vanished',
+      title: 'Patterns born or vanished inside the window (not fitted)',
+      columns: [col('pattern', 'text'), col('status', 'text'), col('first_seen', 'time'), col('last_seen', 'time'), col(`${m}_at_last_seen`, 'bytes'), col('keys_at_last_seen', 'int')],
+      rows: changed
+        .sort((a, c) => (a.status < c.status ? -1 : a.status > c.status ? 1 : c.lastSize - a.lastSize))
+        .slice(0, options.top)
+        .map((p) => ({ pattern: p.pattern, status: p.status, first_seen: series[p.first]!.t, last_seen: series[p.last]!.t, [`${m}_at_last_seen`]: p.lastSize, keys_at_last_seen: p.lastKeys })),
+    });
+    tables.push({
+      name: 'pattern_series',
+      title: 'The ranked patterns in every snapshot, with their fitted line',
+      columns: [col('pattern', 'text'), col('snapshot_time', 'time'), col(m, 'bytes'), col('fitted', 'bytes')],
+      // Made as printed: --top may rank every pattern.
+      rows: {
+        *[Symbol.iterator]() {
+          for (const p of ranked) for (const [i, s] of series.entries()) yield { pattern: p.pattern, snapshot_time: s.t, [m]: p.size[i]!, fitted: Math.round(p.fit!.at(xs[i]!)) };
+        },
+      },
+    });
+    tables.push(seriesTable);
+    return { report: 'forecast', notes, tables, labels: { instance } };
+  },
+};
+
+/**
+ * The snapshots a forecast can use: finished, complete, with a time, each at least
+ * MIN_SNAPSHOT_SPACING_MS after the previous one used (a later one closer than that is skipped).
+ */
+function planSeries(all: SnapshotRow[]): { used: SnapshotRow[]; all: number; notes: string[] } {
+  const notes: string[] = [];
+  const partial = all.filter((s) => s.status !== 'complete');
+  if (partial.length) notes.push(`${partial.length} partial snapshot(s) left out (${partial.map((s) => s.id).join(', ')}): their keys stop at a fault`);
+  const timeless = all.filter((s) => s.status === 'complete' && s.snapshot_time_ms === null);
+  if (timeless.length) notes.push(`${timeless.length} snapshot(s) without a time left out`);
+  const used: SnapshotRow[] = [];
+  const close: number[] = [];
+  for (const s of all) {
+    if (s.status !== 'complete' || s.snapshot_time_ms === null) continue;
+    const prev = used.at(-1);
+    if (prev && s.snapshot_time_ms - prev.snapshot_time_ms! < MIN_SNAPSHOT_SPACING_MS) {
+      close.push(s.id);
+      continue;
+    }
+    used.push(s);
+  }
+  if (close.length) notes.push(`${close.length} snapshot(s) less than ${MIN_SNAPSHOT_SPACING_MS / 3_600_000} h after the previous one left out (${close.join(', ')})`);
+  return { used, all: all.length, notes };
+}
+
+interface SeriesPoint {
+  snap: SnapshotRow;
+  t: number;
+  size: number;
+  keys: number;
+}
+
+function seriesRows(db: Store, used: SnapshotRow[], column: string): SeriesPoint[] {
+  const stmt = db.prepare(`SELECT coalesce(sum(${column}), 0) AS size, coalesce(sum(keys), 0) AS keys FROM type_stats WHERE snapshot_id = ?`);
+  return used.map((snap) => {
+    const r = stmt.get(snap.id) as { size: number; keys: number };
+    return { snap, t: snap.snapshot_time_ms!, size: r.size, keys: r.keys };
+  });
+}
+
+interface PatternTrack {
+  pattern: string;
+  size: Float64Array;
+  keys: Float64Array;
+  present: number;
+  first: number;
+  last: number;
+  lastSize: number;
+  lastKeys: number;
+  status: 'fitted' | 'born' | 'vanished' | 'born and vanished';
+  fit: LinearFit | null;
+  keyFit: LinearFit | null;
+}
+
+/** Every pattern's size and keys in every used snapshot (0 where absent), fitted when it spans the window. */
+function patternSeries(db: Store, used: SnapshotRow[], xs: number[], column: string): PatternTrack[] {
+  const n = used.length;
+  const tracks = new Map<string, PatternTrack>();
+  const stmt = db.prepare(`SELECT pattern, sum(keys) AS keys, coalesce(sum(${column}), 0) AS size FROM pattern_stats WHERE snapshot_id = ? GROUP BY pattern`);
+  used.forEach((snap, i) => {
+    for (const r of stmt.iterate(snap.id) as IterableIterator<{ pattern: string; keys: number; size: number }>) {
+      let t = tracks.get(r.pattern);
+      if (!t) {
+        t = { pattern: r.pattern, size: new Float64Array(n), keys: new Float64Array(n), present: 0, first: i, last: i, lastSize: 0, lastKeys: 0, status: 'fitted', fit: null, keyFit: null };
+        tracks.set(r.pattern, t);
+      }
+      t.size[i] = r.size;
+      t.keys[i] = r.keys;
+      t.present++;
+      t.last = i;
+      t.lastSize = r.size;
+      t.lastKeys = r.keys;
+    }
+  });
+  for (const t of tracks.values()) {
+    const born = t.first > 0;
+    const vanished = t.last < n - 1;
+    t.status = born && vanished ? 'born and vanished' : born ? 'born' : vanished ? 'vanished' : 'fitted';
+    if (t.status === 'fitted') {
+      t.fit = linearFit(xs, t.size);
+      t.keyFit = linearFit(xs, t.keys);
+    }
+  }
+  return [...tracks.values()];
+}
+

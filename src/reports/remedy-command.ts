@@ -1,0 +1,130 @@
+import { escapeBinary, printable } from '../rdb/printable.js';
+import { FORGOTTEN_IDLE_SECONDS, HASH_SPLIT_FIELDS, LIST_CAP, STREAM_CAP, ZSET_CAP } from './thresholds.js';
+
+/** One big key as the diagnosis sees it. */
+export interface BigKeyFacts {
+  key: Uint8Array;
+  type: string;
+  elements: number;
+  /** Seconds left at snapshot time, or null without a TTL. */
+  ttlSeconds: number | null;
+  /** LRU idle seconds when the dump has them. */
+  idleSeconds: number | null;
+}
+
+/** What the key's siblings (the other keys of its pattern) do, from the snapshot's rows. */
+export interface SiblingFacts {
+  /** Keys in the pattern, this one included. */
+  keys: number;
+  /** Siblings with a TTL, and their median remaining TTL at snapshot time (seconds). */
+  withTtl: number;
+  medianTtlSeconds: number | null;
+  /** Median element count of the pattern's keys. */
+  medianElements: number | null;
+}
+
+export interface RemedyCommand {
+  /** What to type (redis-cli syntax, the key quoted as redis-cli reads it), or null when no one command fits. */
+  command: string | null;
+  /** Why, in a few words. */
+  why: string;
+}
+
+/**
+ * The command that fixes one big key, following the seed's remedies: a TTL on cache keys (the one its
+ * siblings use, their median remaining TTL), a hard cap on lists, sets, sorted sets and streams
+ * (LTRIM / ZREMRANGEBYRANK / XTRIM), splitting a huge hash into buckets that stay compact, and UNLINK
+ * (a delete that frees memory off the main thread) for a giant nobody has touched in a month.
+ */
+export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCommand {
+  const key = cliArgument(k.key);
+  const untimed = k.ttlSeconds === null;
+  const siblingTtl = untimed && s !== null && s.withTtl > 0 && s.medianTtlSeconds !== null && s.medianTtlSeconds > 0 ? Math.round(s.medianTtlSeconds) : null;
+  if (untimed && k.idleSeconds !== null && k.idleSeconds >= FORGOTTEN_IDLE_SECONDS) {
+    return { command: `UNLINK ${key}`, why: `no TTL and untouched for ${Math.floor(k.idleSeconds / 86_400)} days` };
+  }
+  const ttlWhy = (n: number) => `no TTL; ${n} of its ${s!.keys - 1} sibling(s) have one (median ${formatDuration(siblingTtl!)} left)`;
+  // A cap from the siblings when they are clearly smaller, else the default cap.
+  const cap = (fallback: number) => {
+    const m = s?.medianElements ?? null;
+    return m !== null && s!.keys >= 3 && m > 0 && m * 2 <= k.elements ? niceCeil(m) : fallback;
+  };
+  switch (k.type) {
+    case 'string':
+      if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
+      return untimed
+        ? { command: `EXPIRE ${key} <seconds>`, why: 'no TTL and no sibling has one: if it is a cache entry, give it one' }
+        : { command: null, why: 'a large value with a TTL: compress or split it' };
+    case 'list': {
+      const n = cap(LIST_CAP);
+      if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `${k.elements} elements: keep the last ${n}, and LTRIM after every push` };
+      if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
+      return { command: null, why: `${k.elements} elements${untimed ? ', no TTL' : ''}: cap its length where it is written (LTRIM after each push)` };
+    }
+    case 'zset': {
+      const n = cap(ZSET_CAP);
+      if (k.elements > n) return { command: `ZREMRANGEBYRANK ${key} 0 -${n + 1}`, why: `${k.elements} members: keep the ${n} highest scores` };
+      break;
+    }
+    case 'stream': {
+      const n = cap(STREAM_CAP);
+      if (k.elements > n) return { command: `XTRIM ${key} MAXLEN ~ ${n}`, why: `${k.elements} entries: trim, and XADD with MAXLEN ~ ${n}` };
+      break;
+    }
+    case 'hash':
+      if (k.elements > 2 * HASH_SPLIT_FIELDS) {
+        const buckets = Math.ceil(k.elements / HASH_SPLIT_FIELDS);
+        return { command: `split: HSET ${cliArgument(concat(k.key, ':<n>'))} field value, n = crc32(field) % ${buckets}`, why: `${k.elements} fields in one hash: ${buckets} hashes of ~${HASH_SPLIT_FIELDS} fields stay listpacks (several times smaller)` };
+      }
+      break;
+    case 'set':
+      break;
+    default:
+      break;
+  }
+  if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
+  return untimed
+    ? { command: `EXPIRE ${key} <seconds>`, why: `${k.elements} elements, no TTL: cap its size where it is written, or give it a TTL` }
+    : { command: null, why: `${k.elements} elements: cap its size where it is written` };
+}
+
+/**
+ * A key as one redis-cli argument: bare when it is printable ASCII without space, quote or
+ * backslash; else in double quotes with redis-cli's escapes (`\"`, `\\`, `\n`, `\xHH`; its
+ * sdssplitargs reads them back into the same bytes).
+ */
+export function cliArgument(bytes: Uint8Array): string {
+  const text = printable(bytes);
+  let bare = bytes.length > 0;
+  for (let i = 0; i < bytes.length && bare; i++) {
+    const b = bytes[i]!;
+    bare = b > 0x20 && b < 0x7f && b !== 0x22 && b !== 0x27 && b !== 0x5c;
+  }
+  if (bare) return text;
+  // Valid UTF-8 without control characters prints as itself: quote it, escaping quote and backslash.
+  const utf8 = new TextDecoder().decode(bytes);
+  if (text === utf8) return `"${utf8.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return `"${escapeBinary(bytes)}"`;
+}
+
+/** 1, 2, 5 × a power of ten at or above n (caps read better round). */
+export function niceCeil(n: number): number {
+  const p = 10 ** Math.floor(Math.log10(Math.max(1, n)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= n) return m * p;
+  return 10 * p;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 2 * 86_400) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} d`;
+}
+
+function concat(key: Uint8Array, suffix: string): Uint8Array {
+  const s = new TextEncoder().encode(suffix);
+  const out = new Uint8Array(key.length + s.length);
+  out.set(key);
+  out.set(s, key.length);
+  return out;
+}

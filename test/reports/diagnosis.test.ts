@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startRedis } from '../../scripts/lib/redis-server.mjs';
+import { formatDiagnosisScreen } from '../../src/output/diagnosis-screen.js';
+import { cliArgument, niceCeil, remedyCommand } from '../../src/reports/remedy-command.js';
+import { storeWithDumps } from '../support/fixture-store.js';
+import { NIGHTLY_DIR, nightlyExpected, nightlyFiles, slope } from '../support/nightly.js';
+import { loadTruth } from '../support/oracle.js';
+import { requireRedis } from '../support/redis.js';
+import { reportRunner } from '../support/reports.js';
+
+const diagnosis = reportRunner('diagnosis');
+const describeRedis = requireRedis();
+
+describe('diagnosis on five nightly dumps of a real server', () => {
+  it('headline, flagged patterns, big keys with their commands, eviction and growth', async () => {
+    const expected = nightlyExpected();
+    const last = expected.nights.at(-1)!;
+    const truth = JSON.parse(readFileSync(join(NIGHTLY_DIR, 'night-4.truth.json'), 'utf8')) as ReturnType<typeof loadTruth>;
+    const { db } = await storeWithDumps(nightlyFiles(), { server: 'redis-7.0-q16' });
+    const r = diagnosis(db, { top: 5, maxmemory: 4 * 1024 * 1024 });
+    expect(r.tables.map((t) => t.name)).toEqual(['headline', 'patterns', 'bigkeys', 'eviction', 'growth', 'remarks']);
+    expect(r.tables[0]!.rows[0]).toMatchObject({ instance: 'nightly', file: 'night-4.rdb', keys: last.keys, used_mem: last.usedMem, server: 'Redis 7.0.15', snapshot_time: last.ctime * 1000 });
+
+    const patterns = r.tables.find((t) => t.name === 'patterns')!.rows;
+    const flag = (p: string) => patterns.find((x) => x.pattern === p)?.flag;
+    expect(flag('events:firehose')).toBe(`unbounded: ${last.loaded['events:firehose']!.elements} elements, no TTL`);
+    expect(flag('cache:page:*')).toBe('cache keys without TTL');
+    expect(flag('feed:*')).toMatch(/^each key grows, no cap: \+/);
+    expect(flag('user:*:profile')).toBeNull(); // a primary store: no TTL is right, and it grows by new keys
+    for (const p of patterns) expect(p.memory, String(p.pattern)).toBe(last.loaded[String(p.pattern)]!.memoryUsage);
+
+    const big = r.tables.find((t) => t.name === 'bigkeys')!.rows;
+    expect(big[0]).toMatchObject({ key: 'events:firehose', type: 'list', command: 'LTRIM events:firehose -1000 -1', ttl_s: null });
+
+    // Growth over the five nights: used-mem per day is the least squares line of the dumps' used-mem.
+    const t0 = expected.nights[0]!.ctime;
+    const usedLine = slope(expected.nights.map((n) => (n.ctime - t0) / 86_400), expected.nights.map((n) => n.usedMem));
+    const growth = r.tables.find((t) => t.name === 'growth')!.rows;
+    expect(growth[0]).toMatchObject({ scope: 'total used_mem', per_day: Math.round(usedLine.slope), snapshots: 5 });
+    expect(growth[0]!.maxmemory_at).not.toBeNull();
+    expect(r.tables.find((t) => t.name === 'remarks')!.rows.some((x) => x.section === 'growth' && /reaches maxmemory/.test(String(x.text)))).toBe(true);
+
+    // A cache key whose siblings have a TTL gets theirs: the median time left at snapshot time.
+    const all = diagnosis(db, { top: 5000 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+    const now = last.ctime * 1000;
+    const left = truth.keys
+      .filter((k) => Buffer.from(k.keyHex, 'hex').toString().startsWith('cache:user:') && k.expireAtMs !== null && k.expireAtMs > now)
+      .map((k) => k.expireAtMs! - now).sort((a, b) => a - b);
+    const median = Math.round(left[Math.ceil(left.length / 2) - 1]! / 1000);
+    const forgotten = all.filter((x) => String(x.key).startsWith('cache:user:') && x.ttl_s === null);
+    expect(forgotten).toHaveLength(truth.keys.filter((k) => Buffer.from(k.keyHex, 'hex').toString().startsWith('cache:user:') && k.expireAtMs === null).length);
+    for (const x of forgotten) expect(x.command).toBe(`EXPIRE ${x.key} ${median}`);
+    expect(r.tables.find((t) => t.name === 'patterns')!.rows.length).toBe(5);
+  });
+
+  it('fits one screen: at most 45 lines, none wider than 100 columns on a terminal', async () => {
+    const { db } = await storeWithDumps(nightlyFiles(), { server: 'redis-7.0-q16' });
+    const screen = formatDiagnosisScreen(diagnosis(db, { top: 5, maxmemory: 4 * 1024 * 1024 }), { human: true, width: 100 });
+    const lines = screen.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(45);
+    for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(100);
+    expect(screen).toContain('LTRIM events:firehose -1000 -1');
+    expect(screen).toMatch(/volatile-\*\s+can evict \d+ keys, [\d.]+ KB/);
+  });
+});
+
+describe('remedy commands', () => {
+  it('caps from the siblings when they are clearly smaller, else the defaults; UNLINK for a month-idle giant', () => {
+    const key = new TextEncoder().encode('q:1');
+    expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, { keys: 10, withTtl: 0, medianTtlSeconds: null, medianElements: 180 }).command).toBe('LTRIM q:1 -200 -1');
+    expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('LTRIM q:1 -1000 -1');
+    expect(remedyCommand({ key, type: 'stream', elements: 50_000, ttlSeconds: 60, idleSeconds: null }, null).command).toBe('XTRIM q:1 MAXLEN ~ 10000');
+    expect(remedyCommand({ key, type: 'zset', elements: 5000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('ZREMRANGEBYRANK q:1 0 -1001');
+    expect(remedyCommand({ key, type: 'hash', elements: 2_000_000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('split: HSET q:1:<n> field value, n = crc32(field) % 7813');
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: 40 * 86_400 }, null).command).toBe('UNLINK q:1');
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, medianElements: 10 }).command).toBe('EXPIRE q:1 300');
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: 20, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, medianElements: 10 }).command).toBeNull();
+    expect([1, 7, 10, 11, 180, 999, 1001].map(niceCeil)).toEqual([1, 10, 10, 20, 200, 1000, 2000]);
+  });
+});
+
+describeRedis('remedy commands read back by redis-cli', () => {
+  it('every awkward key, quoted by cliArgument, names that very key when redis-cli reads the line', async () => {
+    const truth = loadTruth('mixed-7.0');
+    const server = await startRedis();
+    try {
+      const keys = truth.keys.filter((k) => k.db === 0).map((k) => Buffer.from(k.keyHex, 'hex'));
+      await server.client.pipeline(keys.map((k) => ['SET', k, 'x']));
+      // redis-cli splits each stdin line with sdssplitargs, as it does for a typed command.
+      const lines = keys.map((k) => `EXISTS ${cliArgument(k)}`).join('\n') + '\n';
+      const cli = spawnSync('redis-cli', ['-p', String(server.port)], { input: lines, encoding: 'utf8' });
+      expect(cli.status).toBe(0);
+      expect(cli.stdout.trim().split('\n')).toEqual(keys.map(() => '1'));
+      expect(keys.some((k) => cliArgument(k).startsWith('"'))).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { rowArray } from '../../src/output/result.js';
+import { rec } from '../support/records.js';
+import { reportRunner } from '../support/reports.js';
+import { freshStore, loadRecords } from '../support/store.js';
+import { storeWithDumps } from '../support/fixture-store.js';
+import { nightlyExpected, nightlyFiles, slope } from '../support/nightly.js';
+
+const forecast = reportRunner('forecast');
+const DAY_S = 86_400;
+
+describe('forecast on five nightly dumps of a real redis-server', () => {
+  it('per-family rates match the change the live server measured (within 10%); born and vanished families are listed, not fitted', async () => {
+    const truth = nightlyExpected();
+    const { db } = await storeWithDumps(nightlyFiles(), { server: 'redis-7.0-q16' });
+    const r = forecast(db, { top: 50 });
+    const days = truth.nights.map((n) => (n.ctime - truth.nights[0]!.ctime) / DAY_S);
+    const rows = r.tables.find((t) => t.name === 'patterns')!.rows;
+    const present = (f: string) => truth.nights.every((n) => n.live[f] !== undefined);
+    const checked: string[] = [];
+    for (const family of Object.keys(truth.families).filter(present)) {
+      const serverRate = slope(days, truth.nights.map((n) => n.live[family]!.memoryUsage)).slope;
+      const ours = rows.find((x) => x.pattern === family);
+      expect(ours, family).toBeDefined();
+      const rate = ours!.memory_per_day as number;
+      if (Math.abs(serverRate) < 1) expect(Math.abs(rate), family).toBeLessThan(64);
+      else expect(Math.abs(rate - serverRate) / serverRate, `${family}: ${rate}/day, server ${serverRate.toFixed(0)}/day`).toBeLessThanOrEqual(0.1);
+      const keyRate = slope(days, truth.nights.map((n) => n.live[family]!.keys)).slope;
+      expect(ours!.keys_per_day as number, family).toBeCloseTo(keyRate, 6);
+      checked.push(family);
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(6);
+    // Least squares is additive: the fitted patterns' rates plus those of the born and vanished ones
+    // (0 where absent) make the total's rate.
+    const total = r.tables.find((t) => t.name === 'total')!.rows.find((x) => x.measure === 'memory')!;
+    const all = forecast(db, { top: 10_000 }).tables.find((t) => t.name === 'patterns')!.rows;
+    const sizeIn = (pattern: string) => db.prepare('SELECT s.id, coalesce(sum(p.memory_bytes), 0) AS m FROM snapshots s LEFT JOIN pattern_stats p ON p.snapshot_id = s.id AND p.pattern = ? GROUP BY s.id ORDER BY s.id')
+      .all(pattern).map((x) => (x as { m: number }).m);
+    const unfitted = ['promo:*', 'legacy:*'].reduce((s, p) => s + slope(days, sizeIn(p)).slope, 0);
+    expect(all.reduce((s, x) => s + (x.memory_per_day as number), 0) + unfitted).toBeCloseTo(total.per_day as number, -1);
+    const changed = r.tables.find((t) => t.name === 'born_vanished')!.rows;
+    expect(changed.map((x) => [x.pattern, x.status])).toEqual([['promo:*', 'born'], ['legacy:*', 'vanished']]);
+    expect(rows.some((x) => x.pattern === 'promo:*' || x.pattern === 'legacy:*')).toBe(false);
+    expect(changed[0]).toMatchObject({ keys_at_last_seen: truth.nights.at(-1)!.live['promo:*']!.keys, first_seen: truth.nights[2]!.ctime * 1000 });
+  });
+
+  it('the dates of the 85% alarm and of maxmemory follow from the used-mem rate', async () => {
+    const truth = nightlyExpected();
+    const { db } = await storeWithDumps(nightlyFiles(), { server: 'redis-7.0-q16' });
+    const maxmemory = 4 * 1024 * 1024;
+    const r = forecast(db, { top: 5, maxmemory });
+    const t0 = truth.nights[0]!.ctime;
+    const line = slope(truth.nights.map((n) => (n.ctime - t0) / DAY_S), truth.nights.map((n) => n.usedMem));
+    const usedRow = r.tables.find((t) => t.name === 'total')!.rows.find((x) => x.measure === 'used_mem')!;
+    expect(usedRow.per_day as number).toBeCloseTo(line.slope, 6);
+    for (const [threshold, bytes] of [['alarm', Math.floor(maxmemory * 0.85)], ['maxmemory', maxmemory]] as const) {
+      const expectedMs = (t0 + ((bytes - line.intercept) / line.slope) * DAY_S) * 1000;
+      const row = r.tables.find((t) => t.name === 'wall')!.rows.find((x) => x.threshold === threshold)!;
+      expect(Math.abs((row.reached_at as number) - expectedMs), threshold).toBeLessThan(1000);
+    }
+    expect(r.notes.some((n) => /^driven by: feed:\* /.test(n))).toBe(true);
+    // A maxmemory already passed is reached "now" (the last snapshot).
+    const past = forecast(db, { top: 5, maxmemory: 1_000_000 }).tables.find((t) => t.name === 'wall')!.rows;
+    expect(past.every((x) => x.days_from_last === 0 && x.reached_at === truth.nights.at(-1)!.ctime * 1000)).toBe(true);
+  });
+
+  it('no forecast from fewer than three snapshots, or from snapshots less than an hour apart', async () => {
+    const { db, dir } = freshStore();
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
+    await loadRecords(db, dir, 'a.rdb', keys(10), { ctimeS: 1_000_000 });
+    await loadRecords(db, dir, 'b.rdb', keys(20), { ctimeS: 1_000_000 + DAY_S });
+    const two = forecast(db, { top: 5 });
+    expect(two.notes.some((n) => n.startsWith('no forecast: it needs 3 snapshots'))).toBe(true);
+    expect(two.tables.map((t) => t.name)).toEqual(['series']);
+    await loadRecords(db, dir, 'c.rdb', keys(30), { ctimeS: 1_000_000 + DAY_S + 600 });
+    const close = forecast(db, { top: 5 });
+    expect(close.notes.some((n) => /1 snapshot\(s\) less than 1 h after the previous one left out \(3\)/.test(n))).toBe(true);
+    expect(close.tables.map((t) => t.name)).toEqual(['series']);
+    await loadRecords(db, dir, 'd.rdb', keys(40), { ctimeS: 1_000_000 + 2 * DAY_S });
+    const ok = forecast(db, { top: 5 });
+    expect(rowArray(ok.tables.find((t) => t.name === 'total')!.rows).find((x) => x.measure === 'keys')).toMatchObject({ per_day: 15, snapshots: 3 });
+  });
+});
