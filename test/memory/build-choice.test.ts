@@ -4,7 +4,8 @@
  * and names the profile and why in the summary. Official builds' dumps (shared/corpus/modern) keep
  * quantum 8; dumps of Debian's server are in reconciliation.test.ts (live server).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,20 +60,18 @@ describe('chooseBuild', () => {
 });
 
 const CORPUS = '/work/shared/corpus/modern';
+/** The CLI as a child process, awaited (a synchronous spawn would stall the test worker for the whole load). */
+const cli = (args: string[]) => promisify(execFile)(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
 describe.skipIf(!existsSync(CORPUS))('load of an official build\'s dump', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rdbscope-build-'));
   const bin = path.resolve(__dirname, '../../bin/rdbscope');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps quantum 8 and says why in the summary', () => {
+  it('keeps quantum 8 and says why in the summary', async () => {
     const db = path.join(dir, 'corpus.sqlite');
-    for (const name of ['redis-8.4.3-modern', 'valkey-9.1.0-modern']) {
-      const load = spawnSync(process.execPath, [bin, 'load', `${CORPUS}/${name}.rdb`, '--db', db, '--quiet'], { encoding: 'utf8' });
-      expect(load.status, load.stderr).toBe(0);
-    }
+    for (const name of ['redis-8.4.3-modern', 'valkey-9.1.0-modern']) await cli([bin, 'load', `${CORPUS}/${name}.rdb`, '--db', db, '--quiet']);
     for (const [snapshot, profile, ver] of [['1', 'redis-8.4', 'redis-ver 8.4.3'], ['2', 'valkey-9.1', 'valkey-ver 9.1.0']] as const) {
-      const out = spawnSync(process.execPath, [bin, 'report', 'summary', '--db', db, '--snapshot', snapshot, '--format', 'json'], { encoding: 'utf8' });
-      expect(out.status, out.stderr).toBe(0);
+      const out = await cli([bin, 'report', 'summary', '--db', db, '--snapshot', snapshot, '--format', 'json']);
       const notes = (JSON.parse(out.stdout) as { notes: string[] }).notes;
       const note = notes.find((n) => n.startsWith('profile '));
       expect(note).toMatch(new RegExp(`^profile ${profile}: from ${ver}, official build assumed; used-mem is too close to tell the build apart \\(${profile} \\d+\\.\\d%, ${profile}-q16 \\d+\\.\\d%\\)$`));

@@ -5,7 +5,8 @@
  * (bench/lib/memory-dataset.mjs), smaller elements so it stays fast; 40 k keys ≈ 150 MB, next to
  * which the ~1 MB empty-server baseline is small.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -137,35 +138,33 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
     expect(row.share_explained).toBeLessThanOrEqual(1.03);
   });
 
-  it('without --server, a load tells the build from used-mem: this server\'s own quantum, named in the summary', () => {
+  it('without --server, a load tells the build from used-mem: this server\'s own quantum, named in the summary', async () => {
     const bin = path.resolve(__dirname, '../../bin/rdbscope');
     const sqlite = path.join(dir, 'auto.sqlite');
-    for (const dump of [liveDump, dumpPath]) {
-      const load = spawnSync(process.execPath, [bin, 'load', dump, '--db', sqlite, '--quiet'], { encoding: 'utf8' });
-      expect(load.status, load.stderr).toBe(0);
-    }
-    const fixed = spawnSync(process.execPath, [bin, 'load', liveDump, '--db', path.join(dir, 'fixed.sqlite'), '--quiet', '--server', 'redis-7.0'], { encoding: 'utf8' });
-    expect(fixed.status, fixed.stderr).toBe(0);
-    const summaryOf = (db: string, snapshot: string) => {
-      const out = spawnSync(process.execPath, [bin, 'report', 'summary', '--db', db, '--snapshot', snapshot, '--format', 'json'], { encoding: 'utf8' });
-      expect(out.status, out.stderr).toBe(0);
-      return JSON.parse(out.stdout) as { notes: string[]; tables: { reconciliation: { share_explained: number }[] } };
-    };
-    const notesOf = (db: string, snapshot: string) => summaryOf(db, snapshot).notes;
+    // awaited child processes: a synchronous spawn would stall the test worker for every load
+    const cli = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    for (const dump of [liveDump, dumpPath]) await cli(['load', dump, '--db', sqlite, '--quiet']);
+    await cli(['load', liveDump, '--db', path.join(dir, 'fixed.sqlite'), '--quiet', '--server', 'redis-7.0']);
+    const summaryOf = async (db: string, snapshot: string) =>
+      JSON.parse((await cli(['report', 'summary', '--db', db, '--snapshot', snapshot, '--format', 'json'])).stdout) as {
+        notes: string[];
+        tables: { reconciliation: { share_explained: number }[] };
+      };
+    const notesOf = async (db: string, snapshot: string) => (await summaryOf(db, snapshot)).notes;
     const official = profile.id.replace(/-q16$/, '');
     for (const snapshot of ['1', '2']) {
-      const notes = notesOf(sqlite, snapshot);
+      const notes = await notesOf(sqlite, snapshot);
       console.log(notes.filter((n) => n.startsWith('profile ')).join('\n'));
       expect(notes).toContain(`memory: estimated by the memory model (profile ${profile.id})`);
       if (profile.quantum === 16) {
         const note = notes.find((n) => n.startsWith(`profile ${profile.id}: `));
         expect(note).toMatch(new RegExp(`^profile ${profile.id}: from redis-ver [\\d.]+, explains (9\\d|1\\d\\d)\\.\\d% of used-mem, ${official} \\d+\\.\\d%`));
         // the share named is the loaded snapshot's own reconciliation, not the first pass's sample
-        const share = summaryOf(sqlite, snapshot).tables.reconciliation[0]!.share_explained;
+        const share = (await summaryOf(sqlite, snapshot)).tables.reconciliation[0]!.share_explained;
         expect(note).toContain(`explains ${(share * 100).toFixed(1)}% of used-mem`);
       }
     }
-    expect(notesOf(path.join(dir, 'fixed.sqlite'), '1')).toContain('profile redis-7.0: given by --server');
+    expect(await notesOf(path.join(dir, 'fixed.sqlite'), '1')).toContain('profile redis-7.0: given by --server');
   });
 
   it('charges no allocation gap on releases that report allocations (Redis 8.4+)', () => {
