@@ -241,7 +241,8 @@ function intOrNull(s: string | undefined): number | null {
   return Number(s);
 }
 
-function describeChecksum(info: RdbInfoLite): string {
+/** The checksum outcome as snapshots.checksum stores it (export writes the same text). */
+export function describeChecksum(info: RdbInfoLite): string {
   const c = info.checksum;
   return c.status === 'ok' ? `ok ${c.value}` : c.status === 'mismatch' ? `mismatch expected ${c.expected} got ${c.actual}` : c.status;
 }

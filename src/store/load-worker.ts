@@ -39,7 +39,8 @@ const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessag
 
 async function run(job: WorkerJob): Promise<void> {
   // Acks of the previous file's batches have all arrived: the writer sends the next job after them.
-  credits = CREDITS;
+  const limit = job.credits ?? CREDITS;
+  credits = limit;
   const open = async () => {
     // LZ4 is decoded on this thread, not a third one: a load keeps both cores busy already; on the
     // mixed bench dump's .lz4 copy a decoding thread took the load from 3.35 to 2.8 s but its heap
@@ -56,7 +57,7 @@ async function run(job: WorkerJob): Promise<void> {
     topPerPattern: job.topPerPattern,
     // Few batches waiting = the writer keeps up with us: leave it patterns and aggregates of the
     // next batch (WriterAggregation); with more waiting it is the slower side and we keep the work.
-    defer: () => CREDITS - credits < DEFER_IN_FLIGHT,
+    defer: () => limit - credits < DEFER_IN_FLIGHT,
   });
   for await (const m of rows) {
     if (m.t === 'batch') {

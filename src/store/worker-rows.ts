@@ -18,6 +18,8 @@ export interface WorkerJob {
   maxPatterns?: number;
   keysMinBytes?: number | null;
   topPerPattern?: number | null;
+  /** Batches the worker may run ahead of the consumer (default: load-worker.ts CREDITS). */
+  credits?: number;
 }
 
 /** What a load worker posts. `end.failure` travels as `failure` (plain data). */

@@ -11,6 +11,7 @@ import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memo
 import { readMemoryLimits, sizeOption } from '../memory-size.js';
 import { OutputSink } from '../output-sink.js';
 import { outputFormat } from '../output-options.js';
+import { HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions {
   db?: string;
@@ -19,6 +20,7 @@ interface AnalyzeCliOptions extends MemoryCliOptions {
   top: string;
   format: string;
   maxmemory?: string;
+  html?: string;
 }
 
 /** `backups/dump-0412.rdb.gz` → `dump-0412.rdbscope.sqlite` in the current directory. */
@@ -40,7 +42,8 @@ export function registerAnalyze(program: Command): void {
     .option('--top <n>', 'patterns and big keys shown', '5')
     .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes), for the forecast\'s dates; also read from --redis-conf')
     .option('--format <format>', 'table (the screen) | json (the same content, for scripts)', 'table')
-    .option('--quiet', 'no progress line');
+    .option('--quiet', 'no progress line')
+    .option('--html <file.html>', `also write the self-contained HTML report (rdbscope html, --top ${HTML_TOP_DEFAULT}) to this file`);
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
@@ -73,6 +76,10 @@ export function registerAnalyze(program: Command): void {
           }
         } finally {
           await out.end();
+        }
+        if (options.html !== undefined) {
+          writeHtmlReport(db, { snapshot: String(loaded.snapshotId), top: Number(HTML_TOP_DEFAULT), maxmemory, dbPath }, options.html);
+          process.stderr.write(`wrote ${options.html}\n`);
         }
         return failures > 0 ? 1 : 0;
       } finally {
