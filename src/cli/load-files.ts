@@ -61,6 +61,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
           return { input, parse: parseRdb(input.chunks, { fileName: path, compactLimits: compactLimitsForSpec(options.memory) }) };
         },
         memoryModel: options.memory ? modelFromSpec(options.memory) : undefined,
+        memorySpec: options.memory,
         worker: useWorker ? { memory: options.memory, thread } : null,
         keysMinBytes: options.keysMinBytes,
         topPerPattern: options.topPerPattern,

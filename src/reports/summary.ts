@@ -55,6 +55,7 @@ export const summary: Report = {
       })),
     });
     const notes = [...describeSnapshot(snap), b.note];
+    if (b.estimated && snap.memory_profile_reason) notes.push(`profile ${snap.memory_profile}: ${snap.memory_profile_reason}`);
     // Per-key size and element percentiles by type and encoding, from the key rows.
     const pct = percentilesAvailable(snap);
     let byKind = new Map<string, Row>();
