@@ -68,6 +68,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
         relaxedVersionCheck: options.relaxedVersionCheck,
         checkDuplicates: options.checkDuplicates,
         memoryModel: options.memory ? modelFromSpec(options.memory) : undefined,
+        memorySpec: options.memory,
         worker: useWorker ? { memory: options.memory, thread } : null,
         keysMinBytes: options.keysMinBytes,
         topPerPattern: options.topPerPattern,

@@ -140,6 +140,12 @@ export interface ValueShape {
   /** Hash fields with a TTL: field length histogram (mstr/entry gets TTL metadata). */
   ttlFieldLengths?: SizeHistogram;
   /**
+   * Hash fields with a TTL: their absolute expiry times (ms) in file order, the order a loading
+   * server adds them to its index of volatile fields (Valkey 9 `vset`, rdb-format.md §9.7.5);
+   * omitted when the hash has too many to keep (65 536).
+   */
+  ttlFieldExpiries?: Float64Array;
+  /**
    * Hash-table hashes: 0-based index of the first field or value longer than 64 bytes in file order,
    * or -1; decides the dict growth path on load (rdb-format.md §9.7.8 (a)).
    */

@@ -69,7 +69,9 @@ export const summary: Report = {
         ...(extra?.cells(r) ?? {}),
       })),
     });
-    const notes = [...describeSnapshot(snap), b.note, ...keyspaceNotes(snap)];
+    const notes = [...describeSnapshot(snap), b.note];
+    if (b.estimated && snap.memory_profile_reason) notes.push(`profile ${snap.memory_profile}: ${snap.memory_profile_reason}`);
+    notes.push(...keyspaceNotes(snap));
     // Per-key size and element percentiles by type and encoding, from the key rows.
     const pct = percentilesAvailable(snap);
     let byKind = new Map<string, Row>();

@@ -34,6 +34,12 @@ export interface LoadOptions extends RowLimits {
    * fills `rec.memory`. Absent = no estimates (memory columns stay NULL).
    */
   memoryModel?: (info: import('../rdb/file-info.js').RdbFileInfo) => MemoryModel;
+  /**
+   * The spec `memoryModel` was made from: with it (or `worker.memory`) and no fixed server, a dump
+   * whose used-mem points to the other allocator build is loaded again with that build
+   * (memory-spec.ts settleBuild).
+   */
+  memorySpec?: MemorySpec | null;
   /** Profile name to record when the records already carry `rec.memory` (tests, callers that estimate). */
   memoryProfile?: string | null;
   patterns?: PatternOptions;
@@ -87,6 +93,22 @@ export type LoadResult =
  * - Any other failure (disk full, a bug) removes the snapshot, then rethrows.
  */
 export async function loadSnapshot(db: Store, options: LoadOptions): Promise<LoadResult> {
+  const first = await loadOnce(db, options);
+  if (first.outcome !== 'rerun') return first;
+  // used-mem pointed to the other allocator build: the first pass's rows are gone, load again with it
+  const spec = first.spec;
+  const { modelFromSpec } = await import('./memory-spec.js');
+  const again = await loadOnce(db, {
+    ...options,
+    memoryModel: modelFromSpec(spec),
+    memorySpec: spec,
+    worker: options.worker ? { ...options.worker, memory: spec } : options.worker,
+  });
+  if (again.outcome === 'rerun') throw new Error('a load with a fixed memory profile asked to be redone');
+  return again;
+}
+
+async function loadOnce(db: Store, options: LoadOptions): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
   const fileName = basename(options.path);
   const { fingerprint, size, mtimeMs } = await fileFingerprint(options.path);
   const known = findByFingerprint(db, fingerprint);
@@ -166,6 +188,21 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     }
     const writerSide = deferred.rows();
     writeAggregates(db, snapshotId, writerSide ? mergeAggregateRows(end.aggregates, writerSide, options.maxPatterns) : end.aggregates);
+    const usedMem = intOrNull(auxOf(end.info, 'used-mem'));
+    let profileReason = end.profileReason;
+    const spec = options.worker?.memory ?? options.memorySpec ?? null;
+    if (spec && (end.twin || spec.replaced) && !failure) {
+      const perDb = db
+        .prepare('SELECT sum(keys) AS keys, sum(keys - untimed_keys) AS expires FROM type_stats WHERE snapshot_id = ? GROUP BY db')
+        .all(snapshotId) as { keys: number; expires: number }[];
+      const settled = (await import('./memory-spec.js')).settleBuild(spec, end, usedMem, perDb);
+      if (settled.rerun && !failure) {
+        removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
+        txn.commit();
+        return { outcome: 'rerun', spec: settled.rerun };
+      }
+      profileReason = settled.reason;
+    }
     writeAux(db, snapshotId, end.info);
     const status = failure ? 'partial' : 'complete';
     // The parse's check answers for dumps it could hold; past that, SQLite counts over the key rows
@@ -176,12 +213,12 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
          used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,
-         memory_profile = coalesce(?, memory_profile), unestimated_keys = ?, key_rows = ?, allocation_gap_bytes = ?,
-         first_row = ?, last_row = ?, unknown_version = ?, empty_keys = ?, duplicate_keys = ? WHERE id = ?`,
+         memory_profile = coalesce(?, memory_profile), memory_profile_reason = ?, unestimated_keys = ?, key_rows = ?,
+         allocation_gap_bytes = ?, first_row = ?, last_row = ?, unknown_version = ?, empty_keys = ?, duplicate_keys = ? WHERE id = ?`,
     ).run(
       end.info.magic, end.info.version, serverVersion(end.info), end.snapshotTime.ms, end.snapshotTime.source,
-      intOrNull(auxOf(end.info, 'used-mem')), end.keys, end.info.bytesRead, checksum, status, failure?.message ?? null,
-      end.profile, end.unestimated, inserter.rows, end.profile ? end.allocationGap : null, inserter.firstRow, inserter.lastRow,
+      usedMem, end.keys, end.info.bytesRead, checksum, status, failure?.message ?? null,
+      end.profile, profileReason, end.unestimated, inserter.rows, end.profile ? end.allocationGap : null, inserter.firstRow, inserter.lastRow,
       end.info.unknownVersion ? 1 : 0, end.emptyKeys, duplicateKeys, snapshotId,
     );
     txn.commit();

@@ -28,6 +28,26 @@ export interface MemoryModel {
   estimate: (rec: KeyRecord) => { encoding: string; bytes: number; exact: boolean };
   /** What the loaded key holds beyond what MEMORY USAGE charges it (summed for `used-mem` reconciliation). */
   gap?: (rec: KeyRecord, encoding: string) => number;
+  /** Why this profile (stored with the snapshot, shown by the summary). */
+  reason?: string;
+  /**
+   * The same release with the other allocator build, summed alongside so the load can tell from
+   * `used-mem` which build wrote the dump (memory/build-choice.ts); only when the profile is not fixed.
+   */
+  twin?: {
+    profile: string;
+    estimate: MemoryModel['estimate'];
+    gap: NonNullable<MemoryModel['gap']>;
+    /** How much the twin's difference on the index-th key (0-based) counts; 0 = not estimated. */
+    weight: (rec: KeyRecord, index: number) => number;
+  };
+}
+
+/** Σ estimates and Σ allocation gaps of one profile over a load. */
+export interface ProfileSums {
+  profile: string;
+  keysBytes: number;
+  allocationGap: number;
 }
 
 /** Per-key rows kept (aggregates are always complete). */
@@ -83,6 +103,12 @@ export interface LoadEnd {
   duplicateKeys: number | null;
   /** Memory model profile, or null when no model was given. */
   profile: string | null;
+  /** MemoryModel.reason of the profile. */
+  profileReason: string | null;
+  /** Σ estimates of the profile over the estimated keys. */
+  keysBytes: number;
+  /** The same sums for MemoryModel.twin, when it was given (its sampled keys weighted up). */
+  twin: ProfileSums | null;
   snapshotTime: { ms: number; source: 'ctime' | 'mtime' };
   failure: RdbError | null;
 }
@@ -119,6 +145,10 @@ export async function* produceRows(
   let allocationGap = 0;
   let emptyKeys = 0;
   const duplicates = new DuplicateKeyCheck();
+  let keysBytes = 0;
+  /** Σ weight × (twin − default) over the keys whose twin was estimated (MemoryModel.twin.weight). */
+  let twinKeys = 0;
+  let twinGap = 0;
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
   let model: MemoryModel | null = null;
   let failure: RdbError | null = null;
@@ -151,8 +181,17 @@ export async function* produceRows(
           // memory and the snapshot counts it, so reports can say so.
           try {
             const m = model.estimate(rec);
+            const gap = model.gap ? model.gap(rec, m.encoding) : 0;
+            const twin = model.twin;
+            const weight = twin ? twin.weight(rec, keys) : 0;
+            if (weight > 0) {
+              const t = twin!.estimate(rec);
+              twinKeys += weight * (t.bytes - m.bytes);
+              twinGap += weight * (twin!.gap(rec, t.encoding) - gap);
+            }
             rec.memory = m;
-            if (model.gap) allocationGap += model.gap(rec, m.encoding);
+            keysBytes += m.bytes;
+            allocationGap += gap;
           } catch {
             rec.memory = undefined;
             unestimated++;
@@ -233,6 +272,9 @@ export async function* produceRows(
       emptyKeys,
       duplicateKeys: duplicates.checked ? duplicates.duplicateKeys : null,
       profile: model?.profile ?? null,
+      profileReason: model?.reason ?? null,
+      keysBytes,
+      twin: model?.twin ? { profile: model.twin.profile, keysBytes: keysBytes + twinKeys, allocationGap: allocationGap + twinGap } : null,
       snapshotTime,
       failure,
     },

@@ -29,6 +29,8 @@ export interface SnapshotRow {
   status: 'loading' | 'complete' | 'partial';
   error: string | null;
   memory_profile: string | null;
+  /** Why that profile: given by --server, or from the dump's version with the build told by used-mem. */
+  memory_profile_reason: string | null;
   unestimated_keys: number;
   allocation_gap_bytes: number | null;
   pattern_mode: string;
