@@ -210,3 +210,13 @@ export interface MemoryEstimate {
   /** False when the figure depends on randomness (skiplist levels, hash seeds) or module internals. */
   exact: boolean;
 }
+
+/**
+ * A list, set, sorted set or hash with no element. No server holds one: Redis 6.2.6+ / 7.0+ and
+ * Valkey skip such a key on load and count it ("empty keys skipped: N"; `R@7.0:rdb.c rdbLoadObject`
+ * `goto emptykey`, PR #9297), older servers kept a broken empty key. Empty strings and streams are
+ * ordinary keys (a stream whose entries were all deleted stays).
+ */
+export function isEmptyCollection(rec: { readonly type: RedisType; readonly elements: number }): boolean {
+  return rec.elements === 0 && (rec.type === 'list' || rec.type === 'set' || rec.type === 'zset' || rec.type === 'hash');
+}

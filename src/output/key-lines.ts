@@ -1,4 +1,4 @@
-import type { KeyRecord } from '../core/record.js';
+import { isEmptyCollection, type KeyRecord } from '../core/record.js';
 import { ParsedKey } from '../rdb/parsed-key.js';
 import { toHex } from '../rdb/printable.js';
 import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putNum, putSlice, putText } from './byte-lines.js';
@@ -9,12 +9,13 @@ import { csvField, pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from '.
 export const KEY_COLUMNS = [
   'db', 'key', 'keyHex', 'type', 'rdbType', 'encoding', 'elements', 'valueBytes', 'memoryBytes',
   'largestElementBytes', 'expireAtMs', 'idleSeconds', 'lfuFreq', 'fieldsWithTtl', 'streamGroups', 'streamPending',
+  'emptyDroppedOnLoad',
 ] as const;
 
 export type KeyColumn = (typeof KEY_COLUMNS)[number];
 
 /** One key as the contract's fields, in KEY_COLUMNS order: what each line of `keys` says. */
-export function keyRow(rec: KeyRecord): Record<KeyColumn, string | number | null> {
+export function keyRow(rec: KeyRecord): Record<KeyColumn, string | number | boolean | null> {
   return {
     db: rec.db,
     key: rec.keyPrintable,
@@ -32,8 +33,12 @@ export function keyRow(rec: KeyRecord): Record<KeyColumn, string | number | null
     fieldsWithTtl: rec.fieldsWithTtl ?? null,
     streamGroups: rec.stream?.groups ?? null,
     streamPending: rec.stream?.pending ?? null,
+    emptyDroppedOnLoad: isEmptyCollection(rec),
   };
 }
+
+/** An empty list/set/zset/hash, which a server drops on load (the `emptyDroppedOnLoad` column). */
+const droppedOnLoad = (rec: KeyRecord): boolean => rec.elements === 0 && isEmptyCollection(rec);
 
 export const KEY_LINE_FORMATS = ['jsonl', 'csv', 'rdbtools-csv'] as const;
 export type KeyLineFormat = (typeof KEY_LINE_FORMATS)[number];
@@ -172,10 +177,12 @@ const J = {
   fieldsWithTtl: ascii(',"fieldsWithTtl":'),
   streamGroups: ascii(',"streamGroups":'),
   streamPending: ascii(',"streamPending":'),
-  end: ascii('}\n'),
+  end: ascii(',"emptyDroppedOnLoad":false}\n'),
+  endDropped: ascii(',"emptyDroppedOnLoad":true}\n'),
   null: ascii('null'),
   // The common end of a line: no LRU/LFU, no field TTLs, not a stream.
-  nullTail: ascii(',"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null}\n'),
+  nullTail: ascii(',"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null,"emptyDroppedOnLoad":false}\n'),
+  nullTailDropped: ascii(',"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null,"emptyDroppedOnLoad":true}\n'),
 };
 
 /** A JSON number as JSON.stringify writes it (null for NaN and infinities, absent values). */
@@ -185,7 +192,7 @@ function putJsonNum(buf: Uint8Array, p: number, n: number | null | undefined): n
 }
 
 /** Room of a line besides its key and kind piece: the constant pieces and 10 numbers. */
-const JSON_ROOM = 256 + 10 * NUMBER_ROOM;
+const JSON_ROOM = 288 + 10 * NUMBER_ROOM;
 
 /** `","type":…,"rdbType":…,"encoding":…,"elements":` (from the end of keyHex to the first number). */
 const jsonKind = new KindPieces((type, rdbType, encoding) =>
@@ -228,8 +235,9 @@ function jsonLine(out: ByteLines, rec: KeyRecord): void {
   p = putJsonNum(buf, p, rec.expireAtMs);
   const fieldsWithTtl = rec.fieldsWithTtl;
   const stream = rec.stream;
+  const dropped = droppedOnLoad(rec);
   if (rec.idleSeconds === null && rec.lfuFreq === null && (fieldsWithTtl === undefined || fieldsWithTtl === null) && stream === undefined) {
-    out.pos = putBytes(buf, p, J.nullTail);
+    out.pos = putBytes(buf, p, dropped ? J.nullTailDropped : J.nullTail);
     return;
   }
   p = putBytes(buf, p, J.idleSeconds);
@@ -242,7 +250,7 @@ function jsonLine(out: ByteLines, rec: KeyRecord): void {
   p = putJsonNum(buf, p, stream?.groups);
   p = putBytes(buf, p, J.streamPending);
   p = putJsonNum(buf, p, stream?.pending);
-  out.pos = putBytes(buf, p, J.end);
+  out.pos = putBytes(buf, p, dropped ? J.endDropped : J.end);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,8 +260,11 @@ const CSV_HEADER = ascii(KEY_COLUMNS.map((c) => csvQuoted(c)).join(',') + '\n');
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const APOSTROPHE = 0x27;
-/** The end of a line without LRU/LFU, field TTLs or stream counters: five empty cells. */
-const CSV_NULL_TAIL = ascii(',,,,,\n');
+/** The end of a line without LRU/LFU, field TTLs or stream counters: five empty cells, then emptyDroppedOnLoad. */
+const CSV_NULL_TAIL = ascii(',,,,,,false\n');
+const CSV_NULL_TAIL_DROPPED = ascii(',,,,,,true\n');
+const CSV_END = ascii(',false\n');
+const CSV_END_DROPPED = ascii(',true\n');
 
 /** A number cell as csv-stringify casts it ('' + n), or empty for null. */
 function putCsvNum(buf: Uint8Array, p: number, n: number | null | undefined): number {
@@ -261,8 +272,8 @@ function putCsvNum(buf: Uint8Array, p: number, n: number | null | undefined): nu
   return n === null || n === undefined ? p + 1 : putNum(buf, p + 1, n);
 }
 
-/** Room of a line besides its key and kind piece: 16 cells, 11 of them numbers. */
-const CSV_ROOM = 32 + 11 * NUMBER_ROOM;
+/** Room of a line besides its key and kind piece: 17 cells, 11 of them numbers. */
+const CSV_ROOM = 40 + 11 * NUMBER_ROOM;
 
 /** `,type,rdbType,encoding` (after keyHex). */
 const csvKind = new KindPieces((type, rdbType, encoding) => `,${csvQuoted(neutralizeFormula(type))},${csvQuoted(rdbType)},${encoding === null ? '' : csvQuoted(neutralizeFormula(encoding))}`);
@@ -289,8 +300,9 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
   p = putCsvNum(buf, p, rec.largestElementBytes);
   p = putCsvNum(buf, p, rec.expireAtMs);
   const stream = rec.stream;
+  const dropped = droppedOnLoad(rec);
   if (rec.idleSeconds === null && rec.lfuFreq === null && (rec.fieldsWithTtl === undefined || rec.fieldsWithTtl === null) && stream === undefined) {
-    out.pos = putBytes(buf, p, CSV_NULL_TAIL);
+    out.pos = putBytes(buf, p, dropped ? CSV_NULL_TAIL_DROPPED : CSV_NULL_TAIL);
     return;
   }
   p = putCsvNum(buf, p, rec.idleSeconds);
@@ -298,8 +310,7 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
   p = putCsvNum(buf, p, rec.fieldsWithTtl);
   p = putCsvNum(buf, p, stream?.groups);
   p = putCsvNum(buf, p, stream?.pending);
-  buf[p++] = NEWLINE;
-  out.pos = p;
+  out.pos = putBytes(buf, p, dropped ? CSV_END_DROPPED : CSV_END);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,7 +46,10 @@ async function run(job: WorkerJob): Promise<void> {
     // mixed bench dump's .lz4 copy a decoding thread took the load from 3.35 to 2.8 s but its heap
     // and buffers took peak RSS from 141 to 163 MB, past the 150 MB budget.
     const input = await openInput(job.path, undefined, { lz4Thread: false });
-    return { input, parse: parseRdb(input.chunks, { fileName: job.path, compactLimits: compactLimitsForSpec(job.memory) }) };
+    return {
+      input,
+      parse: parseRdb(input.chunks, { fileName: job.path, compactLimits: compactLimitsForSpec(job.memory), relaxedVersionCheck: job.relaxedVersionCheck }),
+    };
   };
   const rows = produceRows(open, {
     mtimeMs: job.mtimeMs,

@@ -1,5 +1,6 @@
 import { isRdbError, type RdbError } from '../core/errors.js';
-import type { KeyRecord } from '../core/record.js';
+import { isEmptyCollection, type KeyRecord } from '../core/record.js';
+import { DuplicateKeyCheck } from '../rdb/duplicate-keys.js';
 import { auxValue, type ChecksumOutcome, type RdbFileInfo } from '../rdb/file-info.js';
 import { keyPattern } from '../patterns/key-pattern.js';
 import { PatternInterner } from '../patterns/pattern-interner.js';
@@ -82,6 +83,7 @@ export const TOP_ROWS_BUDGET = 250_000;
 export interface RdbInfoLite {
   magic: RdbFileInfo['magic'];
   version: number | null;
+  unknownVersion: boolean;
   aux: { key: string; value: string }[];
   checksum: ChecksumOutcome;
   bytesRead: number;
@@ -95,6 +97,10 @@ export interface LoadEnd {
   unestimated: number;
   /** Σ MemoryModel.gap over the estimated keys. */
   allocationGap: number;
+  /** Empty collections (isEmptyCollection): rows kept, left out of the aggregates. */
+  emptyKeys: number;
+  /** Keys repeated in their db (DuplicateKeyCheck), or null when the dump was too large for it. */
+  duplicateKeys: number | null;
   /** Memory model profile, or null when no model was given. */
   profile: string | null;
   /** MemoryModel.reason of the profile. */
@@ -137,6 +143,8 @@ export async function* produceRows(
   let kept = 0;
   let unestimated = 0;
   let allocationGap = 0;
+  let emptyKeys = 0;
+  const duplicates = new DuplicateKeyCheck();
   let keysBytes = 0;
   /** Σ weight × (twin − default) over the keys whose twin was estimated (MemoryModel.twin.weight). */
   let twinKeys = 0;
@@ -162,7 +170,13 @@ export async function* produceRows(
       if (options.memoryModel && !model) model = options.memoryModel(parse.info);
       const t0 = snapshotTime.ms;
       for (const rec of batch) {
-        if (model) {
+        // A server drops an empty collection on load: no memory, no place in the aggregates.
+        const empty = rec.elements === 0 && isEmptyCollection(rec);
+        if (duplicates.checked) duplicates.add(rec.db, rec.key);
+        if (empty) {
+          emptyKeys++;
+          rec.memory = undefined;
+        } else if (model) {
           // A model failure on one exotic key must not lose the whole load: the key keeps NULL
           // memory and the snapshot counts it, so reports can say so.
           try {
@@ -202,7 +216,7 @@ export async function* produceRows(
             pattern = keyPattern(printable, options.patterns);
             if (printable.length !== rec.key.length) text = printable;
           }
-          aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
+          if (!empty) aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
         }
         if (minBytes !== null && size < minBytes) continue;
         if (heaps) {
@@ -249,12 +263,14 @@ export async function* produceRows(
   yield {
     t: 'end',
     end: {
-      info: { magic: info.magic, version: info.version, aux: info.aux, checksum: info.checksum, bytesRead: info.bytesRead },
+      info: { magic: info.magic, version: info.version, unknownVersion: info.unknownVersion, aux: info.aux, checksum: info.checksum, bytesRead: info.bytesRead },
       aggregates: aggregates.rows(),
       keys,
       keptRows: kept,
       unestimated,
       allocationGap,
+      emptyKeys,
+      duplicateKeys: duplicates.checked ? duplicates.duplicateKeys : null,
       profile: model?.profile ?? null,
       profileReason: model?.reason ?? null,
       keysBytes,

@@ -298,6 +298,18 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE snapshots ADD COLUMN memory_profile_reason TEXT;
   `,
+  // v7: what a load learnt about the dump itself (issue 15). unknown_version = 1: the header's RDB
+  // version is none a release writes and the dump was read anyway (--relaxed-version-check).
+  // empty_keys: empty lists, sets, zsets and hashes, which a server drops on load: their key rows
+  // are kept (memory NULL), the *_stats tables leave them out. duplicate_keys: keys that occur more
+  // than once in their db (a server refuses such a file); NULL = not checked (a dump too large for
+  // the in-memory check, loaded without --check-duplicates or with per-key rows limited, or a
+  // snapshot loaded before v7).
+  `
+  ALTER TABLE snapshots ADD COLUMN unknown_version INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE snapshots ADD COLUMN empty_keys INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE snapshots ADD COLUMN duplicate_keys INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -42,6 +42,12 @@ export interface SnapshotRow {
   /** Row-id range of the snapshot's key_rows (see KEY_ROWS_OF); null when it has none yet. */
   first_row: number | null;
   last_row: number | null;
+  /** 1 when the header's RDB version is none a release writes (read with --relaxed-version-check). */
+  unknown_version: number;
+  /** Empty collections: rows kept, out of the aggregates (a server drops them on load). */
+  empty_keys: number;
+  /** Keys occurring more than once in their db; null = not checked. */
+  duplicate_keys: number | null;
 }
 
 /**

@@ -9,11 +9,15 @@ import type { KeyRecord } from '../../src/core/record.js';
 import { neutralizeFormula, rdbtoolsCsvRow, RDBTOOLS_CSV_HEADER } from '../../src/output/index.js';
 import { KEY_COLUMNS, keyRow, type KeyLineFormat } from '../../src/output/key-lines.js';
 
-/** keyRow(rec) as CSV cells: the key, type and encoding neutralised (spreadsheet formulas). */
+/**
+ * keyRow(rec) as CSV cells: the key, type and encoding neutralised (spreadsheet formulas); a flag as
+ * the JSON text `true` / `false` (csv-stringify would write `1` / an empty cell).
+ */
 function csvCells(rec: KeyRecord): (string | number | null)[] {
   const row = keyRow(rec);
   return KEY_COLUMNS.map((c) => {
     const v = row[c];
+    if (typeof v === 'boolean') return String(v);
     return (c === 'key' || c === 'type' || c === 'encoding') && typeof v === 'string' ? neutralizeFormula(v) : v;
   });
 }

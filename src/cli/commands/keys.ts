@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import type { KeyRecord, MemoryEstimate } from '../../core/record.js';
+import { isEmptyCollection, type KeyRecord, type MemoryEstimate } from '../../core/record.js';
 import { runCommand, UsageError } from '../exit.js';
 import { openDump } from '../dump-source.js';
 import { OutputSink } from '../output-sink.js';
@@ -8,8 +8,9 @@ import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, readRedisC
 import { ByteLines } from '../../output/byte-lines.js';
 import { keyLineWriter, KEY_LINE_FORMATS, type KeyLineFormat } from '../../output/key-lines.js';
 import { KeyFilter, type KeyFilterOptions } from '../key-filter.js';
+import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 
-interface KeysOptions extends KeyFilterOptions {
+interface KeysOptions extends KeyFilterOptions, VersionCheckCliOptions {
   format: string;
   verify: boolean;
   server?: string;
@@ -40,6 +41,7 @@ export function registerKeys(program: Command): void {
     .option('--ttl', 'only keys with an expiry')
     .option('--no-ttl', 'only keys without an expiry')
     .option('--expires-before <time>', "only keys expiring before an ISO time, or a duration after the dump's ctime (1h, 7d)")
+    .addOption(relaxedVersionCheckOption())
     .action((file: string, opts: KeysOptions) =>
       runCommand(async () => {
         if (!(KEY_LINE_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${KEY_LINE_FORMATS.join(', ')}, got ${JSON.stringify(opts.format)}`);
@@ -53,7 +55,7 @@ export function registerKeys(program: Command): void {
           }
         }
         const config = opts.redisConf ? { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(await readConf(opts.redisConf)) } : DEFAULT_ENCODING_CONFIG;
-        const { parse } = await openDump(file, opts.verify, compactLimitsOf(config));
+        const { parse } = await openDump(file, opts.verify, compactLimitsOf(config), relaxedVersionCheck(opts));
         const out = new OutputSink();
         const lines = new ByteLines((chunk) => out.push(chunk), LINE_BUFFER_BYTES);
         const writer = keyLineWriter(opts.format as KeyLineFormat);
@@ -71,7 +73,8 @@ export function registerKeys(program: Command): void {
               }
               // Keys left out cost no estimate (unless --min-bytes needs it) and no formatting.
               if (selected !== null && !selected(rec)) return;
-              rec.memory = estimate(rec);
+              // A key a server drops on load (an empty collection) holds no memory: no estimate.
+              rec.memory = rec.elements === 0 && isEmptyCollection(rec) ? undefined : estimate(rec);
               if (minBytes && !filter.bigEnough(rec)) return;
               writer.line(lines, rec);
             },
