@@ -7,7 +7,8 @@
  *   node bench/datasets.mjs [names...]      builds (or finds) the dumps and prints their paths
  *
  * Dumps: mixed (1 M cache-shaped keys, several dbs), huge (5 M-element list, 2 M-field hash, 1 M-member
- * zset, 100 MB string), small (5 M tiny strings), mixed.gz / mixed.lz4 (copies of mixed), shard1..4
+ * zset, 100 MB string), small (5 M tiny strings), small-ttl (2 M tiny strings, a third with a TTL), blobs
+ * (mixed plus 800 compressible 512 KB and 1 000 random 256 KB strings, ~700 MB), mixed.gz / mixed.lz4 (copies of mixed), shard1..4
  * (250 k-key mixed dumps with different seeds, for `load --jobs`).
  */
 import { createHash } from 'node:crypto';
@@ -215,10 +216,67 @@ async function genSmall(client) {
   await client.call('DEBUG', 'POPULATE', 5_000_000, 'key', 8);
 }
 
+/**
+ * 2 M tiny strings, every third with a TTL of 1 h – 14 d (issue 16's "many small with TTLs").
+ * @param {RespClient} client
+ * @param {{ seed: number }} p
+ */
+async function genSmallTtl(client, { seed }) {
+  const rng = new Rng(seed);
+  await client.call('DEBUG', 'POPULATE', 2_000_000, 'key', 8);
+  const s = new Sender(client);
+  for (let i = 0; i < 2_000_000; i += 3) await s.send(['PEXPIRE', `key:${i}`, rng.int(3_600_000, 14 * 86_400_000)]);
+  await s.done();
+}
+
+/** `n` bytes of xorshift32 noise (printable, so LZF cannot shrink it). @param {number} n @param {number} state */
+function noise(n, state) {
+  const b = Buffer.alloc(n);
+  let x = state >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b[i] = 0x21 + ((x >>> 0) % 94);
+  }
+  return b;
+}
+
+/** `n` bytes of markup made of a few words (LZF shrinks it). @param {Rng} rng @param {number} n */
+function markup(rng, n) {
+  const parts = [];
+  let len = 0;
+  while (len < n) {
+    const w = rng.chance(0.2) ? String(rng.int(0, 99999)) : rng.pick(HTML_WORDS);
+    parts.push(w);
+    len += w.length;
+  }
+  return parts.join('').slice(0, n);
+}
+
+/**
+ * The mixed keys plus big blobs (issue 16's 1 M-key, 700 MB dump): 800 compressible 512 KB pages and
+ * 1 000 random 256 KB payloads in db 0.
+ * @param {RespClient} client
+ * @param {{ seed: number }} p
+ */
+async function genMixedBlobs(client, { seed }) {
+  await genMixed(client, { seed, scale: 1 });
+  const rng = new Rng(seed + 1);
+  const s = new Sender(client);
+  for (let i = 0; i < 800; i++) await s.send(['SET', `blob:page:${i}`, markup(rng, 512 * 1024)]);
+  await s.done();
+  for (let i = 0; i < 1000; i++) {
+    await s.send(['SET', `blob:bin:${i}`, noise(256 * 1024, rng.int(1, 2 ** 31))]);
+    if (i % 50 === 49) await s.done();
+  }
+  await s.done();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Registry and cache.
 
-const HELPERS = [Sender, uuid, sessionValue, htmlValue, cacheValue, profileFields, chunkedSend, keyCount, Rng].map(String).join('\n') + JSON.stringify(HTML_WORDS);
+const HELPERS = [Sender, uuid, sessionValue, htmlValue, cacheValue, profileFields, chunkedSend, keyCount, Rng, noise, markup].map(String).join('\n') + JSON.stringify(HTML_WORDS);
 
 /**
  * @typedef {object} DumpSpec
@@ -235,6 +293,8 @@ export const DUMPS = [
   { name: 'mixed', description: '1 M cache-shaped keys, 4 dbs', generate: (c) => genMixed(c, { seed: 5001, scale: 1 }), code: String(genMixed) + 'seed 5001 scale 1' },
   { name: 'huge', description: '5 M-elem list, 2 M-field hash, 1 M-member zset, 100 MB string', generate: (c) => genHuge(c, { seed: 5002 }), code: String(genHuge) + 'seed 5002' },
   { name: 'small', description: '5 M tiny strings', generate: (c) => genSmall(c), code: String(genSmall) },
+  { name: 'small-ttl', description: '2 M tiny strings, a third with a TTL', generate: (c) => genSmallTtl(c, { seed: 5003 }), code: String(genSmallTtl) + 'seed 5003' },
+  { name: 'blobs', description: 'mixed + 800 compressible 512 KB and 1 000 random 256 KB strings', generate: (c) => genMixedBlobs(c, { seed: 5004 }), code: String(genMixedBlobs) + String(genMixed) + 'seed 5004' },
   { name: 'mixed.gz', description: 'mixed, gzip', source: 'mixed', wrap: 'gz', code: 'gzip level 6' },
   { name: 'mixed.lz4', description: 'mixed, lz4 -z', source: 'mixed', wrap: 'lz4', code: 'lz4 -z' },
   ...[1, 2, 3, 4].map((k) => ({

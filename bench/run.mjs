@@ -1,23 +1,28 @@
 // @ts-check
 /**
- * The benchmark of issue 5: `npm run bench` (builds, then runs this).
+ * The benchmark of issues 5 and 16: `npm run bench` (builds, then runs this).
  *
- *   node bench/run.mjs [--rounds N] [--only mixed,mixed.gz,mixed.lz4,huge,small,shards] [--tools check,parse,load]
+ *   node bench/run.mjs [--rounds N] [--only mixed,mixed.gz,mixed.lz4,huge,small,small-ttl,blobs,shards]
+ *                      [--tools check,parse,info,keys,load,peer]
  *
  * For each dump (made by bench/datasets.mjs, cached in bench/.cache/) it runs, interleaved (the order
  * rotates every round) and repeated:
  *   check  redis-check-rdb <dump>                        (the bar: C, full structural parse + CRC)
  *   parse  node bench/parse-only.mjs <dump>              (every key decoded into a record, CRC on, nothing stored)
- *   load   bin/rdbscope load <dump> --db <tmp> --quiet   (records into SQLite, indexes, commit; the launcher
- *          run as a user runs it, so with its V8 flag, with this node first on PATH)
- * each under /usr/bin/time -v (user+sys CPU, peak RSS; wall time from our own clock), and prints one
- * markdown table of medians with each rdbscope wall time as a ratio of redis-check-rdb's in the same
- * round (the median of the per-round ratios). The .gz / .lz4 rows are compared with redis-check-rdb on
- * the plain dump (it cannot read compressed files). The table goes to bench/results/latest.md, raw runs
- * to bench/results/latest.json.
+ *   info   bin/rdbscope info <dump>                      (the same parse, as the user's command)
+ *   keys   bin/rdbscope keys --format csv|jsonl|rdbtools-csv <dump> > /dev/null   (the streaming export)
+ *   load   bin/rdbscope load <dump> --db <tmp> --quiet   (records into SQLite, commit)
+ *   peer   $RDBSCOPE_BENCH_HDT3213 -c memory -o /dev/null <dump>   (HDT3213/rdb's per-key memory CSV, Go;
+ *          only when that variable names its binary: the bench never builds it)
+ * every rdbscope command through the launcher as a user runs it (its V8 flags, this node first on
+ * PATH), each under /usr/bin/time -v (user+sys CPU, peak RSS; wall time from our own clock), and
+ * prints one markdown table of medians with each wall time as a ratio of redis-check-rdb's in the
+ * same round (the median of the per-round ratios), and for `keys` also of parse-only's. The .gz /
+ * .lz4 rows are compared with redis-check-rdb on the plain dump (it cannot read compressed files).
+ * The table goes to bench/results/latest.md, raw runs to bench/results/latest.json.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { closeSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,10 +48,13 @@ function opt(name, fallback) {
 }
 const ROUNDS = Number(opt('rounds', '3'));
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
-const ALL_ROWS = ['mixed', 'mixed.gz', 'mixed.lz4', 'huge', 'small', 'shards'];
+const ALL_ROWS = ['mixed', 'mixed.gz', 'mixed.lz4', 'huge', 'small', 'small-ttl', 'blobs', 'shards'];
 const ONLY = /** @type {string} */ (opt('only', ALL_ROWS.join(','))).split(',').filter(Boolean);
 for (const o of ONLY) if (!ALL_ROWS.includes(o)) throw new Error(`--only: unknown dump ${o}; known: ${ALL_ROWS.join(', ')}`);
-const TOOLS = /** @type {string} */ (opt('tools', 'check,parse,load')).split(',');
+const TOOLS = /** @type {string} */ (opt('tools', 'check,parse,info,keys,load,peer')).split(',');
+/** HDT3213/rdb's binary (github.com/HDT3213/rdb, built by the user as its README says), if given. */
+const PEER = process.env.RDBSCOPE_BENCH_HDT3213 ?? '';
+const KEY_FORMATS = ['csv', 'jsonl', 'rdbtools-csv'];
 
 const log = (/** @type {string} */ l) => process.stderr.write(l + '\n');
 
@@ -83,7 +91,8 @@ const HAS_JOBS = HAS_LOAD && /--jobs\b/.test(loadHelp.stdout);
  * @property {number} keys
  * @property {number} rdbBytes
  * @property {number} fileBytes
- * @property {string} target    issue 5 target for this row
+ * @property {string} target    issue 5 / 16 target for this row
+ * @property {string} [vs]      a second ratio: to this tool's wall time on the same row and round
  */
 
 const sqlite = path.join(tmp, 'load.sqlite');
@@ -101,17 +110,32 @@ const wantParse = TOOLS.includes('parse');
 const parseOnly = (/** @type {string[]} */ files) => [process.execPath, path.join(HERE, 'parse-only.mjs'), ...files];
 const load = (/** @type {string[]} */ files, /** @type {string[]} */ extra = []) => [RDBSCOPE, 'load', ...files, '--db', sqlite, '--quiet', ...extra];
 
-for (const name of ['mixed', 'huge', 'small']) {
+const wantInfo = TOOLS.includes('info');
+const wantKeys = TOOLS.includes('keys');
+const wantPeer = TOOLS.includes('peer') && PEER !== '';
+if (TOOLS.includes('peer') && PEER === '') notes.push('HDT3213/rdb peer not found: set RDBSCOPE_BENCH_HDT3213 to its binary to add its memory CSV (`rdb -c memory`) to the table');
+else if (wantPeer && !existsSync(PEER)) throw new Error(`RDBSCOPE_BENCH_HDT3213=${PEER}: no such file`);
+const toNull = (/** @type {string[]} */ argv) => ['/bin/sh', '-c', 'exec "$@" > /dev/null', 'sh', ...argv];
+const MANY_SMALL = new Set(['small', 'small-ttl']);
+
+for (const name of ['mixed', 'huge', 'small', 'small-ttl', 'blobs']) {
   const rows = name === 'mixed' ? ONLY.filter((o) => o.startsWith('mixed')) : ONLY.filter((o) => o === name);
   if (rows.length === 0) continue;
   const plain = await ensureDump(name);
-  const isSmall = name === 'small';
+  const isSmall = MANY_SMALL.has(name);
   if (wantCheck) jobs.push({ row: name, tool: 'redis-check-rdb', argv: [CHECK, plain.file], baseline: true, group: name, keys: plain.keys, rdbBytes: plain.rdbBytes, fileBytes: plain.fileBytes, target: '' });
   for (const row of rows) {
     const d = row === name ? plain : await ensureDump(row);
     dumpsUsed.push(d);
     const common = { row, group: name, keys: d.keys, rdbBytes: d.rdbBytes, fileBytes: d.fileBytes, baseline: false };
     if (wantParse) jobs.push({ ...common, tool: 'rdbscope parse-only', argv: parseOnly([d.file]), target: '≤ 0.5×' });
+    if (wantInfo && row === name) jobs.push({ ...common, tool: 'rdbscope info', argv: toNull([RDBSCOPE, 'info', d.file]), target: isSmall ? '≤ 0.5×' : '' });
+    if (wantKeys && row === name) {
+      for (const f of KEY_FORMATS) {
+        jobs.push({ ...common, tool: `rdbscope keys --format ${f}`, argv: toNull([RDBSCOPE, 'keys', '--format', f, d.file]), target: isSmall ? '≤ 2×, ≤ 1.5× parse' : '≤ 1.5× parse', vs: 'rdbscope parse-only' });
+      }
+    }
+    if (wantPeer && row === name) jobs.push({ ...common, tool: 'HDT3213 rdb -c memory', argv: [PEER, '-c', 'memory', '-o', '/dev/null', d.file], target: '' });
     if (HAS_LOAD) jobs.push({ ...common, tool: 'rdbscope load', argv: load([d.file]), cleanup: sqliteFiles, target: isSmall ? '≥ 1 M keys/s' : '≤ 1.0×' });
   }
 }
@@ -248,7 +272,7 @@ function rate(x) {
   return x.toFixed(0);
 }
 
-const header = ['dump', 'tool', 'wall s', '× check-rdb', 'CPU s', 'peak RSS MB (max)', 'keys/s', 'MB/s', 'target', 'met'];
+const header = ['dump', 'tool', 'wall s', '× check-rdb', '× parse-only', 'CPU s', 'peak RSS MB (max)', 'keys/s', 'MB/s', 'target', 'met'];
 const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
 /** @type {string[]} */
 const problems = [];
@@ -272,25 +296,36 @@ for (const job of jobs) {
     }
   }
   const ratio = job.baseline ? 1 : median(ratios);
+  /** @type {number[]} */
+  const vsRatios = [];
+  if (job.vs) {
+    for (const r of ok) {
+      const b = runs.find((x) => x.round === r.round && x.row === job.row && x.tool === job.vs && x.exit === 0);
+      if (b) vsRatios.push(r.wall / b.wall);
+    }
+  }
+  const vsRatio = median(vsRatios);
   const rssMed = median(ok.map((r) => r.rssMb));
   const rssMax = Math.max(...ok.map((r) => r.rssMb));
   const keysPerS = job.keys / wall;
   let met = '';
-  if (job.target.startsWith('≤ 0.5')) met = ratio <= 0.5 ? 'yes' : 'no';
+  if (job.target === '≤ 2×, ≤ 1.5× parse') met = `${ratio <= 2 ? 'yes' : 'no'}, ${vsRatio <= 1.5 ? 'yes' : 'no'}`;
+  else if (job.target === '≤ 1.5× parse') met = vsRatio <= 1.5 ? 'yes' : 'no';
+  else if (job.target.startsWith('≤ 0.5')) met = ratio <= 0.5 ? 'yes' : 'no';
   else if (job.target.startsWith('≤ 1.0')) met = ratio <= 1.0 ? 'yes' : 'no';
   else if (job.target.startsWith('≥ 1 M')) met = keysPerS >= 1e6 ? 'yes' : 'no';
   else if (job.target === '< serial') {
     const serial = median(runs.filter((r) => r.row === job.row && r.tool === 'rdbscope load (serial)' && r.exit === 0).map((r) => r.wall));
     met = `${fmt(serial / wall)}× speed-up`;
   }
-  if (!job.baseline) {
+  if (!job.baseline && job.tool.startsWith('rdbscope')) {
     const rssOk = rssMax <= RSS_LIMIT_MB;
     met = [met, rssOk ? '' : `RSS > ${RSS_LIMIT_MB} MB`].filter(Boolean).join(', ');
   }
   lines.push(
-    `| ${job.row} | ${job.tool} | ${fmt(wall)} | ${job.baseline ? '1.00' : fmt(ratio)} | ${fmt(median(ok.map((r) => r.cpu)))} | ${fmt(rssMed, 0)} (${fmt(rssMax, 0)}) | ${rate(keysPerS)} | ${fmt(job.rdbBytes / 1e6 / wall, 0)} | ${job.target || '—'} | ${met || '—'} |`,
+    `| ${job.row} | ${job.tool} | ${fmt(wall)} | ${job.baseline ? '1.00' : fmt(ratio)} | ${job.vs ? fmt(vsRatio) : '—'} | ${fmt(median(ok.map((r) => r.cpu)))} | ${fmt(rssMed, 0)} (${fmt(rssMax, 0)}) | ${rate(keysPerS)} | ${fmt(job.rdbBytes / 1e6 / wall, 0)} | ${job.target || '—'} | ${met || '—'} |`,
   );
-  summary.push({ row: job.row, tool: job.tool, wall, ratio, cpu: median(ok.map((r) => r.cpu)), rssMedianMb: rssMed, rssMaxMb: rssMax, keysPerS, runs: mine.length, failed: mine.length - ok.length });
+  summary.push({ row: job.row, tool: job.tool, wall, ratio, vsParseOnly: job.vs ? vsRatio : null, cpu: median(ok.map((r) => r.cpu)), rssMedianMb: rssMed, rssMaxMb: rssMax, keysPerS, runs: mine.length, failed: mine.length - ok.length });
 }
 
 const git = (/** @type {string[]} */ a) => {
@@ -318,7 +353,9 @@ const md = [
   ...lines,
   '',
   'wall, CPU (user+sys) and peak RSS are medians (RSS also the max over the rounds, from `/usr/bin/time -v`); "× check-rdb" is the median over the rounds',
-  'of rdbscope\'s wall time divided by redis-check-rdb\'s in the same round (for .gz/.lz4: redis-check-rdb on the plain dump, which it needs).',
+  'of a tool\'s wall time divided by redis-check-rdb\'s in the same round (for .gz/.lz4: redis-check-rdb on the plain dump, which it needs); "× parse-only" likewise',
+  'against rdbscope parse-only on the same dump. keys = `bin/rdbscope keys --format F <dump> > /dev/null`; info = `bin/rdbscope info <dump>`;',
+  'HDT3213 = HDT3213/rdb\'s `rdb -c memory -o /dev/null <dump>` (Go; the per-key memory CSV), from $RDBSCOPE_BENCH_HDT3213.',
   'keys/s and MB/s use the uncompressed RDB size. parse-only = `node bench/parse-only.mjs <dump>` (every key decoded into a record, CRC64 checked, nothing stored);',
   `load = \`bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\` (the launcher, as installed: it runs node with \`--max-semi-space-size=4\`). Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
   '',

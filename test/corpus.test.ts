@@ -6,13 +6,17 @@
  * walk); nothing in it comes from our parser's output. Where a fact had to be read off the file's
  * bytes instead, the entry says so.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RdbEncoding } from '../src/core/record.js';
+import { isEmptyCollection, type RdbEncoding } from '../src/core/record.js';
 import type { ChecksumOutcome } from '../src/rdb/index.js';
 import { auxValue } from '../src/rdb/index.js';
-import { CORPUS_DIR, corpusPresent, parseDump, type ParsedDump } from './support/corpus.js';
+import { CORPUS_DIR, corpusPresent, parseDump, PROJECT_ROOT, type ParsedDump } from './support/corpus.js';
+import { cliBuilt, runCli } from './support/cli.js';
+import { infoJson } from '../src/cli/commands/info.js';
+import { keyRow } from '../src/output/key-lines.js';
+import { DuplicateKeyCheck } from '../src/rdb/duplicate-keys.js';
 
 interface KeyFact {
   /** Key name (UTF-8) as the MANIFEST prints it. */
@@ -36,8 +40,8 @@ interface FileFacts {
   /** Must be refused: iteration ends with an RdbError (clear code, offset and key). */
   refuse?: true;
   /**
-   * Every key holds an empty container (servers skip them on load): the parser may refuse the
-   * file with an RdbError, or report exactly this many keys, each with 0 elements; never crash.
+   * Every key holds an empty container, which a server skips on load ("empty keys skipped: N"):
+   * all of them are read, each flagged as an empty collection, and info counts them.
    */
   emptyContainers?: number;
   keys?: number;
@@ -387,13 +391,12 @@ function assertFacts(rel: string, d: ParsedDump, f: FileFacts): void {
     return;
   }
 
+  expect(d.error?.message ?? null).toBeNull();
   if (f.emptyContainers !== undefined) {
-    if (d.error) return; // refusing empty containers with an RdbError is allowed
     expect(d.records).toHaveLength(f.emptyContainers);
-    expect(d.records.filter((r) => r.elements !== 0).map((r) => Buffer.from(r.key).toString())).toEqual([]);
-  } else {
-    expect(d.error?.message ?? null).toBeNull();
+    expect(d.records.filter((r) => !isEmptyCollection(r)).map((r) => Buffer.from(r.key).toString())).toEqual([]);
   }
+  expect(d.info.emptyKeys).toBe(f.emptyContainers ?? 0);
   expect(d.info.complete).toBe(true);
   if (f.checksum) expect(d.info.checksum.status).toBe(f.checksum);
 
@@ -466,3 +469,92 @@ if (!corpusPresent()) {
     it.skip(`skipped: ${CORPUS_DIR} is absent (the corpus is read in place, never copied into the project)`, () => {});
   });
 }
+
+/** What `info --format json` prints that these checks read. */
+interface InfoJson {
+  magic: string | null;
+  version: number | null;
+  keys: number;
+  emptyKeys: number;
+  duplicateKeys: number | null;
+  keysPerDb: Record<string, number>;
+  keysPerType: Record<string, number>;
+  functions: { engine: string; name: string }[];
+}
+
+/** Keys per MANIFEST: the facts row, or for modern/ the server's own rows (`.oracle.tsv`, = DBSIZE). */
+function manifestKeys(rel: string): { keys: number; empty: number; facts: FileFacts | null } {
+  const facts = FACTS[rel];
+  if (facts) return { keys: facts.keys ?? facts.emptyContainers ?? -1, empty: facts.emptyContainers ?? 0, facts };
+  const oracle = readFileSync(path.join(CORPUS_DIR, rel.replace(/\.rdb$/, '.oracle.tsv')), 'utf8').trimEnd().split('\n');
+  return { keys: oracle.length - 1, empty: 0, facts: null };
+}
+
+/**
+ * What `info --format json` and `keys` print for a dump (infoJson, keyRow: the commands' own
+ * functions, run in process), checked against the MANIFEST.
+ */
+function assertCommandOutput(rel: string, d: ParsedDump): void {
+  const want = manifestKeys(rel);
+  const duplicates = new DuplicateKeyCheck();
+  for (const r of d.records) duplicates.add(r.db, r.key);
+  const j = infoJson(d.info, d.compression, duplicates.checked ? duplicates.duplicateKeys : null) as InfoJson;
+  const rows = d.records.map(keyRow);
+  if (want.facts?.refuse) return;
+  expect(j.keys).toBe(want.keys);
+  expect(rows).toHaveLength(want.keys);
+  expect(j.emptyKeys).toBe(want.empty);
+  expect(rows.filter((r) => r.emptyDroppedOnLoad)).toHaveLength(want.empty);
+  // Real dumps hold no repeated key; all of these are small enough for the in-memory check.
+  expect(j.duplicateKeys).toBe(0);
+  const f = want.facts;
+  if (f === null) return;
+  if (f.magic) expect(j.magic).toBe(f.magic);
+  if (f.version !== undefined) expect(j.version).toBe(f.version);
+  if (f.perDb) expect(j.keysPerDb).toEqual(Object.fromEntries(Object.entries(f.perDb).map(([k, v]) => [k, v])));
+  if (f.types) {
+    expect(j.keysPerType).toEqual(f.types);
+    expect(countBy(rows, (r) => String(r.type))).toEqual(f.types);
+  }
+  if (f.functions) expect(j.functions.map((fn) => fn.engine.toLowerCase())).toEqual(f.functions.map((fn) => fn.engine));
+}
+
+describe.skipIf(!corpusPresent())('shared corpus: what info and keys print agrees with MANIFEST.md', () => {
+  const files = [...SUBDIRS, 'modern'].flatMap((sub) =>
+    corpusPresent(sub) ? readdirSync(path.join(CORPUS_DIR, sub)).filter((f) => f.endsWith('.rdb')).sort().map((f) => `${sub}/${f}`) : [],
+  );
+  for (const rel of files) it(rel, async () => assertCommandOutput(rel, await parseDump(path.join(CORPUS_DIR, rel))));
+});
+
+describe.skipIf(!corpusPresent() || !cliBuilt)('shared corpus through the built CLI', () => {
+  const cli = (...args: string[]) => runCli(args, PROJECT_ROOT);
+  const corpus = (rel: string) => path.join(CORPUS_DIR, rel);
+
+  it('corrupt_empty_keys.rdb: every key listed and flagged, counted by info', () => {
+    const info = cli('info', corpus('redis/corrupt_empty_keys.rdb'));
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/^keys +9$/m);
+    expect(info.stdout).toMatch(/^empty keys +9 \(lists, sets, zsets or hashes without elements: a server drops them on load\)$/m);
+    const keys = cli('keys', corpus('redis/corrupt_empty_keys.rdb'));
+    const rows = keys.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { emptyDroppedOnLoad: boolean; memoryBytes: number | null });
+    expect(rows.map((r) => [r.emptyDroppedOnLoad, r.memoryBytes])).toEqual(Array.from({ length: 9 }, () => [true, null]));
+  });
+
+  it('corrupt_ziplist.rdb: refused by both, one line naming the byte', () => {
+    for (const cmd of ['info', 'keys']) {
+      const r = cli(cmd, corpus('redis/corrupt_ziplist.rdb'));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/ at byte \d+ \(key ".*"\) \[BAD_[A-Z]+\]\n$/);
+    }
+  });
+
+  it.skipIf(!corpusPresent('modern'))('a modern dump: as many keys as the server loaded', () => {
+    const rel = 'modern/valkey-9.0.4-mixed.rdb';
+    const info = JSON.parse(cli('info', corpus(rel), '--format', 'json').stdout) as InfoJson;
+    expect(info.keys).toBe(manifestKeys(rel).keys);
+    expect(info.duplicateKeys).toBe(0);
+    const csv = cli('keys', corpus(rel), '--format', 'csv');
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.trimEnd().split('\n')[0]!.endsWith(',emptyDroppedOnLoad')).toBe(true);
+  });
+});

@@ -20,6 +20,10 @@ export interface LoadFilesOptions extends RowLimits {
   worker?: boolean;
   /** The server the dumps come from (default: each dump's directory name). */
   instance?: string;
+  /** Read dumps whose header version no release writes (--relaxed-version-check). */
+  relaxedVersionCheck?: boolean;
+  /** Count repeated keys over the key rows of dumps too large for the in-memory check (--check-duplicates). */
+  checkDuplicates?: boolean;
   /** Where one-line outcomes go (stdout for `load`, stderr for `analyze` whose stdout is the report). */
   say: (line: string) => void;
 }
@@ -58,9 +62,13 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
         instance: options.instance,
         open: async () => {
           const input = await openInput(path);
-          return { input, parse: parseRdb(input.chunks, { fileName: path, compactLimits: compactLimitsForSpec(options.memory) }) };
+          const parseOptions = { fileName: path, compactLimits: compactLimitsForSpec(options.memory), relaxedVersionCheck: options.relaxedVersionCheck };
+          return { input, parse: parseRdb(input.chunks, parseOptions) };
         },
+        relaxedVersionCheck: options.relaxedVersionCheck,
+        checkDuplicates: options.checkDuplicates,
         memoryModel: options.memory ? modelFromSpec(options.memory) : undefined,
+        memorySpec: options.memory,
         worker: useWorker ? { memory: options.memory, thread } : null,
         keysMinBytes: options.keysMinBytes,
         topPerPattern: options.topPerPattern,
@@ -83,6 +91,13 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
         options.say(`${path}: kept as PARTIAL snapshot ${res.snapshotId}: ${res.keys} keys read before the error${rows} (${secs}s)`);
       } else if (!options.quiet) {
         options.say(`${path}: loaded as snapshot ${res.snapshotId}: ${res.keys} keys${rows} in ${secs}s`);
+      }
+      // What a server would do differently with this dump: on stderr, even with --quiet.
+      if (res.duplicateKeys !== null && res.duplicateKeys > 0) {
+        process.stderr.write(`rdbscope: ${path}: WARNING: ${res.duplicateKeys} key(s) occur more than once in their db (a server refuses this file); every occurrence is kept and counted\n`);
+      }
+      if (res.emptyKeys > 0) {
+        process.stderr.write(`rdbscope: ${path}: note: ${res.emptyKeys} empty list/set/zset/hash key(s), which a server drops on load: kept as rows, left out of every total\n`);
       }
     } catch (err) {
       progress.done();

@@ -11,6 +11,8 @@ export class OutputSink {
   private gone = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
+  /** The stream said it holds more than it wants: settle() waits for its drain. */
+  private backlog = false;
 
   constructor(file?: string) {
     this.stream = file === undefined ? process.stdout : createWriteStream(file);
@@ -30,18 +32,34 @@ export class OutputSink {
 
   /** Writes, then waits while the stream holds more than it wants (or until it is gone). */
   async write(s: string): Promise<void> {
+    this.push(s);
+    await this.settle();
+  }
+
+  /**
+   * Writes without waiting: for a producer that cannot wait between two pieces (a synchronous
+   * visitor), which must call settle() before it produces much more.
+   */
+  push(chunk: string | Uint8Array): void {
     if (this.failure) throw this.failure;
-    if (this.gone || s.length === 0) return;
-    if (this.stream.write(s)) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.stream.off('drain', done);
-        this.wake = null;
-        resolve();
-      };
-      this.wake = done;
-      this.stream.once('drain', done);
-    });
+    if (this.gone || chunk.length === 0) return;
+    if (!this.stream.write(chunk)) this.backlog = true;
+  }
+
+  /** Waits while the stream holds more than it wants (or until it is gone). */
+  async settle(): Promise<void> {
+    if (this.backlog && !this.gone) {
+      this.backlog = false;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.stream.off('drain', done);
+          this.wake = null;
+          resolve();
+        };
+        this.wake = done;
+        this.stream.once('drain', done);
+      });
+    }
     if (this.failure) throw this.failure;
   }
 

@@ -4,7 +4,7 @@
  */
 export type RdbErrorCode =
   | 'NOT_RDB' // magic is neither REDIS nor VALKEY (and no known compression wrapper)
-  | 'UNSUPPORTED_VERSION'
+  | 'UNSUPPORTED_VERSION' // a header version no release writes (src/rdb/versions.ts)
   | 'UNEXPECTED_EOF' // input ended inside a record or before the EOF opcode
   | 'UNKNOWN_OPCODE'
   | 'UNKNOWN_TYPE'
@@ -22,7 +22,6 @@ export type RdbErrorCode =
   | 'BAD_ARRAY'
   | 'BAD_KEY_META'
   | 'MODULE_PRE_GA' // type 6: module values without opcodes cannot be skipped
-  | 'FUNCTION_PRE_GA' // opcode 246: Redis 7.0 RC function format
   | 'CHECKSUM_MISMATCH'
   | 'BAD_COMPRESSION' // truncated or corrupt gzip / LZ4 frame
   | 'IO'; // the file cannot be opened or read

@@ -140,6 +140,12 @@ export interface ValueShape {
   /** Hash fields with a TTL: field length histogram (mstr/entry gets TTL metadata). */
   ttlFieldLengths?: SizeHistogram;
   /**
+   * Hash fields with a TTL: their absolute expiry times (ms) in file order, the order a loading
+   * server adds them to its index of volatile fields (Valkey 9 `vset`, rdb-format.md §9.7.5);
+   * omitted when the hash has too many to keep (65 536).
+   */
+  ttlFieldExpiries?: Float64Array;
+  /**
    * Hash-table hashes: 0-based index of the first field or value longer than 64 bytes in file order,
    * or -1; decides the dict growth path on load (rdb-format.md §9.7.8 (a)).
    */
@@ -203,4 +209,14 @@ export interface MemoryEstimate {
   bytes: number;
   /** False when the figure depends on randomness (skiplist levels, hash seeds) or module internals. */
   exact: boolean;
+}
+
+/**
+ * A list, set, sorted set or hash with no element. No server holds one: Redis 6.2.6+ / 7.0+ and
+ * Valkey skip such a key on load and count it ("empty keys skipped: N"; `R@7.0:rdb.c rdbLoadObject`
+ * `goto emptykey`, PR #9297), older servers kept a broken empty key. Empty strings and streams are
+ * ordinary keys (a stream whose entries were all deleted stays).
+ */
+export function isEmptyCollection(rec: { readonly type: RedisType; readonly elements: number }): boolean {
+  return rec.elements === 0 && (rec.type === 'list' || rec.type === 'set' || rec.type === 'zset' || rec.type === 'hash');
 }

@@ -8,16 +8,18 @@ import { classicEstimate } from './classic.js';
 import { DEFAULT_ENCODING_CONFIG, type EncodingConfig } from './config.js';
 import { modernEstimate } from './modern.js';
 import { modernFamily } from './modern-key.js';
-import { sdsBytes } from './sds.js';
-import { sizingFor, type Sizing } from './sizing.js';
+import { sizingFor } from './sizing.js';
+import { valkey80Estimate } from './valkey80.js';
 
 export type { ServerProfile } from './profile.js';
 export { parseProfile, profileFromAux } from './profile.js';
 export type { EncodingConfig } from './config.js';
 export { compactLimitsOf, DEFAULT_ENCODING_CONFIG, readRedisConf } from './config.js';
 export { jemallocSize } from './jemalloc.js';
+export { isRandomEncoding } from './randomness.js';
 export type { KeyspaceOverhead } from './keyspace.js';
 export { keyspaceOverhead } from './keyspace.js';
+export { buildDecidable, chooseBuild, switchReason, twinProfile, twinWeight, undecidedReason, MIN_RESIDUAL_BYTES, type BuildChoice, type BuildEvidence } from './build-choice.js';
 export { reconcile, allocationGap, EMPTY_SERVER_BYTES, type ReconcileInput, type Reconciliation } from './reconcile.js';
 import type { ServerProfile } from './profile.js';
 
@@ -33,18 +35,6 @@ export function estimatorFor(profile: ServerProfile, config: EncodingConfig = DE
   const s = sizingFor(profile);
   const modern = modernFamily(profile);
   if (modern) return (rec) => modernEstimate(rec, modern, s, config);
-  if (profile.family === 'valkey') return (rec) => valkey80(rec, classicEstimate(rec, s, config), s);
+  if (profile.family === 'valkey') return (rec) => valkey80Estimate(rec, classicEstimate(rec, s, config), s);
   return (rec) => classicEstimate(rec, s, config);
-}
-
-/**
- * Valkey 8.0 (§9.7.0): the value as Redis 7.2 counts it, but the key sits inside a dictEntry of
- * 17 + S(kl) bytes instead of a separate sds + 24-byte entry.
- */
-function valkey80(rec: KeyRecord, est: MemoryEstimate, s: Sizing): MemoryEstimate {
-  const classicKey = s.Z(rec.key.length) + 24;
-  const valkeyKey = s.A(17 + sdsBytes(rec.key.length, s.sdsRule));
-  // hash-table sets store most members directly in buckets (§9.7.4): the 24-byte entries are an upper bound
-  const approx = est.encoding === 'hashtable' || est.encoding === 'skiplist';
-  return { ...est, bytes: est.bytes - classicKey + valkeyKey, exact: est.exact && !approx };
 }

@@ -8,8 +8,8 @@
 import type { KeyRecord } from '../core/record.js';
 import type { ValueEstimate } from './estimate.js';
 import type { ModernFamily } from './modern-key.js';
-import { estimatedRaxNodes, raxBytesOfKeys, raxNodeBytes, raxOfIds, RaxShape } from './rax.js';
-import { sdsBytes } from './sds.js';
+import { estimatedRaxNodes, raxBytesOfKeys, raxNodeBytes, raxOfIds, raxOfTimedIds, RaxShape } from './rax.js';
+import { trackedSdsBytes } from './sds.js';
 import type { Sizing } from './sizing.js';
 
 const RAX_STRUCT = 32;
@@ -28,6 +28,12 @@ export function modernStream(rec: KeyRecord, f: ModernFamily, s: Sizing): ValueE
     if (idBytes) return A(RAX_STRUCT) + raxOfIds(idBytes, A).nodeBytes;
     if (n === 0) return A(RAX_STRUCT) + A(raxNodeBytes(0, 0, false));
     return A(RAX_STRUCT) + (estimatedRaxNodes(n) - n) * A(raxNodeBytes(8, 1, false)) + n * A(raxNodeBytes(0, 0, true));
+  };
+  // Redis 8.4 PEL by delivery time: 24-byte keys without values
+  const byTime = (idBytes: Uint8Array | undefined, n: number) => {
+    if (idBytes) return A(RAX_STRUCT) + raxOfTimedIds(idBytes, A).nodeBytes;
+    if (n === 0) return A(RAX_STRUCT) + A(raxNodeBytes(0, 0, false));
+    return A(RAX_STRUCT) + A(raxNodeBytes(8, 1, false)) + (estimatedRaxNodes(n) - n) * A(raxNodeBytes(8, 1, false)) + n * A(raxNodeBytes(0, 0, false));
   };
   // 7.x-style estimate (Redis 8.2)
   const R = (idBytes: Uint8Array | undefined, n: number) => 16 * n + 244 * (idBytes ? raxOfIds(idBytes).nodes : estimatedRaxNodes(n));
@@ -67,16 +73,17 @@ export function modernStream(rec: KeyRecord, f: ModernFamily, s: Sizing): ValueE
 
   // Redis 8.4+: names trees and a tree of every pending ID make these estimates
   exact = false;
-  const T = (len: number) => (len < 32 ? sdsBytes(len, s.sdsRule) : A(sdsBytes(len, s.sdsRule)));
+  const T = (len: number) => trackedSdsBytes(len, s.sdsRule, A);
   const is86 = f === 'r86';
   const v88 = is86 && s.profile.version[1] >= 8;
-  bytes = (is86 ? 160 : 120) + X(nodeIds, nodeCount) + lps;
+  // the stream struct is charged as allocated, A(120) = 128 on 8.4
+  bytes = A(is86 ? 160 : 120) + X(nodeIds, nodeCount) + lps;
   if (st.groupInfo.length > 0) bytes += namesOf(st.groupInfo);
   if (st.pending > 0) bytes += X(ids ? unionOfIds(ids.groups.map((g) => g.pel)) : undefined, st.pending);
   st.groupInfo.forEach((g, gi) => {
     const gIds = ids?.groups[gi];
     bytes += (is86 ? (v88 ? 64 : 56) : 48) + X(gIds?.pel, g.pending) + (is86 ? 64 : 32) * g.pending;
-    if (!is86) bytes += X(gIds?.pel, g.pending); // PEL by delivery time: same count of 24-byte keys
+    if (!is86) bytes += byTime(gIds?.pel, g.pending);
     bytes += namesOf(g.consumerShapes);
     g.consumerShapes.forEach((c, ci) => (bytes += 32 + T(c.nameBytes) + X(gIds?.consumers[ci], c.pending)));
   });

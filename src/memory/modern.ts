@@ -17,10 +17,11 @@ import { planHash } from './hash-plan.js';
 import { modernStream } from './modern-streams.js';
 import { embedsString, keyObjectBytes, type ModernFamily } from './modern-key.js';
 import { vectorSetUsage } from './modules.js';
-import { mstrBytes, sds8Bytes, sdsBytes, sdsHeader } from './sds.js';
+import { mstrBytes, sds8Bytes, sdsBytes, sdsHeader, trackedSdsBytes } from './sds.js';
 import type { Sizing } from './sizing.js';
 import { expectedNodeAlloc, headerNodeAlloc } from './skiplist.js';
 import { valkeyTableBytes } from './valkey-hashtable.js';
+import { vsetBytes } from './valkey-vset.js';
 
 export function modernEstimate(rec: KeyRecord, f: ModernFamily, s: Sizing, cfg: EncodingConfig): MemoryEstimate {
   const m = new Modern(rec, f, s, cfg);
@@ -51,8 +52,7 @@ class Modern {
 
   /** T(len) on tracked builds (type-5 sds report used bytes), Z(len) otherwise. */
   private sds(len: number): number {
-    const S = sdsBytes(len, this.s.sdsRule);
-    return this.tracked && len < 32 ? S : this.s.A(S);
+    return this.tracked ? trackedSdsBytes(len, this.s.sdsRule, this.s.A) : this.s.Z(len);
   }
 
   value(): ValueEstimate {
@@ -193,10 +193,17 @@ class Modern {
           const fs = (ttl ? Math.max(3, sdsHeader(fl, this.s.sdsRule)) : sdsHeader(fl, this.s.sdsRule)) + fl + 1;
           return t + fs + 4 + vl <= 128 ? A(t + fs + 4 + vl) : A(t + 8 + S8(fl)) + this.s.Z(vl);
         });
-        bytes = valkeyTableBytes(n, this.valkeyStruct(), 8) + entries.sum + volatileIndex(ttlFields, A);
+        bytes = valkeyTableBytes(n, this.valkeyStruct(), 8) + entries.sum + this.volatileIndex(ttlFields);
         break;
     }
     return { encoding: 'hashtable', bytes, exact: plan.exact && entries.exact && !this.valkey };
+  }
+
+  /** Valkey 9 volatile-field index V (§9.7.5): rebuilt from the expiry times, else estimated. */
+  private volatileIndex(k: number): number {
+    const times = this.rec.shape.ttlFieldExpiries;
+    if (times !== undefined && times.length === k) return vsetBytes(times, this.s.A, this.valkeyStruct()).bytes;
+    return volatileIndexByCount(k, this.s.A);
   }
 
   private stream(): ValueEstimate {
@@ -237,10 +244,12 @@ class Modern {
   }
 }
 
-/** Valkey 9 volatile-field index V(k) (§9.7.5); estimated beyond 127 fields. */
-function volatileIndex(k: number, A: (n: number) => number): number {
+/**
+ * V(k) from the count alone (expiry times not kept): exact up to 127 fields; beyond, as if every
+ * field were in one of a few vector buckets.
+ */
+function volatileIndexByCount(k: number, A: (n: number) => number): number {
   if (k <= 1) return 0;
   if (k === 2) return 24;
-  if (k <= 127) return A(8 + 8 * k);
   return A(8 + 8 * k);
 }

@@ -33,8 +33,14 @@ export class RaxShape {
   private bytes = 0;
   keys = 0;
 
-  /** `alloc` rounds a node's size to its allocation (identity to count raw bytes). */
-  constructor(private readonly alloc: (n: number) => number = (n) => n) {}
+  /**
+   * `alloc` rounds a node's size to its allocation (identity to count raw bytes); `leafValue`:
+   * whether the keys carry a value pointer (a key inserted with NULL data has none, `raxInsert`).
+   */
+  constructor(
+    private readonly alloc: (n: number) => number = (n) => n,
+    private readonly leafValue = true,
+  ) {}
 
   /** Adds the next key in ascending order. */
   add(key: Uint8Array): void {
@@ -67,7 +73,7 @@ export class RaxShape {
     this.attach(last);
     const leaves = this.keys;
     let nodes = this.count + leaves + 1;
-    let bytes = this.bytes + leaves * this.alloc(raxNodeBytes(0, 0, true));
+    let bytes = this.bytes + leaves * this.alloc(raxNodeBytes(0, 0, this.leafValue));
     const roots = this.rootChildDepths;
     if (roots.length === 1) {
       bytes += this.alloc(raxNodeBytes(roots[0]!, 1, false));
@@ -127,6 +133,22 @@ function commonPrefix(a: Uint8Array, b: Uint8Array): number {
 export function raxOfIds(ids: Uint8Array, alloc?: (n: number) => number): RaxShape {
   const r = new RaxShape(alloc);
   for (let i = 0; i + 16 <= ids.length; i += 16) r.add(ids.subarray(i, i + 16));
+  return r;
+}
+
+/**
+ * Shape of a PEL-by-delivery-time tree (Redis 8.4 `streamCG.pel_by_time`): 24-byte keys, the
+ * delivery time in ms (big-endian) then the stream ID, no values. The file keeps every delivery
+ * time but the parser keeps the IDs only, so all entries are taken as delivered in one
+ * millisecond (a batch read by one XREADGROUP): the time becomes an 8-byte common prefix.
+ */
+export function raxOfTimedIds(ids: Uint8Array, alloc?: (n: number) => number): RaxShape {
+  const r = new RaxShape(alloc, false);
+  const key = new Uint8Array(24);
+  for (let i = 0; i + 16 <= ids.length; i += 16) {
+    key.set(ids.subarray(i, i + 16), 8);
+    r.add(key.slice());
+  }
   return r;
 }
 

@@ -30,6 +30,17 @@ export function sdsBytes(len: number, rule: SdsRule): number {
   return h + len + 1;
 }
 
+/**
+ * T(len), what Redis 8.4+ charges for a separately allocated sds (`sdsAllocSize`): a type-5 sds has
+ * no alloc field, so its used size S(len) counts; every other type counts header + alloc + 1, which
+ * `sdsnewlen` sets to the allocator's usable size, A(S(len)). An empty sds is type 8 (`sdsnewlen`
+ * promotes it), so T(0) = A(4) = 8, not 4.
+ */
+export function trackedSdsBytes(len: number, rule: SdsRule, alloc: (n: number) => number): number {
+  const S = sdsBytes(len, rule);
+  return len > 0 && len < 32 ? S : alloc(S);
+}
+
 /** S8(len): at least a type-8 header (§9.7.1). */
 export function sds8Bytes(len: number, rule: SdsRule): number {
   return Math.max(3, sdsHeader(len, rule)) + len + 1;

@@ -44,7 +44,7 @@ export function formatDiagnosisScreen(result: ReportResult, options: ScreenOptio
         : `can evict ${r['evictable_keys']} keys, ${bytes(r[sizeCol])} (${humanPercentOrDash(r['evictable_share'] as number | null)})`;
       out.push(`  ${String(r['policy']).padEnd(11)} ${what}`);
     }
-    out.push(...remarks('eviction').map((n) => `  ${n}`));
+    out.push(...remarks('eviction'));
   }
 
   const growth = table('growth');

@@ -13,7 +13,7 @@ import type { KeyRecord } from '../core/record.js';
 export const RDBTOOLS_CSV_HEADER = 'database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry\n';
 
 /** rdb-tools calls a zset `sortedset`. */
-const RDBTOOLS_TYPE: Record<string, string> = { zset: 'sortedset' };
+export const RDBTOOLS_TYPE: Record<string, string> = { zset: 'sortedset' };
 
 export function rdbtoolsCsvRow(rec: KeyRecord): string {
   const expiry = rec.expireAtMs === null ? '' : pythonIsoformat(rec.expireAtMs);
@@ -46,8 +46,12 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Python's `datetime.utcfromtimestamp(s).isoformat()`, as rdb-tools prints expiry (UTC, no zone). */
-function pythonIsoformat(ms: number): string {
+/**
+ * Python's `datetime.utcfromtimestamp(s).isoformat()`, as rdb-tools prints expiry (UTC, no zone). A
+ * time no date can hold (a corrupt TTL past ±8.64e15 ms) is printed as its number of ms.
+ */
+export function pythonIsoformat(ms: number): string {
+  if (!(Math.abs(ms) <= 8.64e15)) return String(ms);
   const iso = new Date(ms).toISOString(); // 2024-01-15T10:30:00.123Z
   const base = iso.slice(0, 19);
   const millis = ms - Math.floor(ms / 1000) * 1000;

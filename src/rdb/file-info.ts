@@ -4,16 +4,28 @@ import type { RdbError } from '../core/errors.js';
 export interface RdbFileInfo {
   magic: 'REDIS' | 'VALKEY' | null;
   version: number | null;
+  /**
+   * The header's version is none that rdbscope knows and the file was read anyway (ParseOptions
+   * relaxedVersionCheck): what follows may be misread.
+   */
+  unknownVersion: boolean;
   /** AUX fields in file order; values printable (UTF-8 or escaped). */
   aux: { key: string; value: string }[];
   /** RESIZEDB hints, one per db section. */
   resizeDb: { db: number; keys: number; expires: number }[];
-  /** FUNCTION2 libraries (name from the `#!lua name=` shebang) and Redis ≤ 6.2 AUX `lua` scripts. */
-  functions: { kind: 'library' | 'script'; engine: string; name: string; bytes: number }[];
+  /**
+   * FUNCTION2 libraries (name from the `#!lua name=` shebang), Redis 7.0 RC1/RC2 libraries (opcode
+   * 246, `preRelease`) and Redis ≤ 6.2 AUX `lua` scripts.
+   */
+  functions: FunctionInfo[];
   moduleAux: { module: string; encver: number; when: number; bytes: number }[];
   slotInfo: number; // SLOT_INFO records (Redis 7.4+ cluster) + Valkey AUX slot-info
   slotImports: number; // Valkey 9 SLOT_IMPORT records
   keys: number;
+  /** Lists, sets, zsets and hashes with no element (isEmptyCollection): a server drops them on load. */
+  emptyKeys: number;
+  /** Redis Enterprise opcodes skipped (107 RAM LRU, 121 slot number): opcode → records. */
+  enterpriseOpcodes: Map<number, number>;
   keysPerDb: Map<number, number>;
   keysPerType: Map<string, number>;
   checksum: ChecksumOutcome;
@@ -23,6 +35,16 @@ export interface RdbFileInfo {
   trailingBytes: number;
   complete: boolean;
   error: RdbError | null;
+}
+
+export interface FunctionInfo {
+  kind: 'library' | 'script';
+  engine: string;
+  name: string;
+  /** Bytes of the library code (FUNCTION2: the whole source, shebang included) or script body. */
+  bytes: number;
+  /** Redis 7.0 RC1/RC2 record (opcode 246): Redis 7.0.x reads it, 7.2 and later refuse the file. */
+  preRelease?: true;
 }
 
 export type ChecksumOutcome =
@@ -37,6 +59,7 @@ export function emptyFileInfo(): RdbFileInfo {
   return {
     magic: null,
     version: null,
+    unknownVersion: false,
     aux: [],
     resizeDb: [],
     functions: [],
@@ -44,6 +67,8 @@ export function emptyFileInfo(): RdbFileInfo {
     slotInfo: 0,
     slotImports: 0,
     keys: 0,
+    emptyKeys: 0,
+    enterpriseOpcodes: new Map(),
     keysPerDb: new Map(),
     keysPerType: new Map(),
     checksum: { status: 'unknown' },

@@ -14,5 +14,5 @@
 export { parseRdb, RdbParse } from './parser.js';
 export type { ChecksumSource, ParseOptions } from './parser.js';
 export type { CompactLimits } from './values/decoder.js';
-export type { RdbFileInfo, ChecksumOutcome } from './file-info.js';
+export type { RdbFileInfo, ChecksumOutcome, FunctionInfo } from './file-info.js';
 export { auxValue } from './file-info.js';

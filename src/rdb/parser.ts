@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KeyRecord, RdbEncoding, RedisType, ValueShape } from '../core/record.js';
+import { isEmptyCollection, type KeyRecord, type RdbEncoding, type RedisType, type ValueShape } from '../core/record.js';
 import { RdbError, isRdbError } from '../core/errors.js';
 import { emptyFileInfo, type RdbFileInfo } from './file-info.js';
 import { ByteReader, INCOMPLETE } from './byte-reader.js';
@@ -15,6 +15,8 @@ import { KeyArena } from './key-arena.js';
 import { INT_STRING, PLAIN_STRING } from './values/strings.js';
 import { canonicalInt64 } from './canonical-int.js';
 import { ParsedKey } from './parsed-key.js';
+import { isKnownVersion, NEWEST_VERSIONS } from './versions.js';
+import { ENTERPRISE_OPCODES, ENTERPRISE_RAM_LRU } from './enterprise-opcodes.js';
 
 export interface ParseOptions {
   /** Name used in error messages. */
@@ -29,6 +31,12 @@ export interface ParseOptions {
    * Ignored when verifyChecksum is false.
    */
   checksumSource?: ChecksumSource | null;
+  /**
+   * Read a file whose header version is none that any release writes (versions.ts) instead of
+   * refusing it at the header; `info.unknownVersion` then says so. Like Valkey's
+   * `rdb-version-check relaxed`: the parse fails later only on a byte it cannot read.
+   */
+  relaxedVersionCheck?: boolean;
 }
 
 /** A CRC64 computed elsewhere over the same bytes (see ParseOptions.checksumSource). */
@@ -125,6 +133,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   /** visit(): the consumer of each record, and the one record reused for every key. */
   private visitor: ((rec: KeyRecord) => void) | null = null;
   private reused: ParsedKey | null = null;
+  private betweenChunks: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly source: AsyncIterable<Uint8Array>,
@@ -149,9 +158,13 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
    * batches: the fastest way through a dump when each key is looked at once (parse-only of 5 M tiny
    * keys 0.69 → 0.31 s, of the mixed bench dump 0.99 → 0.78 s). Resolves when the file is read; rejects like
    * batches() (after the keys read before a fault), or with what `onKey` threw, unchanged.
+   * `betweenChunks`, when given, is awaited each time the buffered input is used up, before the next
+   * chunk is asked for: where a visitor that produces output can wait for its reader (back-pressure).
+   * What it throws comes back unchanged, and the parse stops there.
    */
-  async visit(onKey: (rec: KeyRecord) => void): Promise<void> {
+  async visit(onKey: (rec: KeyRecord) => void, betweenChunks?: () => Promise<void>): Promise<void> {
     this.visitor = onKey;
+    this.betweenChunks = betweenChunks ?? null;
     for await (const batch of this.batches()) void batch; // stays empty: emit() hands keys to onKey
   }
 
@@ -175,6 +188,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         if (this.batch.length > 0) yield this.takeBatch();
         if (status === 'done') break;
         if (status === 'batch-full') continue;
+        if (this.betweenChunks !== null) await this.betweenChunks();
         const next = await this.nextChunk(input, this.r.base + this.r.end);
         if (next.done) this.r.eof = true;
         else if (next.value.length > 0) this.r.append(next.value);
@@ -332,9 +346,18 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     } else {
       throw new RdbError('NOT_RDB', `not an RDB file (${describeMagic(r.buf.subarray(at, at + 9))})`, 0);
     }
-    if (this.ctx.version < 1) throw new RdbError('UNSUPPORTED_VERSION', `RDB version ${this.ctx.version} does not exist`, 5);
-    this.info.magic = this.ctx.magic;
-    this.info.version = this.ctx.version;
+    const { magic, version } = this.ctx;
+    if (!isKnownVersion(magic, version)) {
+      // Refused here, not later on a misleading checksum or type error: the digits start at byte 5
+      // (REDIS) or 6 (VALKEY).
+      if (!this.options.relaxedVersionCheck) {
+        const detail = `unknown RDB version ${version} in a ${magic} header (no release writes it; the newest known are ${NEWEST_VERSIONS}; --relaxed-version-check reads it anyway)`;
+        throw new RdbError('UNSUPPORTED_VERSION', detail, magic.length);
+      }
+      this.info.unknownVersion = true;
+    }
+    this.info.magic = magic;
+    this.info.version = version;
     this.phase = Phase.Body;
   }
 
@@ -384,7 +407,8 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.readModuleAux(at);
         return;
       case OP.FUNCTION_PRE_GA:
-        throw new RdbError('FUNCTION_PRE_GA', 'pre-release function format (Redis 7.0 RC) is not supported, as in Redis 7.0 GA', at);
+        this.readFunctionPreGa();
+        return;
       case OP.FUNCTION2:
         this.readFunction();
         return;
@@ -413,7 +437,13 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private readKey(typeId: number, at: number): void {
     const r = this.r;
     const vt = valueTypeFor(this.ctx.magic, typeId);
-    if (vt === undefined) throw new RdbError(typeId === 6 ? 'MODULE_PRE_GA' : 'UNKNOWN_TYPE', refusedTypeReason(this.ctx.magic, typeId), at);
+    if (vt === undefined) {
+      if (this.ctx.magic === 'REDIS' && ENTERPRISE_OPCODES.has(typeId)) {
+        this.skipEnterpriseOpcode(typeId, at);
+        return;
+      }
+      throw new RdbError(typeId === 6 ? 'MODULE_PRE_GA' : 'UNKNOWN_TYPE', refusedTypeReason(this.ctx.magic, typeId), at);
+    }
     this.currentKey = null;
     blob.compressedAt = -1;
     if (typeId === 0 && this.readShortString(at)) return;
@@ -508,6 +538,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
 
   private emit(rec: KeyRecord): void {
     this.info.keys++;
+    if (rec.elements === 0 && isEmptyCollection(rec)) this.info.emptyKeys++;
     if (rec.db !== this.runDb) {
       this.flushDbRun();
       this.runDb = rec.db;
@@ -575,6 +606,32 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const shebang = new TextDecoder().decode(code.subarray(0, nl < 0 ? Math.min(code.length, 256) : Math.min(nl, 256)));
     const m = /^#!(\S+)(?:.*?\bname=(\S+))?/.exec(shebang);
     this.info.functions.push({ kind: 'library', engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
+  }
+
+  /**
+   * Redis 7.0 RC1/RC2 function library (opcode 246, as `R@7.0-rc1:rdb.c rdbSaveFunctions` writes it
+   * and `rdbFunctionLoad` reads it): library name, engine name, len has-description, the description
+   * when that is not 0, the code. Redis 7.0.x GA still loads it (rewritten as a FUNCTION2 payload);
+   * Redis 7.2+ refuses the file ("Pre-release function format not supported").
+   */
+  private readFunctionPreGa(): void {
+    const r = this.r;
+    const name = printable(readStringBytes(r));
+    const engine = printable(readStringBytes(r));
+    if (readLengthBig(r) !== 0n) readStringBytes(r);
+    const code = readStringBytes(r);
+    this.info.functions.push({ kind: 'library', engine, name, bytes: code.length, preRelease: true });
+  }
+
+  /**
+   * A Redis Enterprise record (enterprise-opcodes.ts): one length, ignored and counted. 107 comes
+   * before a key, so it starts that key's record like a prefix opcode.
+   */
+  private skipEnterpriseOpcode(op: number, at: number): void {
+    if (op === ENTERPRISE_RAM_LRU) this.markPrefix(at);
+    readLengthBig(this.r);
+    const seen = this.info.enterpriseOpcodes;
+    seen.set(op, (seen.get(op) ?? 0) + 1);
   }
 
   /** Valkey 9 SLOT_IMPORT (§3.3): job name, then n slot ranges. */

@@ -31,7 +31,7 @@ export function accessData(db: Store, snap: SnapshotRow): AccessData {
     kind: 'none', keysWithData: 0, rows: r.n,
     note: r.n === 0
       ? 'no key rows stored: whether the dump holds LRU/LFU data is unknown'
-      : 'no LRU/LFU data: the server ran noeviction, volatile-ttl or a random policy (Redis saves idle times only under an LRU policy, counters only under an LFU one)',
+      : 'no LRU/LFU data: the server ran noeviction, volatile-ttl or a random policy (only LRU / LFU policies save them)',
   };
 }
 

@@ -85,11 +85,11 @@ function headline(snap: SnapshotRow, b: Basis, total: { keys: number; size: numb
 function headlineNotes(snap: SnapshotRow, b: Basis, total: { keys: number; size: number; untimed: number; dbs: number }, explained: number | null): string[] {
   const when = snap.snapshot_time_ms === null ? 'time unknown' : `written ${isoTime(snap.snapshot_time_ms).replace('T', ' ').slice(0, 16)} UTC (${snap.time_source})`;
   const lines = [`${snap.file_name} — instance ${instanceOf(snap)}, ${serverName(snap) ?? 'server unknown'}, RDB v${snap.rdb_version ?? '?'}, ${when}`];
-  const mem = b.estimated
-    ? `estimated ${humanBytes(total.size)} in keys${explained !== null ? `, explaining ${humanPercentOrDash(explained)} of used-mem` : ''} (profile ${snap.memory_profile})`
-    : `${humanBytes(total.size)} of values in the file (no memory estimate)`;
-  lines.push(`${total.keys} keys in ${total.dbs} db(s); used-mem ${snap.used_mem === null ? 'not recorded' : humanBytes(snap.used_mem)}; ${mem}; ` +
-    `${humanPercentOrDash(share(total.untimed, total.size))} of it without a TTL`);
+  lines.push(`${total.keys} keys in ${total.dbs} db(s); used-mem ${snap.used_mem === null ? 'not recorded' : humanBytes(snap.used_mem)}; ` +
+    `${humanPercentOrDash(share(total.untimed, total.size))} of the keys' memory has no TTL`);
+  lines.push(b.estimated
+    ? `keys estimated at ${humanBytes(total.size)}${explained !== null ? `, ${humanPercentOrDash(explained)} of used-mem explained` : ''} (profile ${snap.memory_profile})`
+    : `${humanBytes(total.size)} of values in the file (no memory estimate)`);
   if (snap.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${snap.error ?? 'unknown error'}`);
   return lines;
 }
@@ -180,10 +180,10 @@ function flags(r: PatternRow, x: PatternFacts | undefined, rate: PatternRate | n
   const untimedShare = r.size > 0 ? r.untimed_size / r.size : 0;
   if (r.untimed_keys > 0 && r.untimed_keys < r.keys) out.push(`TTL missing on ${r.untimed_keys} of ${r.keys} keys`);
   else if (r.untimed_keys === r.keys && untimedShare >= IMMORTAL_SHARE && CACHE_LIKE.test(r.pattern)) out.push('cache keys without TTL');
-  if (x?.maxUntimedElements != null && x.maxUntimedElements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.maxUntimedElements} elements, no TTL`);
+  if (x?.maxUntimedElements != null && x.maxUntimedElements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.maxUntimedElements} el., no TTL`);
   else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')) {
     // The same keys, bigger every night, and nothing expires them: collections without a cap.
-    out.push(`each key grows, no cap: +${humanBytes(Math.round(rate.perDay))}/day`);
+    out.push('each key grows, no cap');
   }
   if (r.keys >= 2 && x?.maxSize != null && r.size > 0 && x.maxSize / r.size >= DOMINANT_KEY_SHARE) out.push(`one key holds ${Math.round((x.maxSize / r.size) * 100)}%`);
   return out.join('; ');

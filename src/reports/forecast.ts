@@ -101,7 +101,7 @@ export const forecast: Report = {
       });
       const drivers = ranked.filter((p) => p.fit!.slope > 0).slice(0, 3);
       if (drivers.length && sizeFit.slope > 0) {
-        notes.push(`driven by: ${drivers.map((p) => `${p.pattern} +${humanBytes(Math.round(p.fit!.slope))}/day (${((p.fit!.slope / sizeFit.slope) * 100).toFixed(0)}%)`).join(', ')}`);
+        notes.push(`driven by: ${drivers.map((p) => `${p.pattern} ${((p.fit!.slope / sizeFit.slope) * 100).toFixed(0)}%`).join(', ')} of the growth`);
       }
     } else {
       notes.push('no maxmemory given: add --maxmemory <size> (or --redis-conf) for the dates the alarm and maxmemory are reached');

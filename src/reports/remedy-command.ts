@@ -43,7 +43,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
   if (untimed && k.idleSeconds !== null && k.idleSeconds >= FORGOTTEN_IDLE_SECONDS) {
     return { command: `UNLINK ${key}`, why: `no TTL and untouched for ${Math.floor(k.idleSeconds / 86_400)} days` };
   }
-  const ttlWhy = (n: number) => `no TTL; ${n} of its ${s!.keys - 1} sibling(s) have one (median ${formatDuration(siblingTtl!)} left)`;
+  const ttlWhy = (n: number) => `no TTL; ${n} of ${s!.keys - 1} siblings have one (median ${formatDuration(siblingTtl!)})`;
   // A cap from the siblings when they are clearly smaller, else the default cap.
   const cap = (fallback: number) => {
     const m = s?.medianElements ?? null;
@@ -53,28 +53,28 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
     case 'string':
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
       return untimed
-        ? { command: `EXPIRE ${key} <seconds>`, why: 'no TTL and no sibling has one: if it is a cache entry, give it one' }
+        ? { command: `EXPIRE ${key} <seconds>`, why: 'no TTL, nor have its siblings: give it one if it is a cache entry' }
         : { command: null, why: 'a large value with a TTL: compress or split it' };
     case 'list': {
       const n = cap(LIST_CAP);
-      if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `${k.elements} elements: keep the last ${n}, and LTRIM after every push` };
+      if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `keep the last ${n} of ${k.elements}; LTRIM after every push` };
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
-      return { command: null, why: `${k.elements} elements${untimed ? ', no TTL' : ''}: cap its length where it is written (LTRIM after each push)` };
+      return { command: null, why: `${k.elements} elements${untimed ? ', no TTL' : ''}: cap it where it is written (LTRIM after each push)` };
     }
     case 'zset': {
       const n = cap(ZSET_CAP);
-      if (k.elements > n) return { command: `ZREMRANGEBYRANK ${key} 0 -${n + 1}`, why: `${k.elements} members: keep the ${n} highest scores` };
+      if (k.elements > n) return { command: `ZREMRANGEBYRANK ${key} 0 -${n + 1}`, why: `keep the ${n} highest scores of ${k.elements}` };
       break;
     }
     case 'stream': {
       const n = cap(STREAM_CAP);
-      if (k.elements > n) return { command: `XTRIM ${key} MAXLEN ~ ${n}`, why: `${k.elements} entries: trim, and XADD with MAXLEN ~ ${n}` };
+      if (k.elements > n) return { command: `XTRIM ${key} MAXLEN ~ ${n}`, why: `keep ~${n} of ${k.elements} entries; XADD … MAXLEN ~ ${n}` };
       break;
     }
     case 'hash':
       if (k.elements > 2 * HASH_SPLIT_FIELDS) {
         const buckets = Math.ceil(k.elements / HASH_SPLIT_FIELDS);
-        return { command: `split: HSET ${cliArgument(concat(k.key, ':<n>'))} field value, n = crc32(field) % ${buckets}`, why: `${k.elements} fields in one hash: ${buckets} hashes of ~${HASH_SPLIT_FIELDS} fields stay listpacks (several times smaller)` };
+        return { command: `split: HSET ${cliArgument(concat(k.key, ':<n>'))} field value, n = crc32(field) % ${buckets}`, why: `${k.elements} fields: hashes of ~${HASH_SPLIT_FIELDS} stay listpacks (smaller)` };
       }
       break;
     case 'set':
@@ -84,7 +84,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
   }
   if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
   return untimed
-    ? { command: `EXPIRE ${key} <seconds>`, why: `${k.elements} elements, no TTL: cap its size where it is written, or give it a TTL` }
+    ? { command: `EXPIRE ${key} <seconds>`, why: `${k.elements} elements, no TTL: cap it where it is written, or give it a TTL` }
     : { command: null, why: `${k.elements} elements: cap its size where it is written` };
 }
 

@@ -51,6 +51,7 @@ export function describeSnapshot(s: SnapshotRow): string[] {
   const server = s.redis_ver ? `Redis ${s.redis_ver}, ` : '';
   const lines = [`snapshot ${s.id} of instance ${instanceOf(s)}: ${s.file_name}, ${when}, ${server}RDB v${s.rdb_version ?? '?'}, ${s.key_count} keys, ${s.status}`];
   if (s.unestimated_keys > 0) lines.push(`${s.unestimated_keys} key(s) could not be estimated by the memory model; their memory counts as 0`);
+  if (s.unknown_version) lines.push(`RDB v${s.rdb_version ?? '?'} is a version no release writes: read past the version check (--relaxed-version-check); figures may be wrong`);
   if (s.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${s.error ?? 'unknown error'}`);
   return lines;
 }

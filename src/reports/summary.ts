@@ -3,6 +3,21 @@ import { reconcileSnapshot } from './reconciliation.js';
 import { keyPercentiles, percentileCells, percentileColumns, percentilesAvailable } from './percentiles.js';
 import type { Report } from './report.js';
 import { basisFor, col, describeSnapshot, filters, keyCol, pickSnapshot, share, snapshotLabels } from './scope.js';
+import type { SnapshotRow } from '../store/snapshots.js';
+
+/** What a server would do differently with this dump's keys (rdb-format.md §3.2). */
+function keyspaceNotes(snap: SnapshotRow): string[] {
+  const notes: string[] = [];
+  if (snap.duplicate_keys !== null && snap.duplicate_keys > 0) {
+    notes.push(`WARNING: ${snap.duplicate_keys} key(s) occur more than once in their db (a server refuses this file); every occurrence is counted below`);
+  } else if (snap.duplicate_keys === null) {
+    notes.push('duplicate keys: not checked (a dump too large to check in memory, loaded without --check-duplicates or with per-key rows limited; or loaded by an older rdbscope)');
+  }
+  if (snap.empty_keys > 0) {
+    notes.push(`${snap.empty_keys} empty key(s) a server drops on load (lists, sets, zsets or hashes without elements): not counted below`);
+  }
+  return notes;
+}
 
 /**
  * Keys and memory by db, type and encoding; what share has no TTL; the server's own `used-mem` beside
@@ -55,6 +70,8 @@ export const summary: Report = {
       })),
     });
     const notes = [...describeSnapshot(snap), b.note];
+    if (b.estimated && snap.memory_profile_reason) notes.push(`profile ${snap.memory_profile}: ${snap.memory_profile_reason}`);
+    notes.push(...keyspaceNotes(snap));
     // Per-key size and element percentiles by type and encoding, from the key rows.
     const pct = percentilesAvailable(snap);
     let byKind = new Map<string, Row>();

@@ -8,6 +8,7 @@ import type { MemorySpec } from './memory-spec.js';
 import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
 import { POST_LOAD_INDEXES } from './schema.js';
+import { countDuplicateKeys } from './duplicate-keys.js';
 import { defaultInstanceFor, deleteSnapshot, findByContent, findByFingerprint, removeSnapshotRows } from './snapshots.js';
 import { Txn } from './txn.js';
 import { LoadWorker, workerEntry } from './worker-rows.js';
@@ -33,6 +34,12 @@ export interface LoadOptions extends RowLimits {
    * fills `rec.memory`. Absent = no estimates (memory columns stay NULL).
    */
   memoryModel?: (info: import('../rdb/file-info.js').RdbFileInfo) => MemoryModel;
+  /**
+   * The spec `memoryModel` was made from: with it (or `worker.memory`) and no fixed server, a dump
+   * whose used-mem points to the other allocator build is loaded again with that build
+   * (memory-spec.ts settleBuild).
+   */
+  memorySpec?: MemorySpec | null;
   /** Profile name to record when the records already carry `rec.memory` (tests, callers that estimate). */
   memoryProfile?: string | null;
   patterns?: PatternOptions;
@@ -52,11 +59,26 @@ export interface LoadOptions extends RowLimits {
   txn?: Txn;
   /** Do not build the post-load indexes (the caller builds them once, after several loads). */
   deferIndexes?: boolean;
+  /**
+   * For a worker's parse: read a header version no release writes (ParseOptions; `open` sets its
+   * own parse's option).
+   */
+  relaxedVersionCheck?: boolean;
+  /**
+   * Count repeated keys by SQLite over the key rows when the dump was too large for the parse's
+   * in-memory check (needs every key's row). A sort of every key: on 1 M keys it added ~40% to the
+   * load (measured in SCHEMA.md), hence asked for, not done by default.
+   */
+  checkDuplicates?: boolean;
 }
 
 export type LoadResult =
   | { outcome: 'already-loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; sameContent?: boolean }
-  | { outcome: 'loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; keyRows: number; error: RdbError | null };
+  | {
+      outcome: 'loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; keyRows: number; error: RdbError | null;
+      /** Empty collections (dropped by a server on load) and keys repeated in their db (null: not checked). */
+      emptyKeys: number; duplicateKeys: number | null;
+    };
 
 /**
  * Streams one dump into the store as a new snapshot.
@@ -71,6 +93,22 @@ export type LoadResult =
  * - Any other failure (disk full, a bug) removes the snapshot, then rethrows.
  */
 export async function loadSnapshot(db: Store, options: LoadOptions): Promise<LoadResult> {
+  const first = await loadOnce(db, options);
+  if (first.outcome !== 'rerun') return first;
+  // used-mem pointed to the other allocator build: the first pass's rows are gone, load again with it
+  const spec = first.spec;
+  const { modelFromSpec } = await import('./memory-spec.js');
+  const again = await loadOnce(db, {
+    ...options,
+    memoryModel: modelFromSpec(spec),
+    memorySpec: spec,
+    worker: options.worker ? { ...options.worker, memory: spec } : options.worker,
+  });
+  if (again.outcome === 'rerun') throw new Error('a load with a fixed memory profile asked to be redone');
+  return again;
+}
+
+async function loadOnce(db: Store, options: LoadOptions): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
   const fileName = basename(options.path);
   const { fingerprint, size, mtimeMs } = await fileFingerprint(options.path);
   const known = findByFingerprint(db, fingerprint);
@@ -87,6 +125,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     ? thread.rows({
         path: options.path, mtimeMs, memory: options.worker!.memory, patterns, maxPatterns: options.maxPatterns,
         keysMinBytes: options.keysMinBytes ?? null, topPerPattern: options.topPerPattern ?? null,
+        relaxedVersionCheck: options.relaxedVersionCheck ?? false,
       })
     : produceRows(options.open, {
         mtimeMs, patterns, maxPatterns: options.maxPatterns, keysMinBytes: options.keysMinBytes, topPerPattern: options.topPerPattern,
@@ -149,21 +188,45 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
     }
     const writerSide = deferred.rows();
     writeAggregates(db, snapshotId, writerSide ? mergeAggregateRows(end.aggregates, writerSide, options.maxPatterns) : end.aggregates);
+    const usedMem = intOrNull(auxOf(end.info, 'used-mem'));
+    let profileReason = end.profileReason;
+    const spec = options.worker?.memory ?? options.memorySpec ?? null;
+    if (spec && (end.twin || spec.replaced) && !failure) {
+      const perDb = db
+        .prepare('SELECT sum(keys) AS keys, sum(keys - untimed_keys) AS expires FROM type_stats WHERE snapshot_id = ? GROUP BY db')
+        .all(snapshotId) as { keys: number; expires: number }[];
+      const settled = (await import('./memory-spec.js')).settleBuild(spec, end, usedMem, perDb);
+      if (settled.rerun && !failure) {
+        removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
+        txn.commit();
+        return { outcome: 'rerun', spec: settled.rerun };
+      }
+      profileReason = settled.reason;
+    }
     writeAux(db, snapshotId, end.info);
     const status = failure ? 'partial' : 'complete';
+    // The parse's check answers for dumps it could hold; past that, SQLite counts over the key rows
+    // when asked and every key has one, and nothing is claimed otherwise.
+    const everyRow = (options.keysMinBytes ?? null) === null && (options.topPerPattern ?? null) === null;
+    const sqlCheck = options.checkDuplicates === true && everyRow;
+    const duplicateKeys = end.duplicateKeys ?? (sqlCheck ? countDuplicateKeys(db, snapshotId, inserter.firstRow, inserter.lastRow) : null);
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
          used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,
-         memory_profile = coalesce(?, memory_profile), unestimated_keys = ?, key_rows = ?, allocation_gap_bytes = ?,
-         first_row = ?, last_row = ? WHERE id = ?`,
+         memory_profile = coalesce(?, memory_profile), memory_profile_reason = ?, unestimated_keys = ?, key_rows = ?,
+         allocation_gap_bytes = ?, first_row = ?, last_row = ?, unknown_version = ?, empty_keys = ?, duplicate_keys = ? WHERE id = ?`,
     ).run(
       end.info.magic, end.info.version, serverVersion(end.info), end.snapshotTime.ms, end.snapshotTime.source,
-      intOrNull(auxOf(end.info, 'used-mem')), end.keys, end.info.bytesRead, checksum, status, failure?.message ?? null,
-      end.profile, end.unestimated, inserter.rows, end.profile ? end.allocationGap : null, inserter.firstRow, inserter.lastRow, snapshotId,
+      usedMem, end.keys, end.info.bytesRead, checksum, status, failure?.message ?? null,
+      end.profile, profileReason, end.unestimated, inserter.rows, end.profile ? end.allocationGap : null, inserter.firstRow, inserter.lastRow,
+      end.info.unknownVersion ? 1 : 0, end.emptyKeys, duplicateKeys, snapshotId,
     );
     txn.commit();
     if (!options.deferIndexes) buildIndexes(db);
-    return { outcome: 'loaded', snapshotId, fileName, status, keys: end.keys, keyRows: inserter.rows, error: failure };
+    return {
+      outcome: 'loaded', snapshotId, fileName, status, keys: end.keys, keyRows: inserter.rows, error: failure,
+      emptyKeys: end.emptyKeys, duplicateKeys,
+    };
   } catch (err) {
     if (snapshotId !== null && !(err as { [HANDLED]?: boolean })[HANDLED]) {
       try {
@@ -204,7 +267,8 @@ function intOrNull(s: string | undefined): number | null {
   return Number(s);
 }
 
-function describeChecksum(info: RdbInfoLite): string {
+/** The checksum outcome as snapshots.checksum stores it (export writes the same text). */
+export function describeChecksum(info: RdbInfoLite): string {
   const c = info.checksum;
   return c.status === 'ok' ? `ok ${c.value}` : c.status === 'mismatch' ? `mismatch expected ${c.expected} got ${c.actual}` : c.status;
 }

@@ -39,13 +39,17 @@ const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessag
 
 async function run(job: WorkerJob): Promise<void> {
   // Acks of the previous file's batches have all arrived: the writer sends the next job after them.
-  credits = CREDITS;
+  const limit = job.credits ?? CREDITS;
+  credits = limit;
   const open = async () => {
     // LZ4 is decoded on this thread, not a third one: a load keeps both cores busy already; on the
     // mixed bench dump's .lz4 copy a decoding thread took the load from 3.35 to 2.8 s but its heap
     // and buffers took peak RSS from 141 to 163 MB, past the 150 MB budget.
     const input = await openInput(job.path, undefined, { lz4Thread: false });
-    return { input, parse: parseRdb(input.chunks, { fileName: job.path, compactLimits: compactLimitsForSpec(job.memory) }) };
+    return {
+      input,
+      parse: parseRdb(input.chunks, { fileName: job.path, compactLimits: compactLimitsForSpec(job.memory), relaxedVersionCheck: job.relaxedVersionCheck }),
+    };
   };
   const rows = produceRows(open, {
     mtimeMs: job.mtimeMs,
@@ -56,7 +60,7 @@ async function run(job: WorkerJob): Promise<void> {
     topPerPattern: job.topPerPattern,
     // Few batches waiting = the writer keeps up with us: leave it patterns and aggregates of the
     // next batch (WriterAggregation); with more waiting it is the slower side and we keep the work.
-    defer: () => CREDITS - credits < DEFER_IN_FLIGHT,
+    defer: () => limit - credits < DEFER_IN_FLIGHT,
   });
   for await (const m of rows) {
     if (m.t === 'batch') {

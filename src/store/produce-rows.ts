@@ -1,5 +1,6 @@
 import { isRdbError, type RdbError } from '../core/errors.js';
-import type { KeyRecord } from '../core/record.js';
+import { isEmptyCollection, type KeyRecord } from '../core/record.js';
+import { DuplicateKeyCheck } from '../rdb/duplicate-keys.js';
 import { auxValue, type ChecksumOutcome, type RdbFileInfo } from '../rdb/file-info.js';
 import { keyPattern } from '../patterns/key-pattern.js';
 import { PatternInterner } from '../patterns/pattern-interner.js';
@@ -27,6 +28,26 @@ export interface MemoryModel {
   estimate: (rec: KeyRecord) => { encoding: string; bytes: number; exact: boolean };
   /** What the loaded key holds beyond what MEMORY USAGE charges it (summed for `used-mem` reconciliation). */
   gap?: (rec: KeyRecord, encoding: string) => number;
+  /** Why this profile (stored with the snapshot, shown by the summary). */
+  reason?: string;
+  /**
+   * The same release with the other allocator build, summed alongside so the load can tell from
+   * `used-mem` which build wrote the dump (memory/build-choice.ts); only when the profile is not fixed.
+   */
+  twin?: {
+    profile: string;
+    estimate: MemoryModel['estimate'];
+    gap: NonNullable<MemoryModel['gap']>;
+    /** How much the twin's difference on the index-th key (0-based) counts; 0 = not estimated. */
+    weight: (rec: KeyRecord, index: number) => number;
+  };
+}
+
+/** Σ estimates and Σ allocation gaps of one profile over a load. */
+export interface ProfileSums {
+  profile: string;
+  keysBytes: number;
+  allocationGap: number;
 }
 
 /** Per-key rows kept (aggregates are always complete). */
@@ -62,6 +83,7 @@ export const TOP_ROWS_BUDGET = 250_000;
 export interface RdbInfoLite {
   magic: RdbFileInfo['magic'];
   version: number | null;
+  unknownVersion: boolean;
   aux: { key: string; value: string }[];
   checksum: ChecksumOutcome;
   bytesRead: number;
@@ -75,8 +97,18 @@ export interface LoadEnd {
   unestimated: number;
   /** Σ MemoryModel.gap over the estimated keys. */
   allocationGap: number;
+  /** Empty collections (isEmptyCollection): rows kept, left out of the aggregates. */
+  emptyKeys: number;
+  /** Keys repeated in their db (DuplicateKeyCheck), or null when the dump was too large for it. */
+  duplicateKeys: number | null;
   /** Memory model profile, or null when no model was given. */
   profile: string | null;
+  /** MemoryModel.reason of the profile. */
+  profileReason: string | null;
+  /** Σ estimates of the profile over the estimated keys. */
+  keysBytes: number;
+  /** The same sums for MemoryModel.twin, when it was given (its sampled keys weighted up). */
+  twin: ProfileSums | null;
   snapshotTime: { ms: number; source: 'ctime' | 'mtime' };
   failure: RdbError | null;
 }
@@ -111,6 +143,12 @@ export async function* produceRows(
   let kept = 0;
   let unestimated = 0;
   let allocationGap = 0;
+  let emptyKeys = 0;
+  const duplicates = new DuplicateKeyCheck();
+  let keysBytes = 0;
+  /** Σ weight × (twin − default) over the keys whose twin was estimated (MemoryModel.twin.weight). */
+  let twinKeys = 0;
+  let twinGap = 0;
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
   let model: MemoryModel | null = null;
   let failure: RdbError | null = null;
@@ -132,13 +170,28 @@ export async function* produceRows(
       if (options.memoryModel && !model) model = options.memoryModel(parse.info);
       const t0 = snapshotTime.ms;
       for (const rec of batch) {
-        if (model) {
+        // A server drops an empty collection on load: no memory, no place in the aggregates.
+        const empty = rec.elements === 0 && isEmptyCollection(rec);
+        if (duplicates.checked) duplicates.add(rec.db, rec.key);
+        if (empty) {
+          emptyKeys++;
+          rec.memory = undefined;
+        } else if (model) {
           // A model failure on one exotic key must not lose the whole load: the key keeps NULL
           // memory and the snapshot counts it, so reports can say so.
           try {
             const m = model.estimate(rec);
+            const gap = model.gap ? model.gap(rec, m.encoding) : 0;
+            const twin = model.twin;
+            const weight = twin ? twin.weight(rec, keys) : 0;
+            if (weight > 0) {
+              const t = twin!.estimate(rec);
+              twinKeys += weight * (t.bytes - m.bytes);
+              twinGap += weight * (twin!.gap(rec, t.encoding) - gap);
+            }
             rec.memory = m;
-            if (model.gap) allocationGap += model.gap(rec, m.encoding);
+            keysBytes += m.bytes;
+            allocationGap += gap;
           } catch {
             rec.memory = undefined;
             unestimated++;
@@ -163,7 +216,7 @@ export async function* produceRows(
             pattern = keyPattern(printable, options.patterns);
             if (printable.length !== rec.key.length) text = printable;
           }
-          aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
+          if (!empty) aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
         }
         if (minBytes !== null && size < minBytes) continue;
         if (heaps) {
@@ -210,13 +263,18 @@ export async function* produceRows(
   yield {
     t: 'end',
     end: {
-      info: { magic: info.magic, version: info.version, aux: info.aux, checksum: info.checksum, bytesRead: info.bytesRead },
+      info: { magic: info.magic, version: info.version, unknownVersion: info.unknownVersion, aux: info.aux, checksum: info.checksum, bytesRead: info.bytesRead },
       aggregates: aggregates.rows(),
       keys,
       keptRows: kept,
       unestimated,
       allocationGap,
+      emptyKeys,
+      duplicateKeys: duplicates.checked ? duplicates.duplicateKeys : null,
       profile: model?.profile ?? null,
+      profileReason: model?.reason ?? null,
+      keysBytes,
+      twin: model?.twin ? { profile: model.twin.profile, keysBytes: keysBytes + twinKeys, allocationGap: allocationGap + twinGap } : null,
       snapshotTime,
       failure,
     },

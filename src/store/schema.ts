@@ -11,7 +11,8 @@
  *     file's mtime; `time_source` says which. status: `loading` (a load in progress, or one killed
  *     midway: the next load of the same file replaces it), `complete`, `partial` (the parser stopped
  *     with `error`; every key read before the fault is kept). memory_profile is the memory model
- *     profile used for `keys.memory_bytes` (NULL = no estimates: reports rank by bytes in the file).
+ *     profile used for `keys.memory_bytes` (NULL = no estimates: reports rank by bytes in the file);
+ *     memory_profile_reason says why (--server, or the dump's version and the build used-mem points to).
  * - `keys`: one row per key (may later be limited by the scale knobs; the *_stats tables never are).
  *     key is the exact bytes (BLOB); key_printable is UTF-8 or redis-cli style escapes, stored only
  *     when it differs from the bytes (NULL for plain ASCII keys, most of them: smaller database, faster
@@ -291,6 +292,23 @@ export const MIGRATIONS: readonly string[] = [
            datetime(snapshot_time_ms / 1000, 'unixepoch') AS snapshot_time, time_source, memory_profile,
            datetime(loaded_at_ms / 1000, 'unixepoch') AS loaded_at
     FROM snapshots;
+  `,
+  // v6: why memory_profile is what it is (issue 19): given by --server, or the dump's version with
+  // the allocator build told by used-mem; the summary names it.
+  `
+  ALTER TABLE snapshots ADD COLUMN memory_profile_reason TEXT;
+  `,
+  // v7: what a load learnt about the dump itself (issue 15). unknown_version = 1: the header's RDB
+  // version is none a release writes and the dump was read anyway (--relaxed-version-check).
+  // empty_keys: empty lists, sets, zsets and hashes, which a server drops on load: their key rows
+  // are kept (memory NULL), the *_stats tables leave them out. duplicate_keys: keys that occur more
+  // than once in their db (a server refuses such a file); NULL = not checked (a dump too large for
+  // the in-memory check, loaded without --check-duplicates or with per-key rows limited, or a
+  // snapshot loaded before v7).
+  `
+  ALTER TABLE snapshots ADD COLUMN unknown_version INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE snapshots ADD COLUMN empty_keys INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE snapshots ADD COLUMN duplicate_keys INTEGER;
   `,
 ];
 

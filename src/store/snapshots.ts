@@ -29,6 +29,8 @@ export interface SnapshotRow {
   status: 'loading' | 'complete' | 'partial';
   error: string | null;
   memory_profile: string | null;
+  /** Why that profile: given by --server, or from the dump's version with the build told by used-mem. */
+  memory_profile_reason: string | null;
   unestimated_keys: number;
   allocation_gap_bytes: number | null;
   pattern_mode: string;
@@ -40,6 +42,12 @@ export interface SnapshotRow {
   /** Row-id range of the snapshot's key_rows (see KEY_ROWS_OF); null when it has none yet. */
   first_row: number | null;
   last_row: number | null;
+  /** 1 when the header's RDB version is none a release writes (read with --relaxed-version-check). */
+  unknown_version: number;
+  /** Empty collections: rows kept, out of the aggregates (a server drops them on load). */
+  empty_keys: number;
+  /** Keys occurring more than once in their db; null = not checked. */
+  duplicate_keys: number | null;
 }
 
 /**

@@ -18,6 +18,10 @@ export interface WorkerJob {
   maxPatterns?: number;
   keysMinBytes?: number | null;
   topPerPattern?: number | null;
+  /** Read a header version no release writes (ParseOptions.relaxedVersionCheck). */
+  relaxedVersionCheck?: boolean;
+  /** Batches the worker may run ahead of the consumer (default: load-worker.ts CREDITS). */
+  credits?: number;
 }
 
 /** What a load worker posts. `end.failure` travels as `failure` (plain data). */

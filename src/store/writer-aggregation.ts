@@ -1,10 +1,11 @@
 import { keyPattern } from '../patterns/key-pattern.js';
 import { PatternInterner } from '../patterns/pattern-interner.js';
 import type { PatternOptions } from '../patterns/options.js';
+import { isEmptyCollection } from '../core/record.js';
 import { printable } from '../rdb/printable.js';
 import type { KindDef } from './kind-ids.js';
 import { LoadAggregates, type AggregateRows } from './load-aggregates.js';
-import { N_EXPIRE, N_KIND, N_MEMORY, N_PATTERN, N_VALUE_BYTES, NUMS, UNRESOLVED_PATTERN, type RowBatch } from './row-batch.js';
+import { N_ELEMENTS, N_EXPIRE, N_KIND, N_MEMORY, N_PATTERN, N_VALUE_BYTES, NUMS, UNRESOLVED_PATTERN, type RowBatch } from './row-batch.js';
 import { ttlBucketIndex } from './ttl-buckets.js';
 
 /**
@@ -50,14 +51,17 @@ export class WriterAggregation {
         if (text.length !== end - start) b.printable.push([i, text]);
       }
       patterns[i] = pattern;
+      start = end;
       const kind = nums[o + N_KIND]!;
+      const type = this.defs[kind]!.type;
+      // Like produceRows: an empty collection (a server drops it on load) is in no aggregate.
+      if (nums[o + N_ELEMENTS] === 0 && isEmptyCollection({ type, elements: 0 })) continue;
       const expire = nums[o + N_EXPIRE]!;
       const memory = nums[o + N_MEMORY]!;
       const valueBytes = nums[o + N_VALUE_BYTES]!;
       const untimed = expire !== expire;
-      this.aggregates.add(kind, this.defs[kind]!.type, pattern, ttlBucketIndex(untimed ? null : expire, t0), untimed, valueBytes, memory,
+      this.aggregates.add(kind, type, pattern, ttlBucketIndex(untimed ? null : expire, t0), untimed, valueBytes, memory,
         memory === memory ? memory : valueBytes);
-      start = end;
     }
     return patterns;
   }

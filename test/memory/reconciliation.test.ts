@@ -5,8 +5,9 @@
  * (bench/lib/memory-dataset.mjs), smaller elements so it stays fast; 40 k keys ≈ 150 MB, next to
  * which the ~1 MB empty-server baseline is small.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,13 +65,15 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
   let parsedKeys = 0;
   let gapOnModern = 0;
   let dumpPath = '';
+  const liveDump = path.join(dir, 'live.rdb');
 
   beforeAll(async () => {
     let redis = await startRedis({ dir });
     try {
       profile = parseProfile((await serverProfileId(redis.client)).id);
       await writeMemoryDataset(redis.client, { seed: 6101, keys: KEYS, maxElements: 200 });
-      await redis.save();
+      // the dump of the running server, before the restart
+      copyFileSync(await redis.save(), liveDump);
     } finally {
       await redis.stop();
     }
@@ -133,6 +136,35 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
     expect(row.share_explained).toBeCloseTo(result.shareExplained!, 6);
     expect(row.share_explained).toBeGreaterThanOrEqual(0.97);
     expect(row.share_explained).toBeLessThanOrEqual(1.03);
+  });
+
+  it('without --server, a load tells the build from used-mem: this server\'s own quantum, named in the summary', async () => {
+    const bin = path.resolve(__dirname, '../../bin/rdbscope');
+    const sqlite = path.join(dir, 'auto.sqlite');
+    // awaited child processes: a synchronous spawn would stall the test worker for every load
+    const cli = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    for (const dump of [liveDump, dumpPath]) await cli(['load', dump, '--db', sqlite, '--quiet']);
+    await cli(['load', liveDump, '--db', path.join(dir, 'fixed.sqlite'), '--quiet', '--server', 'redis-7.0']);
+    const summaryOf = async (db: string, snapshot: string) =>
+      JSON.parse((await cli(['report', 'summary', '--db', db, '--snapshot', snapshot, '--format', 'json'])).stdout) as {
+        notes: string[];
+        tables: { reconciliation: { share_explained: number }[] };
+      };
+    const notesOf = async (db: string, snapshot: string) => (await summaryOf(db, snapshot)).notes;
+    const official = profile.id.replace(/-q16$/, '');
+    for (const snapshot of ['1', '2']) {
+      const notes = await notesOf(sqlite, snapshot);
+      console.log(notes.filter((n) => n.startsWith('profile ')).join('\n'));
+      expect(notes).toContain(`memory: estimated by the memory model (profile ${profile.id})`);
+      if (profile.quantum === 16) {
+        const note = notes.find((n) => n.startsWith(`profile ${profile.id}: `));
+        expect(note).toMatch(new RegExp(`^profile ${profile.id}: from redis-ver [\\d.]+, explains (9\\d|1\\d\\d)\\.\\d% of used-mem, ${official} \\d+\\.\\d%`));
+        // the share named is the loaded snapshot's own reconciliation, not the first pass's sample
+        const share = (await summaryOf(sqlite, snapshot)).tables.reconciliation[0]!.share_explained;
+        expect(note).toContain(`explains ${(share * 100).toFixed(1)}% of used-mem`);
+      }
+    }
+    expect(await notesOf(path.join(dir, 'fixed.sqlite'), '1')).toContain('profile redis-7.0: given by --server');
   });
 
   it('charges no allocation gap on releases that report allocations (Redis 8.4+)', () => {

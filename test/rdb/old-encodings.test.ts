@@ -184,7 +184,7 @@ describe('framing, lengths and opcodes', () => {
     for (const [magic, version, byte, code] of [
       ['REDIS', 14, 29, 'UNKNOWN_TYPE'], ['REDIS', 12, 8, 'UNKNOWN_TYPE'], ['REDIS', 12, 40, 'UNKNOWN_TYPE'],
       ['VALKEY', 80, 23, 'UNKNOWN_TYPE'], ['VALKEY', 80, 24, 'UNKNOWN_TYPE'], ['REDIS', 10, 242, 'UNKNOWN_OPCODE'],
-      ['REDIS', 10, 200, 'UNKNOWN_OPCODE'], ['REDIS', 10, 246, 'FUNCTION_PRE_GA'],
+      ['REDIS', 10, 200, 'UNKNOWN_OPCODE'], ['REDIS', 12, 108, 'UNKNOWN_TYPE'], ['VALKEY', 80, 107, 'UNKNOWN_TYPE'],
     ] as const) {
       const w = new RdbWriter({ magic, version });
       const at = w.length;

@@ -26,9 +26,9 @@ describe('diagnosis on five nightly dumps of a real server', () => {
 
     const patterns = r.tables.find((t) => t.name === 'patterns')!.rows;
     const flag = (p: string) => patterns.find((x) => x.pattern === p)?.flag;
-    expect(flag('events:firehose')).toBe(`unbounded: ${last.loaded['events:firehose']!.elements} elements, no TTL`);
+    expect(flag('events:firehose')).toBe(`unbounded: ${last.loaded['events:firehose']!.elements} el., no TTL`);
     expect(flag('cache:page:*')).toBe('cache keys without TTL');
-    expect(flag('feed:*')).toMatch(/^each key grows, no cap: \+/);
+    expect(flag('feed:*')).toBe('each key grows, no cap');
     expect(flag('user:*:profile')).toBeNull(); // a primary store: no TTL is right, and it grows by new keys
     for (const p of patterns) expect(p.memory, String(p.pattern)).toBe(last.loaded[String(p.pattern)]!.memoryUsage);
 

@@ -38,7 +38,7 @@ describe('eviction report against a real server', () => {
     expect(immortal.map((x) => x.pattern)).toEqual(serverOrder.map(([p]) => p));
     for (const [p, bytes] of serverOrder) expect(close(immortal.find((x) => x.pattern === p)!.untimed_memory, bytes), p).toBe(true);
     // No LRU/LFU data under noeviction; the volatile-ttl table sums the keys with a TTL.
-    expect(r.notes).toContain('no LRU/LFU data: the server ran noeviction, volatile-ttl or a random policy (Redis saves idle times only under an LRU policy, counters only under an LFU one)');
+    expect(r.notes).toContain('no LRU/LFU data: the server ran noeviction, volatile-ttl or a random policy (only LRU / LFU policies save them)');
     expect(r.tables.some((t) => t.name === 'cold')).toBe(false);
     const ttl = r.tables.find((t) => t.name === 'volatile_ttl')!.rows;
     expect(ttl.reduce((s, x) => s + (x.keys as number), 0)).toBe(timed.length);

@@ -58,6 +58,9 @@ describe('per-key work deferred to the writer (WriterAggregation)', () => {
     rec('session:550e8400-e29b-41d4-a716-446655440000', { valueBytes: 9 }),
     rec('städte:köln', { valueBytes: 9 }),
     rec('back\\slash:1', { valueBytes: 9 }),
+    // Empty collections: in no aggregate on either side (a server drops them on load).
+    rec('empty:list', { type: 'list', rdbType: 'quicklist2', rdbTypeId: 18, elements: 0, valueBytes: 1 }),
+    rec('empty:hash', { type: 'hash', rdbType: 'hash', rdbTypeId: 4, elements: 0, valueBytes: 1, db: 2 }),
   ];
 
   it('gives the same rows and aggregates whichever batches are deferred', async () => {

@@ -230,6 +230,25 @@ export class RdbWriter {
     return this.byte(OPCODE.FUNCTION2).string(code);
   }
 
+  /**
+   * Redis 7.0 RC1/RC2 function library (opcode 246), as `R@7.0-rc1:rdb.c rdbSaveFunctions` writes
+   * it: library name, engine name, len 1 + description or len 0, code.
+   */
+  functionPreGa(name: Bytes, engine: Bytes, description: Bytes | null, code: Bytes): this {
+    this.byte(OPCODE.FUNCTION_PRE_GA).string(name).string(engine);
+    if (description === null) this.len(0);
+    else this.len(1).string(description);
+    return this.string(code);
+  }
+
+  /**
+   * A Redis Enterprise record: the opcode and one length (`redis/librdb src/lib/parser.c
+   * __elementRamLru` for 107, `__elementSlotNum` for 121).
+   */
+  enterpriseOpcode(opcode: 107 | 121, value: number | bigint): this {
+    return this.byte(opcode).len(value);
+  }
+
   /** Starts a key record: type byte, key string. The value follows through the other methods. */
   key(type: number, key: Bytes, opts?: StringOptions): this {
     return this.byte(type).string(key, opts);

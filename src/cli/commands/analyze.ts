@@ -8,17 +8,21 @@ import { openStore } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand } from '../exit.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
+import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
+import { checkDuplicatesOption, type DuplicateCheckCliOptions } from '../duplicate-check-option.js';
 import { readMemoryLimits, sizeOption } from '../memory-size.js';
 import { OutputSink } from '../output-sink.js';
 import { outputFormat } from '../output-options.js';
+import { HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
 
-interface AnalyzeCliOptions extends MemoryCliOptions {
+interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
   db?: string;
   instance?: string;
   quiet?: boolean;
   top: string;
   format: string;
   maxmemory?: string;
+  html?: string;
 }
 
 /** `backups/dump-0412.rdb.gz` → `dump-0412.rdbscope.sqlite` in the current directory. */
@@ -40,7 +44,10 @@ export function registerAnalyze(program: Command): void {
     .option('--top <n>', 'patterns and big keys shown', '5')
     .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes), for the forecast\'s dates; also read from --redis-conf')
     .option('--format <format>', 'table (the screen) | json (the same content, for scripts)', 'table')
-    .option('--quiet', 'no progress line');
+    .option('--quiet', 'no progress line')
+    .option('--html <file.html>', `also write the self-contained HTML report (rdbscope html, --top ${HTML_TOP_DEFAULT}) to this file`)
+    .addOption(relaxedVersionCheckOption())
+    .addOption(checkDuplicatesOption());
   addMemoryOptions(cmd).action((file: string, options: AnalyzeCliOptions) =>
     runCommand(async () => {
       const top = parseIntOption('--top', options.top, 1);
@@ -54,7 +61,10 @@ export function registerAnalyze(program: Command): void {
       let keep = true;
       try {
         // Outcome lines go to stderr: stdout is the report.
-        const { results, failures } = await loadFiles(db, [file], { quiet: options.quiet, memory, instance, say: (l) => process.stderr.write(l + '\n') });
+        const { results, failures } = await loadFiles(db, [file], {
+          quiet: options.quiet, memory, instance, relaxedVersionCheck: relaxedVersionCheck(options), checkDuplicates: options.checkDuplicates,
+          say: (l) => process.stderr.write(l + '\n'),
+        });
         const loaded = results[0];
         if (!loaded) {
           // Not a dump at all: don't leave an empty database behind in the user's directory.
@@ -73,6 +83,10 @@ export function registerAnalyze(program: Command): void {
           }
         } finally {
           await out.end();
+        }
+        if (options.html !== undefined) {
+          writeHtmlReport(db, { snapshot: String(loaded.snapshotId), top: Number(HTML_TOP_DEFAULT), maxmemory, dbPath }, options.html);
+          process.stderr.write(`wrote ${options.html}\n`);
         }
         return failures > 0 ? 1 : 0;
       } finally {

@@ -4,8 +4,10 @@ import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.
 import { expandInputs } from '../expand-inputs.js';
 import { loadFiles } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
+import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
+import { checkDuplicatesOption, type DuplicateCheckCliOptions } from '../duplicate-check-option.js';
 
-interface LoadCliOptions extends MemoryCliOptions {
+interface LoadCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
   db?: string;
   instance?: string;
   quiet?: boolean;
@@ -26,7 +28,9 @@ export function registerLoad(program: Command): void {
     .option('--keys-min-bytes <n>', 'per-key rows only for keys of at least this size (memory estimate, else bytes in the file); aggregates stay complete')
     .option('--top-per-pattern <n>', 'per-key rows only for the N biggest keys of each pattern; aggregates stay complete')
     .option('--no-worker', 'parse on the main thread (one file at a time only)')
-    .option('--quiet', 'no progress and no per-file lines; errors only');
+    .option('--quiet', 'no progress and no per-file lines; errors only')
+    .addOption(relaxedVersionCheckOption())
+    .addOption(checkDuplicatesOption());
   addMemoryOptions(cmd).action((files: string[], options: LoadCliOptions) =>
     runCommand(async () => {
       if (options.db === undefined) throw new UsageError('load needs --db <path.sqlite>');
@@ -35,6 +39,9 @@ export function registerLoad(program: Command): void {
       const keysMinBytes = options.keysMinBytes === undefined ? null : parseIntOption('--keys-min-bytes', options.keysMinBytes, 0);
       const topPerPattern = options.topPerPattern === undefined ? null : parseIntOption('--top-per-pattern', options.topPerPattern, 1);
       if (jobs > 1 && !options.worker) throw new UsageError('--jobs needs worker threads (drop --no-worker)');
+      if (options.checkDuplicates && (keysMinBytes !== null || topPerPattern !== null)) {
+        throw new UsageError('--check-duplicates needs every key\'s row: drop --keys-min-bytes / --top-per-pattern');
+      }
       const instance = instanceOption(options.instance);
       const paths = await expandInputs(files);
       if (paths.length === 0) throw new UsageError('no dump files found in the arguments');
@@ -42,7 +49,7 @@ export function registerLoad(program: Command): void {
       try {
         const { failures } = await loadFiles(db, paths, {
           quiet: options.quiet, memory, jobs, instance, worker: options.worker, keysMinBytes, topPerPattern,
-          say: (l) => process.stdout.write(l + '\n'),
+          relaxedVersionCheck: relaxedVersionCheck(options), checkDuplicates: options.checkDuplicates, say: (l) => process.stdout.write(l + '\n'),
         });
         return failures > 0 ? 1 : 0;
       } finally {

@@ -14,6 +14,33 @@ import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonica
 
 /** Above this a field or value forces a hash table (hash-max-listpack-value default, §9.5). */
 const LONG_ENTRY = 64;
+/** Field expiry times kept per hash (ValueShape.ttlFieldExpiries); beyond, omitted (8 bytes each). */
+const MAX_EXPIRIES_KEPT = 65_536;
+
+/** Expiry times of the fields with a TTL in file order, up to MAX_EXPIRIES_KEPT, then given up. */
+class ExpiryList {
+  private times = new Float64Array(16);
+  private n = 0;
+  overflow = false;
+
+  add(ms: number): void {
+    if (this.overflow) return;
+    if (this.n === MAX_EXPIRIES_KEPT) {
+      this.overflow = true;
+      return;
+    }
+    if (this.n === this.times.length) {
+      const grown = new Float64Array(this.times.length * 2);
+      grown.set(this.times);
+      this.times = grown;
+    }
+    this.times[this.n++] = ms;
+  }
+
+  result(): Float64Array | undefined {
+    return this.overflow ? undefined : this.times.slice(0, this.n);
+  }
+}
 
 /** Facts about a hash's fields and values that the record and the memory model need. */
 class HashStats {
@@ -26,7 +53,7 @@ class HashStats {
   withTtl = 0;
   minExpire: number | null = null;
   /** Length histograms of fields, values and fields with a TTL; null when not gathered. */
-  private readonly lengths: { fields: SizeHistogram; values: SizeHistogram; ttlFields: SizeHistogram } | null;
+  private readonly lengths: { fields: SizeHistogram; values: SizeHistogram; ttlFields: SizeHistogram; expiries: ExpiryList } | null;
 
   /**
    * `sizingLimit`: the most pairs for which the listpack size is added up; `gatherLengths`: whether
@@ -36,7 +63,7 @@ class HashStats {
     private readonly sizingLimit: number,
     gatherLengths = true,
   ) {
-    this.lengths = gatherLengths ? { fields: new SizeHistogram(), values: new SizeHistogram(), ttlFields: new SizeHistogram() } : null;
+    this.lengths = gatherLengths ? { fields: new SizeHistogram(), values: new SizeHistogram(), ttlFields: new SizeHistogram(), expiries: new ExpiryList() } : null;
   }
 
   /** Whether the next pair's listpack entries count (callers skip sizing them otherwise). */
@@ -66,7 +93,10 @@ class HashStats {
     if (sizing) this.listpackBytes += listpackEntrySizeForInt(expireAt ?? 0);
     if (expireAt !== null) {
       this.withTtl++;
-      if (lengths !== null) lengths.ttlFields.add(flen);
+      if (lengths !== null) {
+        lengths.ttlFields.add(flen);
+        lengths.expiries.add(expireAt);
+      }
       if (this.minExpire === null || expireAt < this.minExpire) this.minExpire = expireAt;
     }
     this.pairs++;
@@ -87,7 +117,11 @@ class HashStats {
     if (hasTtlColumn) {
       rec.fieldsWithTtl = this.withTtl;
       rec.minFieldExpireAtMs = this.minExpire;
-      if (lengths !== null) rec.shape.ttlFieldLengths = lengths.ttlFields;
+      if (lengths !== null) {
+        rec.shape.ttlFieldLengths = lengths.ttlFields;
+        const expiries = lengths.expiries.result();
+        if (expiries !== undefined) rec.shape.ttlFieldExpiries = expiries;
+      }
     }
   }
 }

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { isRdbError } from '../../core/errors.js';
+import { exportDump, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
+import { openStore } from '../../store/open-store.js';
+import { listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
+import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
+import { expandInputs } from '../expand-inputs.js';
+import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
+import { ProgressLine, progressEnabled } from '../progress.js';
+
+interface ExportCliOptions extends MemoryCliOptions {
+  format: string;
+  out?: string;
+  db?: string;
+  snapshot?: string;
+  instance?: string;
+  keysMinBytes?: string;
+  worker: boolean;
+  quiet?: boolean;
+}
+
+export function registerExport(program: Command): void {
+  const cmd = program
+    .command('export')
+    .description('write each dump (or each snapshot of a database) as Parquet files under DIR/instance=<name>/date=<YYYY-MM-DD>/, for DuckDB, Spark and warehouses')
+    .argument('[files...]', 'dump files, directories (their *.rdb, *.gz, *.lz4) or globs')
+    .option('--format <format>', 'parquet', 'parquet')
+    .option('--out <dir>', 'export directory (required); each snapshot replaces its own partition only')
+    .option('--instance <name>', 'the server the dumps come from (default: each dump\'s directory name); with --db: only this instance\'s snapshots')
+    .option('--keys-min-bytes <n>', 'key rows only for keys of at least this size (memory estimate, else bytes in the file), as load; patterns stay complete')
+    .option('--db <path.sqlite>', 'export snapshots of this database instead of dumps (every finished one, or --snapshot)')
+    .option('--snapshot <id|name>', 'with --db: only this snapshot')
+    .option('--no-worker', 'parse on the main thread')
+    .option('--quiet', 'no progress and no per-file lines; errors only');
+  addMemoryOptions(cmd).action((files: string[], options: ExportCliOptions) =>
+    runCommand(async () => {
+      if (options.format !== 'parquet') throw new UsageError(`--format must be parquet, got ${JSON.stringify(options.format)}`);
+      if (options.out === undefined) throw new UsageError('export needs --out <dir>');
+      const instance = instanceOption(options.instance);
+      const say = (line: string) => {
+        if (!options.quiet) process.stdout.write(line + '\n');
+      };
+      const written = new Map<string, string>();
+      /** Two snapshots of one instance on one day share a partition: the later export replaces the earlier. */
+      const place = (s: SnapshotInfo, dir: string) => {
+        const before = written.get(dir);
+        if (before !== undefined) process.stderr.write(`rdbscope: ${s.path} replaced ${before} in ${dir} (one snapshot per instance and day)\n`);
+        written.set(dir, s.path);
+      };
+      if (options.db !== undefined) {
+        if (files.length > 0) throw new UsageError('export takes dump files or --db, not both');
+        if (options.keysMinBytes !== undefined) throw new UsageError('--keys-min-bytes applies to dumps; a snapshot exports the rows its load kept');
+        if (!existsSync(options.db)) throw new UsageError(`no database at ${options.db}`);
+        const db = openStore(options.db, { readonly: true });
+        try {
+          let snapshots: SnapshotRow[];
+          if (options.snapshot !== undefined) {
+            const one = resolveSnapshot(db, options.snapshot, instance);
+            if (one === undefined) throw new UsageError(`no finished snapshot ${JSON.stringify(options.snapshot)}${instance === undefined ? '' : ` of instance ${JSON.stringify(instance)}`} in ${options.db}`);
+            snapshots = [one];
+          } else snapshots = listSnapshots(db, instance);
+          if (snapshots.length === 0) throw new UsageError(`no finished snapshot in ${options.db}`);
+          for (const s of snapshots) {
+            const { snapshot, dir } = exportStoredSnapshot(db, s, options.out);
+            place(snapshot, dir);
+            say(`snapshot ${s.id} (${s.file_name}): ${snapshot.keyRows} key rows of ${snapshot.keyCount} keys, ${snapshot.status}, to ${dir}`);
+          }
+        } finally {
+          db.close();
+        }
+        return 0;
+      }
+      if (options.snapshot !== undefined) throw new UsageError('--snapshot goes with --db');
+      const memory = memorySpecFrom(options);
+      const keysMinBytes = options.keysMinBytes === undefined ? null : parseIntOption('--keys-min-bytes', options.keysMinBytes, 0);
+      if (files.length === 0) throw new UsageError('export needs dump files or --db <path.sqlite>');
+      const paths = await expandInputs(files);
+      if (paths.length === 0) throw new UsageError('no dump files found in the arguments');
+      let failures = 0;
+      // One worker thread for every dump, as a load lane (worker-rows.ts LoadWorker).
+      const thread = options.worker ? exportThread() : null;
+      try {
+        for (const path of paths) {
+          const progress = new ProgressLine(path, progressEnabled(options.quiet));
+          const started = Date.now();
+          try {
+            const res = await exportDump({ path, outDir: options.out, instance, memory, keysMinBytes, thread, onProgress: (p) => progress.update(p) });
+            progress.done();
+            place(res.snapshot, res.dir);
+            const secs = ((Date.now() - started) / 1000).toFixed(1);
+            const rows = res.snapshot.keyRows === res.snapshot.keyCount ? '' : ` (${res.snapshot.keyRows} key rows)`;
+            if (res.error) {
+              failures++;
+              process.stderr.write(`rdbscope: ${res.error.message}\n`);
+              process.stdout.write(`${path}: exported as PARTIAL: ${res.snapshot.keyCount} keys read before the error${rows} to ${res.dir} (${secs}s)\n`);
+            } else say(`${path}: exported ${res.snapshot.keyCount} keys${rows} to ${res.dir} in ${secs}s`);
+          } catch (err) {
+            progress.done();
+            if (!isRdbError(err)) throw err;
+            failures++;
+            process.stderr.write(`rdbscope: ${err.message}\n`);
+          }
+        }
+      } finally {
+        await thread?.close();
+      }
+      return failures > 0 ? 1 : 0;
+    }),
+  );
+}

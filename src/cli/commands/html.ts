@@ -1,0 +1,128 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { formatHtml } from '../../output/html/index.js';
+import { isoTime, type ReportResult } from '../../output/result.js';
+import { findReport, ReportInputError } from '../../reports/index.js';
+import type { ReportOptions } from '../../reports/report.js';
+import { describeSnapshot, pickSnapshot } from '../../reports/scope.js';
+import { instanceOf, listSnapshots } from '../../store/snapshots.js';
+import { openStore, type Store } from '../../store/open-store.js';
+import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
+import { readMemoryLimits, sizeOption } from '../memory-size.js';
+import { resolveDbPath } from '../output-options.js';
+
+interface HtmlCliOptions {
+  db?: string;
+  snapshot?: string;
+  instance?: string;
+  top: string;
+  maxmemory?: string;
+  ram?: string;
+  redisConf?: string;
+  out?: string;
+}
+
+/** Rows per ranking in the page unless --top says otherwise: enough to browse, small enough to mail. */
+export const HTML_TOP_DEFAULT = '100';
+
+/** Patterns and big keys in the diagnosis at the top of the page (the full rankings follow it). */
+const DIAGNOSIS_TOP = 10;
+
+/** Rows read per table at most, whatever --top: bigkeys has --top rows per type. */
+const MAX_ROWS_PER_TABLE = 1000;
+
+/** What the page needs to know besides the database. */
+export interface HtmlReportRequest {
+  snapshot: string | undefined;
+  /** Which server's snapshots: the latest of this instance, and growth among its snapshots. */
+  instance?: string | undefined;
+  top: number;
+  /** capacity / forecast / diagnosis: the server's maxmemory (0 = none) and the host's RAM, in bytes. */
+  maxmemory?: number | undefined;
+  ram?: number | undefined;
+  maxmemoryPolicy?: string | undefined;
+  dbPath: string;
+}
+
+/**
+ * The reports of the page, in the order it shows them, for one snapshot: the diagnosis, every
+ * report that reads one snapshot, capacity, then growth and the forecast when the instance has an
+ * earlier snapshot (the forecast is over all of the instance's snapshots).
+ */
+export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult[] {
+  const snap = pickSnapshot(db, request.snapshot, request.instance);
+  const snapshot = String(snap.id);
+  const instance = instanceOf(snap);
+  const limits = { maxmemory: request.maxmemory, ram: request.ram, maxmemoryPolicy: request.maxmemoryPolicy };
+  const runs: [string, ReportOptions][] = [
+    ['diagnosis', { top: DIAGNOSIS_TOP, snapshot, maxmemory: request.maxmemory }],
+    ['summary', { top: request.top, snapshot }],
+    ['patterns', { top: request.top, snapshot }],
+    ['bigkeys', { top: request.top, snapshot }],
+    ['untimed', { top: request.top, snapshot }],
+    ['ttl', { top: request.top, snapshot }],
+    ['eviction', { top: request.top, snapshot }],
+    ['capacity', { top: request.top, snapshot, ...limits }],
+  ];
+  if (listSnapshots(db, instance).findIndex((s) => s.id === snap.id) >= 1) {
+    runs.push(['growth', { top: request.top, to: snapshot }], ['forecast', { top: Math.min(request.top, 20), instance, maxmemory: request.maxmemory }]);
+  }
+  return runs.map(([name, options]) => findReport(name)!.run(db, options));
+}
+
+/** Writes the page for `request` to `out`: to a temporary name beside it, renamed when whole. */
+export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: string): void {
+  const snap = pickSnapshot(db, request.snapshot, request.instance);
+  const html = formatHtml({
+    title: `rdbscope report: ${instanceOf(snap)}, ${snap.file_name}`,
+    subtitle: [...describeSnapshot(snap), `database: ${request.dbPath}`],
+    results: htmlResults(db, request),
+    maxRows: MAX_ROWS_PER_TABLE,
+    footer: `Made by rdbscope at ${isoTime(Date.now())} from ${basename(request.dbPath)}. One self-contained file: it loads nothing from anywhere.`,
+  });
+  const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, html);
+    renameSync(temp, out);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+export function registerHtml(program: Command): void {
+  program
+    .command('html')
+    .description('write one self-contained HTML page of a snapshot: the diagnosis, charts, sortable tables of every report')
+    .option('--db <path.sqlite>', 'database (default: the only *.rdbscope.sqlite here)')
+    .option('--snapshot <id|name>', 'snapshot id or dump file name (default: the latest)')
+    .option('--instance <name>', 'only snapshots of this instance (the server the dumps come from)')
+    .option('--top <n>', 'rows per ranking', HTML_TOP_DEFAULT)
+    .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes; Redis units): headroom, the 85% alarm, the forecast\'s dates')
+    .option('--ram <size>', 'the host\'s RAM, for the fork headroom')
+    .option('--redis-conf <file>', 'read maxmemory and maxmemory-policy from the server\'s redis.conf')
+    .option('--out <file.html>', 'the page to write (required)')
+    .action((options: HtmlCliOptions) =>
+      runCommand(async () => {
+        if (options.out === undefined) throw new UsageError('html needs --out <file.html>');
+        const top = parseIntOption('--top', options.top, 1);
+        const instance = instanceOption(options.instance);
+        // --maxmemory wins over the redis.conf line, as for `report`.
+        const conf = options.redisConf !== undefined ? readMemoryLimits(options.redisConf) : {};
+        const maxmemory = sizeOption('--maxmemory', options.maxmemory) ?? conf.maxmemory;
+        const ram = sizeOption('--ram', options.ram);
+        const dbPath = resolveDbPath(options.db);
+        const db = openStore(dbPath, { readonly: true });
+        try {
+          writeHtmlReport(db, { snapshot: options.snapshot, instance, top, maxmemory, ram, maxmemoryPolicy: conf.policy, dbPath }, options.out);
+        } catch (err) {
+          if (err instanceof ReportInputError) throw new UsageError(err.message);
+          throw err;
+        } finally {
+          db.close();
+        }
+        process.stderr.write(`wrote ${options.out}\n`);
+      }),
+    );
+}

@@ -1,0 +1,128 @@
+import type { KeyRecord } from '../core/record.js';
+import { ParsedKey } from '../rdb/parsed-key.js';
+import { auxValue, type RdbFileInfo } from '../rdb/index.js';
+import { redisGlob, type KeyMatcher } from '../patterns/redis-glob.js';
+import { UsageError } from './exit.js';
+
+/** The options of `keys` that select keys. */
+export interface KeyFilterOptions {
+  db?: string[];
+  type?: string[];
+  match?: string;
+  minBytes?: string;
+  /** --ttl: true (keys with an expiry), --no-ttl: false, neither: undefined. */
+  ttl?: boolean;
+  expiresBefore?: string;
+}
+
+/** Types a record can have besides module type names (RedisType). */
+const CORE_TYPES = ['string', 'list', 'set', 'zset', 'hash', 'stream', 'array', 'gcra'];
+/** Module type names are 9 characters of A-Z a-z 0-9 - _ (Redis's moduleTypeNameIsValid). */
+const MODULE_TYPE_NAME = /^[A-Za-z0-9_-]{9}$/;
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+const DURATION = /^(?:\d+(?:ms|s|m|h|d|w))+$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** --expires-before: an absolute time, or a duration counted from the dump's ctime. */
+type ExpiryLimit = { at: number } | { afterCtime: number; text: string };
+
+/**
+ * What `keys` keeps, parsed from its options (bad values are usage errors). The checks that need no
+ * memory estimate (db, type, TTL, expiry, pattern) run first, before any formatting or estimate;
+ * --min-bytes needs the estimate and runs after it.
+ */
+export class KeyFilter {
+  private constructor(
+    private readonly dbs: ReadonlySet<number> | null,
+    private readonly types: ReadonlySet<string> | null,
+    private readonly matcher: KeyMatcher | null,
+    readonly minBytes: number | null,
+    private readonly ttl: boolean | null,
+    private readonly expiry: ExpiryLimit | null,
+  ) {}
+
+  static parse(o: KeyFilterOptions): KeyFilter {
+    const dbs = o.db?.length ? new Set(o.db.map(parseDb)) : null;
+    const types = o.type?.length ? new Set(o.type.map(parseType)) : null;
+    const matcher = o.match !== undefined ? redisGlob(Buffer.from(o.match, 'utf8')) : null;
+    let minBytes: number | null = null;
+    if (o.minBytes !== undefined) {
+      if (!/^\d+$/.test(o.minBytes) || !Number.isSafeInteger(Number(o.minBytes))) throw new UsageError(`--min-bytes must be a whole number of bytes, got ${JSON.stringify(o.minBytes)}`);
+      minBytes = Number(o.minBytes);
+    }
+    const expiry = o.expiresBefore !== undefined ? parseExpiry(o.expiresBefore) : null;
+    return new KeyFilter(dbs, types, matcher, minBytes, o.ttl ?? null, expiry);
+  }
+
+  /** No option selects anything: every key is printed. */
+  get keepsAll(): boolean {
+    return this.dbs === null && this.types === null && this.matcher === null && this.minBytes === null && this.ttl === null && this.expiry === null;
+  }
+
+  /**
+   * The check of everything but --min-bytes, for a dump whose AUX fields are known (the first key
+   * comes after them), or null when nothing is checked there. Throws a UsageError when a duration
+   * is given and the dump has no ctime to count it from.
+   */
+  beforeEstimate(info: RdbFileInfo): ((rec: KeyRecord) => boolean) | null {
+    const { dbs, types, matcher, ttl } = this;
+    let expiresBefore: number | null = null;
+    if (this.expiry !== null) {
+      if ('at' in this.expiry) expiresBefore = this.expiry.at;
+      else {
+        const ctime = auxValue(info, 'ctime');
+        if (ctime === undefined || !/^\d+$/.test(ctime) || Number(ctime) <= 0) {
+          throw new UsageError(`--expires-before ${this.expiry.text}: this dump has no creation time (AUX ctime) to count from; give an ISO time instead`);
+        }
+        expiresBefore = Number(ctime) * 1000 + this.expiry.afterCtime;
+      }
+    }
+    if (dbs === null && types === null && matcher === null && ttl === null && expiresBefore === null) return null;
+    return (rec) => {
+      if (dbs !== null && !dbs.has(rec.db)) return false;
+      if (types !== null && !types.has(rec.type)) return false;
+      if (ttl !== null && (rec.expireAtMs !== null) !== ttl) return false;
+      if (expiresBefore !== null && (rec.expireAtMs === null || rec.expireAtMs >= expiresBefore)) return false;
+      if (matcher !== null) {
+        if (rec instanceof ParsedKey) return matcher(rec.keyBuf, rec.keyStart, rec.keyLength);
+        const key = rec.key;
+        return matcher(key, 0, key.length);
+      }
+      return true;
+    };
+  }
+
+  /** --min-bytes on a record whose estimate is made: the estimate, else the value's bytes in the file. */
+  bigEnough(rec: KeyRecord): boolean {
+    return this.minBytes === null || (rec.memory?.bytes ?? rec.valueBytes) >= this.minBytes;
+  }
+}
+
+function parseDb(v: string): number {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--db must be a database number (0, 1, ...), got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+function parseType(v: string): string {
+  if (CORE_TYPES.includes(v) || MODULE_TYPE_NAME.test(v)) return v;
+  throw new UsageError(`--type must be one of ${CORE_TYPES.join(', ')} or a module's 9-character type name (vectorset), got ${JSON.stringify(v)}`);
+}
+
+/**
+ * An ISO 8601 time (`2026-01-31`, `2026-01-31T12:00`, `…:00Z`, `…+02:00`; UTC when no zone is
+ * given) or a duration after the dump's ctime (`90m`, `1h30m`, `7d`; units ms s m h d w).
+ */
+function parseExpiry(v: string): ExpiryLimit {
+  if (DURATION.test(v)) {
+    let ms = 0;
+    for (const m of v.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * DURATION_UNITS[m[2]!]!;
+    if (Number.isSafeInteger(ms)) return { afterCtime: ms, text: v };
+  } else if (ISO_TIME.test(v)) {
+    // Date.parse reads a date-time without a zone as local time: pin it to UTC like the date alone.
+    const zoned = /T|\s/.test(v) && !/(?:Z|[+-]\d{2}:\d{2})$/.test(v) ? v.replace(' ', 'T') + 'Z' : v.replace(' ', 'T');
+    const ms = Date.parse(zoned);
+    if (Number.isFinite(ms)) return { at: ms };
+  }
+  throw new UsageError(`--expires-before must be an ISO time (2026-01-31, 2026-01-31T12:00:00Z) or a duration after the dump's ctime (90m, 1h30m, 7d), got ${JSON.stringify(v)}`);
+}

@@ -1,0 +1,89 @@
+import { KEY_COLUMNS } from './columns.js';
+import type { ColumnValues, ParquetFile } from './parquet-file.js';
+import { TextBytes } from './text-bytes.js';
+
+/**
+ * Rows per row group of keys.parquet: what the export holds in memory at most. Smaller groups were
+ * faster and smaller in memory (less of each group outlives the young generation); measured on the
+ * mixed bench dump: 8 192 rows 142-150 MB peak RSS, 16 384 164 MB, 32 768 181 MB (docs/fleet.md).
+ */
+export const KEY_ROWS_PER_GROUP = 8_192;
+
+/** One key row in the units of keys.parquet; NaN = null for the nullable numbers. */
+export interface KeyRowValues {
+  db: number;
+  key: Uint8Array;
+  /** UTF-8 bytes of the printable text (the key bytes themselves for plain ASCII keys). */
+  keyText: Uint8Array;
+  pattern: string;
+  type: string;
+  rdbType: string;
+  encoding: string | null;
+  elements: number;
+  valueBytes: number;
+  memoryBytes: number;
+  largestElementBytes: number;
+  expireAtMs: number;
+  idleSeconds: number;
+  lfuFreq: number;
+  fieldsWithTtl: number;
+  streamGroups: number;
+  streamPending: number;
+}
+
+// Column indexes in KEY_COLUMNS order.
+const [SNAPSHOT, DB, KEY, KEY_TEXT, PATTERN, TYPE, RDB_TYPE, ENCODING, ELEMENTS, VALUE_BYTES, MEMORY, LARGEST, EXPIRE, IDLE, FREQ, FIELDS_TTL,
+  STREAM_GROUPS, STREAM_PENDING] = KEY_COLUMNS.map((_, i) => i) as number[];
+
+/**
+ * keys.parquet rows gathered column by column into one row group, written to the file when the group
+ * is full (KEY_ROWS_PER_GROUP) and at the end: memory holds one group whatever the dump's size. The
+ * column arrays are allocated once and overwritten group after group (the writer copies what it
+ * keeps); required numbers live in Float64Arrays.
+ */
+export class KeyColumns {
+  private readonly text = new TextBytes();
+  private readonly snapshotId: Uint8Array;
+  private readonly cols: (Float64Array | (number | Uint8Array | null)[])[];
+  private n = 0;
+
+  constructor(private readonly file: ParquetFile, snapshotId: string, private readonly rowsPerGroup = KEY_ROWS_PER_GROUP) {
+    this.snapshotId = this.text.of(snapshotId);
+    this.cols = KEY_COLUMNS.map((c) =>
+      !c.nullable && (c.kind === 'int64' || c.kind === 'int32') ? new Float64Array(rowsPerGroup) : new Array<number | Uint8Array | null>(rowsPerGroup).fill(null),
+    );
+  }
+
+  push(r: KeyRowValues): void {
+    const c = this.cols;
+    const i = this.n;
+    const orNull = (v: number): number | null => (v === v ? v : null);
+    c[SNAPSHOT]![i] = this.snapshotId;
+    c[DB]![i] = r.db;
+    c[KEY]![i] = r.key;
+    c[KEY_TEXT]![i] = r.keyText;
+    c[PATTERN]![i] = this.text.of(r.pattern);
+    c[TYPE]![i] = this.text.of(r.type);
+    c[RDB_TYPE]![i] = this.text.of(r.rdbType);
+    c[ENCODING]![i] = r.encoding === null ? null : this.text.of(r.encoding);
+    c[ELEMENTS]![i] = r.elements;
+    c[VALUE_BYTES]![i] = r.valueBytes;
+    c[MEMORY]![i] = orNull(r.memoryBytes);
+    c[LARGEST]![i] = r.largestElementBytes;
+    c[EXPIRE]![i] = orNull(r.expireAtMs);
+    c[IDLE]![i] = orNull(r.idleSeconds);
+    c[FREQ]![i] = orNull(r.lfuFreq);
+    c[FIELDS_TTL]![i] = orNull(r.fieldsWithTtl);
+    c[STREAM_GROUPS]![i] = orNull(r.streamGroups);
+    c[STREAM_PENDING]![i] = orNull(r.streamPending);
+    if (++this.n >= this.rowsPerGroup) this.flush();
+  }
+
+  /** Writes the rows gathered so far as a row group. */
+  flush(): void {
+    const n = this.n;
+    if (n === 0) return;
+    this.file.writeGroup(this.cols.map((c) => (n === this.rowsPerGroup ? c : c.slice(0, n))) as ColumnValues[]);
+    this.n = 0;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Output text built as bytes in a buffer, for commands that print millions of lines (`keys`): no
+ * string per cell or per line, key bytes copied from where the parser read them, numbers written
+ * digit by digit. A line makes room for itself once (room()), then writes with the put* functions
+ * below at `buf[pos]`. A full buffer goes to `flushTo` and a new one is started; whoever receives a
+ * buffer owns it.
+ */
+export class ByteLines {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(
+    private readonly flushTo: (chunk: Buffer) => void,
+    private readonly size = 1 << 16,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** Makes room for `n` more bytes (flushing what is there when it does not fit). */
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  /** Hands over what was written. */
+  flush(): void {
+    if (this.pos === 0) return;
+    const full = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(this.size);
+    this.pos = 0;
+    this.flushTo(full);
+  }
+
+  /** Constant bytes (a template piece). */
+  lit(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.pos = putBytes(this.buf, this.pos, bytes);
+  }
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+/** The two hex digits of every byte value b at [2b, 2b + 1]. */
+const HEX_PAIRS = Uint8Array.from({ length: 512 }, (_, i) => HEX_DIGITS.charCodeAt(i & 1 ? (i >> 1) & 15 : i >> 5));
+
+/** A template piece's bytes. */
+export function ascii(s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s, 'utf8'));
+}
+
+// Unchecked writers for a line whose room was made beforehand (ByteLines.room): each writes at buf[p]
+// and returns the position after what it wrote. One room() per line instead of one per piece.
+
+/** Room a line of constant pieces and numbers needs beyond its variable-length parts. */
+export const NUMBER_ROOM = 24;
+
+export function putBytes(buf: Uint8Array, p: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n > 32) {
+    buf.set(bytes, p);
+    return p + n;
+  }
+  for (let i = 0; i < n; i++) buf[p + i] = bytes[i]!;
+  return p + n;
+}
+
+export function putSlice(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {
+  // A loop up to a few hundred bytes: set() needs a subarray, an object per call.
+  if (n > 256) {
+    buf.set(bytes.subarray(start, start + n), p);
+    return p + n;
+  }
+  for (let i = 0; i < n; i++) buf[p + i] = bytes[start + i]!;
+  return p + n;
+}
+
+/** A string of characters below 0x80. */
+export function putAscii(buf: Uint8Array, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) buf[p + i] = s.charCodeAt(i);
+  return p + s.length;
+}
+
+/** Any string, UTF-8 encoded (room: 3 bytes a character). */
+export function putText(buf: Buffer, p: number, s: string): number {
+  return p + buf.write(s, p, 'utf8');
+}
+
+export function putHex(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {
+  for (let i = start, end = start + n; i < end; i++) {
+    const b = bytes[i]! << 1;
+    buf[p++] = HEX_PAIRS[b]!;
+    buf[p++] = HEX_PAIRS[b + 1]!;
+  }
+  return p;
+}
+
+/** A number as String(n) writes it (at most NUMBER_ROOM bytes): integers 0 ≤ n < 2^53 digit by digit. */
+export function putNum(buf: Uint8Array, p: number, n: number): number {
+  if (n >= 0 && n < 0x80000000 && (n | 0) === n) return putSmall(buf, p, n | 0);
+  if (n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n) {
+    // Two int32 halves: the high digits, then the low 8 digits with their leading zeros.
+    const hi = Math.floor(n / 1e8);
+    const lo = (n - hi * 1e8) | 0;
+    p = putSmall(buf, p, hi | 0);
+    return putDigits(buf, p, lo, 8);
+  }
+  return putAscii(buf, p, String(n));
+}
+
+/** 0 ≤ n < 2^31. */
+function putSmall(buf: Uint8Array, p: number, n: number): number {
+  if (n < 10) {
+    buf[p] = 0x30 + n;
+    return p + 1;
+  }
+  const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+  return putDigits(buf, p, n, digits);
+}
+
+/** 0 ≤ n < 2^31 in exactly `digits` digits (leading zeros). */
+export function putDigits(buf: Uint8Array, p: number, n: number, digits: number): number {
+  const end = p + digits;
+  let q = end;
+  let v = n;
+  while (q > p) {
+    const d = (v / 10) | 0;
+    buf[--q] = 0x30 + v - d * 10;
+    v = d;
+  }
+  return end;
+}

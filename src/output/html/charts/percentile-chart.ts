@@ -1,0 +1,49 @@
+import { clip, htmlText } from '../escape.js';
+import { logTicks } from '../scale.js';
+import { color, el, legend, svgRoot, textEl } from '../svg.js';
+
+export interface PercentileRow {
+  label: string;
+  /** One value per mark (p50, p90, p99, max…), in the order of `marks`; null when unknown. */
+  values: (number | null)[];
+}
+
+export interface PercentileChartOptions {
+  label: string;
+  marks: string[];
+  format: (value: number) => string;
+}
+
+const ROW = 24;
+const W = 640;
+const LABEL_W = 160;
+const X0 = 172;
+const X1 = 620;
+const TOP = 40;
+
+/**
+ * Size distributions on one log axis, a row each: a line from the smallest to the largest mark, a dot
+ * per mark. A log scale because a type's p50 and max are often six orders of magnitude apart.
+ */
+export function percentileChart(rows: PercentileRow[], options: PercentileChartOptions): string {
+  const all = rows.flatMap((r) => r.values.filter((v): v is number => v !== null && v > 0));
+  const ticks = logTicks(all.length ? Math.min(...all) : 1, all.length ? Math.max(...all) : 2, 8);
+  const x = (v: number) => X0 + ((Math.log2(Math.max(1, v)) - ticks.lo) / (ticks.hi - ticks.lo)) * (X1 - X0);
+  const bottom = TOP + rows.length * ROW;
+  let body = legend(X0, 14, options.marks.map((label, i) => ({ label, color: color(i) })));
+  for (const t of ticks.values) {
+    body += el('line', { x1: x(t), y1: TOP - 6, x2: x(t), y2: bottom, class: 'grid' });
+    body += textEl({ x: x(t), y: bottom + 14, 'text-anchor': 'middle', class: 'tick' }, options.format(t));
+  }
+  rows.forEach((r, i) => {
+    const cy = TOP + i * ROW + ROW / 2;
+    body += textEl({ x: LABEL_W, y: cy + 4, 'text-anchor': 'end', class: 'label' }, clip(r.label, 24), r.label);
+    const known = r.values.filter((v): v is number => v !== null);
+    if (known.length > 1) body += el('line', { x1: x(Math.min(...known)), y1: cy, x2: x(Math.max(...known)), y2: cy, class: 'range' });
+    r.values.forEach((v, mi) => {
+      if (v === null) return;
+      body += el('circle', { cx: x(v), cy, r: 5, fill: color(mi), class: 'mark' }, el('title', {}, htmlText(`${r.label} ${options.marks[mi]}: ${options.format(v)}`)));
+    });
+  });
+  return svgRoot(W, bottom + 22, options.label, body);
+}

@@ -1,0 +1,149 @@
+import { humanBytes, humanPercent } from '../human-units.js';
+import type { Column, ColumnKind, Row } from '../result.js';
+import { groupDigits, MAX_CELL_TEXT } from './cells.js';
+import { clip } from './escape.js';
+import type { ChartSpec, ColumnRef, ValueRef } from './chart-specs.js';
+import { barChart } from './charts/bar-chart.js';
+import { columnChart } from './charts/column-chart.js';
+import { lineChart, type LineSeries } from './charts/line-chart.js';
+import { percentileChart } from './charts/percentile-chart.js';
+
+/** A report table as the page holds it: its columns and the rows read (at most the page's bound). */
+export interface TableData {
+  columns: Column[];
+  rows: Row[];
+}
+
+export type FindTable = (report: string, table: string) => TableData | undefined;
+
+/** The chart `spec` describes as SVG markup, or null when the page's results lack its table or columns. */
+export function drawChart(spec: ChartSpec, find: FindTable): string | null {
+  const t = find(spec.report, spec.table);
+  if (!t || t.rows.length === 0) return null;
+  const pick = (ref: ColumnRef) => t.columns.find((c) => ref.includes(c.name)) ?? null;
+  switch (spec.kind) {
+    case 'bars': {
+      const value = pick(spec.value);
+      const labels = spec.label.map(pick);
+      const fraction = spec.fraction ? pick(spec.fraction.column) : null;
+      if (!value || labels[0] === null) return null;
+      const rows = t.rows.slice(0, spec.limit);
+      return barChart(
+        rows.map((r) => ({
+          label: labels.filter((c): c is Column => c !== null).map((c) => text(r[c.name])).join(' · '),
+          value: num(r[value.name]) ?? 0,
+          fraction: fraction ? num(r[fraction.name]) : null,
+        })),
+        { label: spec.title, valueLabel: value.name.replace(/_/g, ' '), format: formatter(value.kind), fractionLabel: fraction && spec.fraction ? spec.fraction.label : undefined },
+      );
+    }
+    case 'columns': {
+      const category = pick(spec.category);
+      const series = spec.series.map((s) => ({ label: s.label, column: pick(s.column) })).filter((s): s is { label: string; column: Column } => s.column !== null);
+      if (!category || series.length === 0) return null;
+      const kind = series[0]!.column.kind;
+      return columnChart(
+        t.rows.map((r) => ({ category: text(r[category.name]), values: series.map((s) => num(r[s.column.name])) })),
+        { label: spec.title, series: series.map((s) => s.label), format: formatter(kind), base: kind === 'bytes' ? 1024 : 10 },
+      );
+    }
+    case 'percentiles': {
+      const labels = spec.label.map(pick).filter((c): c is Column => c !== null);
+      const marks = spec.marks.map((m) => ({ label: m.label, column: pick(m.column) })).filter((m): m is { label: string; column: Column } => m.column !== null);
+      if (labels.length === 0 || marks.length === 0) return null;
+      const rows = t.rows.map((r) => ({ label: labels.map((c) => text(r[c.name])).join(' · '), values: marks.map((m) => num(r[m.column.name])) }));
+      // Percentiles are null when the snapshot was loaded with row limits: nothing to draw.
+      if (rows.every((r) => r.values.every((v) => v === null))) return null;
+      return percentileChart(
+        rows,
+        { label: spec.title, marks: marks.map((m) => m.label), format: formatter(marks[0]!.column.kind) },
+      );
+    }
+    case 'lines': {
+      const x = pick(spec.x);
+      const ys = spec.ys.map((y) => ({ ...y, col: pick(y.column) })).filter((y): y is typeof y & { col: Column } => y.col !== null);
+      const by = spec.seriesBy ? pick(spec.seriesBy) : null;
+      if (!x || ys.length === 0 || (spec.seriesBy && !by)) return null;
+      const groups: string[] = [];
+      const series = new Map<string, LineSeries>();
+      for (const r of t.rows) {
+        const px = num(r[x.name]);
+        if (px === null) continue;
+        const group = by ? text(r[by.name]) : '';
+        if (!groups.includes(group)) {
+          if (groups.length >= spec.limit) continue;
+          groups.push(group);
+        }
+        ys.forEach((y, yi) => {
+          const py = num(r[y.col.name]);
+          if (py === null) return;
+          const id = `${yi}\0${group}`;
+          let s = series.get(id);
+          if (!s) {
+            const label = by ? [group, y.label].filter((p) => p !== '').join(' ') : y.label;
+            series.set(id, (s = { label, points: [], dashed: y.dashed === true, colorOf: by ? groups.indexOf(group) : yi }));
+          }
+          s.points.push({ x: px, y: py });
+        });
+      }
+      if (series.size === 0) return null;
+      const all = [...series.values()];
+      let dashedLabel = spec.ys.find((y) => y.dashed)?.label ?? 'forecast';
+      if (spec.project) {
+        const p = spec.project;
+        const pt = find(p.report, p.table);
+        const [px, py] = pt ? [pt.columns.find((c) => p.x.includes(c.name)), pt.columns.find((c) => p.y.includes(c.name))] : [undefined, undefined];
+        const from = all[0]!.points.at(-1)!;
+        const targets = pt && px && py
+          ? pt.rows.map((r) => ({ x: num(r[px.name]), y: num(r[py.name]) })).filter((q): q is { x: number; y: number } => q.x !== null && q.y !== null && q.x >= from.x).sort((a, b) => a.x - b.x)
+          : [];
+        if (targets.length) {
+          all.push({ label: `${all[0]!.label} forecast`, points: [from, ...targets], dashed: true, colorOf: all[0]!.colorOf });
+          dashedLabel = 'forecast';
+        }
+      }
+      const refs = (spec.refs ?? []).flatMap((ref) => {
+        const v = valueOf(ref, find);
+        return v === null ? [] : [{ label: ref.label, y: v }];
+      });
+      const kind = ys[0]!.col.kind;
+      return lineChart(all, refs, { label: spec.title, format: formatter(kind), base: kind === 'bytes' ? 1024 : 10, dashedLabel });
+    }
+  }
+}
+
+/** The number a ValueRef names, or null when its table, column or row is missing or the cell empty. */
+function valueOf(ref: ValueRef, find: FindTable): number | null {
+  const t = find(ref.report, ref.table);
+  const c = t?.columns.find((col) => ref.column.includes(col.name));
+  if (!t || !c) return null;
+  const match = ref.row;
+  const by = match ? t.columns.find((col) => match.column.includes(col.name)) : undefined;
+  if (match && !by) return null;
+  const row = match ? t.rows.find((r) => String(r[by!.name]) === match.equals) : t.rows[0];
+  return row ? num(row[c.name]) : null;
+}
+
+function num(v: Row[string] | undefined): number | null {
+  return v === null || v === undefined || typeof v === 'string' ? null : Number(v);
+}
+
+/** A label from a cell, clipped as table cells are (its tooltip shows it): a chart never holds a whole huge key. */
+function text(v: Row[string] | undefined): string {
+  return v === null || v === undefined ? '-' : clip(String(v), MAX_CELL_TEXT);
+}
+
+function formatter(kind: ColumnKind): (v: number) => string {
+  switch (kind) {
+    case 'bytes':
+      return humanBytes;
+    case 'percent':
+      return humanPercent;
+    case 'float':
+      return (v) => v.toFixed(2);
+    case 'days':
+      return (v) => `${v.toFixed(1)} d`;
+    default:
+      return groupDigits;
+  }
+}

@@ -1,0 +1,77 @@
+import type { Column, ResultTable } from '../result.js';
+import { showCell } from './cells.js';
+import type { TableData } from './draw-chart.js';
+import { htmlText } from './escape.js';
+
+/** A report table as read for the page: at most the page's bound of rows, `more` when it had others. */
+export interface PageTable extends TableData {
+  name: string;
+  title: string | undefined;
+  /** A table of figures about one thing (a headline): shown as a card. */
+  vertical: boolean;
+  more: boolean;
+}
+
+/** Reads at most `max` rows of a table; stopping early closes its query (RowSource contract). */
+export function readTable(table: ResultTable, max: number): PageTable {
+  const rows = [];
+  let more = false;
+  for (const row of table.rows) {
+    if (rows.length === max) {
+      more = true;
+      break;
+    }
+    rows.push(row);
+  }
+  return { name: table.name, title: table.title, vertical: table.vertical === true, columns: table.columns, rows, more };
+}
+
+const isNumeric = (c: Column) => c.kind !== 'text' && c.kind !== 'time';
+
+/** Columns holding a command to type: shown in a monospace font. */
+const CODE_COLUMNS: readonly string[] = ['command'];
+
+function codeClass(c: Column): string {
+  return CODE_COLUMNS.includes(c.name) ? ' class="code"' : '';
+}
+
+export function columnTitle(name: string): string {
+  return name.replace(/_/g, ' ');
+}
+
+/**
+ * A table as HTML: a single row as a card of name/value pairs (a headline, totals), several rows as a
+ * table sortable by its headers and filtered by the box above it. Every value is escaped text; the
+ * exact number is kept in `data-v` for sorting and, for byte counts, in the tooltip.
+ */
+export function tableHtml(id: string, table: PageTable): string {
+  const heading = table.title !== undefined ? `<h3>${htmlText(table.title)}</h3>` : '';
+  if (table.rows.length === 0) return `<div class="block" id="${id}">${heading}<p class="empty">(no rows)</p></div>`;
+  if ((table.rows.length === 1 || table.vertical) && !table.more && table.rows.length <= 3) {
+    const cards = table.rows.map((row) => {
+      const items = table.columns.map((c) => {
+        const shown = showCell(row[c.name] ?? null, c);
+        const tip = [c.help, shown.exact].filter((t) => t !== undefined && t !== null).join(': ');
+        return `<div${tip ? ` title="${htmlText(tip)}"` : ''}><dt>${htmlText(columnTitle(c.name))}</dt><dd${codeClass(c)}>${htmlText(shown.text)}</dd></div>`;
+      });
+      return `<dl class="card">${items.join('')}</dl>`;
+    });
+    return `<div class="block" id="${id}">${heading}${cards.join('')}</div>`;
+  }
+  const head = table.columns
+    .map((c) => `<th scope="col" data-kind="${isNumeric(c) ? 'number' : 'text'}"${isNumeric(c) ? ' class="num"' : ''}${c.help ? ` title="${htmlText(c.help)}"` : ''} aria-sort="none"><button type="button">${htmlText(columnTitle(c.name))}</button></th>`)
+    .join('');
+  let body = '';
+  for (const row of table.rows) {
+    body += '<tr>';
+    for (const c of table.columns) {
+      const shown = showCell(row[c.name] ?? null, c);
+      const attrs = (isNumeric(c) ? ' class="num"' : codeClass(c)) + (shown.sortValue !== null && isNumeric(c) ? ` data-v="${htmlText(shown.sortValue)}"` : '') + (shown.exact !== null ? ` title="${htmlText(shown.exact)}"` : '');
+      body += `<td${attrs}>${htmlText(shown.text)}</td>`;
+    }
+    body += '</tr>';
+  }
+  const tools = `<div class="tools" id="${id}-tools"><input type="search" placeholder="Filter rows" aria-label="Filter rows of ${htmlText(table.title ?? columnTitle(table.name))}"><span class="count">${table.rows.length} rows</span></div>`;
+  const more = table.more ? `<p class="more">The first ${table.rows.length} rows; the full table: rdbscope report with --format csv or json.</p>` : '';
+  return `<div class="block" id="${id}">${heading}${tools}<div class="scroll"><table class="data" data-filter="${id}-tools"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${more}</div>`;
+}

@@ -1,0 +1,398 @@
+import { isEmptyCollection, type KeyRecord } from '../core/record.js';
+import { ParsedKey } from '../rdb/parsed-key.js';
+import { toHex } from '../rdb/printable.js';
+import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putNum, putSlice, putText } from './byte-lines.js';
+import { neutralizeFormula } from './csv-writer.js';
+import { csvField, pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from './rdbtools-csv.js';
+
+/** The JSONL/CSV columns of `keys`: a public contract documented in README. */
+export const KEY_COLUMNS = [
+  'db', 'key', 'keyHex', 'type', 'rdbType', 'encoding', 'elements', 'valueBytes', 'memoryBytes',
+  'largestElementBytes', 'expireAtMs', 'idleSeconds', 'lfuFreq', 'fieldsWithTtl', 'streamGroups', 'streamPending',
+  'emptyDroppedOnLoad',
+] as const;
+
+export type KeyColumn = (typeof KEY_COLUMNS)[number];
+
+/** One key as the contract's fields, in KEY_COLUMNS order: what each line of `keys` says. */
+export function keyRow(rec: KeyRecord): Record<KeyColumn, string | number | boolean | null> {
+  return {
+    db: rec.db,
+    key: rec.keyPrintable,
+    keyHex: toHex(rec.key),
+    type: rec.type,
+    rdbType: rec.rdbType,
+    encoding: rec.memory?.encoding ?? null,
+    elements: rec.elements,
+    valueBytes: rec.valueBytes,
+    memoryBytes: rec.memory?.bytes ?? null,
+    largestElementBytes: rec.largestElementBytes,
+    expireAtMs: rec.expireAtMs,
+    idleSeconds: rec.idleSeconds,
+    lfuFreq: rec.lfuFreq,
+    fieldsWithTtl: rec.fieldsWithTtl ?? null,
+    streamGroups: rec.stream?.groups ?? null,
+    streamPending: rec.stream?.pending ?? null,
+    emptyDroppedOnLoad: isEmptyCollection(rec),
+  };
+}
+
+/** An empty list/set/zset/hash, which a server drops on load (the `emptyDroppedOnLoad` column). */
+const droppedOnLoad = (rec: KeyRecord): boolean => rec.elements === 0 && isEmptyCollection(rec);
+
+export const KEY_LINE_FORMATS = ['jsonl', 'csv', 'rdbtools-csv'] as const;
+export type KeyLineFormat = (typeof KEY_LINE_FORMATS)[number];
+
+/**
+ * Writes `keys` lines as bytes: the same text as JSON.stringify(keyRow(rec)) (jsonl), csv-stringify of
+ * the keyRow cells with formulas neutralised (csv) and rdbtoolsCsvRow (rdbtools-csv), without a string
+ * or object per cell. A key of printable ASCII without a backslash is its own printable text: its
+ * bytes are copied as they lie (a quote or comma sends it the string way); any other key goes
+ * through keyPrintable and the string rules.
+ */
+export interface KeyLineWriter {
+  header(out: ByteLines): void;
+  line(out: ByteLines, rec: KeyRecord): void;
+}
+
+export function keyLineWriter(format: KeyLineFormat): KeyLineWriter {
+  switch (format) {
+    case 'jsonl':
+      return { header: () => undefined, line: jsonLine };
+    case 'csv':
+      return { header: (out) => out.lit(CSV_HEADER), line: csvLine };
+    case 'rdbtools-csv':
+      return { header: (out) => out.lit(RDBTOOLS_HEADER), line: rdbtoolsLine };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The key's bytes and how they may be written.
+
+/** Where the current key's bytes lie (ParsedKey: in the parser's buffer, read without a view). */
+let keyBytes: Uint8Array = new Uint8Array(0);
+let keyStart = 0;
+let keyLength = 0;
+
+function locateKey(rec: KeyRecord): void {
+  if (rec instanceof ParsedKey) {
+    keyBytes = rec.keyBuf;
+    keyStart = rec.keyStart;
+    keyLength = rec.keyLength;
+  } else {
+    keyBytes = rec.key;
+    keyStart = 0;
+    keyLength = keyBytes.length;
+  }
+}
+
+const PLAIN = 0; // printable ASCII, no backslash, no quote, no comma: the printable key is these bytes
+const PLAIN_WITH_QUOTE_OR_COMMA = 1; // printable ASCII, no backslash, but `"` or `,` (csv quotes it, JSON escapes `"`)
+const OTHER = 2; // anything else: the printable key is UTF-8 text or redis-cli escapes (printable())
+
+/** Which of the above the located key is. */
+function keyClass(): number {
+  let cls = PLAIN;
+  for (let i = keyStart, end = keyStart + keyLength; i < end; i++) {
+    const b = keyBytes[i]!;
+    if (b < 0x20 || b >= 0x7f || b === 0x5c) return OTHER;
+    if (b === 0x22 || b === 0x2c) cls = PLAIN_WITH_QUOTE_OR_COMMA;
+  }
+  return cls;
+}
+
+/** Formula starters neutralizeFormula prefixes with `'` (\t and \r are not printable ASCII). */
+function startsFormula(): boolean {
+  if (keyLength === 0) return false;
+  const c = keyBytes[keyStart]!;
+  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells cached per distinct string (types, encodings: a handful per dump).
+
+function cache(make: (s: string) => string): (s: string) => Uint8Array {
+  const m = new Map<string, Uint8Array>();
+  return (s) => {
+    let b = m.get(s);
+    if (b === undefined) {
+      b = ascii(make(s));
+      m.set(s, b);
+    }
+    return b;
+  };
+}
+
+/**
+ * The constant text between two variable parts of a line that depends on the key's type, file
+ * encoding and memory encoding only: made once per combination, and found without a lookup while
+ * keys of one kind follow each other (dumps come in runs of alike keys).
+ */
+class KindPieces {
+  /** type → rdbType → encoding (null: none) → piece; nested, so a lookup makes no string. */
+  private readonly made = new Map<string, Map<string, Map<string | null, Uint8Array>>>();
+  private lastType = '';
+  private lastRdbType = '';
+  private lastEncoding: string | null = '';
+  private last: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly make: (type: string, rdbType: string, encoding: string | null) => string) {}
+
+  of(type: string, rdbType: string, encoding: string | null): Uint8Array {
+    if (type === this.lastType && rdbType === this.lastRdbType && encoding === this.lastEncoding) return this.last;
+    let byRdbType = this.made.get(type);
+    if (byRdbType === undefined) this.made.set(type, (byRdbType = new Map()));
+    let byEncoding = byRdbType.get(rdbType);
+    if (byEncoding === undefined) byRdbType.set(rdbType, (byEncoding = new Map()));
+    let piece = byEncoding.get(encoding);
+    if (piece === undefined) byEncoding.set(encoding, (piece = ascii(this.make(type, rdbType, encoding))));
+    this.lastType = type;
+    this.lastRdbType = rdbType;
+    this.lastEncoding = encoding;
+    this.last = piece;
+    return piece;
+  }
+}
+
+/** csv-stringify's quoting of one cell (delimiter `,`, quote `"`, line breaks `\n` and `\r`): csvField's rule. */
+const csvQuoted = csvField;
+
+const rdbtoolsCell = cache(csvField);
+
+// ---------------------------------------------------------------------------------------------
+// jsonl: JSON.stringify(keyRow(rec)).
+
+const QUOTE = 0x22;
+
+const J = {
+  db: ascii('{"db":'),
+  key: ascii(',"key":'),
+  keyHex: ascii(',"keyHex":"'),
+  valueBytes: ascii(',"valueBytes":'),
+  memoryBytes: ascii(',"memoryBytes":'),
+  largest: ascii(',"largestElementBytes":'),
+  expireAtMs: ascii(',"expireAtMs":'),
+  idleSeconds: ascii(',"idleSeconds":'),
+  lfuFreq: ascii(',"lfuFreq":'),
+  fieldsWithTtl: ascii(',"fieldsWithTtl":'),
+  streamGroups: ascii(',"streamGroups":'),
+  streamPending: ascii(',"streamPending":'),
+  end: ascii(',"emptyDroppedOnLoad":false}\n'),
+  endDropped: ascii(',"emptyDroppedOnLoad":true}\n'),
+  null: ascii('null'),
+  // The common end of a line: no LRU/LFU, no field TTLs, not a stream.
+  nullTail: ascii(',"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null,"emptyDroppedOnLoad":false}\n'),
+  nullTailDropped: ascii(',"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null,"emptyDroppedOnLoad":true}\n'),
+};
+
+/** A JSON number as JSON.stringify writes it (null for NaN and infinities, absent values). */
+function putJsonNum(buf: Uint8Array, p: number, n: number | null | undefined): number {
+  if (n === null || n === undefined || !Number.isFinite(n)) return putBytes(buf, p, J.null);
+  return putNum(buf, p, n);
+}
+
+/** Room of a line besides its key and kind piece: the constant pieces and 10 numbers. */
+const JSON_ROOM = 288 + 10 * NUMBER_ROOM;
+
+/** `","type":…,"rdbType":…,"encoding":…,"elements":` (from the end of keyHex to the first number). */
+const jsonKind = new KindPieces((type, rdbType, encoding) =>
+  `","type":${JSON.stringify(type)},"rdbType":${JSON.stringify(rdbType)},"encoding":${encoding === null ? 'null' : JSON.stringify(encoding)},"elements":`);
+
+/** `{"db":N,"key":` for the first dbs. */
+const jsonStart = Array.from({ length: 16 }, (_, db) => ascii(`{"db":${db},"key":`));
+
+function jsonLine(out: ByteLines, rec: KeyRecord): void {
+  locateKey(rec);
+  const m = rec.memory;
+  const kind = jsonKind.of(rec.type, rec.rdbType, m ? m.encoding : null);
+  const keyText = keyClass() === PLAIN ? null : JSON.stringify(rec.keyPrintable);
+  out.room(JSON_ROOM + (keyText === null ? keyLength : 3 * keyText.length) + 2 * keyLength + kind.length);
+  const buf = out.buf;
+  let p = out.pos;
+  const db = rec.db;
+  if (db < jsonStart.length) p = putBytes(buf, p, jsonStart[db]!);
+  else {
+    p = putBytes(buf, p, J.db);
+    p = putNum(buf, p, db);
+    p = putBytes(buf, p, J.key);
+  }
+  if (keyText === null) {
+    buf[p++] = QUOTE;
+    p = putSlice(buf, p, keyBytes, keyStart, keyLength);
+    buf[p++] = QUOTE;
+  } else p = putText(buf, p, keyText);
+  p = putBytes(buf, p, J.keyHex);
+  p = putHex(buf, p, keyBytes, keyStart, keyLength);
+  p = putBytes(buf, p, kind);
+  p = putJsonNum(buf, p, rec.elements);
+  p = putBytes(buf, p, J.valueBytes);
+  p = putJsonNum(buf, p, rec.valueBytes);
+  p = putBytes(buf, p, J.memoryBytes);
+  p = putJsonNum(buf, p, m ? m.bytes : null);
+  p = putBytes(buf, p, J.largest);
+  p = putJsonNum(buf, p, rec.largestElementBytes);
+  p = putBytes(buf, p, J.expireAtMs);
+  p = putJsonNum(buf, p, rec.expireAtMs);
+  const fieldsWithTtl = rec.fieldsWithTtl;
+  const stream = rec.stream;
+  const dropped = droppedOnLoad(rec);
+  if (rec.idleSeconds === null && rec.lfuFreq === null && (fieldsWithTtl === undefined || fieldsWithTtl === null) && stream === undefined) {
+    out.pos = putBytes(buf, p, dropped ? J.nullTailDropped : J.nullTail);
+    return;
+  }
+  p = putBytes(buf, p, J.idleSeconds);
+  p = putJsonNum(buf, p, rec.idleSeconds);
+  p = putBytes(buf, p, J.lfuFreq);
+  p = putJsonNum(buf, p, rec.lfuFreq);
+  p = putBytes(buf, p, J.fieldsWithTtl);
+  p = putJsonNum(buf, p, fieldsWithTtl);
+  p = putBytes(buf, p, J.streamGroups);
+  p = putJsonNum(buf, p, stream?.groups);
+  p = putBytes(buf, p, J.streamPending);
+  p = putJsonNum(buf, p, stream?.pending);
+  out.pos = putBytes(buf, p, dropped ? J.endDropped : J.end);
+}
+
+// ---------------------------------------------------------------------------------------------
+// csv: csv-stringify of [db, key, keyHex, type, rdbType, encoding, ...] with formula cells neutralised.
+
+const CSV_HEADER = ascii(KEY_COLUMNS.map((c) => csvQuoted(c)).join(',') + '\n');
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const APOSTROPHE = 0x27;
+/** The end of a line without LRU/LFU, field TTLs or stream counters: five empty cells, then emptyDroppedOnLoad. */
+const CSV_NULL_TAIL = ascii(',,,,,,false\n');
+const CSV_NULL_TAIL_DROPPED = ascii(',,,,,,true\n');
+const CSV_END = ascii(',false\n');
+const CSV_END_DROPPED = ascii(',true\n');
+
+/** A number cell as csv-stringify casts it ('' + n), or empty for null. */
+function putCsvNum(buf: Uint8Array, p: number, n: number | null | undefined): number {
+  buf[p] = COMMA;
+  return n === null || n === undefined ? p + 1 : putNum(buf, p + 1, n);
+}
+
+/** Room of a line besides its key and kind piece: 17 cells, 11 of them numbers. */
+const CSV_ROOM = 40 + 11 * NUMBER_ROOM;
+
+/** `,type,rdbType,encoding` (after keyHex). */
+const csvKind = new KindPieces((type, rdbType, encoding) => `,${csvQuoted(neutralizeFormula(type))},${csvQuoted(rdbType)},${encoding === null ? '' : csvQuoted(neutralizeFormula(encoding))}`);
+
+function csvLine(out: ByteLines, rec: KeyRecord): void {
+  locateKey(rec);
+  const m = rec.memory;
+  const kind = csvKind.of(rec.type, rec.rdbType, m ? m.encoding : null);
+  const keyText = keyClass() === PLAIN ? null : csvQuoted(neutralizeFormula(rec.keyPrintable));
+  out.room(CSV_ROOM + (keyText === null ? keyLength + 1 : 3 * keyText.length) + 2 * keyLength + kind.length);
+  const buf = out.buf;
+  let p = putNum(buf, out.pos, rec.db);
+  buf[p++] = COMMA;
+  if (keyText === null) {
+    if (startsFormula()) buf[p++] = APOSTROPHE;
+    p = putSlice(buf, p, keyBytes, keyStart, keyLength);
+  } else p = putText(buf, p, keyText);
+  buf[p++] = COMMA;
+  p = putHex(buf, p, keyBytes, keyStart, keyLength);
+  p = putBytes(buf, p, kind);
+  p = putCsvNum(buf, p, rec.elements);
+  p = putCsvNum(buf, p, rec.valueBytes);
+  p = putCsvNum(buf, p, m ? m.bytes : null);
+  p = putCsvNum(buf, p, rec.largestElementBytes);
+  p = putCsvNum(buf, p, rec.expireAtMs);
+  const stream = rec.stream;
+  const dropped = droppedOnLoad(rec);
+  if (rec.idleSeconds === null && rec.lfuFreq === null && (rec.fieldsWithTtl === undefined || rec.fieldsWithTtl === null) && stream === undefined) {
+    out.pos = putBytes(buf, p, dropped ? CSV_NULL_TAIL_DROPPED : CSV_NULL_TAIL);
+    return;
+  }
+  p = putCsvNum(buf, p, rec.idleSeconds);
+  p = putCsvNum(buf, p, rec.lfuFreq);
+  p = putCsvNum(buf, p, rec.fieldsWithTtl);
+  p = putCsvNum(buf, p, stream?.groups);
+  p = putCsvNum(buf, p, stream?.pending);
+  out.pos = putBytes(buf, p, dropped ? CSV_END_DROPPED : CSV_END);
+}
+
+// ---------------------------------------------------------------------------------------------
+// rdbtools-csv: rdbtoolsCsvRow(rec).
+
+const RDBTOOLS_HEADER = ascii(RDBTOOLS_CSV_HEADER);
+
+/** Room of a line besides its key, type, encoding and expiry: 8 cells, 4 of them numbers. */
+const RDBTOOLS_ROOM = 16 + 4 * NUMBER_ROOM;
+
+function rdbtoolsLine(out: ByteLines, rec: KeyRecord): void {
+  locateKey(rec);
+  const type = rdbtoolsType(rec.type);
+  const m = rec.memory;
+  const encoding = rdbtoolsCell(m?.encoding ?? rec.rdbType);
+  const keyText = keyClass() === PLAIN ? null : csvField(rec.keyPrintable);
+  out.room(RDBTOOLS_ROOM + (keyText === null ? keyLength : 3 * keyText.length) + type.length + encoding.length + ISO_ROOM);
+  const buf = out.buf;
+  let p = putNum(buf, out.pos, rec.db);
+  buf[p++] = COMMA;
+  p = putBytes(buf, p, type);
+  buf[p++] = COMMA;
+  p = keyText === null ? putSlice(buf, p, keyBytes, keyStart, keyLength) : putText(buf, p, keyText);
+  buf[p++] = COMMA;
+  p = putNum(buf, p, m?.bytes ?? rec.valueBytes);
+  buf[p++] = COMMA;
+  p = putBytes(buf, p, encoding);
+  buf[p++] = COMMA;
+  p = putNum(buf, p, rec.elements);
+  buf[p++] = COMMA;
+  p = putNum(buf, p, rec.largestElementBytes);
+  buf[p++] = COMMA;
+  if (rec.expireAtMs !== null) p = putPythonIso(buf, p, rec.expireAtMs);
+  buf[p++] = NEWLINE;
+  out.pos = p;
+}
+
+/** Room of pythonIsoformat's text: `YYYY-MM-DDTHH:MM:SS.ffffff`, or a number. */
+const ISO_ROOM = Math.max(26, NUMBER_ROOM);
+const MS_PER_DAY = 86_400_000;
+/** 10000-01-01T00:00:00Z: the first time whose year needs five digits. */
+const YEAR_10000_MS = 253_402_300_800_000;
+
+/**
+ * pythonIsoformat(ms) written digit by digit for times in years 1970–9999 (the civil date from the
+ * day number by the usual era arithmetic of the proleptic Gregorian calendar); others through
+ * pythonIsoformat itself.
+ */
+function putPythonIso(buf: Uint8Array, p: number, ms: number): number {
+  if (!(ms >= 0 && ms < YEAR_10000_MS && Math.floor(ms) === ms)) return putAscii(buf, p, pythonIsoformat(ms));
+  const days = Math.floor(ms / MS_PER_DAY);
+  let rest = ms - days * MS_PER_DAY;
+  // Days since 0000-03-01, in 400-year eras of 146 097 days; years start in March there.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  p = putDigits(buf, p, year, 4);
+  buf[p++] = 0x2d;
+  p = putDigits(buf, p, month, 2);
+  buf[p++] = 0x2d;
+  p = putDigits(buf, p, day, 2);
+  buf[p++] = 0x54;
+  p = putDigits(buf, p, hours, 2);
+  buf[p++] = 0x3a;
+  p = putDigits(buf, p, minutes, 2);
+  buf[p++] = 0x3a;
+  p = putDigits(buf, p, seconds, 2);
+  if (millis === 0) return p;
+  buf[p++] = 0x2e;
+  return putDigits(buf, p, millis * 1000, 6);
+}
+
+const rdbtoolsType = cache((s) => RDBTOOLS_TYPE[s] ?? s);

@@ -1,0 +1,107 @@
+/**
+ * `rdbscope html` and `analyze --html` as a user runs them, on committed real dumps: the page is
+ * written whole under its name (nothing half-written left beside it), holds the reports the text
+ * output prints, and the options are checked like `report`'s.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliBuilt, runCli } from '../support/cli.js';
+import { FIXTURES_DIR } from '../support/corpus.js';
+import { nightlyFiles } from '../support/nightly.js';
+import { tempDir } from '../support/temp.js';
+
+const fixture = (name: string) => join(FIXTURES_DIR, name);
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command (real dumps)', () => {
+  it('writes one page with every report of the snapshot, growth when there is an earlier one', () => {
+    const dir = tempDir();
+    const db = join(dir, 'g.rdbscope.sqlite');
+    expect(runCli(['load', '--quiet', '--db', db, fixture('growth-a.rdb'), fixture('growth-b.rdb')], dir).code).toBe(0);
+    const r = runCli(['html', '--out', 'page.html'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.includes('page'))).toEqual(['page.html']);
+    const page = readFileSync(join(dir, 'page.html'), 'utf8');
+    for (const id of ['summary', 'patterns', 'bigkeys', 'untimed', 'ttl', 'growth']) expect(page, id).toContain(`<section class="report" id="${id}">`);
+    expect(page).toContain('<title>rdbscope report: fixtures, growth-b.rdb</title>');
+
+    // The first snapshot has nothing before it: no growth section.
+    expect(runCli(['html', '--snapshot', '1', '--out', 'first.html'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'first.html'), 'utf8')).not.toContain('id="growth"');
+  });
+
+  it('--instance: the latest snapshot of that server, growth among its snapshots only', () => {
+    const dir = tempDir();
+    const db = join(dir, 'i.rdbscope.sqlite');
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'cache-a', fixture('growth-a.rdb'), fixture('growth-b.rdb')], dir).code).toBe(0);
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'queue-b', fixture('mixed-7.0.rdb')], dir).code).toBe(0);
+    // One snapshot of queue-b: nothing to compare it with, though the database holds others.
+    expect(runCli(['html', '--instance', 'queue-b', '--out', 'b.html'], dir).code).toBe(0);
+    const b = readFileSync(join(dir, 'b.html'), 'utf8');
+    expect(b).toContain('<title>rdbscope report: queue-b, mixed-7.0.rdb</title>');
+    expect(b).not.toContain('id="growth"');
+    expect(runCli(['html', '--instance', 'cache-a', '--out', 'a.html'], dir).code).toBe(0);
+    const a = readFileSync(join(dir, 'a.html'), 'utf8');
+    expect(a).toContain('<title>rdbscope report: cache-a, growth-b.rdb</title>');
+    expect(a).toContain('id="growth"');
+    const none = runCli(['html', '--instance', 'nope', '--out', 'n.html'], dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no snapshot of instance "nope"');
+  });
+
+  it('nightly dumps: the forecast charts and tables, showing the forecast report\'s own dates', () => {
+    const dir = tempDir();
+    const db = join(dir, 'n.rdbscope.sqlite');
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'nightly', ...nightlyFiles()], dir).code).toBe(0);
+    const r = runCli(['html', '--maxmemory', '64mb', '--out', 'n.html'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const page = readFileSync(join(dir, 'n.html'), 'utf8');
+    for (const id of ['total-forecast', 'pattern-forecast', 'sizes', 'eviction']) expect(page, id).toContain(`id="chart-${id}"`);
+    // The forecast replaces growth's series chart; growth's tables stay.
+    expect(page).not.toContain('id="chart-growth"');
+    expect(page).toContain('id="growth-growth"');
+    const json = JSON.parse(runCli(['report', 'forecast', '--db', db, '--maxmemory', '64mb', '--format', 'json'], dir).stdout) as { tables: Record<string, Record<string, unknown>[]> };
+    const wall = page.slice(page.indexOf('id="forecast-wall"'));
+    for (const row of json.tables['wall']!) expect(wall.slice(0, wall.indexOf('</table>'))).toContain(`<td>${String(row['reached_at'])}</td>`);
+  });
+
+  it('bounds rankings by --top (default 100)', () => {
+    const dir = tempDir();
+    expect(runCli(['load', '--quiet', '--db', 'm.rdbscope.sqlite', fixture('mixed-7.0.rdb')], dir).code).toBe(0);
+    const rows = (file: string) => {
+      const page = readFileSync(join(dir, file), 'utf8');
+      const block = page.slice(page.indexOf('id="patterns-patterns"'));
+      return block.slice(0, block.indexOf('</table>')).match(/<tr>/g)!.length - 1;
+    };
+    expect(runCli(['html', '--top', '3', '--out', 'top3.html'], dir).code).toBe(0);
+    expect(rows('top3.html')).toBe(3);
+    expect(runCli(['html', '--out', 'default.html'], dir).code).toBe(0);
+    expect(rows('default.html')).toBeGreaterThan(3);
+    expect(rows('default.html')).toBeLessThanOrEqual(100);
+  });
+
+  it('refuses a missing --out, a bad --top, an unknown snapshot; keeps the old page on failure', () => {
+    const dir = tempDir();
+    expect(runCli(['load', '--quiet', '--db', 'm.rdbscope.sqlite', fixture('mixed-7.0.rdb')], dir).code).toBe(0);
+    const noOut = runCli(['html'], dir);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain('--out');
+    expect(runCli(['html', '--top', '0', '--out', 'x.html'], dir).code).toBe(2);
+    writeFileSync(join(dir, 'x.html'), 'old');
+    const unknown = runCli(['html', '--snapshot', '99', '--out', 'x.html'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no snapshot "99"');
+    expect(readFileSync(join(dir, 'x.html'), 'utf8')).toBe('old');
+    expect(readdirSync(dir).filter((f) => f.includes('x.html'))).toEqual(['x.html']);
+  });
+
+  it('analyze --html writes the page of the dump it loaded, and still prints the text', () => {
+    const dir = tempDir();
+    const r = runCli(['analyze', '--quiet', '--html', 'a.html', fixture('mixed-7.0.rdb')], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('mixed-7.0.rdb — instance fixtures');
+    const page = readFileSync(join(dir, 'a.html'), 'utf8');
+    expect(page).toContain('<title>rdbscope report: fixtures, mixed-7.0.rdb</title>');
+    expect(page).toContain('id="chart-patterns"');
+  });
+});

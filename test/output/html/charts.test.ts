@@ -1,0 +1,193 @@
+/**
+ * Charts drawn from report tables by the spec: each mark is where its value says (bar lengths and
+ * column heights proportional, log positions ordered), labels escaped, and a chart whose columns the
+ * table lacks is left out instead of drawn empty.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BarsSpec, ColumnsSpec, LinesSpec, PercentilesSpec } from '../../../src/output/html/chart-specs.js';
+import { CHARTS } from '../../../src/output/html/chart-specs.js';
+import { drawChart, type TableData } from '../../../src/output/html/draw-chart.js';
+import { linearTicks, logTicks, timeTicks } from '../../../src/output/html/scale.js';
+import type { Column } from '../../../src/output/result.js';
+
+const col = (name: string, kind: Column['kind']): Column => ({ name, kind });
+const attr = (tag: string, name: string) => Number(new RegExp(`\\s${name}="([^"]*)"`).exec(tag)![1]);
+const tags = (svg: string, re: RegExp) => [...svg.matchAll(re)].map((m) => m[0]);
+
+const one = (t: TableData) => () => t;
+
+const bars: BarsSpec = { id: 'b', kind: 'bars', title: 'B', report: 'r', table: 't', label: [['pattern'], ['type']], value: ['memory', 'file_bytes'], fraction: { column: ['untimed_key_share'], label: 'no TTL' }, limit: 3 };
+
+describe('bars', () => {
+  const table: TableData = {
+    columns: [col('pattern', 'text'), col('type', 'text'), col('file_bytes', 'bytes'), col('untimed_key_share', 'percent')],
+    rows: [
+      { pattern: 'a:*', type: 'hash', file_bytes: 4000, untimed_key_share: 1 },
+      { pattern: '<b>', type: 'set', file_bytes: 1000, untimed_key_share: 0.25 },
+      { pattern: 'c', type: 'zset', file_bytes: 3000, untimed_key_share: null },
+      { pattern: 'd', type: 'list', file_bytes: 10, untimed_key_share: 0 },
+    ],
+  };
+  const svg = drawChart(bars, one(table))!;
+
+  it('draws one bar per row up to the limit, lengths proportional to the value (the alternative column)', () => {
+    const widths = tags(svg, /<rect[^>]*class="bar"[^>]*>/g).map((t) => attr(t, 'width'));
+    expect(widths).toHaveLength(3);
+    expect(widths[1]! / widths[0]!).toBeCloseTo(0.25, 2);
+    expect(widths[2]! / widths[0]!).toBeCloseTo(0.75, 2);
+    expect(svg).toContain('3.91 KB');
+  });
+
+  it('draws the gauge as the share, and none where the share is unknown', () => {
+    const gauges = tags(svg, /<rect[^>]*class="gauge"[^>]*>/g).map((t) => attr(t, 'width'));
+    expect(gauges).toHaveLength(2);
+    expect(gauges[1]! / gauges[0]!).toBeCloseTo(0.25, 2);
+    expect(svg).toContain('>25%<');
+  });
+
+  it('escapes labels', () => {
+    expect(svg).toContain('&lt;b&gt; · set');
+    expect(svg).not.toContain('<b>');
+  });
+
+  it('is left out when the table lacks the value column, or has no rows', () => {
+    expect(drawChart(bars, one({ columns: [col('pattern', 'text')], rows: [{ pattern: 'a' }] }))).toBeNull();
+    expect(drawChart(bars, one({ columns: table.columns, rows: [] }))).toBeNull();
+    expect(drawChart(bars, () => undefined)).toBeNull();
+  });
+});
+
+describe('columns', () => {
+  const spec: ColumnsSpec = { id: 'c', kind: 'columns', title: 'C', report: 'r', table: 't', category: ['bucket'], series: [{ column: ['key_share'], label: 'keys' }, { column: ['memory_share'], label: 'memory' }] };
+  it('draws a column per category and series, heights proportional, in the table order', () => {
+    const svg = drawChart(spec, one({
+      columns: [col('bucket', 'text'), col('key_share', 'percent'), col('memory_share', 'percent')],
+      rows: [{ bucket: '<1m', key_share: 0.2, memory_share: 0.1 }, { bucket: 'none', key_share: 0.8, memory_share: null }],
+    }))!;
+    const rects = tags(svg, /<rect[^>]*class="bar"[^>]*>/g);
+    expect(rects).toHaveLength(3);
+    const h = rects.map((t) => attr(t, 'height'));
+    expect(h[1]! / h[0]!).toBeCloseTo(0.5, 2);
+    expect(h[2]! / h[0]!).toBeCloseTo(4, 2);
+    expect(svg.indexOf('&lt;1m')).toBeLessThan(svg.indexOf('>none<'));
+  });
+});
+
+describe('percentiles', () => {
+  const spec: PercentilesSpec = { id: 'p', kind: 'percentiles', title: 'P', report: 'r', table: 't', label: [['type']], marks: [{ column: ['p50'], label: 'p50' }, { column: ['p99'], label: 'p99' }, { column: ['max'], label: 'max' }] };
+  it('puts a dot per known mark, ordered left to right as the values', () => {
+    const svg = drawChart(spec, one({
+      columns: [col('type', 'text'), col('p50', 'bytes'), col('p99', 'bytes'), col('max', 'bytes')],
+      rows: [{ type: 'hash', p50: 64, p99: 4096, max: 1 << 20 }, { type: 'set', p50: 100, p99: null, max: 200 }],
+    }))!;
+    const xs = tags(svg, /<circle[^>]*class="mark"[^>]*>/g).map((t) => attr(t, 'cx'));
+    expect(xs).toHaveLength(5);
+    expect(xs[0]!).toBeLessThan(xs[1]!);
+    expect(xs[1]!).toBeLessThan(xs[2]!);
+    // Log scale: 64 → 4096 and 4096 → 1 MiB are 6 and 8 doublings.
+    expect((xs[2]! - xs[1]!) / (xs[1]! - xs[0]!)).toBeCloseTo(8 / 6, 1);
+  });
+
+  it('is left out when no row has a value (percentiles not available)', () => {
+    expect(drawChart(spec, one({
+      columns: [col('type', 'text'), col('p50', 'bytes'), col('p99', 'bytes'), col('max', 'bytes')],
+      rows: [{ type: 'hash', p50: null, p99: null, max: null }],
+    }))).toBeNull();
+  });
+});
+
+describe('lines', () => {
+  const day = 86_400_000;
+  const spec: LinesSpec = {
+    id: 'l', kind: 'lines', title: 'L', report: 'r', table: 's', x: ['at'], seriesBy: ['pattern'], limit: 2,
+    ys: [{ column: ['memory'], label: '' }, { column: ['fitted'], label: 'fitted', dashed: true }],
+  };
+  const s: TableData = {
+    columns: [col('pattern', 'text'), col('at', 'time'), col('memory', 'bytes'), col('fitted', 'bytes')],
+    rows: [
+      { pattern: 'a', at: 0, memory: 100, fitted: 110 }, { pattern: 'a', at: day, memory: 200, fitted: 190 },
+      { pattern: 'b', at: 0, memory: 50, fitted: null }, { pattern: 'b', at: day, memory: 60, fitted: null },
+      { pattern: 'c', at: 0, memory: 10, fitted: 10 },
+    ],
+  };
+
+  it('draws a line per y column and series up to the limit, fitted values dashed', () => {
+    const svg = drawChart(spec, one(s))!;
+    const lines = tags(svg, /<polyline[^>]*>/g);
+    expect(lines).toHaveLength(3);
+    expect(lines.filter((l) => l.includes('stroke-dasharray'))).toHaveLength(1);
+    expect(svg).not.toContain('>c<');
+    expect(svg).toContain('>fitted<');
+  });
+
+  const total: LinesSpec = {
+    id: 't', kind: 'lines', title: 'T', report: 'f', table: 'series', x: ['at'], ys: [{ column: ['used_mem'], label: 'used-mem' }], limit: 1,
+    refs: [{ report: 'cap', table: 'capacity', column: ['maxmemory'], label: 'maxmemory' }, { report: 'cap', table: 'capacity', column: ['alarm_at'], label: 'alarm' }],
+    project: { report: 'f', table: 'wall', x: ['reached_at'], y: ['bytes'], label: ['threshold'] },
+  };
+  const tables: Record<string, TableData> = {
+    series: { columns: [col('at', 'time'), col('used_mem', 'bytes')], rows: [{ at: 0, used_mem: 400 }, { at: day, used_mem: 500 }] },
+    capacity: { columns: [col('maxmemory', 'bytes'), col('alarm_at', 'bytes')], rows: [{ maxmemory: 1000, alarm_at: 850 }] },
+    wall: { columns: [col('threshold', 'text'), col('bytes', 'bytes'), col('reached_at', 'time')], rows: [
+      { threshold: 'maxmemory', bytes: 1000, reached_at: 6 * day }, { threshold: 'alarm', bytes: 850, reached_at: 4.5 * day },
+    ] },
+  };
+  const find = (_r: string, t: string) => tables[t];
+
+  it('draws reference lines from other tables, above the data', () => {
+    const svg = drawChart(total, find)!;
+    const refs = tags(svg, /<line[^>]*class="ref"[^>]*>/g);
+    expect(refs).toHaveLength(2);
+    const top = Math.min(...tags(svg, /<circle[^>]*>/g).map((t) => attr(t, 'cy')));
+    for (const r of refs) expect(attr(r, 'y1')).toBeLessThan(top);
+    expect(svg).toContain('maxmemory 1000 B');
+    expect(svg).toContain('alarm 850 B');
+  });
+
+  it('projects the line, dashed, from its last point to the dates the other table gives, in time order', () => {
+    const svg = drawChart(total, find)!;
+    const dashed = tags(svg, /<polyline[^>]*stroke-dasharray[^>]*>/g);
+    expect(dashed).toHaveLength(1);
+    const pts = /points="([^"]*)"/.exec(dashed[0]!)![1]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]);
+    expect(pts).toHaveLength(3);
+    const solid = /points="([^"]*)"/.exec(tags(svg, /<polyline(?![^>]*stroke-dasharray)[^>]*>/g)[0]!)![1]!.split(' ').map((p) => p.split(',').map(Number));
+    expect(pts[0]).toEqual(solid.at(-1));
+    // x grows with the date; the alarm (850) is drawn below maxmemory (1000).
+    expect(pts[1]![0]).toBeLessThan(pts[2]![0]);
+    expect(pts[1]![1]).toBeGreaterThan(pts[2]![1]);
+    // Without the wall table: no projection, the rest stays.
+    const without = drawChart(total, (r, t) => (t === 'wall' ? undefined : find(r, t)))!;
+    expect(tags(without, /<polyline[^>]*stroke-dasharray[^>]*>/g)).toHaveLength(0);
+  });
+});
+
+describe('the spec', () => {
+  it('names each chart once; a fallback names charts that exist', () => {
+    expect(new Set(CHARTS.map((c) => c.id)).size).toBe(CHARTS.length);
+    for (const c of CHARTS) for (const id of c.unless ?? []) expect(CHARTS.map((x) => x.id)).toContain(id);
+  });
+});
+
+describe('scales', () => {
+  it('linear ticks reach the maximum in round steps, 1024-based for bytes', () => {
+    const t = linearTicks(3_000_000, 4, 1024);
+    expect(t.max).toBeGreaterThanOrEqual(3_000_000);
+    const step = t.values[1]!;
+    expect(step % 1024).toBe(0);
+    expect(t.values.length).toBeLessThanOrEqual(6);
+    expect(linearTicks(0.93, 4, 10).values).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  });
+  it('log ticks cover the range in powers of two', () => {
+    const t = logTicks(3, 5000, 8);
+    expect(t.values[0]).toBeLessThanOrEqual(3);
+    expect(t.values.at(-1)).toBeGreaterThanOrEqual(4096);
+    for (const v of t.values) expect(Math.log2(v) % 1).toBe(0);
+  });
+  it('time ticks fall inside the range at round times', () => {
+    const day = 86_400_000;
+    const ticks = timeTicks(day * 10 + 5, day * 20, 6);
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(ticks.length).toBeLessThanOrEqual(6);
+    for (const t of ticks) expect(t).toBeGreaterThanOrEqual(day * 10 + 5);
+  });
+});
