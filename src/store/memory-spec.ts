@@ -67,7 +67,10 @@ export function modelFromSpec(spec: MemorySpec): (info: RdbFileInfo) => MemoryMo
  */
 export function settleBuild(
   spec: MemorySpec,
-  end: { profile: string | null; profileReason: string | null; keysBytes: number; allocationGap: number; twin: ProfileSums | null },
+  end: {
+    profile: string | null; profileReason: string | null; keysBytes: number; allocationGap: number;
+    twin: ProfileSums | null; twinIsDefault?: boolean;
+  },
   usedMem: number | null,
   perDb: readonly { keys: number; expires: number }[],
 ): { reason: string | null; rerun: MemorySpec | null } {
@@ -80,9 +83,12 @@ export function settleBuild(
     return { reason: `${prefix(replaced.source)}${switchReason(usedMem, perDb, mine, evidence(replaced))}`, rerun: null };
   }
   if (spec.server !== null || end.twin === null) return { reason: end.profileReason, rerun: null };
-  const choice = chooseBuild(usedMem, perDb, mine, evidence(end.twin));
+  // The default build is "assumed" and the other one must beat it, whichever the load ran with.
+  const other = evidence(end.twin);
+  const choice = end.twinIsDefault ? chooseBuild(usedMem, perDb, other, mine) : chooseBuild(usedMem, perDb, mine, other);
   const reason = `${prefix(end.profileReason)}${choice.reason}`;
-  if (!choice.switched) return { reason, rerun: null };
+  if (choice.profile.id === end.profile) return { reason, rerun: null };
+  if (!choice.switched) return { reason, rerun: { ...spec, server: choice.profile.id, reason } };
   const sums = { profile: end.profile, keysBytes: end.keysBytes, allocationGap: end.allocationGap };
   return { reason, rerun: { ...spec, server: choice.profile.id, reason, replaced: { ...sums, source: end.profileReason } } };
 }

@@ -7,6 +7,7 @@ import { PatternInterner } from '../patterns/pattern-interner.js';
 import type { PatternOptions } from '../patterns/options.js';
 import { LoadAggregates, MAX_TRACKED_PATTERNS, OTHER_PATTERN, type AggregateRows } from './load-aggregates.js';
 import { KindIds } from './kind-ids.js';
+import { modelForPrefix, PrefixBatches } from './build-guess.js';
 import { accessOf, extraOf, RowBatchBuilder, type HeldRow, type RowBatch } from './row-batch.js';
 import { ttlBucketIndex } from './ttl-buckets.js';
 
@@ -41,6 +42,11 @@ export interface MemoryModel {
     /** How much the twin's difference on the index-th key (0-based) counts; 0 = not estimated. */
     weight: (rec: KeyRecord, index: number) => number;
   };
+  /**
+   * Set when the first keys chose the twin build (build-guess.ts): `profile` is then the other
+   * build and `twin` the release's default one.
+   */
+  twinIsDefault?: boolean;
 }
 
 /** Σ estimates and Σ allocation gaps of one profile over a load. */
@@ -109,6 +115,8 @@ export interface LoadEnd {
   keysBytes: number;
   /** The same sums for MemoryModel.twin, when it was given (its sampled keys weighted up). */
   twin: ProfileSums | null;
+  /** MemoryModel.twinIsDefault: the twin is the release's default build. */
+  twinIsDefault: boolean;
   snapshotTime: { ms: number; source: 'ctime' | 'mtime' };
   failure: RdbError | null;
 }
@@ -161,13 +169,19 @@ export async function* produceRows(
   };
 
   try {
-    for await (const batch of parse.batches()) {
+    const batches = new PrefixBatches(parse.batches());
+    for await (const batch of batches) {
       // AUX fields precede the first key in every dump, so the snapshot time is known here.
       if (snapshotTime === null) {
         snapshotTime = snapshotTimeOf(parse.info, options.mtimeMs);
         decide();
       }
-      if (options.memoryModel && !model) model = options.memoryModel(parse.info);
+      if (options.memoryModel && !model) {
+        // The first batch is the prefix the build is first chosen on (build-guess.ts).
+        const rdbBytes = input.compression === 'none' ? input.fileBytes : null;
+        const usedMem = Number(auxValue(parse.info, 'used-mem') ?? NaN);
+        model = modelForPrefix(options.memoryModel(parse.info), batch, Number.isSafeInteger(usedMem) ? usedMem : null, { rdbBytes, whole: batches.whole() });
+      }
       const t0 = snapshotTime.ms;
       for (const rec of batch) {
         // A server drops an empty collection on load: no memory, no place in the aggregates.
@@ -275,6 +289,7 @@ export async function* produceRows(
       profileReason: model?.reason ?? null,
       keysBytes,
       twin: model?.twin ? { profile: model.twin.profile, keysBytes: keysBytes + twinKeys, allocationGap: allocationGap + twinGap } : null,
+      twinIsDefault: model?.twinIsDefault === true,
       snapshotTime,
       failure,
     },

@@ -25,6 +25,10 @@ import {
   type ServerProfile,
 } from '../../src/memory/index.js';
 import { parseRdb } from '../../src/rdb/index.js';
+import { DEFAULT_PATTERN_OPTIONS } from '../../src/patterns/options.js';
+import { PREFIX_KEYS } from '../../src/store/build-guess.js';
+import { DEFAULT_MEMORY_SPEC, modelFromSpec, settleBuild } from '../../src/store/memory-spec.js';
+import { produceRows, type LoadEnd } from '../../src/store/produce-rows.js';
 import { requireRedis } from '../support/redis.js';
 
 const KEYS = 40_000;
@@ -65,6 +69,7 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
   let parsedKeys = 0;
   let gapOnModern = 0;
   let dumpPath = '';
+  let dumpPerDb: { keys: number; expires: number }[] = [];
   const liveDump = path.join(dir, 'live.rdb');
 
   beforeAll(async () => {
@@ -104,7 +109,8 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
         parsedKeys++;
       }
     }
-    result = reconcile({ aux: parse.info.aux, perDb: [...perDb.values()], allocationGapBytes: gap }, keysBytes, profile);
+    dumpPerDb = [...perDb.values()];
+    result = reconcile({ aux: parse.info.aux, perDb: dumpPerDb, allocationGapBytes: gap }, keysBytes, profile);
   }, 180_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -165,6 +171,24 @@ describeRedis('used-mem reconciliation on a restarted redis-server', () => {
       }
     }
     expect(await notesOf(path.join(dir, 'fixed.sqlite'), '1')).toContain('profile redis-7.0: given by --server');
+  });
+
+  it('the first keys already point to that build, so a load reads the dump once', async () => {
+    expect(KEYS).toBeGreaterThan(2 * PREFIX_KEYS); // the prefix is scaled to the file, not the whole dump
+    const messages = produceRows(
+      async () => {
+        const input = await openInput(dumpPath);
+        return { input, parse: parseRdb(input.chunks, { fileName: dumpPath }) };
+      },
+      { mtimeMs: 0, patterns: DEFAULT_PATTERN_OPTIONS, memoryModel: modelFromSpec(DEFAULT_MEMORY_SPEC) },
+    );
+    let end: LoadEnd | null = null;
+    for await (const m of messages) if (m.t === 'end') end = m.end;
+    expect(end!.profile).toBe(profile.id);
+    expect(end!.twinIsDefault).toBe(profile.quantum === 16);
+    const settled = settleBuild(DEFAULT_MEMORY_SPEC, end!, result.usedMem, dumpPerDb);
+    expect(settled.rerun).toBeNull();
+    if (profile.quantum === 16) expect(settled.reason).toMatch(/explains \d+\.\d% of used-mem, redis-\d\.\d \d+\.\d% \(build told by used-mem/);
   });
 
   it('charges no allocation gap on releases that report allocations (Redis 8.4+)', () => {

@@ -1,0 +1,121 @@
+/**
+ * Which allocator build to estimate a load with before its end is known. The build is told by
+ * `used-mem` against the sums of both builds over every key (memory/build-choice.ts), which a load
+ * has only at its end; a load estimated with the build that then loses is loaded again with the
+ * winner (load-snapshot.ts). So the load starts with the build the first keys point to: the
+ * decision is made on the first PREFIX_KEYS records with both builds' sums scaled to the whole file
+ * by bytes, and the end still decides on the full sums. A dump whose keys are alike from start to
+ * end (the usual case: the keyspace is written in hash-table order) is then read once, whichever
+ * build wrote it; a dump read whole within the prefix is decided exactly.
+ */
+import { isEmptyCollection, type KeyRecord } from '../core/record.js';
+import { buildDecidable, chooseBuild, parseProfile, type BuildEvidence } from '../memory/index.js';
+import type { MemoryModel } from './produce-rows.js';
+
+/** Records held for the decision (a few MB of records; key bytes stay in the parser's arena). */
+export const PREFIX_KEYS = 16_384;
+
+/** What the prefix is measured against. */
+export interface PrefixScale {
+  /** Uncompressed size of the whole dump, or null when unknown (compressed input). */
+  rdbBytes: number | null;
+  /** True when the prefix is the whole dump (the parse ended within it). */
+  whole: boolean;
+}
+
+/**
+ * The model to load with: `model` itself, or its twin build when the prefix says used-mem will
+ * choose it (then marked `twinIsDefault`, the default summed alongside as the twin).
+ */
+export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[], usedMem: number | null, scale: PrefixScale): MemoryModel {
+  const twin = model.twin;
+  if (!twin || model.twinIsDefault || !buildDecidable(usedMem) || prefix.length === 0) return model;
+  const last = prefix[prefix.length - 1]!;
+  const prefixBytes = last.offset + last.key.length + last.valueBytes;
+  const factor = scale.whole ? 1 : scale.rdbBytes !== null && prefixBytes > 0 ? scale.rdbBytes / prefixBytes : null;
+  if (factor === null) return model;
+
+  let mineKeys = 0;
+  let mineGap = 0;
+  let twinKeys = 0;
+  let twinGap = 0;
+  const perDb = new Map<number, { keys: number; expires: number }>();
+  for (const rec of prefix) {
+    if (isEmptyCollection(rec)) continue;
+    try {
+      const m = model.estimate(rec);
+      const t = twin.estimate(rec);
+      mineKeys += m.bytes;
+      mineGap += model.gap ? model.gap(rec, m.encoding) : 0;
+      twinKeys += t.bytes;
+      twinGap += twin.gap(rec, t.encoding);
+    } catch {
+      continue; // the load counts it as unestimated
+    }
+    let db = perDb.get(rec.db);
+    if (db === undefined) perDb.set(rec.db, (db = { keys: 0, expires: 0 }));
+    db.keys++;
+    if (rec.expireAtMs !== null) db.expires++;
+  }
+  const scaled = [...perDb.values()].map((d) => ({ keys: Math.round(d.keys * factor), expires: Math.round(d.expires * factor) }));
+  const evidence = (profile: string, keys: number, gap: number): BuildEvidence => ({
+    profile: parseProfile(profile),
+    keysBytes: keys * factor,
+    allocationGapBytes: gap * factor,
+  });
+  const choice = chooseBuild(usedMem, scaled, evidence(model.profile, mineKeys, mineGap), evidence(twin.profile, twinKeys, twinGap));
+  if (!choice.switched) return model;
+  return {
+    profile: twin.profile,
+    estimate: twin.estimate,
+    gap: twin.gap,
+    reason: model.reason,
+    twin: { profile: model.profile, estimate: model.estimate, gap: model.gap ?? (() => 0), weight: twin.weight },
+    twinIsDefault: true,
+  };
+}
+
+/**
+ * The parser's batches with the first ones joined until PREFIX_KEYS records (or the end): the
+ * first batch yielded is the prefix. A parse error inside the prefix still yields what was read
+ * before it, then is thrown. `whole()` tells whether that first batch was the whole dump.
+ */
+export class PrefixBatches {
+  private ended = false;
+
+  constructor(private readonly source: AsyncIterable<KeyRecord[]>, private readonly prefixKeys = PREFIX_KEYS) {}
+
+  whole(): boolean {
+    return this.ended;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<KeyRecord[]> {
+    const it = this.source[Symbol.asyncIterator]();
+    let held: KeyRecord[] = [];
+    let failure: unknown = null;
+    try {
+      while (held.length < this.prefixKeys) {
+        const next = await it.next();
+        if (next.done) {
+          this.ended = true;
+          break;
+        }
+        for (const rec of next.value) held.push(rec);
+      }
+    } catch (err) {
+      failure = err;
+    }
+    try {
+      if (held.length > 0) yield held;
+      if (failure !== null) throw failure;
+      if (this.ended) return;
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      if (!this.ended && failure === null) await it.return?.();
+    }
+  }
+}
