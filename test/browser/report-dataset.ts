@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
 import { runCli } from '../support/cli.js';
-import { dumpTime, withDumpTime } from '../support/dump-time.js';
+import { auxInt, withCtime } from '../../scripts/lib/rdb-patch.mjs';
 
 export interface HostileKey {
   bytes: Buffer;
@@ -78,8 +78,8 @@ export async function makeReportDataset(dir: string): Promise<ReportDataset> {
       const file = join(dir, n === ROUNDS ? HOSTILE_FILE_NAME : `dump-${n}.rdb`);
       const bytes = readFileSync(await redis.save());
       // Nightly: the first dump keeps its time less (ROUNDS - 1) days, each next a day later.
-      if (n === 1) first = dumpTime(bytes) - (ROUNDS - 1) * DAY_S;
-      writeFileSync(file, withDumpTime(bytes, first + (n - 1) * DAY_S));
+      if (n === 1) first = auxInt(bytes, 'ctime')! - (ROUNDS - 1) * DAY_S;
+      writeFileSync(file, withCtime(bytes, first + (n - 1) * DAY_S));
       dumps.push(file);
     }
   } finally {
