@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
 // A reader that leaves early (`rdbscope sql … | head`) ends the output, not the command: without a
 // listener the EPIPE is an uncaught 'error' event and a stack trace. A load keeps loading.
@@ -16,7 +16,7 @@ program
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
-for (const register of COMMANDS) register(program);
+for (const register of await commandsFor(process.argv.slice(2))) register(program);
 
 // Usage errors exit 2 with one line; --help and --version exit 0.
 program.parseAsync(process.argv).catch((err: unknown) => {
