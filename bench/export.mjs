@@ -14,11 +14,12 @@
  * bench/results/export-latest.md.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDump } from './datasets.mjs';
+import { frozenCopy } from './lib/frozen-copy.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(HERE);
@@ -34,14 +35,7 @@ const ONLY = opt('only', 'mixed,small').split(',').filter(Boolean);
 const log = (/** @type {string} */ l) => process.stderr.write(l + '\n');
 
 // A frozen copy of bin/ + dist/ (others may rebuild dist/ while this runs).
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'rdbscope-bench-export-'));
-const SNAP = path.join(tmp, 'rdbscope');
-mkdirSync(SNAP);
-cpSync(path.join(ROOT, 'dist'), path.join(SNAP, 'dist'), { recursive: true });
-cpSync(path.join(ROOT, 'bin'), path.join(SNAP, 'bin'), { recursive: true });
-copyFileSync(path.join(ROOT, 'package.json'), path.join(SNAP, 'package.json'));
-symlinkSync(path.join(ROOT, 'node_modules'), path.join(SNAP, 'node_modules'));
-const RDBSCOPE = path.join(SNAP, 'bin', 'rdbscope');
+const { tmp, root: SNAP, bin: RDBSCOPE } = frozenCopy(ROOT, 'rdbscope-bench-export-');
 const ENV = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
 const sqlite = path.join(tmp, 'load.sqlite');
 const outDir = path.join(tmp, 'exports');

@@ -22,11 +22,12 @@
  * The table goes to bench/results/latest.md, raw runs to bench/results/latest.json.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDump } from './datasets.mjs';
+import { frozenCopy } from './lib/frozen-copy.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(HERE);
@@ -62,15 +63,8 @@ const log = (/** @type {string} */ l) => process.stderr.write(l + '\n');
 // What rdbscope can do right now
 
 // Others may rebuild dist/ while the bench runs: every run uses a frozen copy of bin/ + dist/ taken now.
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'rdbscope-bench-'));
-const SNAP = path.join(tmp, 'rdbscope');
-mkdirSync(SNAP);
-cpSync(path.join(ROOT, 'dist'), path.join(SNAP, 'dist'), { recursive: true });
-cpSync(path.join(ROOT, 'bin'), path.join(SNAP, 'bin'), { recursive: true });
-copyFileSync(path.join(ROOT, 'package.json'), path.join(SNAP, 'package.json'));
-symlinkSync(path.join(ROOT, 'node_modules'), path.join(SNAP, 'node_modules'));
+const { tmp, root: SNAP, bin: RDBSCOPE } = frozenCopy(ROOT, 'rdbscope-bench-');
 process.env.RDBSCOPE_ROOT = SNAP;
-const RDBSCOPE = path.join(SNAP, 'bin', 'rdbscope');
 /** The launcher execs `node` from PATH: make it the node running this script. */
 const NODE_FIRST_ENV = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
 const loadHelp = spawnSync(process.execPath, [RDBSCOPE, 'load', '--help'], { encoding: 'utf8' });
