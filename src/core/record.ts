@@ -171,6 +171,8 @@ export interface KeyRecord {
   db: number;
   /** The exact key bytes. */
   key: Uint8Array;
+  /** `key.length`, where a record tells it without making a view of its bytes (the parser's do). */
+  readonly keyLength?: number;
   /** UTF-8 when valid, else escaped as redis-cli prints binary (`"\xff"` style, without quotes). */
   keyPrintable: string;
   type: RedisType;
@@ -219,4 +221,9 @@ export interface MemoryEstimate {
  */
 export function isEmptyCollection(rec: { readonly type: RedisType; readonly elements: number }): boolean {
   return rec.elements === 0 && (rec.type === 'list' || rec.type === 'set' || rec.type === 'zset' || rec.type === 'hash');
+}
+
+/** The key's length in bytes; a parser record answers without making a view of the key. */
+export function keyLengthOf(rec: Pick<KeyRecord, 'key' | 'keyLength'>): number {
+  return rec.keyLength ?? rec.key.length;
 }

@@ -3,6 +3,7 @@
  * 16-byte robj) + the key's sds + one 24-byte dictEntry of the keyspace.
  */
 import type { KeyRecord, MemoryEstimate } from '../core/record.js';
+import { keyLengthOf } from '../core/record.js';
 import { classicHash } from './classic-hashes.js';
 import { classicList } from './classic-lists.js';
 import { classicSet } from './classic-sets.js';
@@ -18,7 +19,7 @@ const DICT_ENTRY = 24;
 
 export function classicEstimate(rec: KeyRecord, s: Sizing, cfg: EncodingConfig): MemoryEstimate {
   const v = classicValue(rec, s, cfg);
-  const key = s.Z(rec.key.length) + DICT_ENTRY;
+  const key = s.Z(keyLengthOf(rec)) + DICT_ENTRY;
   return { encoding: v.encoding, bytes: Math.round(v.bytes + key), exact: v.exact };
 }
 

@@ -4,6 +4,7 @@
  * dictEntry, and whether a string is embedded depends on the key length too.
  */
 import type { KeyRecord } from '../core/record.js';
+import { keyLengthOf } from '../core/record.js';
 import { atLeast, type ServerProfile } from './profile.js';
 import { sdsHeader } from './sds.js';
 import type { Sizing } from './sizing.js';
@@ -33,7 +34,7 @@ function keySds(kl: number, s: Sizing): number {
 
 /** Whether a non-integer string value of `vlen` bytes is embedded in the key object (§9.7.3). */
 export function embedsString(rec: KeyRecord, vlen: number, f: ModernFamily, s: Sizing): boolean {
-  const kl = rec.key.length;
+  const kl = keyLengthOf(rec);
   const e = rec.expireAtMs !== null ? 1 : 0;
   switch (f) {
     case 'r82':
@@ -51,7 +52,7 @@ export function embedsString(rec: KeyRecord, vlen: number, f: ModernFamily, s: S
 
 /** What MEMORY USAGE adds for the key object; `embedded` = length of an embedded string value. */
 export function keyObjectBytes(rec: KeyRecord, f: ModernFamily, s: Sizing, embedded: number | null): number {
-  const kl = rec.key.length;
+  const kl = keyLengthOf(rec);
   const e = rec.expireAtMs !== null ? 1 : 0;
   const ePrime = e === 1 || kl >= EXPIRE_SLOT_KEY_LEN ? 1 : 0;
   const key = 1 + keySds(kl, s);

@@ -11,6 +11,7 @@
  * from random bytes in `main`), so a set's entry count is an expectation.
  */
 import type { KeyRecord, MemoryEstimate } from '../core/record.js';
+import { keyLengthOf } from '../core/record.js';
 import { presizedBuckets } from './dict-buckets.js';
 import { sdsBytes } from './sds.js';
 import type { Sizing } from './sizing.js';
@@ -19,8 +20,8 @@ const DICT_ENTRY = 24;
 const DICT_ENTRY_NO_VALUE = 16;
 
 export function valkey80Estimate(rec: KeyRecord, classic: MemoryEstimate, s: Sizing): MemoryEstimate {
-  const classicKey = s.Z(rec.key.length) + DICT_ENTRY;
-  const valkeyKey = s.A(17 + sdsBytes(rec.key.length, s.sdsRule));
+  const classicKey = s.Z(keyLengthOf(rec)) + DICT_ENTRY;
+  const valkeyKey = s.A(17 + sdsBytes(keyLengthOf(rec), s.sdsRule));
   let bytes = classic.bytes - classicKey + valkeyKey;
   let exact = classic.exact;
   if (rec.type === 'set' && classic.encoding === 'hashtable') {
