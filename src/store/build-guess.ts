@@ -8,8 +8,8 @@
  * end (the usual case: the keyspace is written in hash-table order) is then read once, whichever
  * build wrote it; a dump read whole within the prefix is decided exactly.
  */
-import { isEmptyCollection, type KeyRecord } from '../core/record.js';
-import { buildDecidable, chooseBuild, parseProfile, type BuildEvidence } from '../memory/index.js';
+import { isEmptyCollection, keyLengthOf, type KeyRecord } from '../core/record.js';
+import { chooseBuild, parseProfile, type BuildEvidence } from '../memory/index.js';
 import type { MemoryModel } from './produce-rows.js';
 
 /** Records held for the decision (a few MB of records; key bytes stay in the parser's arena). */
@@ -27,11 +27,12 @@ export interface PrefixScale {
  * The model to load with: `model` itself, or its twin build when the prefix says used-mem will
  * choose it (then marked `twinIsDefault`, the default summed alongside as the twin).
  */
-export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[], usedMem: number | null, scale: PrefixScale): MemoryModel {
+export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[], scale: PrefixScale): MemoryModel {
+  // A twin is summed only when used-mem is large enough to tell the builds apart (modelFromSpec).
   const twin = model.twin;
-  if (!twin || model.twinIsDefault || !buildDecidable(usedMem) || prefix.length === 0) return model;
+  if (!twin || model.twinIsDefault || prefix.length === 0) return model;
   const last = prefix[prefix.length - 1]!;
-  const prefixBytes = last.offset + last.key.length + last.valueBytes;
+  const prefixBytes = last.offset + keyLengthOf(last) + last.valueBytes;
   const factor = scale.whole ? 1 : scale.rdbBytes !== null && prefixBytes > 0 ? scale.rdbBytes / prefixBytes : null;
   if (factor === null) return model;
 
@@ -63,14 +64,14 @@ export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[],
     keysBytes: keys * factor,
     allocationGapBytes: gap * factor,
   });
-  const choice = chooseBuild(usedMem, scaled, evidence(model.profile, mineKeys, mineGap), evidence(twin.profile, twinKeys, twinGap));
+  const choice = chooseBuild(twin.usedMem, scaled, evidence(model.profile, mineKeys, mineGap), evidence(twin.profile, twinKeys, twinGap));
   if (!choice.switched) return model;
   return {
     profile: twin.profile,
     estimate: twin.estimate,
     gap: twin.gap,
     reason: model.reason,
-    twin: { profile: model.profile, estimate: model.estimate, gap: model.gap ?? (() => 0), weight: twin.weight },
+    twin: { profile: model.profile, estimate: model.estimate, gap: model.gap ?? (() => 0), weight: twin.weight, usedMem: twin.usedMem },
     twinIsDefault: true,
   };
 }

@@ -56,7 +56,7 @@ export function modelFromSpec(spec: MemorySpec): (info: RdbFileInfo) => MemoryMo
     const usedMem = usedMemOf(info.aux);
     const source = versionSource(info.aux);
     if (!buildDecidable(usedMem)) return { ...modelOf(profile), reason: `${source}, ${undecidedReason(usedMem)}` };
-    return { ...modelOf(profile), reason: source, twin: { ...modelOf(twinProfile(profile)), weight: twinWeight } };
+    return { ...modelOf(profile), reason: source, twin: { ...modelOf(twinProfile(profile)), weight: twinWeight, usedMem } };
   };
 }
 

@@ -41,6 +41,8 @@ export interface MemoryModel {
     gap: NonNullable<MemoryModel['gap']>;
     /** How much the twin's difference on the index-th key (0-based) counts; 0 = not estimated. */
     weight: (rec: KeyRecord, index: number) => number;
+    /** The dump's used-mem, which the two builds are weighed against (present: large enough to tell). */
+    usedMem: number;
   };
   /**
    * Set when the first keys chose the twin build (build-guess.ts): `profile` is then the other
@@ -179,8 +181,7 @@ export async function* produceRows(
       if (options.memoryModel && !model) {
         // The first batch is the prefix the build is first chosen on (build-guess.ts).
         const rdbBytes = input.compression === 'none' ? input.fileBytes : null;
-        const usedMem = Number(auxValue(parse.info, 'used-mem') ?? NaN);
-        model = modelForPrefix(options.memoryModel(parse.info), batch, Number.isSafeInteger(usedMem) ? usedMem : null, { rdbBytes, whole: batches.whole() });
+        model = modelForPrefix(options.memoryModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
       }
       const t0 = snapshotTime.ms;
       for (const rec of batch) {

@@ -19,7 +19,8 @@ const MAX_EXPIRIES_KEPT = 65_536;
 
 /** Expiry times of the fields with a TTL in file order, up to MAX_EXPIRIES_KEPT, then given up. */
 class ExpiryList {
-  private times = new Float64Array(16);
+  /** Allocated by the first field with a TTL: most hashes have none. */
+  private times: Float64Array | null = null;
   private n = 0;
   overflow = false;
 
@@ -29,7 +30,8 @@ class ExpiryList {
       this.overflow = true;
       return;
     }
-    if (this.n === this.times.length) {
+    if (this.times === null) this.times = new Float64Array(16);
+    else if (this.n === this.times.length) {
       const grown = new Float64Array(this.times.length * 2);
       grown.set(this.times);
       this.times = grown;
@@ -38,7 +40,8 @@ class ExpiryList {
   }
 
   result(): Float64Array | undefined {
-    return this.overflow ? undefined : this.times.slice(0, this.n);
+    if (this.overflow) return undefined;
+    return this.times === null ? new Float64Array(0) : this.times.slice(0, this.n);
   }
 }
 
