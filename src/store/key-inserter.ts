@@ -10,15 +10,29 @@ const ACCESS_COL = 8;
 const PRINTABLE_COL = 9;
 
 /**
- * A statement's shape: which nullable columns are NULL in every one of its rows. Those become the
- * literal NULL instead of a bound value: binding is the main cost of an insert (~35 ns per value),
- * and most dumps have runs of keys without TTL, without LRU/LFU field, without printable text or
- * extra counters.
+ * A statement's shape: which nullable columns are NULL in every one of its rows, and which columns
+ * hold one value in every row. The first become the literal NULL, the second one named parameter
+ * bound once for the statement, instead of a value bound per row: binding is the main cost of an
+ * insert (~30–35 ns per value), and dumps have long runs of keys without TTL, LRU/LFU field,
+ * printable text or extra counters, and of keys of one kind, one size, one pattern (a family of
+ * tiny string keys binds 4 values per row instead of 8).
  */
 const NO_MEMORY = 1;
 const NO_EXPIRE = 2;
 const NO_ACCESS = 4;
 const NO_TEXT = 8; // neither key_printable nor extra
+/** Shape bit of a column whose value is shared by every row: SHARED_BIT << (column - 1). */
+const SHARED_BIT = 16;
+/** Columns that may be shared (pattern_id … largest_element), with the RowBatch number each holds. */
+const SHARED_COLS = [1, 2, 3, 4, 5, 6] as const;
+const SHARED_NUMS = [N_PATTERN, N_KIND, N_ELEMENTS, N_VALUE_BYTES, N_MEMORY, N_LARGEST] as const;
+const SHAPE_KEYS = 16 << SHARED_COLS.length;
+/**
+ * Shapes with shared columns prepared per connection at most; past it a statement binds its shared
+ * values per row. Shared columns are used only in full statements: with NULL shapes (16) × lengths
+ * (9) that bounds a connection to 160 INSERT statements (~30 KB of SQLite memory each).
+ */
+const SHARED_SHAPE_LIMIT = 16;
 
 /**
  * Rows per INSERT statement: one multi-row statement amortises the per-statement cost of SQLite and
@@ -81,14 +95,18 @@ export function dictionariesOf(db: Store): Dictionaries {
   return d;
 }
 
-/** A row INSERT: the rows' values in order, and the snapshot id. */
-type InsertStatement = Statement<[Param[], { s: number }]>;
+/** The named parameters of a row INSERT: the snapshot id, and each shared column's value. */
+type Named = { s: number } & Record<(typeof COLUMNS)[(typeof SHARED_COLS)[number]], number | null>;
+/** A row INSERT: the rows' values in order, and the named parameters. */
+type InsertStatement = Statement<[Param[], Named]>;
 
 const statementsOf = new WeakMap<Store, Map<number, InsertStatement>>();
+/** Shapes with shared columns prepared on a connection (bounded by SHARED_SHAPE_LIMIT). */
+const sharedShapesOf = new WeakMap<Store, number>();
 
-/** Row INSERT statements prepared on this connection so far (bounded by shapes × lengths; tests). */
-export function insertStatementCount(db: Store): number {
-  return statementsOf.get(db)?.size ?? 0;
+/** The SQL of the row INSERT statements prepared on this connection so far (bounded by shapes × lengths; tests). */
+export function insertStatementSql(db: Store): string[] {
+  return [...(statementsOf.get(db)?.values() ?? [])].map((s) => s.source);
 }
 
 /**
@@ -104,7 +122,9 @@ export class KeyInserter {
    */
   private readonly statements: Map<number, InsertStatement>;
   private readonly params: Param[] = [];
-  private readonly named: { s: number };
+  private readonly named: Named;
+  /** Database pattern id of each row of the batch being written. */
+  private rowPatterns = new Float64Array(0);
   private patternIds: number[] = [];
   private readonly kindIds: number[] = [];
   private readonly dict: Dictionaries;
@@ -116,14 +136,14 @@ export class KeyInserter {
   constructor(private readonly db: Store, snapshotId: number) {
     if (!Number.isSafeInteger(snapshotId)) throw new Error(`bad snapshot id ${snapshotId}`);
     this.dict = dictionariesOf(db);
-    this.named = { s: snapshotId };
+    this.named = { s: snapshotId, pattern_id: null, kind_id: null, elements: null, value_bytes: null, memory_bytes: null, largest_element: null };
     let shared = statementsOf.get(db);
     if (shared === undefined) statementsOf.set(db, (shared = new Map()));
     this.statements = shared;
   }
 
   private statement(shape: number, rows: number): InsertStatement {
-    const key = shape + rows * 16;
+    const key = shape + rows * SHAPE_KEYS;
     let stmt = this.statements.get(key);
     if (stmt === undefined) {
       const nulls = new Set<number>();
@@ -131,11 +151,25 @@ export class KeyInserter {
       if (shape & NO_EXPIRE) nulls.add(EXPIRE_COL);
       if (shape & NO_ACCESS) nulls.add(ACCESS_COL);
       const cols = shape & NO_TEXT ? COLUMNS.slice(0, PRINTABLE_COL) : COLUMNS;
-      const row = `(@s,${cols.map((_, c) => (nulls.has(c) ? 'NULL' : '?')).join(',')})`;
-      stmt = this.db.prepare<[Param[], { s: number }]>(`INSERT INTO key_rows (snapshot_id,${cols.join(',')}) VALUES ` + Array.from({ length: rows }, () => row).join(','));
+      const value = (c: number) => (nulls.has(c) ? 'NULL' : c > 0 && shape & (SHARED_BIT << (c - 1)) ? `@${cols[c]}` : '?');
+      const row = `(@s,${cols.map((_, c) => value(c)).join(',')})`;
+      stmt = this.db.prepare<[Param[], Named]>(`INSERT INTO key_rows (snapshot_id,${cols.join(',')}) VALUES ` + Array.from({ length: rows }, () => row).join(','));
       this.statements.set(key, stmt);
     }
     return stmt;
+  }
+
+  /**
+   * The shared-column bits a full statement may use: `wanted` itself while the connection holds few
+   * enough such shapes (SHARED_SHAPE_LIMIT), else none.
+   */
+  private sharedAllowed(shape: number, wanted: number): number {
+    if (wanted === 0) return 0;
+    if (this.statements.has(shape + wanted + ROWS_PER_STATEMENT * SHAPE_KEYS)) return wanted;
+    let shapes = sharedShapesOf.get(this.db) ?? 0;
+    if (shapes >= SHARED_SHAPE_LIMIT) return 0;
+    sharedShapesOf.set(this.db, ++shapes);
+    return wanted;
   }
 
   /** `resolved`: the pattern of each row of a deferred batch (WriterAggregation.take), else null. */
@@ -143,36 +177,70 @@ export class KeyInserter {
     if (b.resetPatterns) this.patternIds = [];
     for (const p of b.newPatterns) this.patternIds.push(this.dict.pattern(p));
     for (const k of b.newKinds) this.kindIds.push(this.dict.kind(k.db, k.type, k.rdbType, k.encoding));
-    const patternIds = this.patternIds;
     const kindIds = this.kindIds;
     const nums = b.nums;
+    // Dictionary ids mapped to the database's once, in place: the shape and the rows read them.
+    if (this.rowPatterns.length < b.n) this.rowPatterns = new Float64Array(Math.max(b.n, 2 * this.rowPatterns.length));
+    const rowPatterns = this.rowPatterns;
+    for (let i = 0; i < b.n; i++) rowPatterns[i] = resolved !== null ? this.dict.pattern(resolved[i]!) : this.patternIds[nums[i * NUMS + N_PATTERN]!]!;
     const keyBuf = Buffer.from(b.keyBytes.buffer, b.keyBytes.byteOffset, b.keyBytes.byteLength);
     const ends = b.keyEnds;
     const params = this.params;
+    const named = this.named;
     const printable = b.printable;
     const extra = b.extra;
     let pi = 0;
     let ei = 0;
     let start = 0;
     for (let first = 0; first < b.n; ) {
-      const last = first + statementRows(b.n - first);
-      // The shape: a column is bound when any row of the statement has a value (NaN = none).
+      const rows = statementRows(b.n - first);
+      const last = first + rows;
+      // The shape: a column is bound when any row of the statement has a value (NaN = none), and
+      // bound once when every row has the first row's value.
       let shape = NO_MEMORY | NO_EXPIRE | NO_ACCESS;
+      // Only full statements share columns (bounds the statements prepared, SHARED_SHAPE_LIMIT).
+      let shared = rows === ROWS_PER_STATEMENT ? (SHARED_BIT << SHARED_COLS.length) - SHARED_BIT : 0;
+      const o0 = first * NUMS;
       for (let i = first; i < last; i++) {
         const o = i * NUMS;
         if (nums[o + N_MEMORY] === nums[o + N_MEMORY]) shape &= ~NO_MEMORY;
         if (nums[o + N_EXPIRE] === nums[o + N_EXPIRE]) shape &= ~NO_EXPIRE;
         if (nums[o + N_ACCESS] === nums[o + N_ACCESS]) shape &= ~NO_ACCESS;
+        if (shared !== 0) {
+          if (rowPatterns[i] !== rowPatterns[first]) shared &= ~SHARED_BIT;
+          // NaN (NULL) differs from everything, itself included: never a shared value.
+          for (let c = 1; c < SHARED_COLS.length; c++) if (nums[o + SHARED_NUMS[c]!] !== nums[o0 + SHARED_NUMS[c]!]) shared &= ~(SHARED_BIT << c);
+        }
       }
       const texts = (pi < printable.length && printable[pi]![0] < last) || (ei < extra.length && extra[ei]![0] < last);
       if (!texts) shape |= NO_TEXT;
+      shared = this.sharedAllowed(shape, shared);
+      shape |= shared;
+      if (shared !== 0) {
+        named.pattern_id = rowPatterns[first]!;
+        named.kind_id = kindIds[nums[o0 + N_KIND]!]!;
+        named.elements = nums[o0 + N_ELEMENTS]!;
+        named.value_bytes = nums[o0 + N_VALUE_BYTES]!;
+        named.memory_bytes = orNull(nums[o0 + N_MEMORY]!);
+        named.largest_element = nums[o0 + N_LARGEST]!;
+      }
+      const bind = (col: number) => (shared & (SHARED_BIT << (col - 1))) === 0;
+      const bindPattern = bind(1);
+      const bindKind = bind(2);
+      const bindElements = bind(3);
+      const bindValueBytes = bind(4);
+      const bindMemory = !(shape & NO_MEMORY) && bind(MEMORY_COL);
+      const bindLargest = bind(6);
       for (let i = first; i < last; i++) {
         const o = i * NUMS;
         const end = ends[i]!;
-        const pattern = resolved !== null ? this.dict.pattern(resolved[i]!) : patternIds[nums[o + N_PATTERN]!]!;
-        params.push(keyBuf.subarray(start, end), pattern, kindIds[nums[o + N_KIND]!]!, nums[o + N_ELEMENTS]!, nums[o + N_VALUE_BYTES]!);
-        if (!(shape & NO_MEMORY)) params.push(orNull(nums[o + N_MEMORY]!));
-        params.push(nums[o + N_LARGEST]!);
+        params.push(keyBuf.subarray(start, end));
+        if (bindPattern) params.push(rowPatterns[i]!);
+        if (bindKind) params.push(kindIds[nums[o + N_KIND]!]!);
+        if (bindElements) params.push(nums[o + N_ELEMENTS]!);
+        if (bindValueBytes) params.push(nums[o + N_VALUE_BYTES]!);
+        if (bindMemory) params.push(orNull(nums[o + N_MEMORY]!));
+        if (bindLargest) params.push(nums[o + N_LARGEST]!);
         if (!(shape & NO_EXPIRE)) params.push(orNull(nums[o + N_EXPIRE]!));
         if (!(shape & NO_ACCESS)) params.push(orNull(nums[o + N_ACCESS]!));
         if (texts) {
@@ -181,7 +249,7 @@ export class KeyInserter {
         }
         start = end;
       }
-      this.written(this.statement(shape, last - first).run(params, this.named), last - first);
+      this.written(this.statement(shape, rows).run(params, named), rows);
       params.length = 0;
       first = last;
     }
