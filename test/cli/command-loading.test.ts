@@ -38,4 +38,14 @@ describe('commands loaded on demand', () => {
     expect(bogus.status).toBe(2);
     expect(bogus.stderr).toContain("unknown command 'bogus'");
   });
+
+  it('a load or export that stops at a usage error exits at once, though its parsing thread was started', () => {
+    const bin = path.join(PROJECT_ROOT, 'bin', 'rdbscope');
+    for (const argv of [['load', 'x.rdb'], ['export', 'x.rdb', '--format', 'parquet']]) {
+      const r = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/needs --(db|out)/);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PATTERN_OPTIONS } from '../../src/patterns/options.js';
 import { DEFAULT_MEMORY_SPEC } from '../../src/store/memory-spec.js';
 import type { LoadMessage } from '../../src/store/produce-rows.js';
-import { LoadWorker, workerEntry, type WorkerJob } from '../../src/store/worker-rows.js';
+import { LoadWorker, prestartLoadWorker, workerEntry, type WorkerJob } from '../../src/store/worker-rows.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { tempDir } from '../support/temp.js';
 
@@ -45,6 +45,24 @@ describe.skipIf(entry === null)('LoadWorker', () => {
       expect(w.threadId).not.toBe(first);
     } finally {
       await w.close();
+    }
+  });
+
+  it('the first file runs on the thread started ahead of the command; later LoadWorkers start their own', async () => {
+    const early = prestartLoadWorker();
+    expect(early).not.toBeNull();
+    const w = new LoadWorker(entry!);
+    const other = new LoadWorker(entry!);
+    try {
+      const rows = w.rows(job(join(FIXTURES_DIR, 'growth-a.rdb')));
+      await rows.next();
+      expect(w.threadId).toBe(early);
+      expect((await drain(rows)).rows).toBeGreaterThanOrEqual(0);
+      expect((await drain(other.rows(job(join(FIXTURES_DIR, 'growth-b.rdb'))))).keys).toBeGreaterThan(0);
+      expect(other.threadId).not.toBe(early);
+    } finally {
+      await w.close();
+      await other.close();
     }
   });
 

@@ -8,20 +8,29 @@ type Register = (program: Command) => void;
  * 0.1–0.2 s to load, so `rdbscope info` loads info's and not the HTML or Parquet writers'.
  * Adding a command = one file + one line here.
  */
-export const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+export const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<Register>>> = {
   info: async () => (await import('./info.js')).registerInfo,
   keys: async () => (await import('./keys.js')).registerKeys,
-  load: async () => (await import('./load.js')).registerLoad,
+  load: async (argv) => (await prestartWorker(argv), (await import('./load.js')).registerLoad),
   analyze: async () => (await import('./analyze.js')).registerAnalyze,
   report: async () => (await import('./report.js')).registerReport,
   sql: async () => (await import('./sql.js')).registerSql,
   html: async () => (await import('./html.js')).registerHtml,
-  export: async () => (await import('./export.js')).registerExport,
+  export: async (argv) => (await prestartWorker(argv), (await import('./export.js')).registerExport),
 };
+
+/**
+ * Starts the parsing thread of a load or export while the command's own modules load (worker-rows.ts
+ * prestartLoadWorker). Not for a command line that will not use it.
+ */
+async function prestartWorker(argv: readonly string[]): Promise<void> {
+  if (argv.some((a) => a === '--no-worker' || a === '--help' || a === '-h')) return;
+  (await import('../../store/worker-rows.js')).prestartLoadWorker();
+}
 
 /** The commands a command line needs: the one it names, none for the version, else all (help, usage errors). */
 export async function commandsFor(argv: readonly string[]): Promise<Register[]> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return [];
   const named = Object.hasOwn(COMMANDS, argv[0] ?? '') ? COMMANDS[argv[0]!]! : null;
-  return Promise.all(named ? [named()] : Object.values(COMMANDS).map((load) => load()));
+  return Promise.all(named ? [named(argv)] : Object.values(COMMANDS).map((load) => load([])));
 }
