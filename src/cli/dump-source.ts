@@ -1,5 +1,6 @@
 import { openInput, type OpenedInput } from '../input/open-input.js';
-import { compactLimitsForSpec } from '../store/memory-spec.js';
+// The default config from memory/config.js itself: `info` then loads no memory model (29 modules).
+import { compactLimitsOf, DEFAULT_ENCODING_CONFIG } from '../memory/config.js';
 import { parseRdb, type CompactLimits, type RdbParse } from '../rdb/index.js';
 
 export interface DumpSource {
@@ -15,7 +16,7 @@ export interface DumpSource {
 export async function openDump(
   file: string,
   verifyChecksum: boolean,
-  compactLimits: CompactLimits = compactLimitsForSpec(null),
+  compactLimits: CompactLimits = compactLimitsOf(DEFAULT_ENCODING_CONFIG),
   relaxedVersionCheck = false,
 ): Promise<DumpSource> {
   const input = file === '-' ? await openInput(process.stdin, '<stdin>') : await openInput(file, undefined, { crcThread: verifyChecksum });

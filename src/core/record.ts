@@ -173,6 +173,9 @@ export interface KeyRecord {
   key: Uint8Array;
   /** `key.length`, where a record tells it without making a view of its bytes (the parser's do). */
   readonly keyLength?: number;
+  /** Where such a record holds the key: keyBuf[keyStart, keyStart + keyLength) (see keyBufferOf). */
+  readonly keyBuf?: Uint8Array;
+  readonly keyStart?: number;
   /** UTF-8 when valid, else escaped as redis-cli prints binary (`"\xff"` style, without quotes). */
   keyPrintable: string;
   type: RedisType;
@@ -226,4 +229,18 @@ export function isEmptyCollection(rec: { readonly type: RedisType; readonly elem
 /** The key's length in bytes; a parser record answers without making a view of the key. */
 export function keyLengthOf(rec: Pick<KeyRecord, 'key' | 'keyLength'>): number {
   return rec.keyLength ?? rec.key.length;
+}
+
+/**
+ * A buffer holding the key's bytes from keyStartOf(rec) on, for keyLengthOf(rec) bytes: a parser
+ * record answers with its own buffer, without making a view of the key (a view costs ~40 ns and
+ * ~100 bytes of young-generation garbage per key, a sixth of what a load allocates per tiny key).
+ */
+export function keyBufferOf(rec: Pick<KeyRecord, 'key' | 'keyBuf'>): Uint8Array {
+  return rec.keyBuf ?? rec.key;
+}
+
+/** Where the key starts in keyBufferOf(rec). */
+export function keyStartOf(rec: Pick<KeyRecord, 'keyBuf' | 'keyStart'>): number {
+  return rec.keyBuf !== undefined ? rec.keyStart! : 0;
 }

@@ -34,7 +34,7 @@ export class DuplicateKeyCheck {
   constructor(
     private readonly maxKeys = MAX_KEYS,
     private readonly maxKeyBytes = MAX_KEY_BYTES,
-    private readonly hash: (db: number, key: Uint8Array) => number = hashKey,
+    private readonly hash: (db: number, buf: Uint8Array, start: number, length: number) => number = hashKey,
   ) {
     this.bytes = new Uint8Array(maxKeyBytes);
     this.ends = new Uint32Array(maxKeys);
@@ -52,22 +52,27 @@ export class DuplicateKeyCheck {
   }
 
   add(db: number, key: Uint8Array): void {
+    this.addRange(db, key, 0, key.length);
+  }
+
+  /** add() of the key buf[start, start + length): no view of it is made (see core/record.ts keyBufferOf). */
+  addRange(db: number, buf: Uint8Array, start: number, length: number): void {
     if (this.given) return;
-    if (this.count >= this.maxKeys || this.used + key.length > this.maxKeyBytes) {
+    if (this.count >= this.maxKeys || this.used + length > this.maxKeyBytes) {
       this.giveUp();
       return;
     }
-    const h = this.hash(db, key);
+    const h = this.hash(db, buf, start, length);
     const table = this.table;
     const mask = table.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const entry = table[slot]!;
       if (entry === 0) {
-        table[slot] = this.store(db, key, h) + 1;
+        table[slot] = this.store(db, buf, start, length, h) + 1;
         return;
       }
       const i = entry - 1;
-      if (this.hashes[i] === h && this.dbs[i] === db && this.equals(i, key)) {
+      if (this.hashes[i] === h && this.dbs[i] === db && this.equals(i, buf, start, length)) {
         if (this.repeated[i] === 0) {
           this.repeated[i] = 1;
           this.duplicateKeys++;
@@ -77,18 +82,20 @@ export class DuplicateKeyCheck {
     }
   }
 
-  private equals(i: number, key: Uint8Array): boolean {
-    const start = i === 0 ? 0 : this.ends[i - 1]!;
-    if (this.ends[i]! - start !== key.length) return false;
+  private equals(i: number, buf: Uint8Array, start: number, length: number): boolean {
+    const at = i === 0 ? 0 : this.ends[i - 1]!;
+    if (this.ends[i]! - at !== length) return false;
     const b = this.bytes;
-    for (let j = 0; j < key.length; j++) if (b[start + j] !== key[j]) return false;
+    for (let j = 0; j < length; j++) if (b[at + j] !== buf[start + j]) return false;
     return true;
   }
 
-  private store(db: number, key: Uint8Array, h: number): number {
+  private store(db: number, buf: Uint8Array, start: number, length: number, h: number): number {
     const i = this.count++;
-    this.bytes.set(key, this.used);
-    this.used += key.length;
+    const b = this.bytes;
+    const at = this.used;
+    for (let j = 0; j < length; j++) b[at + j] = buf[start + j]!;
+    this.used += length;
     this.ends[i] = this.used;
     this.dbs[i] = db;
     this.hashes[i] = h;
@@ -107,12 +114,13 @@ export class DuplicateKeyCheck {
 }
 
 /** MurmurHash3's 32-bit mixing over the key bytes, seeded with the db number. */
-function hashKey(db: number, key: Uint8Array): number {
-  let h = db ^ key.length;
-  let i = 0;
-  for (; i + 4 <= key.length; i += 4) h = mixInto(h, key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24));
+function hashKey(db: number, key: Uint8Array, start: number, length: number): number {
+  let h = db ^ length;
+  let i = start;
+  const end = start + length;
+  for (; i + 4 <= end; i += 4) h = mixInto(h, key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24));
   let k = 0;
-  for (let s = 0; i < key.length; i++, s += 8) k |= key[i]! << s;
+  for (let s = 0; i < end; i++, s += 8) k |= key[i]! << s;
   h = mixInto(h, k);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -1,5 +1,5 @@
 import { isRdbError, type RdbError } from '../core/errors.js';
-import { isEmptyCollection, type KeyRecord } from '../core/record.js';
+import { isEmptyCollection, keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import { DuplicateKeyCheck } from '../rdb/duplicate-keys.js';
 import { auxValue, type ChecksumOutcome, type RdbFileInfo } from '../rdb/file-info.js';
 import { keyPattern } from '../patterns/key-pattern.js';
@@ -187,7 +187,7 @@ export async function* produceRows(
       for (const rec of batch) {
         // A server drops an empty collection on load: no memory, no place in the aggregates.
         const empty = rec.elements === 0 && isEmptyCollection(rec);
-        if (duplicates.checked) duplicates.add(rec.db, rec.key);
+        if (duplicates.checked) duplicates.addRange(rec.db, keyBufferOf(rec), keyStartOf(rec), keyLengthOf(rec));
         if (empty) {
           emptyKeys++;
           rec.memory = undefined;
@@ -225,11 +225,12 @@ export async function* produceRows(
           // Plain keys get their pattern from their bytes and need no printable text (it equals the
           // bytes); others are generalised on the printable text, which is stored when it differs
           // from the bytes (UTF-8 decoding shortens, escaping lengthens).
-          pattern = patterns.plainPattern(rec.key);
+          const keyStart = keyStartOf(rec);
+          pattern = patterns.plainPattern(keyBufferOf(rec), keyStart, keyStart + keyLengthOf(rec));
           if (pattern === null) {
             const printable = rec.keyPrintable;
             pattern = keyPattern(printable, options.patterns);
-            if (printable.length !== rec.key.length) text = printable;
+            if (printable.length !== keyLengthOf(rec)) text = printable;
           }
           if (!empty) aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
         }

@@ -1,4 +1,4 @@
-import type { KeyRecord } from '../core/record.js';
+import { keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import type { KindDef, KindIds } from './kind-ids.js';
 
 export type { KindDef } from './kind-ids.js';
@@ -50,6 +50,9 @@ export const N_LARGEST = 5;
 export const N_EXPIRE = 6;
 export const N_ACCESS = 7;
 export const NUMS = 8;
+
+/** Keys up to this many bytes are copied into a batch byte by byte (pushKey). */
+const SHORT_KEY = 64;
 
 /** Local pattern ids are reset past this many distinct patterns, so the dictionaries stay bounded. */
 export const PATTERN_DICTIONARY_LIMIT = 50_000;
@@ -143,7 +146,7 @@ export class RowBatchBuilder {
   add(rec: KeyRecord, pattern: string | null, kind: number, memory: number, printable: string | null, extra: string | null): boolean {
     const pid = this.patternId(pattern);
     if (pid === TAKE_FIRST) return false;
-    this.put(rec.key, pid, kind, rec.elements, rec.valueBytes, memory, rec.largestElementBytes,
+    this.put(keyBufferOf(rec), keyStartOf(rec), keyLengthOf(rec), pid, kind, rec.elements, rec.valueBytes, memory, rec.largestElementBytes,
       rec.expireAtMs === null ? NaN : rec.expireAtMs, accessOf(rec), printable, extra);
     return true;
   }
@@ -152,14 +155,14 @@ export class RowBatchBuilder {
   addHeld(h: HeldRow): boolean {
     const pid = this.patternId(h.pattern);
     if (pid === TAKE_FIRST) return false;
-    this.put(h.key, pid, h.kind, h.elements, h.valueBytes, h.memory, h.largest, h.expire, h.access, h.printable, h.extra);
+    this.put(h.key, 0, h.key.length, pid, h.kind, h.elements, h.valueBytes, h.memory, h.largest, h.expire, h.access, h.printable, h.extra);
     return true;
   }
 
-  private put(key: Uint8Array, pid: number, kind: number, elements: number, valueBytes: number, memory: number, largest: number,
+  private put(key: Uint8Array, keyStart: number, keyLength: number, pid: number, kind: number, elements: number, valueBytes: number, memory: number, largest: number,
     expire: number, access: number, printable: string | null, extra: string | null): void {
     const i = this.n;
-    this.pushKey(key);
+    this.pushKey(key, keyStart, keyLength);
     const o = i * NUMS;
     const nums = this.nums;
     nums[o + N_PATTERN] = pid;
@@ -175,14 +178,19 @@ export class RowBatchBuilder {
     this.n++;
   }
 
-  private pushKey(key: Uint8Array): void {
-    const need = this.keyLen + key.length;
+  /** Appends buf[start, start + length) to the batch's key bytes. */
+  private pushKey(buf: Uint8Array, start: number, length: number): void {
+    const at = this.keyLen;
+    const need = at + length;
     if (need > this.keyBytes.length) {
       const grown = new Uint8Array(Math.max(need, this.keyBytes.length * 2));
       grown.set(this.keyBytes.subarray(0, this.keyLen));
       this.keyBytes = grown;
     }
-    this.keyBytes.set(key, this.keyLen);
+    const bytes = this.keyBytes;
+    // A short key is copied byte by byte: set() of a view costs more than the copy itself.
+    if (length <= SHORT_KEY) for (let j = 0; j < length; j++) bytes[at + j] = buf[start + j]!;
+    else bytes.set(buf.subarray(start, start + length), at);
     this.keyLen = need;
     if (this.n >= this.cap) {
       // Only reached when callers add past rowsPerBatch (held rows at the end): grow.
