@@ -16,8 +16,6 @@ const HISTORY = 64 * 1024;
 const OUTPUT_SLICE = 1024 * 1024;
 const BLOCK_SIZES: Record<number, number> = { 4: 64 * 1024, 5: 256 * 1024, 6: 1024 * 1024, 7: 4 * 1024 * 1024 };
 
-export const LZ4_MAGIC_BYTES = [0x04, 0x22, 0x4d, 0x18] as const;
-
 /** Accumulates compressed input so that whole headers and blocks can be read. */
 class InputWindow {
   private store = new Uint8Array(0);

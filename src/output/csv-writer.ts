@@ -1,15 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
+import { neutralizeFormula } from './formula-cells.js';
 import { isoTime, rowArray, type Cell, type Column, type ReportResult, type Row } from './result.js';
-
-/**
- * Characters that make a spreadsheet treat a cell as a formula (CSV injection). Such cells get a
- * leading `'`, which spreadsheets display as text and strip.
- */
-export function neutralizeFormula(text: string): string {
-  // A char-code test, not a regex: `keys --format csv` calls this for 7 cells of every key.
-  const c = text.charCodeAt(0);
-  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d ? `'${text}` : text; // = + - @ \t \r
-}
 
 /**
  * RFC 4180 CSV with a header row and exact numbers. Several tables are written one after another,

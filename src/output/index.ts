@@ -1,7 +1,8 @@
 export * from './result.js';
 export { formatResult } from './format-result.js';
 export { formatTable, formatCell } from './table-writer.js';
-export { formatCsv, neutralizeFormula } from './csv-writer.js';
+export { formatCsv } from './csv-writer.js';
+export { neutralizeFormula } from './formula-cells.js';
 export { formatJson } from './json-writer.js';
 export { PagedTableWriter, PAGE_ROWS, resultPieces } from './paged-writer.js';
 export { terminalSafe } from './terminal-safe.js';

@@ -2,7 +2,8 @@ import { isEmptyCollection, type KeyRecord } from '../core/record.js';
 import { ParsedKey } from '../rdb/parsed-key.js';
 import { toHex } from '../rdb/printable.js';
 import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putNum, putSlice, putText } from './byte-lines.js';
-import { neutralizeFormula } from './csv-writer.js';
+// Not from csv-writer.ts, which loads csv-stringify: `keys` writes its CSV itself.
+import { neutralizeFormula } from './formula-cells.js';
 import { csvField, pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from './rdbtools-csv.js';
 
 /** The JSONL/CSV columns of `keys`: a public contract documented in README. */
