@@ -28,9 +28,8 @@ export interface PrefixScale {
  * choose it (then marked `twinIsDefault`, the default summed alongside as the twin).
  */
 export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[], scale: PrefixScale): MemoryModel {
-  // A twin is summed only when used-mem is large enough to tell the builds apart (modelFromSpec).
   const twin = model.twin;
-  if (!twin || model.twinIsDefault || prefix.length === 0) return model;
+  if (!twin || !prefixDecides(model) || prefix.length === 0) return model;
   const last = prefix[prefix.length - 1]!;
   const prefixBytes = last.offset + keyLengthOf(last) + last.valueBytes;
   const factor = scale.whole ? 1 : scale.rdbBytes !== null && prefixBytes > 0 ? scale.rdbBytes / prefixBytes : null;
@@ -77,14 +76,30 @@ export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[],
 }
 
 /**
+ * Whether the first keys can change the build `model` loads with: only a model with a twin build
+ * not already chosen (a twin is summed only when used-mem is large enough to tell the builds
+ * apart, modelFromSpec). Otherwise nothing waits for a prefix.
+ */
+export function prefixDecides(model: MemoryModel): boolean {
+  return model.twin !== undefined && !model.twinIsDefault;
+}
+
+/**
  * The parser's batches with the first ones joined until PREFIX_KEYS records (or the end): the
  * first batch yielded is the prefix. A parse error inside the prefix still yields what was read
  * before it, then is thrown. `whole()` tells whether that first batch was the whole dump.
+ * `wanted` is asked once, with the source's first batch in hand (the dump's AUX fields read): when
+ * it says no, batches pass through as they come, and the consumer gets its first keys at once
+ * instead of after PREFIX_KEYS of them (a load's first rows reach SQLite ~0.1 s sooner).
  */
 export class PrefixBatches {
   private ended = false;
 
-  constructor(private readonly source: AsyncIterable<KeyRecord[]>, private readonly prefixKeys = PREFIX_KEYS) {}
+  constructor(
+    private readonly source: AsyncIterable<KeyRecord[]>,
+    private readonly prefixKeys = PREFIX_KEYS,
+    private readonly wanted: () => boolean = () => true,
+  ) {}
 
   whole(): boolean {
     return this.ended;
@@ -94,12 +109,18 @@ export class PrefixBatches {
     const it = this.source[Symbol.asyncIterator]();
     let held: KeyRecord[] = [];
     let failure: unknown = null;
+    let limit = this.prefixKeys;
+    let asked = false;
     try {
-      while (held.length < this.prefixKeys) {
+      while (held.length < limit) {
         const next = await it.next();
         if (next.done) {
           this.ended = true;
           break;
+        }
+        if (!asked) {
+          asked = true;
+          if (!this.wanted()) limit = 0;
         }
         for (const rec of next.value) held.push(rec);
       }

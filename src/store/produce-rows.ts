@@ -7,7 +7,7 @@ import { PatternInterner } from '../patterns/pattern-interner.js';
 import type { PatternOptions } from '../patterns/options.js';
 import { LoadAggregates, MAX_TRACKED_PATTERNS, OTHER_PATTERN, type AggregateRows } from './load-aggregates.js';
 import { KindIds } from './kind-ids.js';
-import { modelForPrefix, PrefixBatches } from './build-guess.js';
+import { modelForPrefix, prefixDecides, PrefixBatches, PREFIX_KEYS } from './build-guess.js';
 import { accessOf, extraOf, RowBatchBuilder, type HeldRow, type RowBatch } from './row-batch.js';
 import { ttlBucketIndex } from './ttl-buckets.js';
 
@@ -171,7 +171,11 @@ export async function* produceRows(
   };
 
   try {
-    const batches = new PrefixBatches(parse.batches());
+    // The memory model is made once the AUX fields are read (with the first batch); the first keys
+    // are held back only when they may choose its build (build-guess.ts).
+    let base: MemoryModel | null = null;
+    const makeModel = options.memoryModel;
+    const batches = new PrefixBatches(parse.batches(), PREFIX_KEYS, () => makeModel !== undefined && prefixDecides((base = makeModel(parse.info))));
     for await (const batch of batches) {
       // AUX fields precede the first key in every dump, so the snapshot time is known here.
       if (snapshotTime === null) {
@@ -181,7 +185,7 @@ export async function* produceRows(
       if (options.memoryModel && !model) {
         // The first batch is the prefix the build is first chosen on (build-guess.ts).
         const rdbBytes = input.compression === 'none' ? input.fileBytes : null;
-        model = modelForPrefix(options.memoryModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
+        model = modelForPrefix(base ?? options.memoryModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
       }
       const t0 = snapshotTime.ms;
       for (const rec of batch) {

@@ -4,8 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
-import { PrefixBatches } from '../../src/store/build-guess.js';
-import { DEFAULT_MEMORY_SPEC, settleBuild } from '../../src/store/memory-spec.js';
+import { PREFIX_KEYS, PrefixBatches } from '../../src/store/build-guess.js';
+import { DEFAULT_MEMORY_SPEC, modelFromSpec, settleBuild } from '../../src/store/memory-spec.js';
+import { DEFAULT_PATTERN_OPTIONS } from '../../src/patterns/options.js';
+import { produceRows } from '../../src/store/produce-rows.js';
+import { fakeSource, rec as record } from '../support/records.js';
 
 const rec = (i: number) => ({ db: 0, key: new Uint8Array([i]), offset: i }) as unknown as KeyRecord;
 const batchesOf = (sizes: number[], failAfter = Infinity) =>
@@ -47,6 +50,31 @@ describe('PrefixBatches', () => {
 
   it('a dump that ends within the prefix is one batch, marked whole', async () => {
     expect(await collect(new PrefixBatches(batchesOf([3, 2]), 8))).toEqual({ sizes: [5], wholeAtFirst: true, error: null });
+  });
+
+  it('without a decision to make, passes the batches through as they come and asks once', async () => {
+    let asked = 0;
+    const p = new PrefixBatches(batchesOf([3, 3, 3, 2, 4]), 8, () => (asked++, false));
+    expect((await collect(p)).sizes).toEqual([3, 3, 3, 2, 4]);
+    expect(asked).toBe(1);
+  });
+
+  it('a load holds back the first keys only when they may choose the build', async () => {
+    const records = Array.from({ length: 3 * PREFIX_KEYS }, (_, i) => record(`session:${i}`, { valueBytes: 40, largestElementBytes: 40 }));
+    // Source records read when the first rows are handed on: the prefix, or about one batch.
+    const readAtFirstRows = async (usedMem: string) => {
+      const rows = produceRows(fakeSource(records, { batchSize: 256, aux: { 'redis-ver': '7.2.4', ctime: '1700000000', 'used-mem': usedMem } }), {
+        mtimeMs: 0,
+        memoryModel: modelFromSpec(DEFAULT_MEMORY_SPEC),
+        patterns: DEFAULT_PATTERN_OPTIONS,
+        rowsPerBatch: 1024,
+      });
+      for await (const m of rows) if (m.t === 'batch') return m.bytesIn;
+      return null;
+    };
+    // A few MB of used-mem cannot tell the builds apart: no twin, nothing to decide.
+    expect(await readAtFirstRows('4000000')).toBeLessThanOrEqual(1024 + 256);
+    expect(await readAtFirstRows(String(8 * PREFIX_KEYS * 120))).toBeGreaterThanOrEqual(PREFIX_KEYS);
   });
 
   it('a parse error inside the prefix still yields the keys read before it, then throws', async () => {
