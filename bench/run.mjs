@@ -351,7 +351,7 @@ const md = [
   'against rdbscope parse-only on the same dump. keys = `bin/rdbscope keys --format F <dump> > /dev/null`; info = `bin/rdbscope info <dump>`;',
   'HDT3213 = HDT3213/rdb\'s `rdb -c memory -o /dev/null <dump>` (Go; the per-key memory CSV), from $RDBSCOPE_BENCH_HDT3213.',
   'keys/s and MB/s use the uncompressed RDB size. parse-only = `node bench/parse-only.mjs <dump>` (every key decoded into a record, CRC64 checked, nothing stored);',
-  `load = \`bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\` (the launcher, as installed: it runs node with \`--max-semi-space-size=4\`). Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
+  `load = \`bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\` (the launcher, as installed: it runs node with \`--max-semi-space-size=4 --heap-growing-percent=30\`). Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
   '',
   'Dumps (bench/datasets.mjs, written by redis-server, cached in bench/.cache/):',
   ...dumpLines,

@@ -1,6 +1,7 @@
 /**
  * bin/rdbscope run the way an installed CLI runs (executed, not `node bin/rdbscope`): sh starts node
- * on the same file with the V8 flag that caps the writer thread's young generation.
+ * on the same file with the V8 flags that cap the writer thread's young generation and the heaps'
+ * growth between full collections.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ function exec(file: string, args: string[], extraEnv: Record<string, string> = {
 }
 
 describe('bin/rdbscope launcher', () => {
-  it('runs the CLI with --max-semi-space-size=4, also through a symlink (npm bin links)', () => {
+  it('runs the CLI with --max-semi-space-size=4 --heap-growing-percent=30, also through a symlink (npm bin links)', () => {
     const dir = tempDir();
     const probe = path.join(dir, 'probe.cjs');
     writeFileSync(probe, 'process.stderr.write("execArgv=" + JSON.stringify(process.execArgv) + " arenas=" + process.env.MALLOC_ARENA_MAX + "\\n");');
@@ -30,7 +31,7 @@ describe('bin/rdbscope launcher', () => {
       const r = exec(file, ['--version'], { NODE_OPTIONS: `--require ${probe}` });
       expect(r.code, r.err).toBe(0);
       expect(r.out.trim()).toBe(version);
-      expect(r.err).toContain('execArgv=["--max-semi-space-size=4"] arenas=2');
+      expect(r.err).toContain('execArgv=["--max-semi-space-size=4","--heap-growing-percent=30"] arenas=2');
     }
     // A caller's own malloc setting wins.
     const own = exec(BIN, ['--version'], { NODE_OPTIONS: `--require ${probe}`, MALLOC_ARENA_MAX: '8' });
