@@ -1,5 +1,4 @@
-import type { KeyRecord } from '../core/record.js';
-import { ParsedKey } from '../rdb/parsed-key.js';
+import { keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import { auxValue, type RdbFileInfo } from '../rdb/index.js';
 import { redisGlob, type KeyMatcher } from '../patterns/redis-glob.js';
 import { UsageError } from './exit.js';
@@ -85,9 +84,7 @@ export class KeyFilter {
       if (ttl !== null && (rec.expireAtMs !== null) !== ttl) return false;
       if (expiresBefore !== null && (rec.expireAtMs === null || rec.expireAtMs >= expiresBefore)) return false;
       if (matcher !== null) {
-        if (rec instanceof ParsedKey) return matcher(rec.keyBuf, rec.keyStart, rec.keyLength);
-        const key = rec.key;
-        return matcher(key, 0, key.length);
+        return matcher(keyBufferOf(rec), keyStartOf(rec), keyLengthOf(rec));
       }
       return true;
     };

@@ -65,15 +65,8 @@ export function putBytes(buf: Uint8Array, p: number, bytes: Uint8Array): number 
   return p + n;
 }
 
-export function putSlice(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {
-  // A loop up to a few hundred bytes: set() needs a subarray, an object per call.
-  if (n > 256) {
-    buf.set(bytes.subarray(start, start + n), p);
-    return p + n;
-  }
-  for (let i = 0; i < n; i++) buf[p + i] = bytes[start + i]!;
-  return p + n;
-}
+/** bytes[start, start + n) at buf[p]. */
+export { copyBytes as putSlice } from '../core/bytes.js';
 
 /** A string of characters below 0x80. */
 export function putAscii(buf: Uint8Array, p: number, s: string): number {

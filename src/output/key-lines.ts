@@ -1,5 +1,4 @@
-import { isEmptyCollection, type KeyRecord } from '../core/record.js';
-import { ParsedKey } from '../rdb/parsed-key.js';
+import { isEmptyCollection, keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import { toHex } from '../rdb/printable.js';
 import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putNum, putSlice, putText } from './byte-lines.js';
 // Not from csv-writer.ts, which loads csv-stringify: `keys` writes its CSV itself.
@@ -76,15 +75,9 @@ let keyStart = 0;
 let keyLength = 0;
 
 function locateKey(rec: KeyRecord): void {
-  if (rec instanceof ParsedKey) {
-    keyBytes = rec.keyBuf;
-    keyStart = rec.keyStart;
-    keyLength = rec.keyLength;
-  } else {
-    keyBytes = rec.key;
-    keyStart = 0;
-    keyLength = keyBytes.length;
-  }
+  keyBytes = keyBufferOf(rec);
+  keyStart = keyStartOf(rec);
+  keyLength = keyLengthOf(rec);
 }
 
 const PLAIN = 0; // printable ASCII, no backslash, no quote, no comma: the printable key is these bytes

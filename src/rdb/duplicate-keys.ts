@@ -8,6 +8,8 @@
  * (`checked` turns false) and frees what it held: a larger dump needs a check that does not hold
  * its keys (the store's, over its key rows).
  */
+import { copyBytes } from '../core/bytes.js';
+
 export const MAX_KEYS = 1 << 16;
 export const MAX_KEY_BYTES = 2 << 20;
 
@@ -92,10 +94,7 @@ export class DuplicateKeyCheck {
 
   private store(db: number, buf: Uint8Array, start: number, length: number, h: number): number {
     const i = this.count++;
-    const b = this.bytes;
-    const at = this.used;
-    for (let j = 0; j < length; j++) b[at + j] = buf[start + j]!;
-    this.used += length;
+    this.used = copyBytes(this.bytes, this.used, buf, start, length);
     this.ends[i] = this.used;
     this.dbs[i] = db;
     this.hashes[i] = h;

@@ -23,10 +23,10 @@ const NO_ACCESS = 4;
 const NO_TEXT = 8; // neither key_printable nor extra
 /** Shape bit of a column whose value is shared by every row: SHARED_BIT << (column - 1). */
 const SHARED_BIT = 16;
-/** Columns that may be shared (pattern_id … largest_element), with the RowBatch number each holds. */
-const SHARED_COLS = [1, 2, 3, 4, 5, 6] as const;
+/** The RowBatch number of each column that may be shared: columns 1 (pattern_id) to 6 (largest_element). */
 const SHARED_NUMS = [N_PATTERN, N_KIND, N_ELEMENTS, N_VALUE_BYTES, N_MEMORY, N_LARGEST] as const;
-const SHAPE_KEYS = 16 << SHARED_COLS.length;
+type SharedColumn = 1 | 2 | 3 | 4 | 5 | 6;
+const SHAPE_KEYS = SHARED_BIT << SHARED_NUMS.length;
 /**
  * Shapes with shared columns prepared per connection at most; past it a statement binds its shared
  * values per row. Shared columns are used only in full statements: with NULL shapes (16) × lengths
@@ -96,13 +96,11 @@ export function dictionariesOf(db: Store): Dictionaries {
 }
 
 /** The named parameters of a row INSERT: the snapshot id, and each shared column's value. */
-type Named = { s: number } & Record<(typeof COLUMNS)[(typeof SHARED_COLS)[number]], number | null>;
+type Named = { s: number } & Record<(typeof COLUMNS)[SharedColumn], number | null>;
 /** A row INSERT: the rows' values in order, and the named parameters. */
 type InsertStatement = Statement<[Param[], Named]>;
 
 const statementsOf = new WeakMap<Store, Map<number, InsertStatement>>();
-/** Shapes with shared columns prepared on a connection (bounded by SHARED_SHAPE_LIMIT). */
-const sharedShapesOf = new WeakMap<Store, number>();
 
 /** The SQL of the row INSERT statements prepared on this connection so far (bounded by shapes × lengths; tests). */
 export function insertStatementSql(db: Store): string[] {
@@ -166,10 +164,10 @@ export class KeyInserter {
   private sharedAllowed(shape: number, wanted: number): number {
     if (wanted === 0) return 0;
     if (this.statements.has(shape + wanted + ROWS_PER_STATEMENT * SHAPE_KEYS)) return wanted;
-    let shapes = sharedShapesOf.get(this.db) ?? 0;
-    if (shapes >= SHARED_SHAPE_LIMIT) return 0;
-    sharedShapesOf.set(this.db, ++shapes);
-    return wanted;
+    // Each such shape has one statement (full length only): count them.
+    let shapes = 0;
+    for (const key of this.statements.keys()) if (key % SHAPE_KEYS >= SHARED_BIT) shapes++;
+    return shapes < SHARED_SHAPE_LIMIT ? wanted : 0;
   }
 
   /** `resolved`: the pattern of each row of a deferred batch (WriterAggregation.take), else null. */
@@ -202,7 +200,7 @@ export class KeyInserter {
       // bound once when every row has the first row's value.
       let shape = NO_MEMORY | NO_EXPIRE | NO_ACCESS;
       // Only full statements share columns (bounds the statements prepared, SHARED_SHAPE_LIMIT).
-      let shared = rows === ROWS_PER_STATEMENT ? (SHARED_BIT << SHARED_COLS.length) - SHARED_BIT : 0;
+      let shared = rows === ROWS_PER_STATEMENT ? SHAPE_KEYS - SHARED_BIT : 0;
       const o0 = first * NUMS;
       for (let i = first; i < last; i++) {
         const o = i * NUMS;
@@ -212,7 +210,7 @@ export class KeyInserter {
         if (shared !== 0) {
           if (rowPatterns[i] !== rowPatterns[first]) shared &= ~SHARED_BIT;
           // NaN (NULL) differs from everything, itself included: never a shared value.
-          for (let c = 1; c < SHARED_COLS.length; c++) if (nums[o + SHARED_NUMS[c]!] !== nums[o0 + SHARED_NUMS[c]!]) shared &= ~(SHARED_BIT << c);
+          for (let c = 1; c < SHARED_NUMS.length; c++) if (nums[o + SHARED_NUMS[c]!] !== nums[o0 + SHARED_NUMS[c]!]) shared &= ~(SHARED_BIT << c);
         }
       }
       const texts = (pi < printable.length && printable[pi]![0] < last) || (ei < extra.length && extra[ei]![0] < last);

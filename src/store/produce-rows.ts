@@ -182,10 +182,10 @@ export async function* produceRows(
         snapshotTime = snapshotTimeOf(parse.info, options.mtimeMs);
         decide();
       }
-      if (options.memoryModel && !model) {
+      if (makeModel && !model) {
         // The first batch is the prefix the build is first chosen on (build-guess.ts).
         const rdbBytes = input.compression === 'none' ? input.fileBytes : null;
-        model = modelForPrefix(base ?? options.memoryModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
+        model = modelForPrefix(base ?? makeModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
       }
       const t0 = snapshotTime.ms;
       for (const rec of batch) {

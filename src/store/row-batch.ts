@@ -1,3 +1,4 @@
+import { copyBytes } from '../core/bytes.js';
 import { keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import type { KindDef, KindIds } from './kind-ids.js';
 
@@ -50,9 +51,6 @@ export const N_LARGEST = 5;
 export const N_EXPIRE = 6;
 export const N_ACCESS = 7;
 export const NUMS = 8;
-
-/** Keys up to this many bytes are copied into a batch byte by byte (pushKey). */
-const SHORT_KEY = 64;
 
 /** Local pattern ids are reset past this many distinct patterns, so the dictionaries stay bounded. */
 export const PATTERN_DICTIONARY_LIMIT = 50_000;
@@ -187,11 +185,7 @@ export class RowBatchBuilder {
       grown.set(this.keyBytes.subarray(0, this.keyLen));
       this.keyBytes = grown;
     }
-    const bytes = this.keyBytes;
-    // A short key is copied byte by byte: set() of a view costs more than the copy itself.
-    if (length <= SHORT_KEY) for (let j = 0; j < length; j++) bytes[at + j] = buf[start + j]!;
-    else bytes.set(buf.subarray(start, start + length), at);
-    this.keyLen = need;
+    this.keyLen = copyBytes(this.keyBytes, at, buf, start, length);
     if (this.n >= this.cap) {
       // Only reached when callers add past rowsPerBatch (held rows at the end): grow.
       this.cap *= 2;
