@@ -148,6 +148,43 @@ class KindPieces {
   }
 }
 
+/**
+ * Where the previous line's middle (its kind piece through its largest-element cell; in JSON up to
+ * the expiry's value) lies in the output buffer, and the values it was written from. Dumps come in
+ * runs of alike keys (one type, encoding and size: counters, flags, fixed-size tokens), and the
+ * next line of such a run copies those bytes with one copyWithin instead of writing four numbers
+ * and five pieces. A line in a new buffer (after a flush) writes its middle again.
+ */
+class LastMiddle {
+  private buf: Uint8Array | null = null;
+  private start = 0;
+  private end = 0;
+  private kind: Uint8Array | null = null;
+  private elements = 0;
+  private valueBytes = 0;
+  private memoryBytes = 0;
+  private largest = 0;
+
+  /** The middle of these values, copied to buf[p] when the last line had it: the position after it, else -1. */
+  copy(buf: Uint8Array, p: number, kind: Uint8Array, elements: number, valueBytes: number, memoryBytes: number, largest: number): number {
+    if (buf !== this.buf || kind !== this.kind || elements !== this.elements || valueBytes !== this.valueBytes || memoryBytes !== this.memoryBytes || largest !== this.largest) return -1;
+    buf.copyWithin(p, this.start, this.end);
+    return p + this.end - this.start;
+  }
+
+  /** The middle just written at buf[start, end). memoryBytes: -1 for none. */
+  remember(buf: Uint8Array, start: number, end: number, kind: Uint8Array, elements: number, valueBytes: number, memoryBytes: number, largest: number): void {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.kind = kind;
+    this.elements = elements;
+    this.valueBytes = valueBytes;
+    this.memoryBytes = memoryBytes;
+    this.largest = largest;
+  }
+}
+
 /** csv-stringify's quoting of one cell (delimiter `,`, quote `"`, line breaks `\n` and `\r`): csvField's rule. */
 const csvQuoted = csvField;
 
@@ -174,9 +211,11 @@ const J = {
   end: ascii(',"emptyDroppedOnLoad":false}\n'),
   endDropped: ascii(',"emptyDroppedOnLoad":true}\n'),
   null: ascii('null'),
-  // The common end of a line: no LRU/LFU, no field TTLs, not a stream.
+  // The common end of a line: no LRU/LFU, no field TTLs, not a stream (and no expiry).
   nullTail: ascii(',"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null,"emptyDroppedOnLoad":false}\n'),
   nullTailDropped: ascii(',"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null,"emptyDroppedOnLoad":true}\n'),
+  nullExpiryTail: ascii('null,"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null,"emptyDroppedOnLoad":false}\n'),
+  nullExpiryTailDropped: ascii('null,"idleSeconds":null,"lfuFreq":null,"fieldsWithTtl":null,"streamGroups":null,"streamPending":null,"emptyDroppedOnLoad":true}\n'),
 };
 
 /** A JSON number as JSON.stringify writes it (null for NaN and infinities, absent values). */
@@ -194,6 +233,8 @@ const jsonKind = new KindPieces((type, rdbType, encoding) =>
 
 /** `{"db":N,"key":` for the first dbs. */
 const jsonStart = Array.from({ length: 16 }, (_, db) => ascii(`{"db":${db},"key":`));
+
+const jsonMiddle = new LastMiddle();
 
 function jsonLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
@@ -217,23 +258,36 @@ function jsonLine(out: ByteLines, rec: KeyRecord): void {
   } else p = putText(buf, p, keyText);
   p = putBytes(buf, p, J.keyHex);
   p = putHex(buf, p, keyBytes, keyStart, keyLength);
-  p = putBytes(buf, p, kind);
-  p = putJsonNum(buf, p, rec.elements);
-  p = putBytes(buf, p, J.valueBytes);
-  p = putJsonNum(buf, p, rec.valueBytes);
-  p = putBytes(buf, p, J.memoryBytes);
-  p = putJsonNum(buf, p, m ? m.bytes : null);
-  p = putBytes(buf, p, J.largest);
-  p = putJsonNum(buf, p, rec.largestElementBytes);
-  p = putBytes(buf, p, J.expireAtMs);
-  p = putJsonNum(buf, p, rec.expireAtMs);
+  const memoryBytes = m ? m.bytes : -1;
+  const copied = jsonMiddle.copy(buf, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
+  if (copied >= 0) p = copied;
+  else {
+    const start = p;
+    p = putBytes(buf, p, kind);
+    p = putJsonNum(buf, p, rec.elements);
+    p = putBytes(buf, p, J.valueBytes);
+    p = putJsonNum(buf, p, rec.valueBytes);
+    p = putBytes(buf, p, J.memoryBytes);
+    p = putJsonNum(buf, p, m ? m.bytes : null);
+    p = putBytes(buf, p, J.largest);
+    p = putJsonNum(buf, p, rec.largestElementBytes);
+    p = putBytes(buf, p, J.expireAtMs);
+    jsonMiddle.remember(buf, start, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
+  }
+  const expireAtMs = rec.expireAtMs;
   const fieldsWithTtl = rec.fieldsWithTtl;
   const stream = rec.stream;
   const dropped = droppedOnLoad(rec);
   if (rec.idleSeconds === null && rec.lfuFreq === null && (fieldsWithTtl === undefined || fieldsWithTtl === null) && stream === undefined) {
+    if (expireAtMs === null) {
+      out.pos = putBytes(buf, p, dropped ? J.nullExpiryTailDropped : J.nullExpiryTail);
+      return;
+    }
+    p = putJsonNum(buf, p, expireAtMs);
     out.pos = putBytes(buf, p, dropped ? J.nullTailDropped : J.nullTail);
     return;
   }
+  p = putJsonNum(buf, p, expireAtMs);
   p = putBytes(buf, p, J.idleSeconds);
   p = putJsonNum(buf, p, rec.idleSeconds);
   p = putBytes(buf, p, J.lfuFreq);
@@ -272,6 +326,8 @@ const CSV_ROOM = 40 + 11 * NUMBER_ROOM;
 /** `,type,rdbType,encoding` (after keyHex). */
 const csvKind = new KindPieces((type, rdbType, encoding) => `,${csvQuoted(neutralizeFormula(type))},${csvQuoted(rdbType)},${encoding === null ? '' : csvQuoted(neutralizeFormula(encoding))}`);
 
+const csvMiddle = new LastMiddle();
+
 function csvLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
   const m = rec.memory;
@@ -287,11 +343,18 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
   } else p = putText(buf, p, keyText);
   buf[p++] = COMMA;
   p = putHex(buf, p, keyBytes, keyStart, keyLength);
-  p = putBytes(buf, p, kind);
-  p = putCsvNum(buf, p, rec.elements);
-  p = putCsvNum(buf, p, rec.valueBytes);
-  p = putCsvNum(buf, p, m ? m.bytes : null);
-  p = putCsvNum(buf, p, rec.largestElementBytes);
+  const memoryBytes = m ? m.bytes : -1;
+  const copied = csvMiddle.copy(buf, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
+  if (copied >= 0) p = copied;
+  else {
+    const start = p;
+    p = putBytes(buf, p, kind);
+    p = putCsvNum(buf, p, rec.elements);
+    p = putCsvNum(buf, p, rec.valueBytes);
+    p = putCsvNum(buf, p, m ? m.bytes : null);
+    p = putCsvNum(buf, p, rec.largestElementBytes);
+    csvMiddle.remember(buf, start, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
+  }
   p = putCsvNum(buf, p, rec.expireAtMs);
   const stream = rec.stream;
   const dropped = droppedOnLoad(rec);

@@ -120,6 +120,27 @@ describe('keys lines: the same bytes as the string writers', () => {
     for (const format of KEY_LINE_FORMATS) expect(written(format, recs, 200).toString('utf8')).toBe(reference(format, recs).toString('utf8'));
   });
 
+  it('runs of alike keys, each line changing one value of the last (a repeated middle is copied, not rewritten)', () => {
+    const base: Partial<KeyRecord> = { elements: 8, valueBytes: 9, largestElementBytes: 8, memory: { encoding: 'embstr', bytes: 72, exact: true } };
+    const changes: Partial<KeyRecord>[] = [
+      {}, {}, { db: 3 }, { expireAtMs: 1_797_105_459_507 }, { expireAtMs: 5 }, { elements: 9 }, { valueBytes: 10 }, { largestElementBytes: 7 },
+      { memory: { encoding: 'embstr', bytes: 80, exact: true } }, { memory: { encoding: 'raw', bytes: 72, exact: true } }, { memory: undefined },
+      { memory: { encoding: 'embstr', bytes: -1, exact: true } }, { rdbType: 'list', type: 'list', elements: 0, memory: undefined }, { type: 'list', rdbType: 'list', elements: 0 },
+      { idleSeconds: 4 }, { lfuFreq: 1 }, { fieldsWithTtl: 2 }, { stream: { groups: 1, pending: 3 } as KeyRecord['stream'] }, { elements: -0 }, { elements: NaN },
+    ];
+    const recs: KeyRecord[] = [];
+    for (let i = 0; i < 600; i++) {
+      // Runs of 1 to 5 alike keys, then one value changed.
+      const change = i % 7 < 4 ? {} : changes[i % changes.length]!;
+      recs.push(rec(`key:${1_000_000 + i}`, { ...base, ...change }));
+    }
+    for (const format of KEY_LINE_FORMATS) {
+      const want = reference(format, recs).toString('utf8');
+      // Flushes between a line and the next of its run (the middle is then written again).
+      for (const size of [300, 1000, 1 << 16]) expect(written(format, recs, size).toString('utf8'), `${format}, buffer ${size}`).toBe(want);
+    }
+  });
+
   it('rdbtools-csv expiry dates across the calendar (leap days, centuries, whole seconds, year 9999)', () => {
     const rand = rng(17);
     const times = [0, 1, 999, 1000, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, 68_169_600_000, 1_709_164_800_000];
