@@ -38,12 +38,16 @@ export class OutputSink {
 
   /**
    * Writes without waiting: for a producer that cannot wait between two pieces (a synchronous
-   * visitor), which must call settle() before it produces much more.
+   * visitor), which must call settle() before it produces much more. True when the stream holds
+   * nothing afterwards: the chunk went to the OS during the call (stdout on a file, and on a pipe
+   * on Linux, is written synchronously; Node docs, "A note on process I/O"), and its memory may be
+   * written again. False when the stream keeps it (an asynchronous write) or dropped it.
    */
-  push(chunk: string | Uint8Array): void {
+  push(chunk: string | Uint8Array): boolean {
     if (this.failure) throw this.failure;
-    if (this.gone || chunk.length === 0) return;
+    if (this.gone || chunk.length === 0) return false;
     if (!this.stream.write(chunk)) this.backlog = true;
+    return this.stream.writableLength === 0;
   }
 
   /** Waits while the stream holds more than it wants (or until it is gone). */

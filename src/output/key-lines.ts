@@ -153,10 +153,12 @@ class KindPieces {
  * the expiry's value) lies in the output buffer, and the values it was written from. Dumps come in
  * runs of alike keys (one type, encoding and size: counters, flags, fixed-size tokens), and the
  * next line of such a run copies those bytes with one copyWithin instead of writing four numbers
- * and five pieces. A line in a new buffer (after a flush) writes its middle again.
+ * and five pieces. After a flush the bytes are gone from the buffer: the next line writes its
+ * middle again.
  */
 class LastMiddle {
-  private buf: Uint8Array | null = null;
+  private out: ByteLines | null = null;
+  private flushes = -1;
   private start = 0;
   private end = 0;
   private kind: Uint8Array | null = null;
@@ -165,16 +167,17 @@ class LastMiddle {
   private memoryBytes = 0;
   private largest = 0;
 
-  /** The middle of these values, copied to buf[p] when the last line had it: the position after it, else -1. */
-  copy(buf: Uint8Array, p: number, kind: Uint8Array, elements: number, valueBytes: number, memoryBytes: number, largest: number): number {
-    if (buf !== this.buf || kind !== this.kind || elements !== this.elements || valueBytes !== this.valueBytes || memoryBytes !== this.memoryBytes || largest !== this.largest) return -1;
-    buf.copyWithin(p, this.start, this.end);
+  /** The middle of these values, copied to out.buf[p] when the last line had it: the position after it, else -1. */
+  copy(out: ByteLines, p: number, kind: Uint8Array, elements: number, valueBytes: number, memoryBytes: number, largest: number): number {
+    if (out !== this.out || out.flushes !== this.flushes || kind !== this.kind || elements !== this.elements || valueBytes !== this.valueBytes || memoryBytes !== this.memoryBytes || largest !== this.largest) return -1;
+    out.buf.copyWithin(p, this.start, this.end);
     return p + this.end - this.start;
   }
 
-  /** The middle just written at buf[start, end). memoryBytes: -1 for none. */
-  remember(buf: Uint8Array, start: number, end: number, kind: Uint8Array, elements: number, valueBytes: number, memoryBytes: number, largest: number): void {
-    this.buf = buf;
+  /** The middle just written at out.buf[start, end). memoryBytes: -1 for none. */
+  remember(out: ByteLines, start: number, end: number, kind: Uint8Array, elements: number, valueBytes: number, memoryBytes: number, largest: number): void {
+    this.out = out;
+    this.flushes = out.flushes;
     this.start = start;
     this.end = end;
     this.kind = kind;
@@ -259,7 +262,7 @@ function jsonLine(out: ByteLines, rec: KeyRecord): void {
   p = putBytes(buf, p, J.keyHex);
   p = putHex(buf, p, keyBytes, keyStart, keyLength);
   const memoryBytes = m ? m.bytes : -1;
-  const copied = jsonMiddle.copy(buf, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
+  const copied = jsonMiddle.copy(out, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
   if (copied >= 0) p = copied;
   else {
     const start = p;
@@ -272,7 +275,7 @@ function jsonLine(out: ByteLines, rec: KeyRecord): void {
     p = putBytes(buf, p, J.largest);
     p = putJsonNum(buf, p, rec.largestElementBytes);
     p = putBytes(buf, p, J.expireAtMs);
-    jsonMiddle.remember(buf, start, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
+    jsonMiddle.remember(out, start, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
   }
   const expireAtMs = rec.expireAtMs;
   const fieldsWithTtl = rec.fieldsWithTtl;
@@ -344,7 +347,7 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
   buf[p++] = COMMA;
   p = putHex(buf, p, keyBytes, keyStart, keyLength);
   const memoryBytes = m ? m.bytes : -1;
-  const copied = csvMiddle.copy(buf, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
+  const copied = csvMiddle.copy(out, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
   if (copied >= 0) p = copied;
   else {
     const start = p;
@@ -353,7 +356,7 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
     p = putCsvNum(buf, p, rec.valueBytes);
     p = putCsvNum(buf, p, m ? m.bytes : null);
     p = putCsvNum(buf, p, rec.largestElementBytes);
-    csvMiddle.remember(buf, start, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
+    csvMiddle.remember(out, start, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
   }
   p = putCsvNum(buf, p, rec.expireAtMs);
   const stream = rec.stream;

@@ -3,7 +3,7 @@
  * against the server's own answers in fixtures/<name>.truth.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, PROJECT_ROOT } from '../support/corpus.js';
@@ -152,6 +152,44 @@ describe('rdbscope keys', () => {
       expect(err).toBe('');
     }
   }, 40_000);
+
+  it('many alike keys, to a pipe and to a file: every line whole (the line buffer is refilled after a synchronous write)', () => {
+    const w = new RdbWriter({ version: 10 }).aux('redis-ver', '7.0.15').selectDb(0);
+    const n = 30_000;
+    const expiry = (i: number) => (i % 3 === 0 ? 1_800_000_000_000 + i : null);
+    for (let i = 0; i < n; i++) {
+      const at = expiry(i);
+      if (at !== null) w.expireMs(at);
+      w.key(TYPE.STRING, `key:${100_000 + i}`).string('value:12');
+    }
+    const dir = tempDir();
+    const file = path.join(dir, 'alike.rdb');
+    writeFileSync(file, w.finish());
+    for (const format of ['jsonl', 'csv']) {
+      const piped = spawnSync(process.execPath, [BIN, 'keys', file, '--format', format], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      expect(piped.status, piped.stderr).toBe(0);
+      const outFile = path.join(dir, `alike.${format}`);
+      const fd = openSync(outFile, 'w');
+      const toFile = spawnSync(process.execPath, [BIN, 'keys', file, '--format', format], { stdio: ['ignore', fd, 'pipe'] });
+      closeSync(fd);
+      expect(toFile.status, String(toFile.stderr)).toBe(0);
+      expect(readFileSync(outFile, 'utf8')).toBe(piped.stdout);
+      // Each line names its own key and expiry, in file order, and says what the first says of the rest.
+      const cells = (line: string): (string | number | boolean | null)[] => (format === 'jsonl' ? Object.values(JSON.parse(line) as object) : line.split(','));
+      const lines = piped.stdout.trimEnd().split('\n').slice(format === 'csv' ? 1 : 0).map(cells);
+      expect(lines).toHaveLength(n);
+      const empty = format === 'jsonl' ? null : '';
+      lines.forEach((got, i) => {
+        const key = `key:${100_000 + i}`;
+        const at = expiry(i);
+        const want = [...lines[0]!];
+        want[1] = key;
+        want[2] = Buffer.from(key).toString('hex');
+        want[10] = at === null ? empty : format === 'jsonl' ? at : String(at);
+        expect(got, `${format} line ${i}`).toEqual(want);
+      });
+    }
+  }, 60_000);
 
   it('rdbtools-csv: the redis-rdb-tools memory report columns', () => {
     const r = run('keys', fixture('mixed-7.0.rdb'), '--format', 'rdbtools-csv');

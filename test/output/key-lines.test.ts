@@ -14,10 +14,14 @@ import { chunksOf, corpusFiles, fixtureFiles, rng } from '../hostile/helpers.js'
 import { rec } from '../support/records.js';
 import { referenceHeader, referenceLines } from '../support/keys-reference.js';
 
-/** What the writer makes of these records (header first), as one string of its bytes. */
-function written(format: KeyLineFormat, recs: readonly KeyRecord[], bufferBytes = 1 << 16): Buffer {
+/**
+ * What the writer makes of these records (header first), as one string of its bytes. `reuse`: the
+ * consumer copies each chunk and gives its buffer back to be filled again (as stdout written
+ * synchronously does).
+ */
+function written(format: KeyLineFormat, recs: readonly KeyRecord[], bufferBytes = 1 << 16, reuse = false): Buffer {
   const chunks: Buffer[] = [];
-  const out = new ByteLines((c) => chunks.push(c), bufferBytes);
+  const out = new ByteLines((c) => (reuse ? (chunks.push(Buffer.from(c)), true) : (chunks.push(c), false)), bufferBytes);
   const w = keyLineWriter(format);
   w.header(out);
   for (const r of recs) w.line(out, r);
@@ -136,8 +140,30 @@ describe('keys lines: the same bytes as the string writers', () => {
     }
     for (const format of KEY_LINE_FORMATS) {
       const want = reference(format, recs).toString('utf8');
-      // Flushes between a line and the next of its run (the middle is then written again).
-      for (const size of [300, 1000, 1 << 16]) expect(written(format, recs, size).toString('utf8'), `${format}, buffer ${size}`).toBe(want);
+      // Flushes between a line and the next of its run (the middle is then written again), into
+      // new buffers or into the same one given back.
+      for (const size of [300, 1000, 1 << 16]) {
+        expect(written(format, recs, size).toString('utf8'), `${format}, buffer ${size}`).toBe(want);
+        expect(written(format, recs, size, true).toString('utf8'), `${format}, buffer ${size} given back`).toBe(want);
+      }
+    }
+  });
+
+  it('two writers of one format side by side (a run in one is not a run in the other)', () => {
+    const a = Array.from({ length: 50 }, (_, i) => rec(`a:${i}`, { elements: 8, valueBytes: 9, memory: { encoding: 'embstr', bytes: 72, exact: true } }));
+    const b = Array.from({ length: 50 }, (_, i) => rec(`b:${i}`, { elements: 8, valueBytes: 9, memory: { encoding: 'embstr', bytes: 72, exact: true } }));
+    for (const format of KEY_LINE_FORMATS) {
+      const w = keyLineWriter(format);
+      const got: Buffer[][] = [[], []];
+      // Fresh writers whose buffers hold nothing yet where the other wrote its last middle.
+      const outs = [0, 1].map((j) => new ByteLines((c) => void got[j]!.push(c), 1 << 16));
+      a.forEach((r, i) => {
+        w.line(outs[0]!, r);
+        w.line(outs[1]!, b[i]!);
+      });
+      outs.forEach((o) => o.flush());
+      expect(Buffer.concat(got[0]!).toString('utf8')).toBe(referenceLines(format, a));
+      expect(Buffer.concat(got[1]!).toString('utf8')).toBe(referenceLines(format, b));
     }
   });
 
