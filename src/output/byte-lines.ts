@@ -9,6 +9,8 @@
  */
 export class ByteLines {
   buf: Buffer;
+  /** `buf` for writes of 2 bytes at once (putHexPair). */
+  view: DataView;
   pos = 0;
   /** Buffers handed over so far: bytes written before the last flush are no longer in `buf`. */
   flushes = 0;
@@ -18,13 +20,14 @@ export class ByteLines {
     private readonly size = 1 << 16,
   ) {
     this.buf = Buffer.allocUnsafe(size);
+    this.view = viewOf(this.buf);
   }
 
   /** Makes room for `n` more bytes (flushing what is there when it does not fit). */
   room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
-    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    if (n > this.buf.length) this.use(Buffer.allocUnsafe(n));
   }
 
   /** Hands over what was written. */
@@ -34,7 +37,12 @@ export class ByteLines {
     this.pos = 0;
     this.flushes++;
     // A buffer grown past `size` for one long line is not kept.
-    if (this.flushTo(full) !== true || this.buf.length !== this.size) this.buf = Buffer.allocUnsafe(this.size);
+    if (this.flushTo(full) !== true || this.buf.length !== this.size) this.use(Buffer.allocUnsafe(this.size));
+  }
+
+  private use(buf: Buffer): void {
+    this.buf = buf;
+    this.view = viewOf(buf);
   }
 
   /** Constant bytes (a template piece). */
@@ -43,6 +51,8 @@ export class ByteLines {
     this.pos = putBytes(this.buf, this.pos, bytes);
   }
 }
+
+const viewOf = (b: Buffer) => new DataView(b.buffer, b.byteOffset, b.length);
 
 const HEX_DIGITS = '0123456789abcdef';
 /** The two hex digits of every byte value b at [2b, 2b + 1]. */
@@ -82,6 +92,14 @@ export function putAscii(buf: Uint8Array, p: number, s: string): number {
 /** Any string, UTF-8 encoded (room: 3 bytes a character). */
 export function putText(buf: Buffer, p: number, s: string): number {
   return p + buf.write(s, p, 'utf8');
+}
+
+/** The two hex digits of every byte value as one little-endian uint16 (first digit in the low byte). */
+const HEX_PAIR16 = Uint16Array.from({ length: 256 }, (_, b) => HEX_DIGITS.charCodeAt(b >> 4) | (HEX_DIGITS.charCodeAt(b & 15) << 8));
+
+/** The hex digits of byte value b at view[p, p + 2): one store instead of two. */
+export function putHexPair(view: DataView, p: number, b: number): void {
+  view.setUint16(p, HEX_PAIR16[b]!, true);
 }
 
 export function putHex(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {

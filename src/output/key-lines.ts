@@ -1,6 +1,6 @@
 import { isEmptyCollection, keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import { toHex } from '../rdb/printable.js';
-import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putNum, putSlice, putText } from './byte-lines.js';
+import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putHexPair, putNum, putSlice, putText } from './byte-lines.js';
 // Not from csv-writer.ts, which loads csv-stringify: `keys` writes its CSV itself.
 import { neutralizeFormula } from './formula-cells.js';
 import { csvField, pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from './rdbtools-csv.js';
@@ -93,6 +93,29 @@ function keyClass(): number {
     if (b === 0x22 || b === 0x2c) cls = PLAIN_WITH_QUOTE_OR_COMMA;
   }
   return cls;
+}
+
+/** Per byte value, what it makes a key: PLAIN, PLAIN_WITH_QUOTE_OR_COMMA or OTHER (OR-ed over the bytes, see keyClass). */
+const BYTE_CLASS = Uint8Array.from({ length: 256 }, (_, b) => (b < 0x20 || b >= 0x7f || b === 0x5c ? OTHER : b === 0x22 || b === 0x2c ? PLAIN_WITH_QUOTE_OR_COMMA : PLAIN));
+
+/**
+ * The located key's bytes at buf[p] and their hex at buf[h] (past the key), in one pass, and the
+ * key's class: what keyClass() says. Written whatever the class; a key that is not PLAIN is then
+ * written again the string way over the same bytes.
+ */
+function putKeyAndHex(out: ByteLines, p: number, h: number): number {
+  const buf = out.buf;
+  const view = out.view;
+  const src = keyBytes;
+  const start = keyStart;
+  let cls = PLAIN;
+  for (let i = 0; i < keyLength; i++) {
+    const b = src[start + i]!;
+    buf[p + i] = b;
+    cls |= BYTE_CLASS[b]!;
+    putHexPair(view, h + 2 * i, b);
+  }
+  return cls & OTHER ? OTHER : cls;
 }
 
 /** Formula starters neutralizeFormula prefixes with `'` (\t and \r are not printable ASCII). */
@@ -202,6 +225,7 @@ const J = {
   db: ascii('{"db":'),
   key: ascii(',"key":'),
   keyHex: ascii(',"keyHex":"'),
+  quoteKeyHex: ascii('","keyHex":"'),
   valueBytes: ascii(',"valueBytes":'),
   memoryBytes: ascii(',"memoryBytes":'),
   largest: ascii(',"largestElementBytes":'),
@@ -239,28 +263,35 @@ const jsonStart = Array.from({ length: 16 }, (_, db) => ascii(`{"db":${db},"key"
 
 const jsonMiddle = new LastMiddle();
 
+/** `{"db":N,"key":` at buf[p]. */
+function jsonLineStart(buf: Uint8Array, p: number, db: number): number {
+  if (db < jsonStart.length) return putBytes(buf, p, jsonStart[db]!);
+  p = putBytes(buf, p, J.db);
+  p = putNum(buf, p, db);
+  return putBytes(buf, p, J.key);
+}
+
 function jsonLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
   const m = rec.memory;
   const kind = jsonKind.of(rec.type, rec.rdbType, m ? m.encoding : null);
-  const keyText = keyClass() === PLAIN ? null : JSON.stringify(rec.keyPrintable);
-  out.room(JSON_ROOM + (keyText === null ? keyLength : 3 * keyText.length) + 2 * keyLength + kind.length);
-  const buf = out.buf;
-  let p = out.pos;
-  const db = rec.db;
-  if (db < jsonStart.length) p = putBytes(buf, p, jsonStart[db]!);
-  else {
-    p = putBytes(buf, p, J.db);
-    p = putNum(buf, p, db);
-    p = putBytes(buf, p, J.key);
+  // Room for a PLAIN key: its bytes as they are, then their hex.
+  out.room(JSON_ROOM + 3 * keyLength + kind.length);
+  let buf = out.buf;
+  let p = jsonLineStart(buf, out.pos, rec.db);
+  buf[p++] = QUOTE;
+  const hexAt = p + keyLength + J.quoteKeyHex.length;
+  if (putKeyAndHex(out, p, hexAt) === PLAIN) {
+    putBytes(buf, p + keyLength, J.quoteKeyHex);
+    p = hexAt + 2 * keyLength;
+  } else {
+    const keyText = JSON.stringify(rec.keyPrintable);
+    out.room(JSON_ROOM + 3 * keyText.length + 2 * keyLength + kind.length);
+    buf = out.buf;
+    p = putText(buf, jsonLineStart(buf, out.pos, rec.db), keyText);
+    p = putBytes(buf, p, J.keyHex);
+    p = putHex(buf, p, keyBytes, keyStart, keyLength);
   }
-  if (keyText === null) {
-    buf[p++] = QUOTE;
-    p = putSlice(buf, p, keyBytes, keyStart, keyLength);
-    buf[p++] = QUOTE;
-  } else p = putText(buf, p, keyText);
-  p = putBytes(buf, p, J.keyHex);
-  p = putHex(buf, p, keyBytes, keyStart, keyLength);
   const memoryBytes = m ? m.bytes : -1;
   const copied = jsonMiddle.copy(out, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
   if (copied >= 0) p = copied;
@@ -335,17 +366,27 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
   const m = rec.memory;
   const kind = csvKind.of(rec.type, rec.rdbType, m ? m.encoding : null);
-  const keyText = keyClass() === PLAIN ? null : csvQuoted(neutralizeFormula(rec.keyPrintable));
-  out.room(CSV_ROOM + (keyText === null ? keyLength + 1 : 3 * keyText.length) + 2 * keyLength + kind.length);
-  const buf = out.buf;
+  // Room for a PLAIN key: an apostrophe if it starts a formula, its bytes as they are, then their hex.
+  out.room(CSV_ROOM + 1 + 3 * keyLength + kind.length);
+  let buf = out.buf;
   let p = putNum(buf, out.pos, rec.db);
   buf[p++] = COMMA;
-  if (keyText === null) {
-    if (startsFormula()) buf[p++] = APOSTROPHE;
-    p = putSlice(buf, p, keyBytes, keyStart, keyLength);
-  } else p = putText(buf, p, keyText);
-  buf[p++] = COMMA;
-  p = putHex(buf, p, keyBytes, keyStart, keyLength);
+  const keyAt = startsFormula() ? p + 1 : p;
+  const hexAt = keyAt + keyLength + 1;
+  if (putKeyAndHex(out, keyAt, hexAt) === PLAIN) {
+    if (keyAt !== p) buf[p] = APOSTROPHE;
+    buf[keyAt + keyLength] = COMMA;
+    p = hexAt + 2 * keyLength;
+  } else {
+    const keyText = csvQuoted(neutralizeFormula(rec.keyPrintable));
+    out.room(CSV_ROOM + 3 * keyText.length + 2 * keyLength + kind.length);
+    buf = out.buf;
+    p = putNum(buf, out.pos, rec.db);
+    buf[p++] = COMMA;
+    p = putText(buf, p, keyText);
+    buf[p++] = COMMA;
+    p = putHex(buf, p, keyBytes, keyStart, keyLength);
+  }
   const memoryBytes = m ? m.bytes : -1;
   const copied = csvMiddle.copy(out, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
   if (copied >= 0) p = copied;
