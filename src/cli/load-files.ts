@@ -4,7 +4,7 @@ import { parseRdb } from '../rdb/index.js';
 import { buildIndexes, loadSnapshot, type LoadResult } from '../store/load-snapshot.js';
 import type { MemorySpec } from '../store/memory-spec.js';
 import { compactLimitsForSpec, modelFromSpec } from '../store/memory-spec.js';
-import type { Store } from '../store/open-store.js';
+import { useWal, type Store } from '../store/open-store.js';
 import type { RowLimits } from '../store/produce-rows.js';
 import { Txn } from '../store/txn.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
@@ -129,5 +129,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
   if (fatal !== null) throw (fatal as { err: unknown }).err;
   txn.commit();
   buildIndexes(db);
+  // A new database was loaded with a rollback journal (openStore): from now on, WAL.
+  useWal(db);
   return { results: results.filter((r): r is LoadResult => r !== undefined), failures };
 }

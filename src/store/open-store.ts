@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export type Store = Database.Database;
@@ -13,8 +14,12 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
 
-/** Opens (creating if needed) an rdbscope database in WAL mode and migrates it forward. */
+/**
+ * Opens (creating if needed) an rdbscope database and migrates it forward. An existing database is
+ * in WAL mode; a new one is in rollback-journal mode until its first load ends (useWal).
+ */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const fresh = !options.readonly && !existsSync(path);
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   try {
     if (!options.readonly) {
@@ -22,9 +27,15 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       // appended in order; measured ~4% off loads of 5 M tiny keys and of 1 M mixed keys against
       // the 4 KiB default. Must precede WAL mode, which fixes the page size.
       db.pragma('page_size = 16384');
-      // WAL: reports can read while a load writes; NORMAL sync is durable across app crashes in WAL.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      if (fresh) {
+        // A new database's first load writes each new page once with a rollback journal, which
+        // records only pages that existed before; in WAL each page goes to the log, then to the
+        // file at a checkpoint. Measured: load of 2 M small keys 1.88 -> 1.67 s. FULL sync: a
+        // rollback journal is durable across a power loss only with it (sqlite.org/pragma.html
+        // #pragma_synchronous). Readers wait for each commit meanwhile (busy timeout).
+        db.pragma('journal_mode = TRUNCATE');
+        db.pragma('synchronous = FULL');
+      } else useWal(db);
       // Bulk loads: 8 MiB of page cache. Measured on 1 M small keys: load CPU is the same from 8 to
       // 64 MiB, while RSS grows with it (177 → 267 MB); 8 instead of 16 MiB kept the load of an .lz4
       // dump under 150 MB and did not change load times (5 M small keys, 1 M mixed).
@@ -37,6 +48,16 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     db.close();
     throw err;
   }
+}
+
+/**
+ * WAL mode: reports can read while a load writes; NORMAL sync is durable across app crashes in
+ * WAL. Left as it is when another connection holds the database (SQLite then keeps the old mode;
+ * the next load's openStore tries again).
+ */
+export function useWal(db: Store): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
 }
 
 function migrate(db: Store, readonly: boolean): void {

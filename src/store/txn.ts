@@ -3,9 +3,9 @@ import type { Store } from './open-store.js';
 /**
  * The write transaction of a load, shared by every snapshot being written into one database (one
  * writer, several files parsed in parallel). Rows are committed in slices of `commitEvery` so a huge
- * load does not build one giant WAL transaction; a snapshot stays invisible to reports (status
+ * load does not build one giant transaction; a snapshot stays invisible to reports (status
  * `loading`) until the commit that finishes it. A SIGKILL between commits leaves a consistent database
- * (WAL) whose `loading` snapshots the next load replaces.
+ * (WAL, or a new database's rollback journal) whose `loading` snapshots the next load replaces.
  */
 export class Txn {
   private rows = 0;

@@ -49,6 +49,8 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('load / repo
     expect(r.stdout).toMatch(/mixed-7\.0\.rdb\.lz4: same RDB content already loaded as snapshot 1/);
     expect(query<{ n: number }>(db, 'SELECT count(*) n FROM snapshots').n).toBe(1);
     expect(query<{ n: number }>(db, 'SELECT count(*) n FROM key_rows WHERE snapshot_id <> 1').n).toBe(0);
+    // The new database was loaded with a rollback journal and left in WAL mode (open-store.ts).
+    expect(query<{ journal_mode: string }>(db, 'PRAGMA journal_mode').journal_mode).toBe('wal');
     // Loaded first, a compressed copy is a snapshot of its own; the plain file is then the duplicate.
     const db2 = join(dir, 'y.sqlite');
     expect(runCli(['load', fixture('mixed-7.0.rdb.lz4'), '--db', db2, '--quiet'], dir).code).toBe(0);

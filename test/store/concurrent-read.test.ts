@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rowArray } from '../../src/output/result.js';
 import { findReport } from '../../src/reports/index.js';
 import { loadSnapshot, openStore } from '../../src/store/index.js';
+import { useWal } from '../../src/store/open-store.js';
 import { fakeSource, syntheticKeyspace } from '../support/records.js';
 import { dummyFile, tempDir } from '../support/temp.js';
 
@@ -13,6 +14,9 @@ describe('reading while a load writes (WAL)', () => {
     const writer = openStore(path);
     const first = syntheticKeyspace(1);
     await loadSnapshot(writer, { path: dummyFile(dir, 'a.rdb'), open: fakeSource(first) });
+    // As loadFiles ends a new database's first load: WAL from then on.
+    useWal(writer);
+    expect(writer.pragma('journal_mode', { simple: true })).toBe('wal');
 
     let seenDuringLoad: unknown = null;
     const second = syntheticKeyspace(2, { scale: 4 });

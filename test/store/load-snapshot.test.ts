@@ -17,11 +17,20 @@ const tableCounts = (db: ReturnType<typeof openStore>) =>
   );
 
 describe('openStore', () => {
-  it('creates the schema at the current version in WAL mode', () => {
-    const { db } = setup();
+  it('creates the schema at the current version, with a rollback journal until its first load, then in WAL mode', () => {
+    const { dir, db } = setup();
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // A new database: its first load writes each page once (open-store.ts), durably (FULL = 2).
+    expect(db.pragma('journal_mode', { simple: true })).toBe('truncate');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('page_size', { simple: true })).toBe(16384);
+    db.close();
+    // Opened again (a load that ended early left it so): WAL, NORMAL sync (1).
+    const again = openStore(join(dir, 't.sqlite'));
+    expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(again.pragma('synchronous', { simple: true })).toBe(1);
+    expect(again.pragma('page_size', { simple: true })).toBe(16384);
+    again.close();
   });
   it('refuses a database from a newer rdbscope', () => {
     const { dir, db } = setup();
