@@ -35,7 +35,7 @@ const reference = (format: KeyLineFormat, recs: readonly KeyRecord[]) => Buffer.
 async function visitedLines(bytes: Uint8Array, format: KeyLineFormat, sizes?: () => number): Promise<Buffer> {
   const parse = parseRdb(chunksOf(bytes, sizes), { verifyChecksum: true, compactLimits: compactLimitsOf(DEFAULT_ENCODING_CONFIG) });
   const chunks: Buffer[] = [];
-  const out = new ByteLines((c) => chunks.push(c), 4096);
+  const out = new ByteLines((c) => void chunks.push(c), 4096);
   const w = keyLineWriter(format);
   w.header(out);
   let estimate: ((r: KeyRecord) => KeyRecord['memory']) | null = null;
