@@ -52,12 +52,20 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
 
 /**
  * WAL mode: reports can read while a load writes; NORMAL sync is durable across app crashes in
- * WAL. Left as it is when another connection holds the database (SQLite then keeps the old mode;
- * the next load's openStore tries again).
+ * WAL. Leaving a rollback journal needs the database to itself: while another connection reads it
+ * (past the busy timeout) the database keeps its journal and FULL sync, and the next load's
+ * openStore tries again. False then.
  */
-export function useWal(db: Store): void {
-  db.pragma('journal_mode = WAL');
+export function useWal(db: Store): boolean {
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'SQLITE_BUSY') throw e;
+    db.pragma('synchronous = FULL');
+    return false;
+  }
   db.pragma('synchronous = NORMAL');
+  return true;
 }
 
 function migrate(db: Store, readonly: boolean): void {

@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyPattern } from '../../src/patterns/index.js';
 import { listSnapshots, loadSnapshot, openStore, resolveSnapshot, SCHEMA_VERSION, ttlBucket } from '../../src/store/index.js';
+import { useWal } from '../../src/store/open-store.js';
 import { fakeSource, rec, SNAPSHOT_CTIME_S, syntheticKeyspace } from '../support/records.js';
 import { dummyFile, tempDir } from '../support/temp.js';
 
@@ -30,6 +32,23 @@ describe('openStore', () => {
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(again.pragma('synchronous', { simple: true })).toBe(1);
     expect(again.pragma('page_size', { simple: true })).toBe(16384);
+    again.close();
+  });
+  it('a new database read by another connection when its first load ends keeps its journal (no error), and is WAL at the next open', () => {
+    const { dir, db } = setup();
+    const path = join(dir, 't.sqlite');
+    db.pragma('busy_timeout = 50');
+    const reader = new Database(path, { readonly: true });
+    const rows = reader.prepare('SELECT name FROM sqlite_master').iterate();
+    rows.next(); // a read transaction stays open
+    expect(useWal(db)).toBe(false);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('truncate');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    rows.return!();
+    reader.close();
+    db.close();
+    const again = openStore(path);
+    expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     again.close();
   });
   it('refuses a database from a newer rdbscope', () => {
