@@ -4,8 +4,8 @@
  * digit by digit. A line makes room for itself once (room()), then writes with the put* functions
  * below at `buf[pos]`. A full buffer goes to `flushTo`, which owns it unless it answers true: the
  * bytes were consumed (written synchronously), and the buffer is filled again. A fresh buffer
- * costs its allocation and a page fault per 4 KB on first write: 5 M jsonl lines of small keys
- * (1.6 GB) spent ~20% of their time there.
+ * costs its allocation and a page fault per 4 KB on first write: 2 M jsonl lines of small keys
+ * (660 MB to /dev/null) took 0.98 s with a fresh buffer per flush, 0.77 s filling one again.
  */
 export class ByteLines {
   buf: Buffer;
