@@ -190,24 +190,27 @@ class LastMiddle {
   private memoryBytes = 0;
   private largest = 0;
 
-  /** The middle of these values, copied to out.buf[p] when the last line had it: the position after it, else -1. */
-  copy(out: ByteLines, p: number, kind: Uint8Array, elements: number, valueBytes: number, memoryBytes: number, largest: number): number {
-    if (out !== this.out || out.flushes !== this.flushes || kind !== this.kind || elements !== this.elements || valueBytes !== this.valueBytes || memoryBytes !== this.memoryBytes || largest !== this.largest) return -1;
-    out.buf.copyWithin(p, this.start, this.end);
-    return p + this.end - this.start;
-  }
+  /** `write` writes a middle at buf[p] and returns the position after it; one per format. */
+  constructor(private readonly write: (buf: Uint8Array, p: number, kind: Uint8Array, rec: KeyRecord) => number) {}
 
-  /** The middle just written at out.buf[start, end). memoryBytes: -1 for none. */
-  remember(out: ByteLines, start: number, end: number, kind: Uint8Array, elements: number, valueBytes: number, memoryBytes: number, largest: number): void {
+  /** rec's middle at out.buf[p]: copied when the last line had the same, else written. The position after it. */
+  put(out: ByteLines, p: number, kind: Uint8Array, rec: KeyRecord): number {
+    const memoryBytes = rec.memory ? rec.memory.bytes : -1;
+    if (out === this.out && out.flushes === this.flushes && kind === this.kind && rec.elements === this.elements && rec.valueBytes === this.valueBytes && memoryBytes === this.memoryBytes && rec.largestElementBytes === this.largest) {
+      out.buf.copyWithin(p, this.start, this.end);
+      return p + this.end - this.start;
+    }
+    const end = this.write(out.buf, p, kind, rec);
     this.out = out;
     this.flushes = out.flushes;
-    this.start = start;
+    this.start = p;
     this.end = end;
     this.kind = kind;
-    this.elements = elements;
-    this.valueBytes = valueBytes;
+    this.elements = rec.elements;
+    this.valueBytes = rec.valueBytes;
     this.memoryBytes = memoryBytes;
-    this.largest = largest;
+    this.largest = rec.largestElementBytes;
+    return end;
   }
 }
 
@@ -261,7 +264,18 @@ const jsonKind = new KindPieces((type, rdbType, encoding) =>
 /** `{"db":N,"key":` for the first dbs. */
 const jsonStart = Array.from({ length: 16 }, (_, db) => ascii(`{"db":${db},"key":`));
 
-const jsonMiddle = new LastMiddle();
+/** From the kind piece to `"expireAtMs":`. */
+const jsonMiddle = new LastMiddle((buf, p, kind, rec) => {
+  p = putBytes(buf, p, kind);
+  p = putJsonNum(buf, p, rec.elements);
+  p = putBytes(buf, p, J.valueBytes);
+  p = putJsonNum(buf, p, rec.valueBytes);
+  p = putBytes(buf, p, J.memoryBytes);
+  p = putJsonNum(buf, p, rec.memory ? rec.memory.bytes : null);
+  p = putBytes(buf, p, J.largest);
+  p = putJsonNum(buf, p, rec.largestElementBytes);
+  return putBytes(buf, p, J.expireAtMs);
+});
 
 /** `{"db":N,"key":` at buf[p]. */
 function jsonLineStart(buf: Uint8Array, p: number, db: number): number {
@@ -292,22 +306,7 @@ function jsonLine(out: ByteLines, rec: KeyRecord): void {
     p = putBytes(buf, p, J.keyHex);
     p = putHex(buf, p, keyBytes, keyStart, keyLength);
   }
-  const memoryBytes = m ? m.bytes : -1;
-  const copied = jsonMiddle.copy(out, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
-  if (copied >= 0) p = copied;
-  else {
-    const start = p;
-    p = putBytes(buf, p, kind);
-    p = putJsonNum(buf, p, rec.elements);
-    p = putBytes(buf, p, J.valueBytes);
-    p = putJsonNum(buf, p, rec.valueBytes);
-    p = putBytes(buf, p, J.memoryBytes);
-    p = putJsonNum(buf, p, m ? m.bytes : null);
-    p = putBytes(buf, p, J.largest);
-    p = putJsonNum(buf, p, rec.largestElementBytes);
-    p = putBytes(buf, p, J.expireAtMs);
-    jsonMiddle.remember(out, start, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
-  }
+  p = jsonMiddle.put(out, p, kind, rec);
   const expireAtMs = rec.expireAtMs;
   const fieldsWithTtl = rec.fieldsWithTtl;
   const stream = rec.stream;
@@ -360,7 +359,14 @@ const CSV_ROOM = 40 + 11 * NUMBER_ROOM;
 /** `,type,rdbType,encoding` (after keyHex). */
 const csvKind = new KindPieces((type, rdbType, encoding) => `,${csvQuoted(neutralizeFormula(type))},${csvQuoted(rdbType)},${encoding === null ? '' : csvQuoted(neutralizeFormula(encoding))}`);
 
-const csvMiddle = new LastMiddle();
+/** From the kind piece to the largest-element cell. */
+const csvMiddle = new LastMiddle((buf, p, kind, rec) => {
+  p = putBytes(buf, p, kind);
+  p = putCsvNum(buf, p, rec.elements);
+  p = putCsvNum(buf, p, rec.valueBytes);
+  p = putCsvNum(buf, p, rec.memory ? rec.memory.bytes : null);
+  return putCsvNum(buf, p, rec.largestElementBytes);
+});
 
 function csvLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
@@ -387,18 +393,7 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
     buf[p++] = COMMA;
     p = putHex(buf, p, keyBytes, keyStart, keyLength);
   }
-  const memoryBytes = m ? m.bytes : -1;
-  const copied = csvMiddle.copy(out, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
-  if (copied >= 0) p = copied;
-  else {
-    const start = p;
-    p = putBytes(buf, p, kind);
-    p = putCsvNum(buf, p, rec.elements);
-    p = putCsvNum(buf, p, rec.valueBytes);
-    p = putCsvNum(buf, p, m ? m.bytes : null);
-    p = putCsvNum(buf, p, rec.largestElementBytes);
-    csvMiddle.remember(out, start, p, kind, rec.elements, rec.valueBytes, memoryBytes, rec.largestElementBytes);
-  }
+  p = csvMiddle.put(out, p, kind, rec);
   p = putCsvNum(buf, p, rec.expireAtMs);
   const stream = rec.stream;
   const dropped = droppedOnLoad(rec);
