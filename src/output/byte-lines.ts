@@ -80,9 +80,6 @@ export function putBytes(buf: Uint8Array, p: number, bytes: Uint8Array): number 
   return p + n;
 }
 
-/** bytes[start, start + n) at buf[p]. */
-export { copyBytes as putSlice } from '../core/bytes.js';
-
 /** A string of characters below 0x80. */
 export function putAscii(buf: Uint8Array, p: number, s: string): number {
   for (let i = 0; i < s.length; i++) buf[p + i] = s.charCodeAt(i);

@@ -1,6 +1,6 @@
 import { isEmptyCollection, keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import { toHex } from '../rdb/printable.js';
-import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putHexPair, putNum, putSlice, putText } from './byte-lines.js';
+import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putHexPair, putNum, putText } from './byte-lines.js';
 // Not from csv-writer.ts, which loads csv-stringify: `keys` writes its CSV itself.
 import { neutralizeFormula } from './formula-cells.js';
 import { csvField, pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from './rdbtools-csv.js';
@@ -84,24 +84,16 @@ const PLAIN = 0; // printable ASCII, no backslash, no quote, no comma: the print
 const PLAIN_WITH_QUOTE_OR_COMMA = 1; // printable ASCII, no backslash, but `"` or `,` (csv quotes it, JSON escapes `"`)
 const OTHER = 2; // anything else: the printable key is UTF-8 text or redis-cli escapes (printable())
 
-/** Which of the above the located key is. */
-function keyClass(): number {
-  let cls = PLAIN;
-  for (let i = keyStart, end = keyStart + keyLength; i < end; i++) {
-    const b = keyBytes[i]!;
-    if (b < 0x20 || b >= 0x7f || b === 0x5c) return OTHER;
-    if (b === 0x22 || b === 0x2c) cls = PLAIN_WITH_QUOTE_OR_COMMA;
-  }
-  return cls;
-}
-
-/** Per byte value, what it makes a key: PLAIN, PLAIN_WITH_QUOTE_OR_COMMA or OTHER (OR-ed over the bytes, see keyClass). */
+/**
+ * Per byte value, what it makes a key: PLAIN, PLAIN_WITH_QUOTE_OR_COMMA or OTHER. OR-ed over a
+ * key's bytes (OTHER wins), the key's class.
+ */
 const BYTE_CLASS = Uint8Array.from({ length: 256 }, (_, b) => (b < 0x20 || b >= 0x7f || b === 0x5c ? OTHER : b === 0x22 || b === 0x2c ? PLAIN_WITH_QUOTE_OR_COMMA : PLAIN));
 
 /**
  * The located key's bytes at buf[p] and their hex at buf[h] (past the key), in one pass, and the
- * key's class: what keyClass() says. Written whatever the class; a key that is not PLAIN is then
- * written again the string way over the same bytes.
+ * key's class. Written whatever the class; a key that is not PLAIN is then written again the string
+ * way over the same bytes.
  */
 function putKeyAndHex(out: ByteLines, p: number, h: number): number {
   const buf = out.buf;
@@ -114,6 +106,19 @@ function putKeyAndHex(out: ByteLines, p: number, h: number): number {
     buf[p + i] = b;
     cls |= BYTE_CLASS[b]!;
     putHexPair(view, h + 2 * i, b);
+  }
+  return cls & OTHER ? OTHER : cls;
+}
+
+/** The located key's bytes at buf[p], and its class (putKeyAndHex without the hex). */
+function putKeyAndClass(buf: Uint8Array, p: number): number {
+  const src = keyBytes;
+  const start = keyStart;
+  let cls = PLAIN;
+  for (let i = 0; i < keyLength; i++) {
+    const b = src[start + i]!;
+    buf[p + i] = b;
+    cls |= BYTE_CLASS[b]!;
   }
   return cls & OTHER ? OTHER : cls;
 }
@@ -417,19 +422,31 @@ const RDBTOOLS_HEADER = ascii(RDBTOOLS_CSV_HEADER);
 /** Room of a line besides its key, type, encoding and expiry: 8 cells, 4 of them numbers. */
 const RDBTOOLS_ROOM = 16 + 4 * NUMBER_ROOM;
 
+/** `db,type,` at buf[p]. */
+function rdbtoolsLineStart(buf: Uint8Array, p: number, db: number, type: Uint8Array): number {
+  p = putNum(buf, p, db);
+  buf[p++] = COMMA;
+  p = putBytes(buf, p, type);
+  buf[p++] = COMMA;
+  return p;
+}
+
 function rdbtoolsLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
   const type = rdbtoolsType(rec.type);
   const m = rec.memory;
   const encoding = rdbtoolsCell(m?.encoding ?? rec.rdbType);
-  const keyText = keyClass() === PLAIN ? null : csvField(rec.keyPrintable);
-  out.room(RDBTOOLS_ROOM + (keyText === null ? keyLength : 3 * keyText.length) + type.length + encoding.length + ISO_ROOM);
-  const buf = out.buf;
-  let p = putNum(buf, out.pos, rec.db);
-  buf[p++] = COMMA;
-  p = putBytes(buf, p, type);
-  buf[p++] = COMMA;
-  p = keyText === null ? putSlice(buf, p, keyBytes, keyStart, keyLength) : putText(buf, p, keyText);
+  // Room for a PLAIN key, its bytes as they are.
+  out.room(RDBTOOLS_ROOM + keyLength + type.length + encoding.length + ISO_ROOM);
+  let buf = out.buf;
+  let p = rdbtoolsLineStart(buf, out.pos, rec.db, type);
+  if (putKeyAndClass(buf, p) === PLAIN) p += keyLength;
+  else {
+    const keyText = csvField(rec.keyPrintable);
+    out.room(RDBTOOLS_ROOM + 3 * keyText.length + type.length + encoding.length + ISO_ROOM);
+    buf = out.buf;
+    p = putText(buf, rdbtoolsLineStart(buf, out.pos, rec.db, type), keyText);
+  }
   buf[p++] = COMMA;
   p = putNum(buf, p, m?.bytes ?? rec.valueBytes);
   buf[p++] = COMMA;
