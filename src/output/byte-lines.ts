@@ -55,8 +55,8 @@ export class ByteLines {
 const viewOf = (b: Buffer) => new DataView(b.buffer, b.byteOffset, b.length);
 
 const HEX_DIGITS = '0123456789abcdef';
-/** The two hex digits of every byte value b at [2b, 2b + 1]. */
-const HEX_PAIRS = Uint8Array.from({ length: 512 }, (_, i) => HEX_DIGITS.charCodeAt(i & 1 ? (i >> 1) & 15 : i >> 5));
+/** The two hex digits of every byte value as one little-endian uint16 (first digit in the low byte). */
+const HEX_PAIR16 = Uint16Array.from({ length: 256 }, (_, b) => HEX_DIGITS.charCodeAt(b >> 4) | (HEX_DIGITS.charCodeAt(b & 15) << 8));
 
 /** A template piece's bytes. */
 export function ascii(s: string): Uint8Array {
@@ -91,9 +91,6 @@ export function putText(buf: Buffer, p: number, s: string): number {
   return p + buf.write(s, p, 'utf8');
 }
 
-/** The two hex digits of every byte value as one little-endian uint16 (first digit in the low byte). */
-const HEX_PAIR16 = Uint16Array.from({ length: 256 }, (_, b) => HEX_DIGITS.charCodeAt(b >> 4) | (HEX_DIGITS.charCodeAt(b & 15) << 8));
-
 /** The hex digits of byte value b at view[p, p + 2): one store instead of two. */
 export function putHexPair(view: DataView, p: number, b: number): void {
   view.setUint16(p, HEX_PAIR16[b]!, true);
@@ -101,9 +98,9 @@ export function putHexPair(view: DataView, p: number, b: number): void {
 
 export function putHex(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {
   for (let i = start, end = start + n; i < end; i++) {
-    const b = bytes[i]! << 1;
-    buf[p++] = HEX_PAIRS[b]!;
-    buf[p++] = HEX_PAIRS[b + 1]!;
+    const pair = HEX_PAIR16[bytes[i]!]!;
+    buf[p++] = pair & 0xff;
+    buf[p++] = pair >> 8;
   }
   return p;
 }

@@ -110,7 +110,10 @@ function putKeyAndHex(out: ByteLines, p: number, h: number): number {
   return cls & OTHER ? OTHER : cls;
 }
 
-/** The located key's bytes at buf[p], and its class (putKeyAndHex without the hex). */
+/**
+ * The located key's bytes at buf[p], and its class: putKeyAndHex without the hex, as a loop of its
+ * own (one loop for both would test per byte whether to write the hex).
+ */
 function putKeyAndClass(buf: Uint8Array, p: number): number {
   const src = keyBytes;
   const start = keyStart;
