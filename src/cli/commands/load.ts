@@ -24,7 +24,7 @@ export function registerLoad(program: Command): void {
     .argument('<files...>', 'dump files, directories (their *.rdb, *.gz, *.lz4) or globs')
     .option('--db <path.sqlite>', 'database to create or add to (required)')
     .option('--instance <name>', 'the server the dumps come from (default: each dump\'s directory name); growth and forecast compare snapshots of one instance')
-    .option('--jobs <n>', 'files parsed in parallel (worker threads; one SQLite writer): worth it with more than 2 cores, one load keeps 2 busy', '1')
+    .option('--jobs <n>', 'files parsed in parallel (worker threads; one SQLite writer): worth it with more than 2 cores (one load keeps 2 busy); each file in parallel adds ~50 MB of memory', '1')
     .option('--keys-min-bytes <n>', 'per-key rows only for keys of at least this size (memory estimate, else bytes in the file); aggregates stay complete')
     .option('--top-per-pattern <n>', 'per-key rows only for the N biggest keys of each pattern; aggregates stay complete')
     .option('--no-worker', 'parse on the main thread (one file at a time only)')
