@@ -3,7 +3,8 @@ import { toHex } from '../rdb/printable.js';
 import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putHexPair, putNum, putText } from './byte-lines.js';
 // Not from csv-writer.ts, which loads csv-stringify: `keys` writes its CSV itself.
 import { neutralizeFormula } from './formula-cells.js';
-import { csvField, pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from './rdbtools-csv.js';
+import { csvField } from './csv-field.js';
+import { pythonIsoformat, RDBTOOLS_CSV_HEADER, RDBTOOLS_TYPE } from './rdbtools-csv.js';
 
 /** The JSONL/CSV columns of `keys`: a public contract documented in README. */
 export const KEY_COLUMNS = [

@@ -1,4 +1,5 @@
 import type { KeyRecord } from '../core/record.js';
+import { csvField } from './csv-field.js';
 
 /**
  * redis-rdb-tools' `rdb -c memory` CSV, so scripts built on that tool keep working on dumps it cannot
@@ -40,10 +41,6 @@ export function rdbtoolsCsvWriter(write: (chunk: string) => void): { write(rec: 
       write(s);
     },
   };
-}
-
-export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**

@@ -193,6 +193,20 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('load / repo
     expect(parseCsv(q.stdout)[1]![0]).toBe(String(truth('lru-7.0').keyCount));
   });
 
+  it('sql prints a column of any name, `__proto__` and `constructor` too, in every format', () => {
+    const dir = tempDir();
+    const db = join(dir, 'x.sqlite');
+    runCli(['load', fixture('lru-7.0.rdb'), '--db', db, '--quiet'], dir);
+    const q = "select 'x' as __proto__, 2 as b, 3 as constructor";
+    const json = runCli(['sql', '--db', db, '--format', 'json', q], dir);
+    expect(json.code).toBe(0);
+    expect(json.stdout).toMatch(/"__proto__": "x",\n\s+"b": 2,\n\s+"constructor": 3\n/);
+    expect(runCli(['sql', '--db', db, '--format', 'csv', q], dir)).toMatchObject({ code: 0, stdout: '__proto__,b,constructor\nx,2,3\n' });
+    const table = runCli(['sql', '--db', db, q], dir);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[2]).toMatch(/^x\s+2\s+3$/);
+  });
+
   it('sql prints 300 000 rows as a table, and stops quietly when its reader leaves (`| head`)', () => {
     const dir = tempDir();
     const db = join(dir, 'x.sqlite');

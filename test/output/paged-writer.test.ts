@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatResult } from '../../src/output/format-result.js';
-import { resultPieces } from '../../src/output/paged-writer.js';
+import { PAGE_ROWS, resultPieces, STREAM_PAGE_ROWS } from '../../src/output/paged-writer.js';
 import type { Column, OutputFormat, ReportResult, ResultTable, Row, RowSource } from '../../src/output/result.js';
 
 const NASTY = ['plain', 'a,b', 'say "hi"', 'line1\nline2', 'tab\there', '=SUM(A1)', '-2', 'ünï©ødé', '', 'bin\\x00'];
@@ -69,6 +69,52 @@ describe('resultPieces (paged output)', () => {
       expect(paged(bare, format, 10)).toBe(whole(bare, format));
     });
   }
+
+  it('csv and json: every kind of cell and column name as the one-piece writers (csv-stringify, JSON.stringify) print it', () => {
+    // The paged writers format cell by cell; formatResult goes through csv-stringify and
+    // JSON.stringify with its replacer, so each case below is checked against those libraries.
+    const texts = ['', ' ', 'a,b', '"', 'say ""hi""', 'cr\rlf', 'lf\n', '\r\n', '=1', '+1', '-1', '@a', '\tx', '\rx', "'q", 'ünï', '\u2028', '\ud800 lone', 'x\u0000y', '\\x00'];
+    const numbers: (number | bigint)[] = [0, -0, 1.5, -2, 1e21, 1e-7, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n), -(2n ** 63n), 2n ** 63n - 1n, 0n, -5n];
+    const cells: (string | number | bigint | null)[] = [...texts, ...numbers, null];
+    const named = (names: string[], kinds: Column['kind'][]): Column[] => names.map((name, i) => ({ name, kind: kinds[i % kinds.length]! }));
+    const columnSets: Column[][] = [
+      named(['text', 'int', 'at', 'x'], ['text', 'int', 'time', 'bytes']),
+      named(['=formula', 'a,b', 'quote"d', 'ünï', 'line\nbreak'], ['text']),
+      // Names a JavaScript object does not keep in order, or keeps once: JSON.stringify decides.
+      named(['b', '2', '1', 'a'], ['text', 'int']),
+      named(['__proto__', 'k'], ['text']),
+      named(['k', 'k'], ['int']),
+      named(['4294967295', '01', '-1'], ['text']),
+      [],
+    ];
+    const timesOk = (c: Column, v: unknown) => c.kind !== 'time' || typeof v !== 'number' || Math.abs(v) <= 8.64e15; // a Date's range
+    for (const columns of columnSets) {
+      const rowsOf = Array.from({ length: cells.length }, (_, r) => {
+        const row = Object.create(null) as Row; // as `sql` makes its rows: any name is a member
+        columns.forEach((c, i) => {
+          const v = cells[(r + i * 7) % cells.length]!;
+          if (timesOk(c, v)) row[c.name] = v;
+        });
+        return row;
+      });
+      const result: ReportResult = { report: 'x', notes: [], tables: [{ name: 'rows', columns, rows: rowsOf }] };
+      for (const format of ['csv', 'json'] as const) {
+        for (const size of [1, 3, 100]) expect(paged(result, format, size), `${format} ${columns.map((c) => c.name)} page ${size}`).toBe(whole(result, format));
+      }
+    }
+  });
+
+  it('pages: csv and json read STREAM_PAGE_ROWS rows at a time, a text table PAGE_ROWS (its widths)', () => {
+    const many = Array.from({ length: PAGE_ROWS + 3 }, (_, i) => ({ ...rows[i % rows.length]!, n: i }));
+    expect(STREAM_PAGE_ROWS).toBeLessThan(PAGE_ROWS);
+    for (const [format, size] of [['csv', STREAM_PAGE_ROWS], ['json', STREAM_PAGE_ROWS], ['table', PAGE_ROWS]] as const) {
+      const source = counted(many);
+      const pieces = resultPieces(one(source), format, false);
+      for (const piece of pieces) if (source.pulled > 0 && piece.includes('\n')) break;
+      expect(source.pulled, format).toBe(size);
+      expect(source.closed, format).toBe(1);
+    }
+  });
 
   it('table: a table within one page is the one-piece output; longer ones keep every row, widths only growing', () => {
     expect(paged(one(rows), 'table', 1000)).toBe(whole(one(rows), 'table'));

@@ -32,10 +32,12 @@ export function registerSql(program: Command): void {
         const names = uniqueNames(stmt.columns().map((c) => c.name));
         outputFormat(options.format); // a bad --format is refused before the query runs
         const toRow = (values: unknown[]): Row => {
-          const row: Row = {};
-          values.forEach((v, i) => {
+          // No prototype: a column may be named `__proto__` (or `constructor`) like any other.
+          const row: Row = Object.create(null) as Row;
+          for (let i = 0; i < values.length; i++) {
+            const v = values[i];
             row[names[i]!] = v instanceof Uint8Array ? printableBytes(v) : (v as Row[string]);
-          });
+          }
           return row;
         };
         const raw = stmt.raw().iterate() as IterableIterator<unknown[]>;
