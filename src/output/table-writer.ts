@@ -54,7 +54,11 @@ export class TableLayout {
   }
 
   cells(rows: Row[]): string[][] {
-    return rows.map((row) => this.columns.map((c) => formatCell(row[c.name] ?? null, c, this.options)));
+    return rows.map((row) => this.rowCells(row));
+  }
+
+  rowCells(row: Row): string[] {
+    return this.columns.map((c) => formatCell(row[c.name] ?? null, c, this.options));
   }
 
   /** Widens the columns to fit these cells (a loop, not Math.max(...): a page may hold a million rows). */
@@ -118,8 +122,20 @@ export function formatCell(value: Cell, column: Column, options: TableOptions): 
   return options.human && width(text) > max ? [...text].slice(0, max - 1).join('') + '…' : text;
 }
 
+/** Code points in s (`[...s].length`): UTF-16 units less one per surrogate pair, without an array per cell. */
 function width(s: string): number {
-  return [...s].length;
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 function pad(s: string, w: number, right: boolean): string {

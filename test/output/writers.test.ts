@@ -66,6 +66,14 @@ describe('table', () => {
     const lens = exact.split('\n').slice(3, 6).map((l) => l.indexOf('2023') >= 0 ? l.indexOf('2023') : -1).filter((x) => x >= 0);
     expect(new Set(lens).size).toBe(1);
   });
+  it('measures cells in code points: a surrogate pair is one, a lone surrogate one', () => {
+    // The right-aligned share column ends the same number of code points into every line.
+    const keys = ['ascii', '\u{1F600}\u{1F680}x', 'é中文', '\ud800z', 'z\udc00', '\u{10FFFF}'];
+    const lines = formatTable(result(keys), { human: false }).split('\n').slice(4, 4 + keys.length);
+    const percentAt = lines.map((l) => [...l].indexOf('%'));
+    expect(new Set(percentAt).size, lines.join('\n')).toBe(1);
+    expect(percentAt[0]).toBeGreaterThan(0);
+  });
   it('prints a million rows (sql output of a whole snapshot)', () => {
     const keys = Array.from({ length: 1_000_000 }, (_, i) => `k${i}`);
     const out = formatTable(result(keys), { human: false });
