@@ -76,6 +76,7 @@ export type OutputFormat = 'table' | 'csv' | 'json' | 'prometheus';
 /** Formats every result can be written in; `prometheus` only for reports that name their metric tables. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
 
+/** ISO 8601 in UTC; a number no date can hold (past ±8.64e15 ms: a corrupt time) as its digits. */
 export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
 }

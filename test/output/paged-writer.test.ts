@@ -87,13 +87,11 @@ describe('resultPieces (paged output)', () => {
       named(['4294967295', '01', '-1'], ['text']),
       [],
     ];
-    const timesOk = (c: Column, v: unknown) => c.kind !== 'time' || typeof v !== 'number' || Math.abs(v) <= 8.64e15; // a Date's range
     for (const columns of columnSets) {
       const rowsOf = Array.from({ length: cells.length }, (_, r) => {
         const row = Object.create(null) as Row; // as `sql` makes its rows: any name is a member
         columns.forEach((c, i) => {
-          const v = cells[(r + i * 7) % cells.length]!;
-          if (timesOk(c, v)) row[c.name] = v;
+          row[c.name] = cells[(r + i * 7) % cells.length]!; // times too: 1e21, NaN and Infinity as well
         });
         return row;
       });

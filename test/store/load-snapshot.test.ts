@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resultPieces } from '../../src/output/paged-writer.js';
 import { keyPattern } from '../../src/patterns/index.js';
+import { findReport } from '../../src/reports/index.js';
 import { listSnapshots, loadSnapshot, openStore, resolveSnapshot, SCHEMA_VERSION, ttlBucket } from '../../src/store/index.js';
 import { useWal } from '../../src/store/open-store.js';
 import { fakeSource, rec, SNAPSHOT_CTIME_S, syntheticKeyspace } from '../support/records.js';
@@ -196,6 +198,22 @@ describe('loadSnapshot', () => {
     expect(snap.time_source).toBe('mtime');
     expect(Math.abs(snap.snapshot_time_ms! - Date.now())).toBeLessThan(60_000);
     expect(tableCounts(db).keys).toBe(records.length);
+  });
+
+  it('takes the file mtime for a ctime no date can hold, and reports print the snapshot', async () => {
+    const { dir, db } = setup();
+    const path = dummyFile(dir, 'd.rdb');
+    // ctime 10^14 s = 10^17 ms, past the last time a JavaScript date holds (8.64e15 ms).
+    await loadSnapshot(db, { path, open: fakeSource(syntheticKeyspace(2), { aux: { 'redis-ver': '7.2.4', ctime: '100000000000000' } }) });
+    const snap = resolveSnapshot(db)!;
+    expect(snap.time_source).toBe('mtime');
+    expect(Math.abs(snap.snapshot_time_ms! - Date.now())).toBeLessThan(60_000);
+    // A database written before this rule may hold such a time: it prints as its number.
+    db.prepare('UPDATE snapshots SET snapshot_time_ms = 1e17, time_source = ? WHERE id = ?').run('ctime', snap.id);
+    for (const format of ['table', 'csv', 'json'] as const) {
+      const text = [...resultPieces(findReport('diagnosis')!.run(db, { top: 5 }), format, false)].join('');
+      expect(text, format).toContain('100000000000000000');
+    }
   });
 
   it('chooses the memory model from the AUX fields and stores its estimates', async () => {
