@@ -13,13 +13,13 @@
  * the same round, the peak RSS against the 150 MB budget, and the size of keys.parquet; also written to
  * bench/results/export-latest.md.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDump } from './datasets.mjs';
 import { frozenCopy } from './lib/frozen-copy.mjs';
+import { median, timedRun } from './lib/timed-run.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(HERE);
@@ -44,29 +44,11 @@ const clean = () => {
   rmSync(outDir, { recursive: true, force: true });
 };
 
-/** @param {string[]} argv @returns {Promise<{ wall: number, cpu: number, rssMb: number, exit: number }>} */
+/** @param {string[]} argv */
 function run(argv) {
   clean();
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-v', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env: ENV });
-    let err = '';
-    child.stderr.on('data', (d) => (err = (err + d).slice(-(1 << 16))));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wall = Number(process.hrtime.bigint() - started) / 1e9;
-      const num = (/** @type {RegExp} */ re) => Number(re.exec(err)?.[1] ?? NaN);
-      if (code !== 0) log(`bench: ${argv.join(' ')} exited with ${code}:\n${err.split('\n').slice(-8).join('\n')}`);
-      resolve({ wall, cpu: num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/), rssMb: num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024, exit: code ?? -1 });
-    });
-  });
+  return timedRun(argv, ENV, log);
 }
-
-/** @param {number[]} xs */
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** keys.parquet bytes of the last export. */
 function keysParquetBytes() {
