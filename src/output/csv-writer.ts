@@ -19,7 +19,7 @@ const CSV_OPTIONS = {
 /**
  * CSV lines of these rows, after a header row when `header` (pages of one table: PagedTableWriter):
  * what formatCsv prints for them, quoted cell by cell (csvField) rather than through csv-stringify,
- * whose per-cell options took ~3.5 µs a row (`sql` of a million keys).
+ * whose per-cell options cost ~3.5 µs a row (`sql` of a million keys).
  */
 export function csvRows(columns: Column[], rows: Row[], header: boolean): string {
   const n = columns.length;
@@ -30,8 +30,8 @@ export function csvRows(columns: Column[], rows: Row[], header: boolean): string
       const c = columns[i]!;
       const v = row[c.name];
       if (i > 0) line += ',';
-      // Only text can hold a comma, a quote or a line break, or start a formula: numbers are written
-      // as they are (csvCell's text for them, without csvField).
+      // csvCell's text, with only text quoted and neutralised as csvCell does: a number's text
+      // holds no comma, quote or line break.
       if (v === null || v === undefined) continue;
       if (typeof v === 'string') line += csvField(neutralizeFormula(v));
       else if (typeof v === 'bigint') line += '' + v;

@@ -50,7 +50,7 @@ export const jsonPieces = {
 
 /**
  * One row as JSON.stringify(jsonRow(…), bigintSafe, 2) prints it six spaces in, member by member:
- * `sql` of a million keys spent ~20 s in the replacer and the indenting otherwise. `names` are the
+ * the replacer and the re-indenting cost ~20 µs a row (`sql` of a million keys). `names` are the
  * columns' names as JSON strings (memberNames).
  */
 function rowText(columns: Column[], names: string[], row: Row): string {

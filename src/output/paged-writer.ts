@@ -91,8 +91,8 @@ export class PagedTableWriter {
   }
 
   /**
-   * The text of these rows, page by page. A text table keeps each row's cells, not the row: the page
-   * waits for its column widths, and 10 000 rows held whole lived on into V8's old generation.
+   * The text of these rows, page by page. A text table keeps each row's cells, not the row, while the
+   * page waits for its column widths: 10 000 rows held whole outlive V8's young generation.
    */
   *pages(rows: Row[] | RowSource, size: number): Generator<string, void, undefined> {
     if (this.format === 'table' && !this.table.vertical) {
