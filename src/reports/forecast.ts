@@ -6,7 +6,7 @@ import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.
 import { linearFit, reachesAt, type LinearFit } from './linear-fit.js';
 import type { Report } from './report.js';
 import { basisFor, col, pickSnapshot, share } from './scope.js';
-import { ALARM_SHARE, DAY_MS, MIN_FORECAST_SNAPSHOTS, MIN_SNAPSHOT_SPACING_MS } from './thresholds.js';
+import { ALARM_SHARE, DAY_MS, FORECAST_HORIZON_DAYS, MIN_FORECAST_SNAPSHOTS, MIN_SNAPSHOT_SPACING_MS } from './thresholds.js';
 
 /**
  * When does it hit the wall: memory and keys per day over every snapshot of one instance, by a least
@@ -81,15 +81,18 @@ export const forecast: Report = {
         const fitNow = wallMeasure.fit.at(lastX);
         const x = reachesAt(wallMeasure.fit, bytes, lastX);
         const past = fitNow >= bytes || wallMeasure.last >= bytes;
+        const beyond = x !== null && !past && x - lastX > FORECAST_HORIZON_DAYS;
         wall.push({
           threshold, bytes, measure: wallMeasure.measure,
-          reached_at: x === null ? null : past ? lastT : Math.round(t0 + x * DAY_MS),
+          reached_at: x === null || beyond ? null : past ? lastT : Math.round(t0 + x * DAY_MS),
           days_from_last: x === null ? null : past ? 0 : x - lastX,
         });
         const name = threshold === 'alarm' ? `the ${ALARM_SHARE * 100}% alarm (${humanBytes(bytes)})` : `maxmemory (${humanBytes(bytes)})`;
+        const rate = `${humanBytes(Math.round(wallMeasure.fit.slope))}/day`;
         notes.push(past ? `${wallMeasure.measure} is already past ${name}`
           : x === null ? `${wallMeasure.measure} is not growing: ${name} is not reached on this trend`
-            : `${wallMeasure.measure} reaches ${name} on ${isoTime(t0 + x * DAY_MS).slice(0, 10)}, in ${(x - lastX).toFixed(1)} days at ${humanBytes(Math.round(wallMeasure.fit.slope))}/day`);
+            : beyond ? `${wallMeasure.measure} reaches ${name} only in more than ${FORECAST_HORIZON_DAYS / 365.25} years at ${rate}: no date`
+              : `${wallMeasure.measure} reaches ${name} on ${isoTime(t0 + x * DAY_MS).slice(0, 10)}, in ${(x - lastX).toFixed(1)} days at ${rate}`);
       }
       if (wallMeasure.measure !== 'used_mem') notes.push('the dumps record no used-mem: the wall is forecast from the memory estimates');
       tables.push({

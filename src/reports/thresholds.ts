@@ -25,6 +25,13 @@ export const MIN_SNAPSHOT_SPACING_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /**
+ * A trend that reaches the alarm or maxmemory only further out than this gets no date: a date a
+ * century away tells a capacity plan nothing, and slow growth can put it past the last day a date
+ * holds (ECMA-262: 8.64e15 ms, the year 275760).
+ */
+export const FORECAST_HORIZON_DAYS = 100 * 365.25;
+
+/**
  * LRU idle-time bands for cold data (IDLE opcode: seconds since the key was last touched when the
  * dump was written; rdb-format.md §3.2). Upper bounds in seconds; the last band is open.
  */

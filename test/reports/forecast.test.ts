@@ -64,6 +64,24 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     expect(past.every((x) => x.days_from_last === 0 && x.reached_at === truth.nights.at(-1)!.ctime * 1000)).toBe(true);
   });
 
+  it('a trend that reaches maxmemory only in more than 100 years gets no date, only its days', async () => {
+    const { db, dir } = freshStore();
+    const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
+    // used-mem grows 1 byte a day: 100 GB is 10^11 days away, past the last day a date holds.
+    for (let i = 0; i < 3; i++) await loadRecords(db, dir, `n${i}.rdb`, keys, { ctimeS: 1_700_000_000 + i * DAY_S, usedMem: 1_000_000 + i });
+    const maxmemory = 100 * 2 ** 30;
+    const r = forecast(db, { top: 5, maxmemory });
+    const wall = r.tables.find((t) => t.name === 'wall')!.rows;
+    for (const row of wall) {
+      expect(row.reached_at, String(row.threshold)).toBeNull();
+      expect(row.days_from_last as number).toBeCloseTo((row.bytes as number) - 1_000_002, -1);
+    }
+    expect(r.notes.filter((n) => /^used_mem reaches .* only in more than 100 years at 1 B\/day: no date$/.test(n))).toHaveLength(2);
+    // A century less a day is still dated.
+    const near = forecast(db, { top: 5, maxmemory: 1_000_002 + Math.floor(100 * 365.25) - 1 }).tables.find((t) => t.name === 'wall')!.rows.find((x) => x.threshold === 'maxmemory')!;
+    expect(near.reached_at).toBeGreaterThan(1_700_000_000_000);
+  });
+
   it('no forecast from fewer than three snapshots, or from snapshots less than an hour apart', async () => {
     const { db, dir } = freshStore();
     const keys = (n: number) => Array.from({ length: n }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));

@@ -32,11 +32,17 @@ export function logTicks(min: number, max: number, count: number): { values: num
   return { values, lo, hi };
 }
 
-/** Ticks of a time axis (Unix ms) over [min, max]: whole days, hours, minutes or seconds, about `count` of them. */
+/**
+ * Ticks of a time axis (Unix ms) over [min, max]: whole seconds, minutes, hours, days or years, about
+ * `count` of them however long the span (years in steps of 1, 2 or 5 times a power of ten).
+ */
 export function timeTicks(min: number, max: number, count: number): number[] {
   if (!(max > min)) return [min];
   const steps = [1 / 60, 5 / 60, 0.25, 0.5, 1, 5, 15, 30, 60, 180, 360, 720, 1440, 2880, 10080, 20160, 43200, 129600, 525600].map((m) => Math.round(m * 60_000));
-  const step = steps.find((s) => (max - min) / s <= count) ?? steps.at(-1)!;
+  const year = steps.at(-1)!;
+  const years = (max - min) / year / count;
+  const power = 10 ** Math.floor(Math.log10(Math.max(1, years)));
+  const step = steps.find((s) => (max - min) / s <= count) ?? ([1, 2, 5, 10].map((m) => m * power).find((m) => m >= years) ?? 10 * power) * year;
   const values: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max; v += step) values.push(v);
   return values.length > 0 ? values : [min];

@@ -190,4 +190,15 @@ describe('scales', () => {
     expect(ticks.length).toBeLessThanOrEqual(6);
     for (const t of ticks) expect(t).toBeGreaterThanOrEqual(day * 10 + 5);
   });
+  it('time ticks stay about `count` over any span, up to the whole range of dates', () => {
+    const year = 525_600 * 60_000;
+    for (const [min, max] of [[0, 3 * year], [0, 40 * year], [-8.64e15, 8.64e15], [1.7e12, 1.7e12 + 1e11 * 86_400_000]]) {
+      const ticks = timeTicks(min!, max!, 5);
+      expect(ticks.length, `${min}..${max}`).toBeGreaterThan(1);
+      expect(ticks.length, `${min}..${max}`).toBeLessThanOrEqual(6);
+      for (const t of ticks) expect(t >= min! && t <= max!).toBe(true);
+      // whole years apart
+      expect((ticks[1]! - ticks[0]!) % year).toBe(0);
+    }
+  });
 });
