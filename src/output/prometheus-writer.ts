@@ -1,4 +1,4 @@
-import { rowArray, type Cell, type Column, type MetricSpec, type ReportResult, type ResultTable } from './result.js';
+import { isoTime, rowArray, type Cell, type Column, type MetricSpec, type ReportResult, type ResultTable } from './result.js';
 
 /**
  * Prometheus text exposition format (version 0.0.4: `# HELP`, `# TYPE`, `name{label="v"} value`
@@ -76,7 +76,7 @@ function sampleValue(value: Cell, column: Column): string | null {
 
 function labelValue(v: Cell, c: Column): string {
   if (v === null) return '';
-  return c.kind === 'time' && typeof v === 'number' ? new Date(v).toISOString() : String(v);
+  return c.kind === 'time' && typeof v === 'number' ? isoTime(v) : String(v);
 }
 
 /** Metric and label names: `[a-zA-Z_][a-zA-Z0-9_]*` (the format's rule); anything else becomes `_`. */
