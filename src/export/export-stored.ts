@@ -1,3 +1,4 @@
+import { holdsDate } from '../core/date-range.js';
 import type { Store } from '../store/open-store.js';
 import { KEY_ROWS_OF, keyRowsOf } from '../store/schema.js';
 import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
@@ -62,6 +63,7 @@ export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, 
       .all(s.id) as PatternRow[];
     const aux = (db.prepare('SELECT name AS key, value FROM aux WHERE snapshot_id = ? ORDER BY seq').all(s.id) as { key: string; value: string }[]);
     const { server, version } = serverOf(aux);
+    const storedTime = s.snapshot_time_ms !== null && holdsDate(s.snapshot_time_ms) ? s.snapshot_time_ms : null;
     const snapshot: SnapshotInfo = {
       snapshotId: s.fingerprint,
       instance: instanceOf(s),
@@ -69,8 +71,9 @@ export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, 
       path: s.path,
       fileBytes: s.file_bytes,
       compression: s.compression,
-      snapshotTimeMs: s.snapshot_time_ms ?? s.loaded_at_ms,
-      timeSource: s.snapshot_time_ms === null ? 'loaded_at' : s.time_source,
+      // A time no date holds (stored before the load refused one) names no partition: as if none.
+      snapshotTimeMs: storedTime ?? s.loaded_at_ms,
+      timeSource: storedTime === null ? 'loaded_at' : s.time_source,
       server,
       serverVersion: version,
       rdbVersion: s.rdb_version,

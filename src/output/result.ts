@@ -1,3 +1,5 @@
+import { holdsDate } from '../core/date-range.js';
+
 /**
  * What a report (or an ad hoc query) hands to the writers: notes for the header, then one or more
  * tables whose columns say how to print each value. Values stay exact here; only the table writer
@@ -76,7 +78,7 @@ export type OutputFormat = 'table' | 'csv' | 'json' | 'prometheus';
 /** Formats every result can be written in; `prometheus` only for reports that name their metric tables. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
 
-/** ISO 8601 in UTC; a number no date can hold (past ±8.64e15 ms: a corrupt time) as its digits. */
+/** ISO 8601 in UTC; a number no date can hold (a corrupt time, core/date-range.ts) as its digits. */
 export function isoTime(ms: number): string {
-  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
+  return holdsDate(ms) ? new Date(ms).toISOString() : String(ms);
 }

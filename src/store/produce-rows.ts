@@ -1,3 +1,4 @@
+import { holdsDate } from '../core/date-range.js';
 import { isRdbError, type RdbError } from '../core/errors.js';
 import { isEmptyCollection, keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import { DuplicateKeyCheck } from '../rdb/duplicate-keys.js';
@@ -304,16 +305,14 @@ export async function* produceRows(
 
 /**
  * AUX `ctime` (the server's time(NULL) at the save, rdb.c rdbSaveInfoAuxFields) in ms, or the file's
- * mtime when the dump has none or one no date can hold (ECMA-262 time values end at ±8.64e15 ms): a
- * corrupt ctime would otherwise make every report that prints the snapshot's time fail.
+ * mtime when the dump has none or one no date can hold (core/date-range.ts): the snapshot's time is
+ * printed as a date by every report.
  */
 function snapshotTimeOf(info: RdbFileInfo, mtimeMs: number): { ms: number; source: 'ctime' | 'mtime' } {
   const v = auxValue(info, 'ctime');
   const ctime = v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null;
-  return ctime !== null && ctime > 0 && ctime * 1000 <= MAX_TIME_MS ? { ms: ctime * 1000, source: 'ctime' } : { ms: Math.round(mtimeMs), source: 'mtime' };
+  return ctime !== null && ctime > 0 && holdsDate(ctime * 1000) ? { ms: ctime * 1000, source: 'ctime' } : { ms: Math.round(mtimeMs), source: 'mtime' };
 }
-
-const MAX_TIME_MS = 8.64e15;
 
 /** Min-heaps of the N biggest rows per pattern, for --top-per-pattern. */
 class TopHeaps {
