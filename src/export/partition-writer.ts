@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY_COLUMNS, PATTERN_COLUMNS, SNAPSHOT_COLUMNS, type ColumnSpec } from './columns.js';
 import { KeyColumns, KEY_ROWS_PER_GROUP } from './key-columns.js';
+import { makeDirs } from './make-dirs.js';
 import { ParquetFile, type ColumnValues } from './parquet-file.js';
 import { partitionPath, tempPathFor, type PartitionFile } from './partition.js';
 import type { PatternRow, SnapshotInfo } from './snapshot-info.js';
@@ -22,7 +22,7 @@ export class PartitionWriter {
   private readonly others: ParquetFile[] = [];
 
   constructor(private readonly outDir: string, private readonly snapshotId: string, rowsPerGroup = KEY_ROWS_PER_GROUP) {
-    mkdirSync(outDir, { recursive: true });
+    makeDirs(outDir);
     this.keysFile = new ParquetFile(tempPathFor(outDir, snapshotId, 'keys.parquet'), KEY_COLUMNS, {
       // Min/max of a row group of keys in dump order spans nearly every value: no reader could skip
       // a group by them, and they took 7% of an export's time.
@@ -58,7 +58,7 @@ export class PartitionWriter {
     snapshotFile.writeGroup(row.map((v) => [v]) as ColumnValues[]);
 
     const dir = join(this.outDir, partitionPath(info.instance, info.snapshotTimeMs));
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     this.keysFile.commit(join(dir, 'keys.parquet'));
     patternFile.commit(join(dir, 'patterns.parquet'));
     snapshotFile.commit(join(dir, 'snapshot.parquet'));

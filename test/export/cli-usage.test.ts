@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliBuilt, runCli } from '../support/cli.js';
+import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { tempDir } from '../support/temp.js';
 
@@ -20,5 +22,14 @@ describe.skipIf(!cliBuilt)('export usage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  // Under /proc mkdir of a missing child fails with ENOENT though its parent exists: Node's recursive
+  // mkdir retried that for ever at 100% CPU. A timeout, not a hung test run, if it ever comes back.
+  it.skipIf(!existsSync('/proc/self'))('an --out it cannot create is one line and exit 1, not a hang', () => {
+    const r = spawnSync(process.execPath, [CLI_MAIN, 'export', dump, '--out', '/proc/rdbscope-no-such/out'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^rdbscope: ENOENT: [^\n]*mkdir '\/proc\/rdbscope-no-such'\n$/);
   });
 });
