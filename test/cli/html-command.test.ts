@@ -93,6 +93,10 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(unknown.stderr).toContain('no snapshot "99"');
     expect(readFileSync(join(dir, 'x.html'), 'utf8')).toBe('old');
     expect(readdirSync(dir).filter((f) => f.includes('x.html'))).toEqual(['x.html']);
+    // A page it cannot write is named as asked, not by its temporary name.
+    const nowhere = runCli(['html', '--out', join(dir, 'no-such-dir', 'y.html')], dir);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toBe(`rdbscope: ENOENT: no such file or directory, cannot write '${join(dir, 'no-such-dir', 'y.html')}'\n`);
   });
 
   it('analyze --html writes the page of the dump it loaded, and still prints the text', () => {

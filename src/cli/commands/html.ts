@@ -87,6 +87,9 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
     renameSync(temp, out);
   } catch (err) {
     rmSync(temp, { force: true });
+    // Named by the page asked for, not by the temporary name beside it.
+    const e = err as NodeJS.ErrnoException;
+    if (e.path === temp) throw new Error(`${e.message.split(',')[0]}, cannot write '${out}'`);
     throw err;
   }
 }
