@@ -20,7 +20,12 @@ export class StoreError extends Error {
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const fresh = !options.readonly && !existsSync(path);
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  let db: Store;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (err) {
+    throw namingFile(path, err, true);
+  }
   try {
     if (!options.readonly) {
       // 16 KiB pages for a new database (ignored for an existing one): key rows are small and
@@ -46,8 +51,20 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     return db;
   } catch (err) {
     db.close();
-    throw err;
+    throw namingFile(path, err);
   }
+}
+
+/**
+ * Failures to open ("unable to open database file": a directory; "Cannot open database because the
+ * directory does not exist"; every error of the constructor, `opening`) and "file is not a database"
+ * (SQLITE_CANTOPEN, SQLITE_NOTADB) say nothing of which file: the message gains the path, the error
+ * keeps its code. Other errors are returned as they are.
+ */
+function namingFile(path: string, err: unknown, opening = false): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (!(err instanceof Error) || (!opening && code !== 'SQLITE_CANTOPEN' && code !== 'SQLITE_NOTADB')) return err;
+  return Object.assign(new Error(`${path}: ${err.message}`), code === undefined ? {} : { code });
 }
 
 /**

@@ -193,6 +193,18 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('load / repo
     expect(parseCsv(q.stdout)[1]![0]).toBe(String(truth('lru-7.0').keyCount));
   });
 
+  it('a --db that is no database, or cannot be one, is one line naming it, exit 1', () => {
+    const dir = tempDir();
+    const junk = join(dir, 'junk.sqlite');
+    writeFileSync(junk, 'not a database at all, just text that is long enough to fill a header');
+    for (const args of [['load', fixture('lru-7.0.rdb'), '--db', junk, '--quiet'], ['report', 'summary', '--db', junk], ['sql', '--db', junk, 'select 1']]) {
+      expect(runCli(args, dir), args[0]).toMatchObject({ code: 1, stderr: `rdbscope: ${junk}: file is not a database\n` });
+    }
+    expect(runCli(['load', fixture('lru-7.0.rdb'), '--db', dir, '--quiet'], dir)).toMatchObject({ code: 1, stderr: `rdbscope: ${dir}: unable to open database file\n` });
+    const deep = join(dir, 'no-such-dir', 'x.sqlite');
+    expect(runCli(['load', fixture('lru-7.0.rdb'), '--db', deep, '--quiet'], dir)).toMatchObject({ code: 1, stderr: `rdbscope: ${deep}: Cannot open database because the directory does not exist\n` });
+  });
+
   it('sql prints a column of any name, `__proto__` and `constructor` too, in every format', () => {
     const dir = tempDir();
     const db = join(dir, 'x.sqlite');
