@@ -58,13 +58,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
 /**
  * Failures to open ("unable to open database file": a directory; "Cannot open database because the
  * directory does not exist"; every error of the constructor, `opening`) and "file is not a database"
- * (SQLITE_CANTOPEN, SQLITE_NOTADB) say nothing of which file: the message gains the path, the error
- * keeps its code. Other errors are returned as they are.
+ * (SQLITE_CANTOPEN, SQLITE_NOTADB) say nothing of which file: they become a StoreError naming it, with
+ * SQLite's code kept. Other errors are returned as they are.
  */
 function namingFile(path: string, err: unknown, opening = false): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (!(err instanceof Error) || (!opening && code !== 'SQLITE_CANTOPEN' && code !== 'SQLITE_NOTADB')) return err;
-  return Object.assign(new Error(`${path}: ${err.message}`), code === undefined ? {} : { code });
+  return Object.assign(new StoreError(`${path}: ${err.message}`), code === undefined ? {} : { code });
 }
 
 /**
