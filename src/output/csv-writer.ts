@@ -28,14 +28,10 @@ export function csvRows(columns: Column[], rows: Row[], header: boolean): string
     let line = '';
     for (let i = 0; i < n; i++) {
       const c = columns[i]!;
-      const v = row[c.name];
+      const v = row[c.name] ?? null;
       if (i > 0) line += ',';
-      // csvCell's text, with only text quoted and neutralised as csvCell does: a number's text
-      // holds no comma, quote or line break.
-      if (v === null || v === undefined) continue;
-      if (typeof v === 'string') line += csvField(neutralizeFormula(v));
-      else if (typeof v === 'bigint') line += '' + v;
-      else line += c.kind === 'time' ? isoTime(v) : String(v);
+      // Only text is quoted: a number's text holds no comma, quote or line break.
+      line += typeof v === 'string' ? csvField(csvCell(v, c)) : csvCell(v, c);
     }
     s += line + '\n';
   }
@@ -50,7 +46,7 @@ function csvRecords(columns: Column[], rows: Row[], header: boolean): string[][]
 
 function csvCell(value: Cell, column: Column): string {
   if (value === null) return '';
-  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'bigint') return '' + value;
   if (typeof value === 'number') return column.kind === 'time' ? isoTime(value) : String(value);
   return neutralizeFormula(value);
 }

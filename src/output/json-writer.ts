@@ -67,11 +67,8 @@ function valueText(v: Cell, c: Column): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number') return c.kind === 'time' ? JSON.stringify(isoTime(v)) : Number.isFinite(v) ? String(v) : 'null';
-  return v >= MIN_SAFE && v <= MAX_SAFE ? '' + v : `"${v}"`;
+  return isSafe(v) ? '' + v : `"${v}"`;
 }
-
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * The columns' names as JSON strings, or null when an object built from them would not keep them
@@ -98,5 +95,13 @@ function isArrayIndex(name: string): boolean {
 /** Exact 64-bit integers from SQLite (safeIntegers) print as JSON numbers when safe, else strings. */
 function bigintSafe(_key: string, value: unknown): unknown {
   if (typeof value !== 'bigint') return value;
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  return isSafe(value) ? Number(value) : value.toString();
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** An integer a JSON number holds exactly (|v| <= 2^53 - 1). */
+function isSafe(v: bigint): boolean {
+  return v >= MIN_SAFE && v <= MAX_SAFE;
 }
