@@ -14,8 +14,8 @@ const SKIPPABLE_MASK = 0xfffffff0;
 const SKIPPABLE_MAGIC = 0x184d2a50;
 const HISTORY = 64 * 1024;
 const OUTPUT_SLICE = 1024 * 1024;
-/** Compressed bytes an input chunk brings at most (open-input.ts reads 1 MiB at a time); more only grows the window. */
-const READ_AHEAD = 1024 * 1024;
+/** Compressed bytes an input chunk brings at most (open-input.ts COMPRESSED_READ_CHUNK); a larger chunk grows the window. */
+const READ_AHEAD = 256 * 1024;
 const BLOCK_SIZES: Record<number, number> = { 4: 64 * 1024, 5: 256 * 1024, 6: 1024 * 1024, 7: 4 * 1024 * 1024 };
 
 /** Accumulates compressed input so that whole headers and blocks can be read. */

@@ -30,6 +30,12 @@ export interface OpenedInput {
 }
 
 const READ_CHUNK = 1 << 20;
+/**
+ * Compressed files are read in smaller pieces: the LZ4 decoder keeps a whole block plus one piece
+ * in its input window (lz4-frames.ts READ_AHEAD), and two 1 MiB read buffers besides. 1 MiB pieces
+ * cost ~4 MB more peak RSS on the load of an .lz4 dump and were no faster (bench mixed.lz4).
+ */
+const COMPRESSED_READ_CHUNK = 256 << 10;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** The LZ4 frame magic number 0x184D2204, little-endian (lz4-frames.ts FRAME_MAGIC). */
 const LZ4_MAGIC_BYTES = [0x04, 0x22, 0x4d, 0x18] as const;
@@ -102,7 +108,7 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
     // The compressed side is read into one reused buffer too: the LZ4 decoder copies what it keeps,
     // and gzip gets each chunk back only once zlib has consumed it (see gunzipChunks). Fresh 1 MiB
     // buffers per read kept ~40 MB of dead ArrayBuffers in the worker between collections.
-    chunks = decompressChunks(readPlainFile(fh, label, (n) => (bytesIn += n)), compression, label);
+    chunks = decompressChunks(readPlainFile(fh, label, (n) => (bytesIn += n), COMPRESSED_READ_CHUNK), compression, label);
   }
   return {
     chunks,
@@ -177,15 +183,15 @@ async function openStream(stream: Readable, label: string): Promise<OpenedInput>
 }
 
 /**
- * Reads a file in READ_CHUNK pieces into two reused buffers, the next read always in flight while
+ * Reads a file in pieces of `chunk` bytes into two reused buffers, the next read always in flight while
  * the consumer works on the current piece (a piece is valid until the next is requested, so the
  * buffer it came from is free again by then). Fresh 1 MiB Buffers per read left ~40 MB of garbage
  * in RSS; a single buffer left the parser idle ~10% of the time, waiting for each read.
  */
-async function* readPlainFile(fh: FileHandle, label: string, counted: (n: number) => void): AsyncGenerator<Uint8Array> {
-  const buffers = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+async function* readPlainFile(fh: FileHandle, label: string, counted: (n: number) => void, chunk = READ_CHUNK): AsyncGenerator<Uint8Array> {
+  const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
   let current = 0;
-  let pending: Promise<{ bytesRead: number }> | null = fh.read(buffers[0]!, 0, READ_CHUNK, null);
+  let pending: Promise<{ bytesRead: number }> | null = fh.read(buffers[0]!, 0, chunk, null);
   try {
     for (;;) {
       let n: number;
@@ -202,7 +208,7 @@ async function* readPlainFile(fh: FileHandle, label: string, counted: (n: number
       counted(n);
       const piece = buffers[current]!.subarray(0, n);
       current ^= 1;
-      pending = fh.read(buffers[current]!, 0, READ_CHUNK, null);
+      pending = fh.read(buffers[current]!, 0, chunk, null);
       yield piece;
     }
   } finally {
