@@ -43,7 +43,7 @@ export const KEY_COLUMNS: readonly ColumnSpec[] = [
   col('value_bytes', 'int64', false, 'bytes of the value in the file (`valueBytes`)'),
   col('memory_bytes', 'int64', true, 'estimated MEMORY USAGE (`memoryBytes`); null when the model could not estimate the key'),
   col('largest_element_bytes', 'int64', false, 'longest element (`largestElementBytes`)'),
-  col('expire_at_ms', 'int64', true, 'expiry, ms since the epoch; null = no TTL (`expireAtMs`)'),
+  col('expire_at_ms', 'int64', true, 'expiry, ms since the epoch; null = no TTL (`expireAtMs`); one past 2^63 − 1024 (a server takes PEXPIREAT up to 2^63 − 1) is written as 9223372036854774784'),
   col('idle_seconds', 'int64', true, 'LRU idle time (`idleSeconds`)'),
   col('lfu_freq', 'int32', true, 'LFU counter (`lfuFreq`)'),
   col('fields_with_ttl', 'int64', true, 'hash fields carrying a TTL (`fieldsWithTtl`)'),

@@ -125,7 +125,8 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
     return { snapshot, dir, error: failure };
   } catch (err) {
     partition.abort();
-    throw err;
+    // A value the Parquet schema cannot hold (key-columns.ts): named with its dump.
+    throw err instanceof RangeError ? new RangeError(`${path}: ${err.message}`) : err;
   } finally {
     await source.return(undefined);
   }

@@ -92,6 +92,7 @@ export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, 
     return { snapshot, dir: partition.finish(snapshot, patterns) };
   } catch (err) {
     partition.abort();
-    throw err;
+    // A value the Parquet schema cannot hold (key-columns.ts): named with its snapshot.
+    throw err instanceof RangeError ? new RangeError(`snapshot ${s.id} (${s.path}): ${err.message}`) : err;
   }
 }

@@ -31,6 +31,14 @@ export interface KeyRowValues {
   streamPending: number;
 }
 
+/**
+ * The largest double below 2^63. A signed 64-bit expiry read as a double rounds 2^63-1 (a server
+ * takes PEXPIREAT up to that) to 2^63, past Parquet's INT64: such a time is written as this one.
+ */
+const INT64_MAX_DOUBLE = 9_223_372_036_854_774_784;
+/** keys.parquet's db is INT32: a server numbers its databases with a C int (`databases`, rdb.c SELECTDB). */
+const INT32_MAX = 2_147_483_647;
+
 // Column indexes in KEY_COLUMNS order.
 const [SNAPSHOT, DB, KEY, KEY_TEXT, PATTERN, TYPE, RDB_TYPE, ENCODING, ELEMENTS, VALUE_BYTES, MEMORY, LARGEST, EXPIRE, IDLE, FREQ, FIELDS_TTL,
   STREAM_GROUPS, STREAM_PENDING] = KEY_COLUMNS.map((_, i) => i) as number[];
@@ -59,6 +67,7 @@ export class KeyColumns {
     const i = this.n;
     const orNull = (v: number): number | null => (v === v ? v : null);
     c[SNAPSHOT]![i] = this.snapshotId;
+    if (r.db > INT32_MAX) throw new RangeError(`db ${r.db} does not fit keys.parquet's INT32 db column (a server numbers its databases below 2^31)`);
     c[DB]![i] = r.db;
     c[KEY]![i] = r.key;
     c[KEY_TEXT]![i] = r.keyText;
@@ -70,7 +79,7 @@ export class KeyColumns {
     c[VALUE_BYTES]![i] = r.valueBytes;
     c[MEMORY]![i] = orNull(r.memoryBytes);
     c[LARGEST]![i] = r.largestElementBytes;
-    c[EXPIRE]![i] = orNull(r.expireAtMs);
+    c[EXPIRE]![i] = r.expireAtMs > INT64_MAX_DOUBLE ? INT64_MAX_DOUBLE : orNull(r.expireAtMs);
     c[IDLE]![i] = orNull(r.idleSeconds);
     c[FREQ]![i] = orNull(r.lfuFreq);
     c[FIELDS_TTL]![i] = orNull(r.fieldsWithTtl);
