@@ -43,12 +43,17 @@ export function rdbtoolsCsvWriter(write: (chunk: string) => void): { write(rec: 
   };
 }
 
+/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: Python's datetime holds years 1 to 9999 (datetime.MINYEAR, MAXYEAR). */
+const PYTHON_MIN_MS = -62_135_596_800_000;
+const PYTHON_END_MS = 253_402_300_800_000;
+
 /**
  * Python's `datetime.utcfromtimestamp(s).isoformat()`, as rdb-tools prints expiry (UTC, no zone). A
- * time no date can hold (a corrupt TTL past ±8.64e15 ms) is printed as its number of ms.
+ * time Python's datetime cannot hold (years outside 1–9999: a corrupt TTL) is printed as its number
+ * of ms, where rdb-tools itself would stop with a ValueError.
  */
 export function pythonIsoformat(ms: number): string {
-  if (!(Math.abs(ms) <= 8.64e15)) return String(ms);
+  if (!(ms >= PYTHON_MIN_MS && ms < PYTHON_END_MS)) return String(ms);
   const iso = new Date(ms).toISOString(); // 2024-01-15T10:30:00.123Z
   const base = iso.slice(0, 19);
   const millis = ms - Math.floor(ms / 1000) * 1000;

@@ -10,6 +10,7 @@ import { parseRdb } from '../../src/rdb/index.js';
 import { compactLimitsOf, DEFAULT_ENCODING_CONFIG, estimatorFor, profileFromAux } from '../../src/memory/index.js';
 import { ByteLines } from '../../src/output/byte-lines.js';
 import { keyLineWriter, KEY_LINE_FORMATS, type KeyLineFormat } from '../../src/output/key-lines.js';
+import { pythonIsoformat } from '../../src/output/rdbtools-csv.js';
 import { chunksOf, corpusFiles, fixtureFiles, rng } from '../hostile/helpers.js';
 import { rec } from '../support/records.js';
 import { referenceHeader, referenceLines } from '../support/keys-reference.js';
@@ -165,6 +166,20 @@ describe('keys lines: the same bytes as the string writers', () => {
       expect(Buffer.concat(got[0]!).toString('utf8')).toBe(referenceLines(format, a));
       expect(Buffer.concat(got[1]!).toString('utf8')).toBe(referenceLines(format, b));
     }
+  });
+
+  it('rdbtools-csv expiry outside Python datetime\'s years 1-9999 is its number of ms, not a malformed date', () => {
+    const cases: [number, string][] = [
+      [-62_135_596_800_001, '-62135596800001'],
+      [-62_135_596_800_000, '0001-01-01T00:00:00'],
+      [-62_135_596_799_999, '0001-01-01T00:00:00.001000'],
+      [253_402_300_799_999, '9999-12-31T23:59:59.999000'],
+      [253_402_300_800_000, '253402300800000'],
+    ];
+    for (const [ms, text] of cases) expect(pythonIsoformat(ms), String(ms)).toBe(text);
+    const recs = cases.map(([ms], i) => rec(`k${i}`, { expireAtMs: ms }));
+    const expiries = written('rdbtools-csv', recs).toString('utf8').trim().split('\n').slice(1).map((l) => l.slice(l.lastIndexOf(',') + 1));
+    expect(expiries).toEqual(cases.map(([, text]) => text));
   });
 
   it('rdbtools-csv expiry dates across the calendar (leap days, centuries, whole seconds, year 9999)', () => {
