@@ -83,6 +83,9 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw new RdbError('IO', 'is a directory, not a dump file', null, null, label);
+    // A FIFO, a process substitution (<(zcat …)), a character device: no positioned reads, no size.
+    // Read in order as a stream, as stdin is.
+    if (!st.isFile()) return openStream(fh.createReadStream(), label);
     size = st.size;
     identity = { dev: st.dev, ino: st.ino };
     mtimeMs = st.mtimeMs;

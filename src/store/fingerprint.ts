@@ -3,6 +3,8 @@ import { open } from 'node:fs/promises';
 import { RdbError } from '../core/errors.js';
 
 const EDGE = 1 << 20;
+/** The error code fingerprintOf gives a pipe, socket or device. */
+const NOT_REGULAR = 'NOT_REGULAR';
 
 /**
  * Content fingerprint of a file on disk: sha256 over its size, its first 1 MiB and its last 1 MiB.
@@ -16,15 +18,22 @@ export async function fileFingerprint(path: string): Promise<{ fingerprint: stri
   } catch (err) {
     // Missing file, directory, no permission: the same one-line input error the parser would give.
     const e = err as NodeJS.ErrnoException;
-    throw new RdbError('IO', `cannot read file: ${e.code ?? ''} ${e.message}`.trim(), null, null, path);
+    const why =
+      e.code === 'ENOENT' ? 'no such file' :
+      e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' :
+      e.code === 'EISDIR' ? 'is a directory, not a dump file' :
+      e.code === NOT_REGULAR ? 'not a regular file (a pipe or device): a load reads the dump file twice, for its fingerprint and for its keys; save the stream to a file first' :
+      `cannot read file (${e.message})`;
+    throw new RdbError('IO', why, null, null, path);
   }
 }
 
 async function fingerprintOf(path: string): Promise<{ fingerprint: string; size: number; mtimeMs: number }> {
   const fh = await open(path, 'r');
   try {
-    if (!(await fh.stat()).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
     const st = await fh.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: NOT_REGULAR });
     const hash = createHash('sha256');
     hash.update(`size:${st.size}\n`);
     const head = Buffer.alloc(Math.min(EDGE, st.size));

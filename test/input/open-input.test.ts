@@ -1,3 +1,4 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isRdbError } from '../../src/core/errors.js';
 import { openInput } from '../../src/input/open-input.js';
 import { FIXTURES_DIR, PROJECT_ROOT } from '../support/corpus.js';
+import { CLI_MAIN } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 
 const plain = () => readFileSync(join(FIXTURES_DIR, 'mixed-7.0.rdb'));
@@ -108,5 +110,34 @@ describe.skipIf(!existsSync(DIST_OPEN_INPUT))('LZ4 decoded on a worker thread (c
       expect(c.length).toBeGreaterThan(0);
       break;
     }
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('openInput on a FIFO (a process substitution, a named pipe)', () => {
+  /** A named pipe in a temp directory that `bytes` are written into once a reader opens it. */
+  function fifoWith(bytes: Buffer): string {
+    const dir = tempDir();
+    const fifo = join(dir, 'dump.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The write end blocks until the reader opens the pipe: a child process holds it.
+    spawn('sh', ['-c', 'cat > "$1"', 'sh', fifo], { stdio: ['pipe', 'ignore', 'ignore'] }).stdin!.end(bytes);
+    return fifo;
+  }
+
+  it('is read in order as a stream: plain and gzip copies yield the plain dump', async () => {
+    expect((await readAll(fifoWith(plain()))).equals(plain())).toBe(true);
+    const input = await openInput(fifoWith(gzipSync(plain())));
+    const parts: Buffer[] = [];
+    for await (const c of input.chunks) parts.push(Buffer.from(c));
+    expect(input.compression).toBe('gzip');
+    expect(input.fileBytes).toBeNull();
+    expect(Buffer.concat(parts).equals(plain())).toBe(true);
+  });
+
+  it('load refuses it in one line that says why (a load reads the file twice)', () => {
+    const dir = tempDir();
+    const r = spawnSync(process.execPath, [CLI_MAIN, 'load', fifoWith(plain()), '--db', join(dir, 'x.sqlite')], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^rdbscope: \S+dump\.fifo: not a regular file \(a pipe or device\): a load reads the dump file twice[^\n]*\n$/);
   });
 });
