@@ -227,45 +227,10 @@ async function* readPlainFile(fh: FileHandle, label: string, counted: (n: number
  */
 async function* decompressChunks(source: AsyncIterable<Uint8Array>, compression: Compression, label: string): AsyncGenerator<Uint8Array> {
   try {
-    if (compression === 'gzip') yield* gunzipChunks(source);
+    if (compression === 'gzip') yield* (await import('./gunzip-members.js')).gunzipMembers(source);
     else yield* (await import('./lz4-frames.js')).decodeLz4Frames(source);
   } catch (e) {
     throw decompressionError(e, compression, label);
-  }
-}
-
-/**
- * Gunzips chunks whose buffer the source reuses: each chunk is written and the next one requested
- * only after zlib's write callback (the chunk fully consumed). Output is pulled by the consumer, so
- * zlib's own backpressure bounds what is buffered however well the input compresses.
- */
-async function* gunzipChunks(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const { createGunzip } = await import('node:zlib');
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  // A write whose chunk zlib fails on never gets its callback: the stream closing ends the wait.
-  const written = (c: Uint8Array) =>
-    new Promise<void>((resolve, reject) => {
-      const closed = () => reject(new Error('gunzip closed'));
-      gunzip.once('close', closed);
-      gunzip.write(c, (e) => {
-        gunzip.off('close', closed);
-        if (e) reject(e);
-        else resolve();
-      });
-    });
-  const feed = (async () => {
-    try {
-      for await (const c of source) await written(c);
-      gunzip.end();
-    } catch (e) {
-      gunzip.destroy(e as Error);
-    }
-  })();
-  try {
-    for await (const c of gunzip) yield c as Buffer;
-  } finally {
-    gunzip.destroy();
-    await feed;
   }
 }
 

@@ -1,0 +1,188 @@
+import * as zlib from 'node:zlib';
+
+/**
+ * Streaming gunzip that keeps every byte it inflated when the file is damaged. zlib's own gzip mode
+ * (createGunzip) checks a member's CRC32 and length inside the same call that writes the member's
+ * last output, and an error drops that call's output: a gzip whose only fault is its trailer lost
+ * up to a whole output chunk of good data, all of it in a small dump. Here the members are framed
+ * by hand (RFC 1952: header, raw deflate, CRC32 and ISIZE trailer), zlib inflates the raw deflate
+ * data, and the trailer is checked only after all of the member's output went to the consumer.
+ *
+ * Errors carry zlib's codes and messages (Z_DATA_ERROR "incorrect header check", "incorrect data
+ * check", "incorrect length check"; Z_BUF_ERROR "unexpected end of file"), so callers map them as
+ * they map zlib's. As with zlib's gunzip, members follow each other, and a zero byte where the next
+ * member would start ends the input (padding); any other byte there must start a member.
+ */
+const OUTPUT_CHUNK = 256 * 1024;
+// RFC 1952 §2.3.1: FLG bits.
+const FHCRC = 0x02;
+const FEXTRA = 0x04;
+const FNAME = 0x08;
+const FCOMMENT = 0x10;
+const FRESERVED = 0xe0;
+
+/** zlib.crc32 where Node has it (20.15+, 22.2+); else the same CRC-32 (ISO 3309) by table. */
+const crc32: (data: Uint8Array, value: number) => number = typeof zlib.crc32 === 'function' ? zlib.crc32 : tableCrc32;
+
+let crcTable: Uint32Array | null = null;
+function tableCrc32(data: Uint8Array, value: number): number {
+  const t = (crcTable ??= Uint32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  }));
+  let c = ~value >>> 0;
+  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+function zlibError(code: 'Z_DATA_ERROR' | 'Z_BUF_ERROR', message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** The compressed chunks, read a byte or a run at a time. A chunk is valid until the next is asked for. */
+class Cursor {
+  private chunk: Uint8Array = new Uint8Array(0);
+  pos = 0;
+
+  constructor(private readonly it: AsyncIterator<Uint8Array>) {}
+
+  /** False when the input has ended. */
+  async more(): Promise<boolean> {
+    while (this.pos >= this.chunk.length) {
+      const next = await this.it.next();
+      if (next.done) return false;
+      this.chunk = next.value;
+      this.pos = 0;
+    }
+    return true;
+  }
+
+  /** The unread rest of the current chunk (more() first). */
+  rest(): Uint8Array {
+    return this.chunk.subarray(this.pos);
+  }
+
+  async byte(what: string): Promise<number> {
+    if (!(await this.more())) throw zlibError('Z_BUF_ERROR', `unexpected end of file (${what})`);
+    return this.chunk[this.pos++]!;
+  }
+
+  async skip(n: number, what: string): Promise<void> {
+    for (let left = n; left > 0; ) {
+      if (!(await this.more())) throw zlibError('Z_BUF_ERROR', `unexpected end of file (${what})`);
+      const k = Math.min(left, this.chunk.length - this.pos);
+      this.pos += k;
+      left -= k;
+    }
+  }
+
+  async u32le(what: string): Promise<number> {
+    const a = await this.byte(what);
+    const b = await this.byte(what);
+    const c = await this.byte(what);
+    const d = await this.byte(what);
+    return (a | (b << 8) | (c << 16) | (d << 24)) >>> 0;
+  }
+}
+
+export async function* gunzipMembers(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  const input = new Cursor(it);
+  try {
+    do {
+      yield* member(input);
+      if (!(await input.more())) return;
+    } while (input.rest()[0] !== 0);
+  } finally {
+    await it.return?.();
+  }
+}
+
+async function* member(input: Cursor): AsyncGenerator<Uint8Array> {
+  await header(input);
+  const inflater = zlib.createInflateRaw({ chunkSize: OUTPUT_CHUNK, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  const feed = feedDeflate(input, inflater);
+  let crc = 0;
+  let size = 0;
+  try {
+    for await (const out of inflater as AsyncIterable<Uint8Array>) {
+      crc = crc32(out, crc);
+      size += out.length;
+      yield out;
+    }
+  } finally {
+    inflater.destroy();
+    // The feeder's own failure (a read error) is the one to report when the output ended early.
+    await feed.catch(() => undefined);
+  }
+  const ended = await feed;
+  if (!ended) throw zlibError('Z_BUF_ERROR', 'unexpected end of file');
+  if ((await input.u32le('CRC32')) !== crc) throw zlibError('Z_DATA_ERROR', 'incorrect data check');
+  // ISIZE: the member's length modulo 2^32.
+  if ((await input.u32le('ISIZE')) !== size % 2 ** 32) throw zlibError('Z_DATA_ERROR', 'incorrect length check');
+}
+
+/**
+ * RFC 1952 §2.3: ID1 ID2 CM FLG MTIME(4) XFL OS, then the optional fields FLG announces; with FHCRC,
+ * the low 16 bits of the CRC32 of the header bytes before it (checked, as zlib does).
+ */
+async function header(input: Cursor): Promise<void> {
+  let hcrc = 0;
+  const one = new Uint8Array(1);
+  const take = async (): Promise<number> => {
+    one[0] = await input.byte('header');
+    hcrc = crc32(one, hcrc);
+    return one[0];
+  };
+  if ((await take()) !== 0x1f || (await take()) !== 0x8b) throw zlibError('Z_DATA_ERROR', 'incorrect header check');
+  if ((await take()) !== 8) throw zlibError('Z_DATA_ERROR', 'unknown compression method');
+  const flg = await take();
+  if (flg & FRESERVED) throw zlibError('Z_DATA_ERROR', 'unknown header flags set');
+  for (let i = 0; i < 6; i++) await take();
+  if (flg & FEXTRA) {
+    const xlen = (await take()) | ((await take()) << 8);
+    for (let i = 0; i < xlen; i++) await take();
+  }
+  if (flg & FNAME) while ((await take()) !== 0);
+  if (flg & FCOMMENT) while ((await take()) !== 0);
+  if (flg & FHCRC) {
+    const want = (await input.byte('header')) | ((await input.byte('header')) << 8);
+    if (want !== (hcrc & 0xffff)) throw zlibError('Z_DATA_ERROR', 'header crc mismatch');
+  }
+}
+
+/**
+ * Writes the member's deflate data to the inflater, a chunk at a time, each only once zlib has
+ * consumed the one before (the chunks' buffer is reused). True when the deflate stream ended: zlib
+ * then consumes less than it was given (its bytesWritten), and the rest, from the trailer on,
+ * stays in the cursor. False when the input ended first.
+ */
+async function feedDeflate(input: Cursor, inflater: zlib.InflateRaw): Promise<boolean> {
+  try {
+    for (;;) {
+      if (!(await input.more())) return false;
+      const piece = input.rest();
+      const before = inflater.bytesWritten;
+      await written(inflater, piece);
+      const used = inflater.bytesWritten - before;
+      input.pos += used;
+      if (used < piece.length) return true;
+    }
+  } finally {
+    inflater.end();
+  }
+}
+
+/** Resolves once zlib has consumed `piece`; a stream closed first (an error, the reader gone) rejects. */
+function written(inflater: zlib.InflateRaw, piece: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const closed = () => reject(new Error('inflate closed'));
+    inflater.once('close', closed);
+    inflater.write(piece, (e) => {
+      inflater.off('close', closed);
+      if (e) reject(e);
+      else resolve();
+    });
+  });
+}

@@ -1,0 +1,123 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32, gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { gunzipMembers } from '../../src/input/gunzip-members.js';
+import { cliBuilt, runCli } from '../support/cli.js';
+import { FIXTURES_DIR } from '../support/corpus.js';
+import { tempDir } from '../support/temp.js';
+
+const plain = () => readFileSync(join(FIXTURES_DIR, 'mixed-7.0.rdb'));
+
+/** `bytes` handed over in pieces cut at `cuts` (offsets), through one reused buffer as files are read. */
+async function* pieces(bytes: Uint8Array, cuts: number[]): AsyncGenerator<Uint8Array> {
+  const at = [0, ...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
+  const reused = new Uint8Array(bytes.length);
+  for (let i = 0; i + 1 < at.length; i++) {
+    const piece = reused.subarray(0, at[i + 1]! - at[i]!);
+    piece.set(bytes.subarray(at[i]!, at[i + 1]!));
+    yield piece;
+    piece.fill(0xee); // what the next read would do to it
+  }
+}
+
+/** What gunzipMembers yields (copied) and how it ends. */
+async function gunzip(bytes: Uint8Array, cuts: number[] = []): Promise<{ out: Buffer; error: (Error & { code?: string }) | null }> {
+  const parts: Buffer[] = [];
+  try {
+    for await (const c of gunzipMembers(pieces(bytes, cuts))) parts.push(Buffer.from(c));
+    return { out: Buffer.concat(parts), error: null };
+  } catch (e) {
+    return { out: Buffer.concat(parts), error: e as Error };
+  }
+}
+
+/** A gzip member with the optional header fields of RFC 1952 §2.3 (FEXTRA, FNAME, FCOMMENT, FHCRC). */
+function withHeaderFields(gz: Buffer): Buffer {
+  const head = Buffer.from(gz.subarray(0, 10));
+  head[3] = 0x04 | 0x08 | 0x10 | 0x02;
+  const extra = Buffer.from([5, 0, 1, 2, 3, 4, 5]);
+  const fields = Buffer.concat([head, extra, Buffer.from('dump.rdb\0'), Buffer.from('a comment\0')]);
+  const hcrc = crc32(fields) & 0xffff;
+  return Buffer.concat([fields, Buffer.from([hcrc & 0xff, hcrc >> 8]), gz.subarray(10)]);
+}
+
+describe('gunzipMembers', () => {
+  const data = plain();
+  const gz = gzipSync(data);
+
+  it('yields exactly what zlib gunzips, whatever the input pieces: one byte at a time through the header, a piece ending where the deflate data ends', async () => {
+    const headerBytes = Array.from({ length: 12 }, (_, i) => i + 1);
+    const trailerAt = gz.length - 8;
+    for (const cuts of [[], headerBytes, [trailerAt], [trailerAt - 1, trailerAt + 3], [trailerAt + 8 - 1], [100, 4096, trailerAt]]) {
+      const r = await gunzip(gz, cuts);
+      expect(r.error, JSON.stringify(cuts)).toBeNull();
+      expect(r.out.equals(data), JSON.stringify(cuts)).toBe(true);
+    }
+  });
+
+  it('reads the optional header fields, members one after another, and zero padding after the last', async () => {
+    const a = withHeaderFields(gzipSync(data.subarray(0, 5000)));
+    const b = gzipSync(data.subarray(5000));
+    const joined = Buffer.concat([a, b, Buffer.alloc(100)]);
+    expect(gunzipSync(joined).equals(data)).toBe(true);
+    const r = await gunzip(joined, [a.length, a.length + 3, 15, 16, 17]);
+    expect(r.error).toBeNull();
+    expect(r.out.equals(data)).toBe(true);
+  });
+
+  it('a bad CRC32 or ISIZE in the trailer is reported after every inflated byte went out', async () => {
+    for (const [at, message] of [[gz.length - 6, 'incorrect data check'], [gz.length - 2, 'incorrect length check']] as const) {
+      const bad = Buffer.from(gz);
+      bad[at]! ^= 0xff;
+      expect(() => gunzipSync(bad)).toThrow(message);
+      const r = await gunzip(bad);
+      expect(r.out.equals(data)).toBe(true);
+      expect(r.error).toMatchObject({ code: 'Z_DATA_ERROR', message });
+    }
+  });
+
+  it('a cut file yields what it inflated, then unexpected end of file (in the deflate data, in the trailer, before any)', async () => {
+    for (const cut of [gz.length >> 1, gz.length - 8, gz.length - 3, 5]) {
+      const r = await gunzip(gz.subarray(0, cut));
+      expect(r.error, String(cut)).toMatchObject({ code: 'Z_BUF_ERROR' });
+      expect(r.error!.message).toMatch(/^unexpected end of file/);
+      expect(data.subarray(0, r.out.length).equals(r.out), String(cut)).toBe(true);
+      if (cut >= gz.length - 8) expect(r.out.length).toBe(data.length);
+    }
+  });
+
+  it('bytes that start no member are an incorrect header check, as zlib says', async () => {
+    const r = await gunzip(Buffer.concat([gz, Buffer.from('junk after the member')]));
+    expect(r.out.equals(data)).toBe(true);
+    expect(r.error).toMatchObject({ code: 'Z_DATA_ERROR', message: 'incorrect header check' });
+    const badCrc = withHeaderFields(gzipSync(data));
+    badCrc[10 + 7 + 9 + 10]! ^= 1;
+    expect(() => gunzipSync(badCrc)).toThrow('header crc mismatch');
+    expect(await gunzip(badCrc)).toMatchObject({ error: { code: 'Z_DATA_ERROR', message: 'header crc mismatch' } });
+    const bad = Buffer.from(gz);
+    bad[2] = 7;
+    expect(await gunzip(bad)).toMatchObject({ error: { code: 'Z_DATA_ERROR', message: 'unknown compression method' } });
+  });
+});
+
+describe.skipIf(!cliBuilt)('a .gz dump whose only fault is its trailer', () => {
+  it('keys prints every key and load keeps them all in a partial snapshot, then the gzip error', () => {
+    const dir = tempDir();
+    const gz = Buffer.from(readFileSync(join(FIXTURES_DIR, 'mixed-7.0.rdb.gz')));
+    gz[gz.length - 6]! ^= 0xff;
+    const bad = join(dir, 'crc.rdb.gz');
+    writeFileSync(bad, gz);
+    const want = runCli(['keys', join(FIXTURES_DIR, 'mixed-7.0.rdb')], dir);
+    expect(want.code).toBe(0);
+    const got = runCli(['keys', bad], dir);
+    expect(got.stdout).toBe(want.stdout);
+    expect(got.code).toBe(1);
+    expect(got.stderr).toMatch(/gzip input is corrupt \(incorrect data check\)[^\n]*\[BAD_COMPRESSION\]\n$/);
+    const db = join(dir, 'x.sqlite');
+    const load = runCli(['load', bad, '--db', db], dir);
+    expect(load.code).toBe(1);
+    expect(load.stdout).toMatch(/kept as PARTIAL snapshot 1: (\d+) keys read before the error/);
+    expect(Number(/PARTIAL snapshot 1: (\d+) keys/.exec(load.stdout)![1])).toBe(want.stdout.trim().split('\n').length);
+  });
+});
