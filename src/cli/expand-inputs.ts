@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from './exit.js';
 
 /** Files a directory contributes: dumps and their compressed backups (the nightly-batch case). */
@@ -7,10 +7,11 @@ const DUMP_FILE = /\.(rdb|gz|lz4)$/i;
 const GLOB_CHARS = /[*?[]/;
 
 /**
- * Turns `load` arguments into file paths, in order, without duplicates: a directory gives its
- * *.rdb / *.gz / *.lz4 files (sorted, not recursive); an argument with glob characters the shell did
- * not expand (quoted) is matched against its directory (glob in the last path segment only); anything
- * else is taken as a file path, so a missing file fails later with the input layer's own message.
+ * Turns `load` and `export` arguments into file paths, in order, without duplicates: a directory
+ * gives its *.rdb / *.gz / *.lz4 files (sorted, not recursive); an argument with glob characters the
+ * shell did not expand (quoted) is matched segment by segment, as a shell does (`/backups/shard-?/dump.rdb`,
+ * `**` for any depth); anything else is taken as a file path, so a missing file fails later with
+ * the input layer's own message.
  */
 export async function expandInputs(args: string[]): Promise<string[]> {
   const out: string[] = [];
@@ -24,18 +25,68 @@ export async function expandInputs(args: string[]): Promise<string[]> {
   for (const arg of args) {
     const st = await stat(arg).catch(() => null);
     if (st?.isDirectory()) {
-      const entries = await readdir(arg, { withFileTypes: true });
-      const names = entries.filter((e) => !e.isDirectory() && DUMP_FILE.test(e.name)).map((e) => e.name).sort();
-      for (const n of names) add(join(arg, n));
-    } else if (!st && GLOB_CHARS.test(basename(arg))) {
-      const dir = dirname(arg);
-      const re = globToRegExp(basename(arg));
-      const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => re.test(n)).sort();
-      if (names.length === 0) throw new UsageError(`no file matches ${arg}`);
-      for (const n of names) add(join(dir, n));
+      for (const f of await dumpFilesIn(arg)) add(f);
+    } else if (!st && GLOB_CHARS.test(arg)) {
+      const matched = await globPaths(arg);
+      if (matched.length === 0) throw new UsageError(`no file matches ${arg}`);
+      for (const m of matched) add(m);
     } else {
       add(arg);
     }
+  }
+  return out;
+}
+
+/** A directory's dump files, sorted by name. */
+async function dumpFilesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => !e.isDirectory() && DUMP_FILE.test(e.name)).map((e) => join(dir, e.name)).sort();
+}
+
+/**
+ * The files a glob names. Segments are matched one directory level each (`*`, `?`, `[…]`; a leading
+ * `.` only by a pattern that starts with one, as in a shell); `**` is any number of directory levels,
+ * and as the last segment every dump file below. A directory that a glob names gives its dump files,
+ * as a directory argument does.
+ */
+async function globPaths(pattern: string): Promise<string[]> {
+  const segments = pattern.split('/');
+  let bases = [segments[0] === '' ? '/' : '.'];
+  for (let i = segments[0] === '' ? 1 : 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (seg === '' || seg === '.') continue;
+    if (seg === '**') {
+      bases = (await Promise.all(bases.map(directoriesBelow))).flat();
+      continue;
+    }
+    if (!GLOB_CHARS.test(seg)) {
+      bases = bases.map((b) => join(b, seg));
+      continue;
+    }
+    const re = globToRegExp(seg);
+    const dotOk = seg.startsWith('.');
+    const next: string[] = [];
+    for (const b of bases) {
+      const names = (await readdir(b).catch(() => [] as string[])).filter((n) => (dotOk || !n.startsWith('.')) && re.test(n)).sort();
+      for (const n of names) next.push(join(b, n));
+    }
+    bases = next;
+  }
+  const files: string[] = [];
+  for (const p of bases) {
+    const st = await stat(p).catch(() => null);
+    if (st?.isDirectory()) files.push(...(await dumpFilesIn(p)));
+    else if (st) files.push(p);
+  }
+  return files;
+}
+
+/** `dir` and every directory below it, depth first in name order; no hidden ones, no symlinked ones (no cycles). */
+async function directoriesBelow(dir: string): Promise<string[]> {
+  const out = [dir];
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    out.push(...(await directoriesBelow(join(dir, e.name))));
   }
   return out;
 }

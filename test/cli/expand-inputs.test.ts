@@ -18,6 +18,24 @@ describe('expandInputs', () => {
     expect(await expandInputs([join(dir, 'missing.rdb')])).toEqual([join(dir, 'missing.rdb')]);
     await expect(expandInputs([join(dir, 'nothing-*.rdb')])).rejects.toThrow(/no file matches/);
   });
+  it('globs in directory segments and ** match as a shell does; a directory a glob names gives its dumps', async () => {
+    const dir = tempDir();
+    const files = ['eu/a/dump.rdb', 'eu/b/dump.rdb', 'eu/b/old/dump.rdb.gz', 'us/c/dump.rdb', 'us/c/notes.txt', 'us/.hidden/dump.rdb', 'us/c/.dump.rdb'];
+    for (const f of files) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), 'x');
+    }
+    const at = (...names: string[]) => names.map((n) => join(dir, n));
+    expect(await expandInputs([join(dir, '*/*/dump.rdb')])).toEqual(at('eu/a/dump.rdb', 'eu/b/dump.rdb', 'us/c/dump.rdb'));
+    expect(await expandInputs([join(dir, 'eu/?/dump.rdb')])).toEqual(at('eu/a/dump.rdb', 'eu/b/dump.rdb'));
+    expect(await expandInputs([join(dir, '**/dump.rdb*')])).toEqual(at('eu/a/dump.rdb', 'eu/b/dump.rdb', 'eu/b/old/dump.rdb.gz', 'us/c/dump.rdb'));
+    // The last segment **: every directory below but hidden ones, each giving its dumps (not notes.txt).
+    expect(await expandInputs([join(dir, 'us/**')])).toEqual(at('us/c/.dump.rdb', 'us/c/dump.rdb'));
+    expect(await expandInputs([join(dir, 'eu/*')])).toEqual(at('eu/a/dump.rdb', 'eu/b/dump.rdb'));
+    expect(await expandInputs([join(dir, 'us/*/.d*')])).toEqual(at('us/c/.dump.rdb'));
+    await expect(expandInputs([join(dir, '*/zz/dump.rdb')])).rejects.toThrow(/no file matches/);
+  });
+
   it('globToRegExp', () => {
     expect(globToRegExp('dump-?.rdb').test('dump-1.rdb')).toBe(true);
     expect(globToRegExp('dump-?.rdb').test('dump-12.rdb')).toBe(false);
