@@ -12,6 +12,15 @@ const MIN_WINDOW = (1 << 20) + (64 << 10);
 export const INCOMPLETE: { readonly incomplete: true } = Object.freeze({ incomplete: true as const });
 
 /**
+ * Sees the bytes that skipThrough() passes, in order, those in the window at once and those owed
+ * as debt as they arrive; `end` when the last has passed. Either may throw an RdbError.
+ */
+export interface SkipSink {
+  feed(src: Uint8Array, from: number, to: number, at: number): void;
+  end(at: number): void;
+}
+
+/**
  * A window over the RDB byte stream with synchronous reads.
  *
  * Why this shape: decoding is synchronous over a large buffer (no promise per read); when a read
@@ -40,6 +49,14 @@ export class ByteReader {
   /** Absolute offset beyond which bytes must not enter the CRC (set at the EOF opcode). */
   private crcLimit = Number.POSITIVE_INFINITY;
   private view = new DataView(this.buf.buffer);
+  /** The sink of the skip that owes the debt (skipThrough), and the one as of the commit point. */
+  private sink: SkipSink | null = null;
+  private committedSink: SkipSink | null = null;
+  /**
+   * What the sink threw on bytes paid from a later chunk (append cannot throw into the parse): the
+   * parser takes it before anything else (takeSinkFault).
+   */
+  private sinkFault: unknown = null;
 
   constructor(private readonly crc: Crc64 | null) {}
 
@@ -67,11 +84,20 @@ export class ByteReader {
   commit(): void {
     this.commitPos = this.pos;
     this.committedDebt = this.skipDebt;
+    this.committedSink = this.sink;
   }
 
   rewind(): void {
     this.pos = this.commitPos;
     this.skipDebt = this.committedDebt;
+    this.sink = this.committedSink;
+  }
+
+  /** The fault a sink raised on bytes of a later chunk, once (null when none). */
+  takeSinkFault(): unknown {
+    const f = this.sinkFault;
+    this.sinkFault = null;
+    return f;
   }
 
   /**
@@ -103,8 +129,31 @@ export class ByteReader {
       this.pos = this.end;
       this.skipDebt = n - avail;
     } else {
+      // A debt that goes through a sink takes no other bytes after it (they are not the sink's).
+      if (this.sink !== null) this.need(1);
       this.skipDebt += n;
     }
+  }
+
+  /**
+   * skip(n) whose bytes go through `sink` as they pass: those in the window now (its errors are
+   * thrown from here), the rest as append() pays the debt (its errors kept for takeSinkFault).
+   */
+  skipThrough(n: number, sink: SkipSink): void {
+    // One sink at a time: while a debt is owed nothing else is read (need() waits for it).
+    if (this.skipDebt !== 0) this.need(1);
+    const avail = this.end - this.pos;
+    const at = this.base + this.pos;
+    if (n <= avail) {
+      sink.feed(this.buf, this.pos, this.pos + n, at);
+      this.pos += n;
+      sink.end(at + n);
+      return;
+    }
+    sink.feed(this.buf, this.pos, this.end, at);
+    this.pos = this.end;
+    this.skipDebt = n - avail;
+    this.sink = sink;
   }
 
   u8(): number {
@@ -206,6 +255,7 @@ export class ByteReader {
       this.feedCrc(this.base + this.end);
       const paid = Math.min(this.committedDebt, c.length);
       if (this.crc !== null && paid > 0) this.crcChunk(c, 0, paid, this.base + this.end);
+      if (this.committedSink !== null) this.payToSink(c, paid, this.base + this.end, paid === this.committedDebt);
       this.base += this.end;
       this.crcPos = this.base + paid;
       this.base += paid;
@@ -241,6 +291,19 @@ export class ByteReader {
     this.pos -= from;
     this.commitPos = 0;
     this.end = need;
+  }
+
+  /** Hands the sink of the committed debt the `paid` bytes at the front of chunk `c` (at absolute `at`). */
+  private payToSink(c: Uint8Array, paid: number, at: number, last: boolean): void {
+    const sink = this.committedSink!;
+    try {
+      sink.feed(c, 0, paid, at);
+      if (last) sink.end(at + paid);
+    } catch (e) {
+      this.sinkFault = e;
+      last = true;
+    }
+    if (last) this.sink = this.committedSink = null;
   }
 
   /** Feeds the CRC with window bytes up to absOffset (never past the trailer limit). */

@@ -16,9 +16,13 @@ import { RdbError } from '../core/errors.js';
  */
 export const MAX_EXPANSION = 261;
 
+/** Outputs above this size are allocated only once the data is known to produce them (lzfValidate). */
+export const VALIDATE_BEFORE_ALLOCATING = 1 << 16;
+
 /** Decompresses [start,end) of `src` into exactly `outLen` bytes, or throws BAD_LZF. */
 export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number, offset: number): Uint8Array {
   checkSizes(start, end, outLen, offset);
+  if (outLen > VALIDATE_BEFORE_ALLOCATING) lzfValidate(src, start, end, outLen, offset);
   return lzfDecompressInto(src, start, end, new Uint8Array(outLen), outLen, offset);
 }
 
@@ -101,4 +105,136 @@ function overflow(need: number, limit: number, offset: number, localPos: number)
 
 function truncatedRef(offset: number, localPos: number): RdbError {
   return new RdbError('BAD_LZF', 'LZF back-reference cut off by the end of the data', offset + localPos);
+}
+
+/**
+ * A validating pass over LZF data that produces no output: it walks the control bytes as
+ * lzf_decompress does (a literal run passes its bytes; a back-reference must point into the output
+ * already produced) and counts the output, so the payload is known to decode to exactly its announced
+ * length (rdb-format.md §2.3: Redis rejects anything else, "Invalid LZF compressed string") without
+ * the output ever existing. The data may come in pieces (feed per piece, then end): an item cut by
+ * the end of one piece is completed by the next.
+ */
+export class LzfScan {
+  private produced = 0;
+  private limit = 0;
+  /** Literal bytes still to pass, of a run cut by the end of a piece. */
+  private literal = 0;
+  /** Bytes of a back-reference cut by the end of a piece (control byte first), and how many it needs. */
+  private readonly ref = [0, 0, 0];
+  private refHave = 0;
+  private refNeed = 0;
+  /** Absolute offset of the control byte of the cut item (for errors). */
+  private itemAt = 0;
+
+  /** Starts a payload announced to decode to outLen bytes. */
+  begin(outLen: number): void {
+    this.produced = 0;
+    this.limit = outLen;
+    this.literal = 0;
+    this.refHave = 0;
+  }
+
+  /** The next piece, src[from, to), whose first byte is at absolute offset `at`. Throws BAD_LZF. */
+  feed(src: Uint8Array, from: number, to: number, at: number): void {
+    const delta = at - from;
+    let ip = from;
+    if (this.literal > 0) {
+      const n = Math.min(this.literal, to - ip);
+      ip += n;
+      this.literal -= n;
+      if (this.literal > 0) return;
+    } else if (this.refHave > 0) {
+      while (this.refHave < this.refNeed && ip < to) this.ref[this.refHave++] = src[ip++]!;
+      if (this.refHave < this.refNeed) return;
+      const r = this.ref;
+      this.refHave = 0;
+      this.produced = this.backReference(r[0]!, this.refNeed === 3 ? r[1]! : 0, r[this.refNeed - 1]!, this.produced, this.itemAt);
+    }
+    let op = this.produced;
+    const limit = this.limit;
+    // One item per turn; the faults leave the loop (cold path below) so that it stays small.
+    let fault = 0;
+    let ctrl = 0;
+    while (ip < to) {
+      ctrl = src[ip]!;
+      if (ctrl < 32) {
+        op += ctrl + 1;
+        const next = ip + 2 + ctrl;
+        if (op > limit || next > to) break;
+        ip = next;
+      } else if (ctrl < 0xe0) {
+        if (ip + 2 > to) break;
+        const distance = ((ctrl & 0x1f) << 8) + src[ip + 1]! + 1;
+        if (distance > op) {
+          fault = 1;
+          break;
+        }
+        op += (ctrl >>> 5) + 2;
+        if (op > limit) break;
+        ip += 2;
+      } else {
+        if (ip + 3 > to) break;
+        const distance = ((ctrl & 0x1f) << 8) + src[ip + 2]! + 1;
+        if (distance > op) {
+          fault = 1;
+          break;
+        }
+        op += 9 + src[ip + 1]!;
+        if (op > limit) break;
+        ip += 3;
+      }
+    }
+    if (ip < to) {
+      // Left the loop early: a fault, or an item cut by the end of this piece.
+      const at = ip + delta;
+      if (fault === 1) {
+        const distance = ((ctrl & 0x1f) << 8) + src[ctrl >= 0xe0 ? ip + 2 : ip + 1]! + 1;
+        throw new RdbError('BAD_LZF', `LZF back-reference ${distance} bytes back at output position ${op} points before the start`, at);
+      }
+      if (op > limit) throw overflow(op, limit, at, 0);
+      this.itemAt = at;
+      if (ctrl < 32) {
+        this.literal = ip + 2 + ctrl - to;
+      } else {
+        this.refNeed = ctrl >= 0xe0 ? 3 : 2;
+        while (ip < to) this.ref[this.refHave++] = src[ip++]!;
+      }
+    }
+    this.produced = op;
+  }
+
+  /** The payload ends at absolute offset `at`: throws BAD_LZF unless it ended on an item boundary with exactly the announced output. */
+  end(at: number): void {
+    if (this.literal > 0) throw new RdbError('BAD_LZF', `LZF literal run passes the end of the data by ${this.literal} bytes`, this.itemAt);
+    if (this.refHave > 0) throw truncatedRef(this.itemAt, 0);
+    if (this.produced !== this.limit) {
+      throw new RdbError('BAD_LZF', `LZF data decompressed to ${this.produced} bytes, header says ${this.limit}`, at);
+    }
+  }
+
+  /** Output count after a back-reference (control byte, extra length byte when ctrl >> 5 is 7, distance byte). */
+  private backReference(ctrl: number, extra: number, low: number, op: number, at: number): number {
+    const distance = ((ctrl & 0x1f) << 8) + low + 1;
+    if (distance > op) {
+      throw new RdbError('BAD_LZF', `LZF back-reference ${distance} bytes back at output position ${op} points before the start`, at);
+    }
+    const next = op + (ctrl >>> 5) + extra + 2;
+    if (next > this.limit) throw overflow(next, this.limit, at, 0);
+    return next;
+  }
+}
+
+const validator = new LzfScan();
+
+/**
+ * Throws BAD_LZF unless [start, end) of `src` decodes to exactly outLen bytes (LzfScan): the check
+ * made before an output buffer of outLen bytes is allocated, so that the allocation follows from data
+ * present in the file, never from its header alone.
+ */
+export function lzfValidate(src: Uint8Array, start: number, end: number, outLen: number, offset: number): void {
+  checkSizes(start, end, outLen, offset);
+  validator.begin(outLen);
+  validator.feed(src, start, end, offset);
+  validator.end(offset + (end - start));
 }

@@ -288,6 +288,14 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   /** Decodes as far as the buffered input allows. */
   private pump(): PumpStatus {
     const r = this.r;
+    // A payload passed by skipThrough that failed its check as the rest of it arrived: the record
+    // it belongs to (held for those bytes, or still being decoded) is not handed out.
+    const fault = r.takeSinkFault();
+    if (fault !== null) {
+      if (this.held !== null && isRdbError(fault)) fault.withKey(this.held.keyPrintable);
+      this.held = null;
+      throw fault;
+    }
     for (;;) {
       if (this.held !== null && r.pendingSkip === 0) {
         this.emit(this.held);

@@ -1,8 +1,8 @@
 import { RdbError } from '../core/errors.js';
 import type { ByteReader } from './byte-reader.js';
 import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, lenResult, readLength, readLengthOrEncoding } from './length.js';
-import { checkSizes, lzfDecompress, lzfDecompressInto, MAX_EXPANSION } from './lzf.js';
-import { lzfDecompressWasm } from './lzf-wasm.js';
+import { checkSizes, lzfDecompress, lzfDecompressInto, LzfScan, lzfValidate } from './lzf.js';
+import { lzfDecompressWasm, lzfScanWasm } from './lzf-wasm.js';
 import { canonicalInt64, decimalLength } from './canonical-int.js';
 import type { KeyArena } from './key-arena.js';
 
@@ -82,10 +82,14 @@ export const measured = {
 /** Longest canonical int64 text ("-9223372036854775808"). */
 export const MAX_INT_TEXT = 20;
 
+/** Validates the LZF payloads measureString passes (one at a time: see ByteReader.skipThrough). */
+const measureScan = new LzfScan();
+
 /**
- * Measures a string without keeping it: long raw payloads are skipped, LZF payloads are skipped
- * after reading their uncompressed length (rdb-format.md §2.2-2.3). Only strings short enough to
- * be integers are looked at, which is all the memory model needs (intset/int/listpack decisions).
+ * Measures a string without keeping it: long raw payloads are skipped; LZF payloads are passed
+ * through a validating scan (LzfScan: no output is made) so that their uncompressed length is one
+ * they really decode to, as Redis requires (rdb-format.md §2.2-2.3). Only strings short enough to be
+ * integers are looked at, which is all the memory model needs (intset/int/listpack decisions).
  */
 export function measureString(r: ByteReader): void {
   const at = r.offset;
@@ -129,13 +133,17 @@ export function measureString(r: ByteReader): void {
         const out = lzfDecompress(r.buf, s, s + clen, ulen, r.offset - clen);
         measured.isInt = ulen > 0 && canonicalInt64(out, 0, ulen);
       } else {
-        // Measured without decompressing, so check here what decompression would: the sizes must
-        // be possible for LZF (§2.3), or a corrupt header would pass for a multi-GB big key.
-        if (clen > ulen + 64 + (ulen >> 4) || ulen > clen * MAX_EXPANSION) {
-          throw new RdbError('BAD_LZF', `compressed size ${clen} is impossible for ${ulen} bytes`, at);
-        }
+        // Sizes no LZF data can have fail at once; the scan finds any other mismatch.
+        checkSizes(0, clen, ulen, r.offset);
         measured.isInt = false;
-        r.skip(clen);
+        // Whole in the window (nearly always): checked by the wasm scan; else, or when it finds a
+        // fault (whose exact error the JS scan gives), by LzfScan as the bytes pass.
+        if (r.pendingSkip === 0 && clen <= r.end - r.pos && lzfScanWasm(r.buf, r.pos, r.pos + clen, ulen)) {
+          r.skip(clen);
+        } else {
+          measureScan.begin(ulen);
+          r.skipThrough(clen, measureScan);
+        }
       }
       return;
     }
@@ -175,7 +183,11 @@ let nextSlot: 0 | 1 = 0;
  * (it then throws the exact BAD_LZF error).
  */
 function decompressBlob(src: Uint8Array, start: number, end: number, ulen: number, offset: number): Uint8Array {
-  if (ulen > REUSED_BLOB_MAX) return lzfDecompressInto(src, start, end, new Uint8Array(ulen), ulen, offset);
+  if (ulen > REUSED_BLOB_MAX) {
+    // Its own buffer, allocated only once the data is known to fill it.
+    lzfValidate(src, start, end, ulen, offset);
+    return lzfDecompressInto(src, start, end, new Uint8Array(ulen), ulen, offset);
+  }
   const slot = nextSlot;
   nextSlot = slot === 0 ? 1 : 0;
   const fast = lzfDecompressWasm(src, start, end, ulen, slot);
