@@ -87,34 +87,74 @@ export type LoadResult =
  *   RDB content (CRC64 trailer + decompressed length) equals a complete snapshot's — the same dump
  *   plain, gzip'd or lz4'd — is read, then dropped as already loaded.
  * - A snapshot left in status `loading` by a killed load is deleted and the file loaded afresh.
+ * - Loads running together into one database in this process (loadFiles with --jobs) end as a serial
+ *   load would: a file whose fingerprint another is loading waits for that load's outcome
+ *   (claimFingerprint); of two with the same RDB content, the first to finish is kept.
  * - When the parser throws an RdbError after yielding records, the snapshot is kept as `partial` with
  *   every key read before the fault and the error text; the error is returned, not thrown. When the
  *   file was not an RDB at all (no header parsed, no key read), nothing is kept and the error is thrown.
  * - Any other failure (disk full, a bug) removes the snapshot, then rethrows.
  */
 export async function loadSnapshot(db: Store, options: LoadOptions): Promise<LoadResult> {
-  const first = await loadOnce(db, options);
-  if (first.outcome !== 'rerun') return first;
-  // used-mem pointed to the other allocator build: the first pass's rows are gone, load again with it
-  const spec = first.spec;
-  const { modelFromSpec } = await import('./memory-spec.js');
-  const again = await loadOnce(db, {
-    ...options,
-    memoryModel: modelFromSpec(spec),
-    memorySpec: spec,
-    worker: options.worker ? { ...options.worker, memory: spec } : options.worker,
-  });
-  if (again.outcome === 'rerun') throw new Error('a load with a fixed memory profile asked to be redone');
-  return again;
+  const file = await fileFingerprint(options.path);
+  const release = await claimFingerprint(db, file.fingerprint);
+  try {
+    const first = await loadOnce(db, options, file);
+    if (first.outcome !== 'rerun') return first;
+    // used-mem pointed to the other allocator build: the first pass's rows are gone, load again with it
+    const spec = first.spec;
+    const { modelFromSpec } = await import('./memory-spec.js');
+    const again = await loadOnce(db, {
+      ...options,
+      memoryModel: modelFromSpec(spec),
+      memorySpec: spec,
+      worker: options.worker ? { ...options.worker, memory: spec } : options.worker,
+    }, file);
+    if (again.outcome === 'rerun') throw new Error('a load with a fixed memory profile asked to be redone');
+    return again;
+  } finally {
+    release();
+  }
 }
 
-async function loadOnce(db: Store, options: LoadOptions): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
+/**
+ * Loads under way in this process, per database, by file fingerprint; each entry settles when that
+ * load ends (whatever its outcome).
+ */
+const loadsInFlight = new WeakMap<Store, Map<string, Promise<void>>>();
+
+/**
+ * Makes this load the only one of `fingerprint` in this process (loads share a database with
+ * `--jobs`): waits while another one runs, so the lookup that follows sees that load's outcome as a
+ * serial load would (already loaded, kept as partial, or nothing left when it failed). A `loading`
+ * row with this fingerprint is then never a sibling's in-flight snapshot, only one left by a killed
+ * process, which may be deleted. Returns the release, to call when the load ends.
+ */
+async function claimFingerprint(db: Store, fingerprint: string): Promise<() => void> {
+  let loads = loadsInFlight.get(db);
+  if (loads === undefined) loadsInFlight.set(db, (loads = new Map()));
+  // Several may wait on one load: the first to resume claims it, the others wait again.
+  for (let other = loads.get(fingerprint); other !== undefined; other = loads.get(fingerprint)) await other;
+  let settle!: () => void;
+  const mine = new Promise<void>((resolve) => (settle = resolve));
+  loads.set(fingerprint, mine);
+  const held = loads;
+  return () => {
+    if (held.get(fingerprint) === mine) held.delete(fingerprint);
+    settle();
+  };
+}
+
+async function loadOnce(
+  db: Store, options: LoadOptions, file: { fingerprint: string; size: number; mtimeMs: number },
+): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
   const fileName = basename(options.path);
-  const { fingerprint, size, mtimeMs } = await fileFingerprint(options.path);
+  const { fingerprint, size, mtimeMs } = file;
   const known = findByFingerprint(db, fingerprint);
   if (known && known.status !== 'loading') {
     return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count };
   }
+  // Left by a killed process: loads of this fingerprint in this one are kept out by claimFingerprint.
   if (known) deleteSnapshot(db, known.id);
 
   const patterns = options.patterns ?? DEFAULT_PATTERN_OPTIONS;
@@ -177,6 +217,10 @@ async function loadOnce(db: Store, options: LoadOptions): Promise<LoadResult | {
       txn.commit();
       throw Object.assign(failure, { [HANDLED]: true });
     }
+    const spec = options.worker?.memory ?? options.memorySpec ?? null;
+    const settleBuild = spec && (end.twin || spec.replaced) && !failure ? (await import('./memory-spec.js')).settleBuild : null;
+    // From the content lookup to the status update nothing awaits: a sibling load of the same content
+    // (a .gz copy on another lane) either finds this snapshot complete or finished before the lookup.
     const checksum = describeChecksum(end.info);
     if (!failure && end.info.checksum.status === 'ok' && !/^0+$/.test(end.info.checksum.value) && end.info.bytesRead > 0) {
       const same = findByContent(db, checksum, end.info.bytesRead, snapshotId);
@@ -190,13 +234,12 @@ async function loadOnce(db: Store, options: LoadOptions): Promise<LoadResult | {
     writeAggregates(db, snapshotId, writerSide ? mergeAggregateRows(end.aggregates, writerSide, options.maxPatterns) : end.aggregates);
     const usedMem = intOrNull(auxOf(end.info, 'used-mem'));
     let profileReason = end.profileReason;
-    const spec = options.worker?.memory ?? options.memorySpec ?? null;
-    if (spec && (end.twin || spec.replaced) && !failure) {
+    if (spec && settleBuild) {
       const perDb = db
         .prepare('SELECT sum(keys) AS keys, sum(keys - untimed_keys) AS expires FROM type_stats WHERE snapshot_id = ? GROUP BY db')
         .all(snapshotId) as { keys: number; expires: number }[];
-      const settled = (await import('./memory-spec.js')).settleBuild(spec, end, usedMem, perDb);
-      if (settled.rerun && !failure) {
+      const settled = settleBuild(spec, end, usedMem, perDb);
+      if (settled.rerun) {
         removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
         txn.commit();
         return { outcome: 'rerun', spec: settled.rerun };

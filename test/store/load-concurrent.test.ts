@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { KeyRecord } from '../../src/core/record.js';
+import { DEFAULT_MEMORY_SPEC, type MemorySpec } from '../../src/store/memory-spec.js';
+import { loadSnapshot, openStore, type LoadInput, type LoadParse, type LoadResult } from '../../src/store/index.js';
+import { fakeSource, syntheticKeyspace } from '../support/records.js';
+import { dummyFile, tempDir } from '../support/temp.js';
+
+// Loads of one process into one database, in flight together as `load --jobs` runs them (one writer,
+// the parse of each file interleaved with the others' at every await).
+
+type Source = () => Promise<{ input: LoadInput; parse: LoadParse }>;
+
+/** A deferred: a promise and the function that settles it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/**
+ * fakeSource whose parse stops after its first batch until `wait` settles; `onOpen` is told when the
+ * file is opened. `crc`: the RDB trailer, which with the length read tells dumps apart by content.
+ */
+function heldSource(records: KeyRecord[], wait: Promise<void>, onOpen: () => void = () => {}, crc = '0123456789abcdef'): Source {
+  const inner = fakeSource(records, { batchSize: 5 });
+  return async () => {
+    onOpen();
+    const src = await inner();
+    const batches = src.parse.batches.bind(src.parse);
+    return {
+      input: src.input,
+      parse: {
+        info: src.parse.info,
+        async *batches() {
+          let first = true;
+          for await (const b of batches()) {
+            yield b;
+            if (first) await wait;
+            first = false;
+          }
+          // a whole RDB read: its content (CRC64 + length) is compared with complete snapshots
+          src.parse.info.bytesRead = 4242;
+          src.parse.info.checksum = { status: 'ok', value: crc };
+        },
+      },
+    };
+  };
+}
+
+async function until(what: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function setup() {
+  const dir = tempDir();
+  const db = openStore(join(dir, 't.sqlite'));
+  const snapshots = () => db.prepare('SELECT id, file_name, status, key_count FROM snapshots ORDER BY id').all() as { id: number; file_name: string; status: string; key_count: number }[];
+  const keysOf = (id: number) => (db.prepare('SELECT count(*) n FROM key_rows WHERE snapshot_id = ?').get(id) as { n: number }).n;
+  const allKeys = () => (db.prepare('SELECT count(*) n FROM key_rows').get() as { n: number }).n;
+  return { dir, db, snapshots, keysOf, allKeys };
+}
+
+describe('concurrent loads into one database', () => {
+  it('a copy of a file another load is writing waits for it and is skipped as already loaded; that snapshot stays whole', async () => {
+    const { dir, db, snapshots, keysOf, allKeys } = setup();
+    const records = syntheticKeyspace(3);
+    const a = dummyFile(dir, 'a.rdb', 'one dump');
+    const b = dummyFile(dir, 'b.rdb', 'one dump');
+    const hold = gate();
+    const first = loadSnapshot(db, { path: a, open: heldSource(records, hold.opened) });
+    // a.rdb's snapshot is in flight (status loading) when b.rdb starts
+    await until(() => snapshots().some((s) => s.status === 'loading'));
+    let bOpened = false;
+    const second = loadSnapshot(db, { path: b, open: heldSource(records, Promise.resolve(), () => { bOpened = true; hold.open(); }) });
+    // b.rdb must not open its file while a.rdb is loading; let a.rdb go on once b.rdb had every chance to
+    setTimeout(hold.open, 300);
+    const [ra, rb] = await Promise.all([first, second]);
+    expect(ra).toMatchObject({ outcome: 'loaded', status: 'complete', keys: records.length });
+    expect(rb).toMatchObject({ outcome: 'already-loaded', snapshotId: ra.snapshotId, status: 'complete', keys: records.length });
+    expect(rb).not.toHaveProperty('sameContent');
+    expect(bOpened).toBe(false);
+    expect(snapshots()).toEqual([{ id: ra.snapshotId, file_name: 'a.rdb', status: 'complete', key_count: records.length }]);
+    expect(keysOf(ra.snapshotId)).toBe(records.length);
+    expect(allKeys()).toBe(records.length);
+    db.close();
+  });
+
+  it('many copies started at once: one snapshot, every other copy skipped with its id, no rows left of the others', async () => {
+    const { dir, db, snapshots, allKeys } = setup();
+    const records = syntheticKeyspace(5);
+    const paths = Array.from({ length: 6 }, (_, i) => dummyFile(dir, `copy-${i}.rdb`, 'the same bytes'));
+    const results = await Promise.all(paths.map((path) => loadSnapshot(db, { path, open: heldSource(records, new Promise((r) => setTimeout(r, 20))) })));
+    const loaded = results.filter((r) => r.outcome === 'loaded');
+    expect(loaded.length).toBe(1);
+    const id = loaded[0]!.snapshotId;
+    expect(results.map((r) => r.snapshotId)).toEqual(paths.map(() => id));
+    expect(snapshots()).toEqual([{ id, file_name: expect.stringMatching(/^copy-\d\.rdb$/), status: 'complete', key_count: records.length }]);
+    expect(allKeys()).toBe(records.length);
+    // rows of one snapshot only were ever written: no row ids left free by deleted rows
+    expect(db.prepare('SELECT min(rowid) lo, max(rowid) hi FROM key_rows').get()).toEqual({ lo: 1, hi: records.length });
+    db.close();
+  });
+
+  it('the same RDB content under two fingerprints (a .gz copy) finishing together is stored once', async () => {
+    const { dir, db, snapshots, allKeys } = setup();
+    const records = syntheticKeyspace(7);
+    // With a memory spec that settles the build at the end of the load (spec.replaced), the load has
+    // more to do between its content lookup and its status update.
+    const spec: MemorySpec = { ...DEFAULT_MEMORY_SPEC, replaced: { profile: 'redis-7.2', keysBytes: 0, allocationGap: 0, source: null } };
+    const hold = gate();
+    const paths = [dummyFile(dir, 'a.rdb', 'plain'), dummyFile(dir, 'a.rdb.gz', 'gzip'), dummyFile(dir, 'a.rdb.lz4', 'lz4')];
+    const loads = paths.map((path) => loadSnapshot(db, { path, open: heldSource(records, hold.opened), memorySpec: spec }));
+    await until(() => snapshots().filter((s) => s.status === 'loading').length === paths.length);
+    hold.open();
+    const results: LoadResult[] = await Promise.all(loads);
+    const loaded = results.filter((r) => r.outcome === 'loaded');
+    expect(loaded.length).toBe(1);
+    const id = loaded[0]!.snapshotId;
+    for (const r of results) if (r.outcome === 'already-loaded') expect(r).toMatchObject({ snapshotId: id, sameContent: true, status: 'complete' });
+    expect(snapshots().map((s) => [s.id, s.status])).toEqual([[id, 'complete']]);
+    expect(allKeys()).toBe(records.length);
+    db.close();
+  });
+
+  it('a snapshot left loading by a killed process is still replaced while another load is in flight', async () => {
+    const { dir, db, snapshots, keysOf } = setup();
+    const records = syntheticKeyspace(2);
+    const killed = dummyFile(dir, 'killed.rdb', 'killed');
+    await loadSnapshot(db, { path: killed, open: fakeSource(records) });
+    db.prepare(`UPDATE snapshots SET status = 'loading'`).run();
+    const hold = gate();
+    const other = loadSnapshot(db, { path: dummyFile(dir, 'other.rdb', 'other'), open: heldSource(syntheticKeyspace(9), hold.opened, undefined, 'fedcba9876543210') });
+    await until(() => snapshots().length === 2);
+    const again = loadSnapshot(db, { path: killed, open: heldSource(records, Promise.resolve()) });
+    setTimeout(hold.open, 50);
+    const [ro, rk] = await Promise.all([other, again]);
+    expect(rk).toMatchObject({ outcome: 'loaded', status: 'complete' });
+    expect(ro).toMatchObject({ outcome: 'loaded', status: 'complete' });
+    expect(snapshots().map((s) => [s.id, s.file_name, s.status]).sort()).toEqual(
+      [[ro.snapshotId, 'other.rdb', 'complete'], [rk.snapshotId, 'killed.rdb', 'complete']].sort(),
+    );
+    expect(keysOf(rk.snapshotId)).toBe(records.length);
+    db.close();
+  });
+});
