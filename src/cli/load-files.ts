@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { isRdbError } from '../core/errors.js';
 import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
@@ -132,4 +133,23 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
   // A new database was loaded with a rollback journal (openStore): from now on, WAL.
   useWal(db);
   return { results: results.filter((r): r is LoadResult => r !== undefined), failures };
+}
+
+/**
+ * Whether a database a command created (`created`: no file at its path before) holds no snapshot at
+ * all when the command ends: no input could be loaded. Such a database is removed (removeDatabase),
+ * not left behind as if something had been loaded. False when the database cannot be read.
+ */
+export function createdEmpty(db: Store, created: boolean): boolean {
+  if (!created || !db.open) return false;
+  try {
+    return db.prepare('SELECT count(*) FROM snapshots').pluck().get() === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes a closed database file and the journal files SQLite keeps beside it. */
+export function removeDatabase(path: string): void {
+  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnosisScreen } from '../../output/diagnosis-screen.js';
@@ -6,7 +6,7 @@ import { formatJson } from '../../output/json-writer.js';
 import { diagnosis } from '../../reports/diagnosis.js';
 import { openStore } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand } from '../exit.js';
-import { loadFiles } from '../load-files.js';
+import { createdEmpty, loadFiles, removeDatabase } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 import { checkDuplicatesOption, type DuplicateCheckCliOptions } from '../duplicate-check-option.js';
@@ -58,7 +58,6 @@ export function registerAnalyze(program: Command): void {
       const dbPath = options.db ?? defaultDbPath(file);
       const created = !existsSync(dbPath);
       const db = openStore(dbPath);
-      let keep = true;
       try {
         // Outcome lines go to stderr: stdout is the report.
         const { results, failures } = await loadFiles(db, [file], {
@@ -66,11 +65,7 @@ export function registerAnalyze(program: Command): void {
           say: (l) => process.stderr.write(l + '\n'),
         });
         const loaded = results[0];
-        if (!loaded) {
-          // Not a dump at all: don't leave an empty database behind in the user's directory.
-          keep = !created;
-          return 1;
-        }
+        if (!loaded) return 1;
         const result = diagnosis.run(db, { snapshot: String(loaded.snapshotId), top, maxmemory });
         const out = new OutputSink();
         try {
@@ -90,8 +85,10 @@ export function registerAnalyze(program: Command): void {
         }
         return failures > 0 ? 1 : 0;
       } finally {
+        // Not a dump at all: don't leave an empty database behind in the user's directory.
+        const drop = createdEmpty(db, created);
         db.close();
-        if (!keep) for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+        if (drop) removeDatabase(dbPath);
       }
     }),
   );

@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openStore } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { expandInputs } from '../expand-inputs.js';
-import { loadFiles } from '../load-files.js';
+import { createdEmpty, loadFiles, removeDatabase } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 import { checkDuplicatesOption, type DuplicateCheckCliOptions } from '../duplicate-check-option.js';
@@ -45,6 +46,7 @@ export function registerLoad(program: Command): void {
       const instance = instanceOption(options.instance);
       const paths = await expandInputs(files);
       if (paths.length === 0) throw new UsageError('no dump files found in the arguments');
+      const created = !existsSync(options.db);
       const db = openStore(options.db);
       try {
         const { failures } = await loadFiles(db, paths, {
@@ -53,7 +55,10 @@ export function registerLoad(program: Command): void {
         });
         return failures > 0 ? 1 : 0;
       } finally {
+        // Nothing loaded into a database this load created: leave no empty database behind.
+        const drop = createdEmpty(db, created);
         db.close();
+        if (drop) removeDatabase(options.db);
       }
     }),
   );
