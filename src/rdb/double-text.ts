@@ -78,3 +78,31 @@ function printfG17(v: number): string {
 function stripZeros(s: string): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
+
+/**
+ * The number C's sscanf("%lg") reads from the start of `text`, as Redis' rdbLoadDoubleValue reads a
+ * type-3 zset score (rdb.c; rdb-format.md §2.4), or null when it reads none (Redis then fails the
+ * load). strtod's syntax: leading white space, an optional sign, then "inf"/"infinity", "nan" (with
+ * an optional "(chars)"), a hexadecimal float (0x, hex digits with an optional point, an optional
+ * binary exponent p±d), or decimal digits with an optional point and exponent e±d — case-insensitive;
+ * whatever follows is ignored, and the text ends at a NUL byte (the buffer is a C string).
+ */
+export function strtodPrefix(text: string): number | null {
+  const m = STRTOD.exec(text.split('\0', 1)[0]!);
+  if (m === null) return null;
+  const sign = m[1] === '-' ? -1 : 1;
+  if (m[2] !== undefined) return sign * Infinity;
+  if (m[3] !== undefined) return NaN;
+  if (m[4] !== undefined) {
+    const [int = '', frac = ''] = [m[4], m[5]];
+    const digits = (int + frac).replace(/^0+/, '') || '0';
+    // One rounding (BigInt → Number), then an exact power-of-two scaling outside the subnormal range.
+    const exp = Number(m[6] ?? '0') - 4 * frac.length;
+    const mantissa = Number(BigInt('0x' + digits));
+    if (mantissa === 0) return sign * 0;
+    return sign * (exp < -1000 ? mantissa * 2 ** (exp + 1000) * 2 ** -1000 : mantissa * 2 ** exp);
+  }
+  return sign * Number(m[7]);
+}
+
+const STRTOD = /^[ \t\n\v\f\r]*([+-]?)(?:(inf(?:inity)?)|(nan(?:\([0-9a-z_]*\))?)|0x((?=\.?[0-9a-f])[0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?|((?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?))/i;

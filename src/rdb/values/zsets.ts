@@ -7,7 +7,7 @@ import { blob, measureString, readBlob } from '../rdb-string.js';
 import { ListpackCursor } from '../listpack.js';
 import { ZiplistCursor } from '../ziplist.js';
 import { listpackEntrySizeForInt, listpackEntrySizeForString } from '../canonical-int.js';
-import { g17ScoreText, LL_HALF, modernScoreText } from '../double-text.js';
+import { g17ScoreText, LL_HALF, modernScoreText, strtodPrefix } from '../double-text.js';
 
 const ascii = new TextEncoder();
 
@@ -36,7 +36,7 @@ class ZsetStats extends ElementStats {
   }
 }
 
-/** Old string-form double (§2.4): 253 NaN, 254 +inf, 255 -inf, else n ASCII bytes. */
+/** Old string-form double (§2.4): 253 NaN, 254 +inf, 255 -inf, else n ASCII bytes read as sscanf("%lg") does. */
 function readStringDouble(r: ByteReader): number {
   const n = r.u8();
   if (n === 253) return NaN;
@@ -45,22 +45,30 @@ function readStringDouble(r: ByteReader): number {
   const at = r.take(n);
   let text = '';
   for (let i = 0; i < n; i++) text += String.fromCharCode(r.buf[at + i]!);
-  const v = Number(text);
-  if (Number.isNaN(v) && !/^\s*nan\s*$/i.test(text)) throw new RdbError('BAD_STRING', `score ${JSON.stringify(text)} is not a number`, r.offset - n);
+  const v = strtodPrefix(text);
+  if (v === null) throw new RdbError('BAD_STRING', `score ${JSON.stringify(text)} is not a number`, r.offset - n);
   return v;
+}
+
+/** Redis refuses a skiplist zset score that is NaN, of either type ("Zset with NAN score detected", rdb.c rdbLoadObject). */
+function nanScore(at: number): RdbError {
+  return new RdbError('BAD_STRING', 'zset score is NaN (Redis refuses the dump)', at);
 }
 
 // A unit may be retried after any read (byte-reader.ts): every read comes before the stats change.
 function memberWithBinaryScore(r: ByteReader, stats: ZsetStats): void {
   measureString(r);
   const score = r.f64le();
+  if (Number.isNaN(score)) throw nanScore(r.offset - 8);
   stats.addMeasured(r);
   stats.addScore(score);
 }
 
 function memberWithStringScore(r: ByteReader, stats: ZsetStats): void {
   measureString(r);
+  const at = r.offset;
   const score = readStringDouble(r);
+  if (Number.isNaN(score)) throw nanScore(at);
   stats.addMeasured(r);
   stats.addScore(score);
 }
