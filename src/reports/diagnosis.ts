@@ -2,7 +2,7 @@ import { humanBytes, humanPercentOrDash } from '../output/human-units.js';
 import { isoTime, rowArray, type ResultTable, type Row } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { keyRowsOf } from '../store/schema.js';
-import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
+import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
 import { eviction } from './eviction.js';
 import { forecast } from './forecast.js';
 import { growth } from './growth.js';
@@ -10,7 +10,7 @@ import { reconcileSnapshot } from './reconciliation.js';
 import { remedyCommand, type SiblingFacts } from './remedy-command.js';
 import type { Report, ReportOptions } from './report.js';
 import { groupPercentiles } from './percentiles.js';
-import { basisFor, col, pickSnapshot, share, snapshotLabels, type Basis } from './scope.js';
+import { basisFor, col, pickSnapshot, share, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
 import { DOMINANT_KEY_SHARE, IMMORTAL_SHARE, MIN_FORECAST_SNAPSHOTS, UNBOUNDED_ELEMENTS } from './thresholds.js';
 
 /** Pattern names that say "cache": keys that should expire (seed: cache keys without TTLs accumulating forever). */
@@ -245,13 +245,15 @@ interface PatternRate {
 
 function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say: (text: string) => void): { table: ResultTable | null; rates: Map<string, PatternRate> | null } {
   const instance = instanceOf(snap);
-  const earlier = listSnapshots(db, instance).filter((s) => s.id !== snap.id && (s.snapshot_time_ms ?? 0) <= (snap.snapshot_time_ms ?? 0));
+  // Only the snapshot and those before it (by time, then id, as growth orders them): a diagnosis
+  // of an older snapshot is what could be said then.
+  const earlier = snapshotsUpTo(db, snap).filter((s) => s.id !== snap.id);
   if (earlier.length === 0) {
     say(`no earlier snapshot of instance ${instance}: load the nightly dumps of this server (load --instance ${instance}) for growth and a forecast`);
     return { table: null, rates: null };
   }
   // Every pattern's rate (for the patterns table); the growth table shows the top three.
-  const f = forecast.run(db, { instance, top: Number.MAX_SAFE_INTEGER, maxmemory: options.maxmemory });
+  const f = forecast.run(db, { snapshot: String(snap.id), top: Number.MAX_SAFE_INTEGER, maxmemory: options.maxmemory });
   const total = f.tables.find((t) => t.name === 'total');
   const m = basisFor(snap).name;
   const columns = [col('scope', 'text'), col('per_day', 'bytes', 'bytes added per day'), col('r2', 'float'), col('snapshots', 'int'),

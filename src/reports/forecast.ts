@@ -5,7 +5,7 @@ import type { Store } from '../store/open-store.js';
 import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
 import { linearFit, reachesAt, type LinearFit } from './linear-fit.js';
 import type { Report } from './report.js';
-import { basisFor, col, pickSnapshot, share } from './scope.js';
+import { basisFor, col, pickSnapshot, share, snapshotsUpTo } from './scope.js';
 import { ALARM_SHARE, DAY_MS, FORECAST_HORIZON_DAYS, MIN_FORECAST_SNAPSHOTS, MIN_SNAPSHOT_SPACING_MS } from './thresholds.js';
 
 /**
@@ -16,17 +16,21 @@ import { ALARM_SHARE, DAY_MS, FORECAST_HORIZON_DAYS, MIN_FORECAST_SNAPSHOTS, MIN
  */
 export const forecast: Report = {
   name: 'forecast',
-  help: 'memory and keys per day over every snapshot of an instance (least squares), per pattern; with --maxmemory the dates the 85% alarm and maxmemory are reached',
-  accepts: ['instance', 'top', 'maxmemory'],
+  help: 'memory and keys per day over every snapshot of an instance (least squares), per pattern; with --maxmemory the dates the 85% alarm and maxmemory are reached; --snapshot: as of that snapshot',
+  accepts: ['snapshot', 'instance', 'top', 'maxmemory'],
   metrics: { name: 'forecast', tables: ['total', 'wall', 'patterns'] },
   run(db, options) {
-    const latest = pickSnapshot(db, undefined, options.instance);
+    // The series ends at --snapshot (default the latest): a forecast as of an older snapshot uses
+    // only what was known then.
+    const latest = pickSnapshot(db, options.snapshot, options.instance);
     const instance = instanceOf(latest);
-    const plan = planSeries(listSnapshots(db, instance));
+    const upTo = snapshotsUpTo(db, latest);
+    const later = listSnapshots(db, instance).length - upTo.length;
+    const plan = planSeries(upTo);
     const used = plan.used;
     const b = basisFor(...(used.length ? used : [latest]));
     const m = b.name;
-    const notes = [`instance ${instance}: ${plan.all} snapshot(s)`, ...plan.notes, b.note];
+    const notes = [`instance ${instance}: ${plan.all} snapshot(s)${later > 0 ? ` up to snapshot ${latest.id} (${latest.file_name}); ${later} later one(s) left out` : ''}`, ...plan.notes, b.note];
     const series = seriesRows(db, used, b.statsColumn);
     const tables: ResultTable[] = [];
     const seriesTable: ResultTable = {

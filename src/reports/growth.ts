@@ -3,7 +3,7 @@ import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
 import { ReportInputError, type Report, type ReportOptions } from './report.js';
-import { basisFor, col, filters, pickSnapshot, queryRows, share } from './scope.js';
+import { basisFor, col, compareSnapshots, filters, pickSnapshot, queryRows, share, snapshotsUpTo } from './scope.js';
 
 const DAY_MS = 86_400_000;
 /** Below this gap a per-day rate is an extrapolation from noise (two dumps minutes apart): not shown. */
@@ -12,8 +12,8 @@ const MIN_GAP_FOR_RATE_MS = 3_600_000;
 /**
  * Per pattern, what changed between two snapshots (default: the last two by snapshot time): keys,
  * memory, share of keys with a TTL, absolute / percent / per-day change; new and vanished patterns.
- * Ranked by memory added (and, in a second table, removed). With more than two snapshots in the
- * database, a per-pattern series over all of them.
+ * Ranked by memory added (and, in a second table, removed). With more than two snapshots of the
+ * instance up to `to`, a per-pattern series over them.
  */
 export const growth: Report = {
   name: 'growth',
@@ -21,8 +21,9 @@ export const growth: Report = {
   accepts: ['instance', 'from', 'to', 'type', 'match', 'top'],
   run(db, options) {
     const [from, to] = pickPair(db, options);
-    // Only one server's snapshots are compared: the series is over the snapshots of `to`'s instance.
-    const all = listSnapshots(db, instanceOf(to));
+    // Only one server's snapshots are compared: the series is over the snapshots of `to`'s instance
+    // up to `to` (a later one is no part of a comparison that ends at `to`).
+    const all = snapshotsUpTo(db, to);
     const b = basisFor(from, to);
     const f = filters(options, 'pattern');
     const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
@@ -117,7 +118,7 @@ function pickPair(db: Store, options: ReportOptions): [SnapshotRow, SnapshotRow]
     }
     if (from.id === to.id) throw new ReportInputError('--from and --to are the same snapshot');
   } else {
-    from = mine.filter((s) => s.id !== to.id && order(s, to) < 0).at(-1);
+    from = mine.filter((s) => compareSnapshots(s, to) < 0).at(-1);
     if (!from) {
       throw new ReportInputError(mine.length < 2
         ? `growth needs two snapshots of instance ${JSON.stringify(instance)}; the database holds ${mine.length} (load another dump of the same server)`
@@ -125,11 +126,6 @@ function pickPair(db: Store, options: ReportOptions): [SnapshotRow, SnapshotRow]
     }
   }
   return [from, to];
-}
-
-/** Snapshot order: snapshot time, then load order. */
-function order(a: SnapshotRow, b: SnapshotRow): number {
-  return (a.snapshot_time_ms ?? 0) - (b.snapshot_time_ms ?? 0) || a.id - b.id;
 }
 
 function when(s: SnapshotRow): string {
@@ -142,7 +138,7 @@ function series(db: Store, all: SnapshotRow[], ranked: RowSource, options: Repor
   const stmt = db.prepare(`SELECT sum(keys) AS keys, sum(${column}) AS size FROM pattern_stats WHERE snapshot_id = ? AND pattern = ?${t.sql}`);
   return {
     name: 'series',
-    title: 'Series over every snapshot, for the patterns above',
+    title: 'Series over every snapshot up to --to, for the patterns above',
     columns: [col('pattern', 'text'), col('snapshot_id', 'int'), col('snapshot', 'text'), col('snapshot_time', 'time'), col('keys', 'int'), col(n, 'bytes')],
     rows: {
       *[Symbol.iterator]() {

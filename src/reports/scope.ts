@@ -21,6 +21,30 @@ export function pickSnapshot(db: Store, ref: string | undefined, instance?: stri
 }
 
 /**
+ * Snapshot order within an instance: snapshot time, then id (load order) between snapshots of one
+ * time; a snapshot without a time comes first. The order of listSnapshots.
+ */
+export function compareSnapshots(a: SnapshotRow, b: SnapshotRow): number {
+  const ta = a.snapshot_time_ms;
+  const tb = b.snapshot_time_ms;
+  if (ta !== tb) {
+    if (ta === null) return -1;
+    if (tb === null) return 1;
+    return ta - tb;
+  }
+  return a.id - b.id;
+}
+
+/**
+ * The snapshots of `snap`'s instance up to and including it, oldest first: what a report about
+ * `snap` may compare it with. A later snapshot is never part of it, so a report of an older
+ * snapshot says what was known then.
+ */
+export function snapshotsUpTo(db: Store, snap: SnapshotRow): SnapshotRow[] {
+  return listSnapshots(db, instanceOf(snap)).filter((s) => compareSnapshots(s, snap) <= 0);
+}
+
+/**
  * What "memory" means in a report: the memory model's estimate when every snapshot involved has one,
  * else the bytes of the value in the file — and the header says which, so no figure is passed off as
  * an estimate it is not.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
@@ -10,8 +10,10 @@ import { NIGHTLY_DIR, nightlyExpected, nightlyFiles, slope } from '../support/ni
 import { loadTruth } from '../support/oracle.js';
 import { requireRedis } from '../support/redis.js';
 import { reportRunner } from '../support/reports.js';
+import { tempDir } from '../support/temp.js';
 
 const diagnosis = reportRunner('diagnosis');
+const growth = reportRunner('growth');
 const describeRedis = requireRedis();
 
 describe('diagnosis on five nightly dumps of a real server', () => {
@@ -67,6 +69,21 @@ describe('diagnosis on five nightly dumps of a real server', () => {
   });
 });
 
+describe('diagnosis of an older snapshot', () => {
+  it('uses that snapshot and the earlier ones only: the same diagnosis as a database that holds no later one', async () => {
+    const files = nightlyFiles();
+    const { db } = await storeWithDumps(files, { server: 'redis-7.0-q16' });
+    const options = { top: 5, maxmemory: 4 * 1024 * 1024 };
+    for (const n of [1, 2, 3, 4]) {
+      const { db: upTo } = await storeWithDumps(files.slice(0, n), { server: 'redis-7.0-q16' });
+      const older = diagnosis(db, { ...options, snapshot: String(n) });
+      expect(older, `snapshot ${n}`).toEqual(diagnosis(upTo, options));
+      const g = older.tables.find((t) => t.name === 'growth');
+      if (n >= 3) expect(g!.rows[0]).toMatchObject({ scope: 'total used_mem', snapshots: n });
+    }
+  });
+});
+
 describe('remedy commands', () => {
   it('caps from the siblings when they are clearly smaller, else the defaults; UNLINK for a month-idle giant', () => {
     const key = new TextEncoder().encode('q:1');
@@ -98,5 +115,46 @@ describeRedis('remedy commands read back by redis-cli', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describeRedis('two dumps of one instance written in the same second', () => {
+  it('are ordered by id: the first has no earlier snapshot, the second compares with the first', async () => {
+    const dir = join(tempDir(), 'tie');
+    mkdirSync(dir);
+    const server = await startRedis();
+    const files = [join(dir, 'a.rdb'), join(dir, 'b.rdb')];
+    let db!: Awaited<ReturnType<typeof storeWithDumps>>['db'];
+    try {
+      // Both SAVEs just after a second starts, so that their ctime (whole seconds) is the same.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+        await server.client.call('FLUSHALL');
+        await server.client.call('SET', 'a', 'x'.repeat(100));
+        copyFileSync(await server.save(), files[0]!);
+        await server.client.call('SET', 'b', 'y'.repeat(200));
+        copyFileSync(await server.save(), files[1]!);
+        ({ db } = await storeWithDumps(files));
+        const times = db.prepare('SELECT DISTINCT snapshot_time_ms FROM snapshots').pluck().all();
+        if (times.length === 1) break;
+      }
+    } finally {
+      await server.stop();
+    }
+    const times = db.prepare('SELECT snapshot_time_ms FROM snapshots ORDER BY id').pluck().all();
+    expect(times).toHaveLength(2);
+    expect(times[1]).toBe(times[0]);
+
+    const first = diagnosis(db, { top: 5, snapshot: '1' });
+    const { db: alone } = await storeWithDumps([files[0]!]);
+    expect(first).toEqual(diagnosis(alone, { top: 5 }));
+    expect(first.tables.find((t) => t.name === 'remarks')!.rows.some((x) => /^no earlier snapshot of instance tie:/.test(String(x.text)))).toBe(true);
+
+    const second = diagnosis(db, { top: 5, snapshot: '2' });
+    const change = second.tables.find((t) => t.name === 'growth')!;
+    expect(change.title).toBe('Change since the previous snapshot of instance tie');
+    expect(change.rows).toEqual([{ scope: 'b', change: expect.any(Number), per_day: null, status: 'new' }]);
+    // growth orders them the same way: 1 before 2.
+    expect(growth(db, { top: 5 }).notes[0]).toMatch(/^instance tie: from snapshot 1 \(a\.rdb, .*\) to 2 \(b\.rdb/);
   });
 });

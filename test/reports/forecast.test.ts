@@ -64,6 +64,19 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     expect(past.every((x) => x.days_from_last === 0 && x.reached_at === truth.nights.at(-1)!.ctime * 1000)).toBe(true);
   });
 
+  it('--snapshot: the forecast as of an older snapshot, from it and the earlier ones only', async () => {
+    const files = nightlyFiles();
+    const { db } = await storeWithDumps(files, { server: 'redis-7.0-q16' });
+    const { db: then } = await storeWithDumps(files.slice(0, 3), { server: 'redis-7.0-q16' });
+    const options = { top: 50, maxmemory: 4 * 1024 * 1024 };
+    const older = forecast(db, { ...options, snapshot: '3' });
+    const known = forecast(then, options);
+    expect(older.tables).toEqual(known.tables);
+    expect(older.notes[0]).toBe('instance nightly: 3 snapshot(s) up to snapshot 3 (night-2.rdb); 2 later one(s) left out');
+    expect(older.notes.slice(1)).toEqual(known.notes.slice(1));
+    expect(forecast(db, { ...options, snapshot: '5' })).toEqual(forecast(db, options));
+  });
+
   it('a trend that reaches maxmemory only in more than 100 years gets no date, only its days', async () => {
     const { db, dir } = freshStore();
     const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));

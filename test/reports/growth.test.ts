@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
+import { storeWithDumps } from '../support/fixture-store.js';
+import { nightlyFiles } from '../support/nightly.js';
 import { rec } from '../support/records.js';
 import { freshStore, loadRecords } from '../support/store.js';
 import { reportRunner } from '../support/reports.js';
@@ -42,5 +44,14 @@ describe('growth report', () => {
     expect(r.notes[0]).toContain('1000 s apart, too close for a per-day rate');
     expect(run(db, { top: 5, to: 'b.rdb' }).tables[0]!.rows[0]).toMatchObject({ keys_before: 2, keys_after: 5 });
     expect(() => run(db, { top: 5, from: 'a.rdb', to: 'a.rdb' })).toThrow(/same snapshot/);
+  });
+
+  it('--to an older snapshot: the series stops at it, as if no later snapshot were loaded', async () => {
+    const files = nightlyFiles();
+    const { db } = await storeWithDumps(files, { server: 'redis-7.0-q16' });
+    const { db: then } = await storeWithDumps(files.slice(0, 3), { server: 'redis-7.0-q16' });
+    const older = run(db, { top: 10, to: '3' });
+    expect(older).toEqual(run(then, { top: 10 }));
+    expect(new Set(older.tables.find((x) => x.name === 'series')!.rows.map((x) => x.snapshot_id))).toEqual(new Set([1, 2, 3]));
   });
 });
