@@ -27,7 +27,7 @@ export const growth: Report = {
     const b = basisFor(from, to);
     const f = filters(options, 'pattern');
     const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
-    const days = gapMs !== null && Math.abs(gapMs) >= MIN_GAP_FOR_RATE_MS ? gapMs / DAY_MS : null;
+    const days = gapMs !== null && gapMs >= MIN_GAP_FOR_RATE_MS ? gapMs / DAY_MS : null;
 
     // Per pattern, both sides (a full join: a new or vanished pattern has one side only). Ranked in SQL
     // and read a row at a time when printed.
@@ -117,6 +117,9 @@ function pickPair(db: Store, options: ReportOptions): [SnapshotRow, SnapshotRow]
       throw new ReportInputError(`--from is a snapshot of instance ${JSON.stringify(instanceOf(from))} and --to of ${JSON.stringify(instance)}; growth compares snapshots of one server`);
     }
     if (from.id === to.id) throw new ReportInputError('--from and --to are the same snapshot');
+    if (compareSnapshots(from, to) > 0) {
+      throw new ReportInputError(`--from (snapshot ${from.id}, ${when(from)}) is later than --to (snapshot ${to.id}, ${when(to)}); growth goes from the older snapshot to the newer: swap them`);
+    }
   } else {
     from = mine.filter((s) => compareSnapshots(s, to) < 0).at(-1);
     if (!from) {

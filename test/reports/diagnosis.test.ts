@@ -154,7 +154,8 @@ describeRedis('two dumps of one instance written in the same second', () => {
     const change = second.tables.find((t) => t.name === 'growth')!;
     expect(change.title).toBe('Change since the previous snapshot of instance tie');
     expect(change.rows).toEqual([{ scope: 'b', change: expect.any(Number), per_day: null, status: 'new' }]);
-    // growth orders them the same way: 1 before 2.
+    // growth orders them the same way: 1 before 2, and never the other way round.
     expect(growth(db, { top: 5 }).notes[0]).toMatch(/^instance tie: from snapshot 1 \(a\.rdb, .*\) to 2 \(b\.rdb/);
+    expect(() => growth(db, { top: 5, from: '2', to: '1' })).toThrow(/^--from \(snapshot 2, .*\) is later than --to \(snapshot 1, /);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
+import { join } from 'node:path';
+import { ReportInputError } from '../../src/reports/report.js';
+import { cliBuilt, runCli } from '../support/cli.js';
 import { storeWithDumps } from '../support/fixture-store.js';
 import { nightlyFiles } from '../support/nightly.js';
 import { rec } from '../support/records.js';
@@ -53,5 +56,20 @@ describe('growth report', () => {
     const older = run(db, { top: 10, to: '3' });
     expect(older).toEqual(run(then, { top: 10 }));
     expect(new Set(older.tables.find((x) => x.name === 'series')!.rows.map((x) => x.snapshot_id))).toEqual(new Set([1, 2, 3]));
+  });
+
+  it('--from later than --to is refused as --from equal to --to is: a usage error (exit 2) naming both', async () => {
+    const { db, dir } = await storeWithDumps(nightlyFiles(), { server: 'redis-7.0-q16' });
+    expect(() => run(db, { top: 5, from: '5', to: '2' })).toThrow(ReportInputError);
+    expect(() => run(db, { top: 5, from: 'night-4.rdb', to: 'night-1.rdb' })).toThrow(/^--from \(snapshot 5, 2026-.*\) is later than --to \(snapshot 2, 2026-.*\); growth goes from the older snapshot to the newer: swap them$/);
+    expect(() => run(db, { top: 5, from: '3', to: '3' })).toThrow(ReportInputError);
+    expect(run(db, { top: 5, from: '2', to: '5' }).notes[0]).toMatch(/: 3\.00 days$/);
+    if (!cliBuilt) throw new Error('the CLI is not built (npm test builds it; npx tsc -p . by hand)');
+    for (const [from, to] of [['5', '2'], ['3', '3']]) {
+      const r = runCli(['report', 'growth', '--db', join(dir, 'test.sqlite'), '--from', from!, '--to', to!], dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });
