@@ -12,8 +12,8 @@ export const bigkeys: Report = {
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
-    // --type picks the rankings below; --match filters rows.
-    const f = filters({ ...options, type: undefined }, KEY_TEXT_SQL);
+    // --type picks the rankings below; --match selects keys by their bytes (Redis's glob, as `keys --match`).
+    const f = filters(db, { ...options, type: undefined }, { column: 'r.key' });
     const enc = b.estimated ? 'encoding' : 'rdb_type';
     // One top-N query per type (ORDER BY … LIMIT keeps only N rows in SQLite's sorter) instead of one
     // ROW_NUMBER() over every key, which sorted the whole snapshot: on 1 M keys 1.9 s → 0.5 s a ranking.

@@ -25,7 +25,7 @@ export const growth: Report = {
     // up to `to` (a later one is no part of a comparison that ends at `to`).
     const all = snapshotsUpTo(db, to);
     const b = basisFor(from, to);
-    const f = filters(options, 'pattern');
+    const f = filters(db, options, { column: 'pattern' });
     const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
     const days = gapMs !== null && gapMs >= MIN_GAP_FOR_RATE_MS ? gapMs / DAY_MS : null;
 
@@ -137,7 +137,7 @@ function when(s: SnapshotRow): string {
 
 /** For each pattern of `ranked` (read as the series is printed), its keys and size in every snapshot. */
 function series(db: Store, all: SnapshotRow[], ranked: RowSource, options: ReportOptions, column: string, n: string): ResultTable {
-  const t = filters(options, null);
+  const t = filters(db, options, null);
   const stmt = db.prepare(`SELECT sum(keys) AS keys, sum(${column}) AS size FROM pattern_stats WHERE snapshot_id = ? AND pattern = ?${t.sql}`);
   return {
     name: 'series',

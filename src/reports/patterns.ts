@@ -21,7 +21,7 @@ export const patterns: Report = {
     const b = basisFor(snap);
     const fixed = options.depth !== undefined;
     let source: string;
-    const f = filters(options, 'pattern');
+    const f = filters(db, options, { column: 'pattern' });
     if (fixed) {
       const sep = options.separators ?? DEFAULT_SEPARATORS[0]!;
       const depth = options.depth!;
@@ -39,8 +39,8 @@ export const patterns: Report = {
     // Shares are of the snapshot's whole keyspace (of --type's keys): pattern_stats and type_stats
     // are complete even where per-key rows were limited, and reading them costs no scan of the keys.
     const totals = fixed ? 'type_stats' : 'pattern_stats';
-    const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${totals} WHERE snapshot_id = ?${filters(options, null).sql}`)
-      .get(snap.id, ...filters(options, null).params) as { size: number };
+    const total = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) AS size FROM ${totals} WHERE snapshot_id = ?${filters(db, options, null).sql}`)
+      .get(snap.id, ...filters(db, options, null).params) as { size: number };
     const ranking = db.prepare(
       `SELECT pattern, type, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(untimed_keys) AS untimed_keys
        FROM ${source} WHERE snapshot_id = ?${f.sql} GROUP BY pattern, type ORDER BY size DESC, keys DESC, pattern LIMIT ?`,

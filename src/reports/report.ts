@@ -9,7 +9,7 @@ export interface ReportOptions {
   instance?: string;
   /** Only keys of this Redis type. */
   type?: string;
-  /** Glob (Redis / SQLite GLOB syntax) on the key — or on the pattern, for pattern-level reports. */
+  /** Redis's glob (as `keys --match`) on the key's bytes — or on the pattern's name, for the reports that read per-pattern figures. */
   match?: string;
   top: number;
   /** growth: snapshots to compare (id or name). */

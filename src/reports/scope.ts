@@ -3,6 +3,7 @@ import type { Column, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
+import { globSql } from './glob-sql.js';
 import { ReportInputError, type ReportOptions } from './report.js';
 
 /**
@@ -80,17 +81,25 @@ export function describeSnapshot(s: SnapshotRow): string[] {
   return lines;
 }
 
-/** `AND type = ? AND <col> GLOB ?` for the options a report applies to a table. */
-export function filters(options: ReportOptions, matchColumn: string | null, typeColumn = 'type'): { sql: string; params: string[] } {
+/** What `--match` is matched against: a key's bytes (a BLOB column), or a name's UTF-8 bytes (a TEXT column, e.g. a pattern). */
+export type MatchTarget = { column: string } | null;
+
+/**
+ * `AND type = ? AND <match>` for the options a report applies to a table. `--match` is Redis's glob
+ * (the matcher of `keys --match`, glob-sql.ts) on the bytes of `match.column`: a key's own bytes, or
+ * the UTF-8 bytes of a text such as a pattern name.
+ */
+export function filters(db: Store, options: ReportOptions, match: MatchTarget, typeColumn = 'type'): { sql: string; params: unknown[] } {
   let sql = '';
-  const params: string[] = [];
+  const params: unknown[] = [];
   if (options.type !== undefined) {
     sql += ` AND ${typeColumn} = ?`;
     params.push(options.type);
   }
-  if (options.match !== undefined && matchColumn !== null) {
-    sql += ` AND ${matchColumn} GLOB ?`;
-    params.push(options.match);
+  if (options.match !== undefined && match !== null) {
+    const m = globSql(db, options.match, match.column);
+    sql += m.sql;
+    params.push(...m.params);
   }
   return { sql, params };
 }

@@ -32,7 +32,7 @@ export const summary: Report = {
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
-    const f = filters(options, null);
+    const f = filters(db, options, null);
     // by = '' → one row over the whole snapshot.
     const group = (by: string) =>
       db.prepare(

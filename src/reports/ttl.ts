@@ -11,7 +11,7 @@ export const ttl: Report = {
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
-    const f = filters(options, null);
+    const f = filters(db, options, null);
     const got = db.prepare(
       `SELECT bucket, sum(keys) AS keys, sum(${b.statsColumn}) AS size FROM ttl_stats WHERE snapshot_id = ?${f.sql} GROUP BY bucket`,
     ).all(snap.id, ...f.params) as { bucket: string; keys: number; size: number }[];

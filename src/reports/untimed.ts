@@ -10,11 +10,11 @@ export const untimed: Report = {
   run(db, options) {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
-    const f = filters(options, 'pattern');
+    const f = filters(db, options, { column: 'pattern' });
     const totals = db.prepare(
       `SELECT coalesce(sum(${b.statsColumn}), 0) AS size, coalesce(sum(${b.untimedColumn}), 0) AS untimed_size, coalesce(sum(untimed_keys), 0) AS untimed_keys, coalesce(sum(keys), 0) AS keys
-       FROM pattern_stats WHERE snapshot_id = ?${filters(options, null).sql}`,
-    ).get(snap.id, ...filters(options, null).params) as { size: number; untimed_size: number; untimed_keys: number; keys: number };
+       FROM pattern_stats WHERE snapshot_id = ?${filters(db, options, null).sql}`,
+    ).get(snap.id, ...filters(db, options, null).params) as { size: number; untimed_size: number; untimed_keys: number; keys: number };
     const name = `untimed_${b.name}`;
     // Read a row at a time when printed (up to one per tracked pattern and type).
     const rows = queryRows(
