@@ -65,6 +65,19 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     for (const row of json.tables['wall']!) expect(wall.slice(0, wall.indexOf('</table>'))).toContain(`<td>${String(row['reached_at'])}</td>`);
   });
 
+  it('--snapshot of an older nightly dump: its forecast uses that snapshot and the earlier ones, never later ones', () => {
+    const dir = tempDir();
+    const db = join(dir, 'n.rdbscope.sqlite');
+    const files = nightlyFiles();
+    expect(files.length).toBeGreaterThan(3);
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'nightly', ...files], dir).code).toBe(0);
+    const r = runCli(['html', '--snapshot', '3', '--out', 's3.html'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const page = readFileSync(join(dir, 's3.html'), 'utf8');
+    const forecast = page.slice(page.indexOf('<section class="report" id="forecast">'));
+    expect(forecast).toContain(`instance nightly: 3 snapshot(s) up to snapshot 3 (${files[2]!.split('/').pop()}); ${files.length - 3} later one(s) left out`);
+  });
+
   it('bounds rankings by --top (default 100)', () => {
     const dir = tempDir();
     expect(runCli(['load', '--quiet', '--db', 'm.rdbscope.sqlite', fixture('mixed-7.0.rdb')], dir).code).toBe(0);

@@ -48,7 +48,7 @@ export interface HtmlReportRequest {
 /**
  * The reports of the page, in the order it shows them, for one snapshot: the diagnosis, every
  * report that reads one snapshot, capacity, then growth and the forecast when the instance has an
- * earlier snapshot (the forecast is over all of the instance's snapshots).
+ * earlier snapshot (both over the instance's snapshots up to this one, never later ones).
  */
 export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult[] {
   const snap = pickSnapshot(db, request.snapshot, request.instance);
@@ -66,7 +66,7 @@ export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult
     ['capacity', { top: request.top, snapshot, ...limits }],
   ];
   if (listSnapshots(db, instance).findIndex((s) => s.id === snap.id) >= 1) {
-    runs.push(['growth', { top: request.top, to: snapshot }], ['forecast', { top: Math.min(request.top, 20), instance, maxmemory: request.maxmemory }]);
+    runs.push(['growth', { top: request.top, to: snapshot }], ['forecast', { top: Math.min(request.top, 20), snapshot, maxmemory: request.maxmemory }]);
   }
   return runs.map(([name, options]) => findReport(name)!.run(db, options));
 }
