@@ -82,6 +82,9 @@ export const measured = {
 /** Longest canonical int64 text ("-9223372036854775808"). */
 export const MAX_INT_TEXT = 20;
 
+/** Below this many compressed bytes measureString scans a payload in JS, in place (see there). */
+const WASM_SCAN_MIN = 1024;
+
 /** Validates the LZF payloads measureString passes (one at a time: see ByteReader.skipThrough). */
 const measureScan = new LzfScan();
 
@@ -136,9 +139,15 @@ export function measureString(r: ByteReader): void {
         // Sizes no LZF data can have fail at once; the scan finds any other mismatch.
         checkSizes(0, clen, ulen, r.offset);
         measured.isInt = false;
-        // Whole in the window (nearly always): checked by the wasm scan; else, or when it finds a
-        // fault (whose exact error the JS scan gives), by LzfScan as the bytes pass.
-        if (r.pendingSkip === 0 && clen <= r.end - r.pos && lzfScanWasm(r.buf, r.pos, r.pos + clen, ulen)) {
+        // Whole in the window (nearly always): a short payload is checked by the JS scan in place, a
+        // longer one by the wasm scan (after a copy into its memory, which costs more than the scan
+        // of a short one); else, or when the wasm scan finds a fault (whose exact error the JS scan
+        // gives), by LzfScan as the bytes pass.
+        const whole = r.pendingSkip === 0 && clen <= r.end - r.pos;
+        if (whole && clen < WASM_SCAN_MIN) {
+          lzfValidate(r.buf, r.pos, r.pos + clen, ulen, r.offset);
+          r.skip(clen);
+        } else if (whole && lzfScanWasm(r.buf, r.pos, r.pos + clen, ulen)) {
           r.skip(clen);
         } else {
           measureScan.begin(ulen);
