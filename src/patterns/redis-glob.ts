@@ -27,13 +27,9 @@ export function redisGlob(pattern: Uint8Array): KeyMatcher {
   };
 }
 
-const STAR = 0x2a;
-const QUESTION = 0x3f;
-const OPEN = 0x5b;
-const CLOSE = 0x5d;
-const CARET = 0x5e;
-const BACKSLASH = 0x5c;
-const DASH = 0x2d;
+/** The bytes stringmatchlen() gives a meaning (`*`, `?`, `[…]` with `^` and ranges, `\` escapes). */
+export const GLOB_BYTE = { STAR: 0x2a, QUESTION: 0x3f, OPEN: 0x5b, CLOSE: 0x5d, CARET: 0x5e, BACKSLASH: 0x5c, DASH: 0x2d } as const;
+const { STAR, QUESTION, OPEN, CLOSE, CARET, BACKSLASH, DASH } = GLOB_BYTE;
 
 /** The bytes before a final `*` when nothing else in the pattern is special; else null. */
 function literalPrefixAndStar(p: Uint8Array): Uint8Array | null {

@@ -1,4 +1,4 @@
-import { redisGlob, type KeyMatcher } from '../patterns/redis-glob.js';
+import { GLOB_BYTE, redisGlob, type KeyMatcher } from '../patterns/redis-glob.js';
 import type { Store } from '../store/open-store.js';
 
 /**
@@ -13,13 +13,7 @@ import type { Store } from '../store/open-store.js';
  * SQLite GLOB can be written (then after a search for the glob's longest literal run).
  */
 
-const STAR = 0x2a;
-const QUESTION = 0x3f;
-const OPEN = 0x5b;
-const CLOSE = 0x5d;
-const CARET = 0x5e;
-const BACKSLASH = 0x5c;
-const DASH = 0x2d;
+const { STAR, QUESTION, OPEN, CLOSE, CARET, BACKSLASH, DASH } = GLOB_BYTE;
 
 /** A glob as Redis's matcher reads it: a literal byte, `*`, or one byte of any other kind (`?`, a `[…]` set). */
 type Token = { kind: 'byte'; byte: number } | { kind: 'star' } | { kind: 'one' };

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { RdbWriter, TYPE } from '../support/rdb-writer.js';
+import { snapshotStats, type Row } from '../support/snapshot-stats.js';
 import { tempDir } from '../support/temp.js';
 
 // `load --jobs` given copies of one dump (the same file under other names, .gz/.lz4 copies of its
@@ -22,7 +23,6 @@ function bigDump(path: string): void {
   writeFileSync(path, w.finish());
 }
 
-type Row = Record<string, unknown>;
 
 interface Stored {
   /** Per distinct RDB content (checksum and length), what was stored, without ids, names and times. */
@@ -40,13 +40,7 @@ function stored(dbPath: string): Stored {
     for (const s of all) {
       const { id, file_name, path, file_bytes, fingerprint, compression, loaded_at_ms, first_row, last_row, snapshot_time_ms, time_source, ...snapshot } = s;
       const keys = (db.prepare('SELECT count(*) n FROM key_rows WHERE row_id BETWEEN ? AND ? AND snapshot_id = ?').get(first_row, last_row, id) as { n: number }).n;
-      const stats = [
-        ...(db.prepare('SELECT db, type, rdb_type, encoding, keys, memory_bytes, file_bytes, untimed_keys, expired_keys FROM type_stats WHERE snapshot_id = ? ORDER BY 1, 2, 3, 4').all(id) as Row[]),
-        ...(db.prepare('SELECT pattern, type, keys, memory_bytes, file_bytes, untimed_keys FROM pattern_stats WHERE snapshot_id = ? ORDER BY 1, 2').all(id) as Row[]),
-        ...(db.prepare('SELECT db, type, bucket, keys, memory_bytes FROM ttl_stats WHERE snapshot_id = ? ORDER BY 1, 2, 3').all(id) as Row[]),
-        ...(db.prepare('SELECT type, bucket, keys, size_bytes, min_bytes, max_bytes FROM size_stats WHERE snapshot_id = ? ORDER BY 1, 2').all(id) as Row[]),
-        ...(db.prepare('SELECT seq, name, value FROM aux WHERE snapshot_id = ? ORDER BY seq').all(id) as Row[]),
-      ];
+      const stats = snapshotStats(db, id);
       const key = `${String(snapshot.checksum)} ${String(snapshot.rdb_bytes)}`;
       expect(dumps.has(key), `${String(path)}: its RDB content is stored twice`).toBe(false);
       dumps.set(key, { snapshot, keys, stats });

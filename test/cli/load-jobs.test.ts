@@ -4,12 +4,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { cliBuilt, runCli } from '../support/cli.js';
+import { snapshotStats, type Row } from '../support/snapshot-stats.js';
 import { tempDir } from '../support/temp.js';
 
 const fixture = (name: string) => join(FIXTURES_DIR, name);
 const FILES = ['growth-a.rdb', 'growth-b.rdb', 'mixed-7.0.rdb', 'lru-7.0.rdb', 'lfu-7.0.rdb', 'nocompress-7.0.rdb'].map(fixture);
 
-type Row = Record<string, unknown>;
 const SNAPSHOT_COLUMNS = `file_name, path, file_bytes, fingerprint, compression, magic, rdb_version, redis_ver, snapshot_time_ms,
   time_source, used_mem, key_count, rdb_bytes, checksum, status, error, memory_profile, unestimated_keys, pattern_mode, key_rows`;
 
@@ -22,13 +22,7 @@ function content(dbPath: string): Map<string, { snapshot: Row; keys: Row[]; stat
       const { id, ...snapshot } = s;
       const keys = db.prepare(`SELECT db, hex(key) key, key_printable, pattern, type, rdb_type, encoding, elements, value_bytes, memory_bytes,
           largest_element, expire_at_ms, idle, freq, fields_with_ttl, stream_groups, stream_pending FROM keys WHERE snapshot_id = ? ORDER BY rowid`).all(id) as Row[];
-      const stats = [
-        ...(db.prepare('SELECT db, type, rdb_type, encoding, keys, memory_bytes, file_bytes, untimed_keys, expired_keys FROM type_stats WHERE snapshot_id = ? ORDER BY 1, 2, 3, 4').all(id) as Row[]),
-        ...(db.prepare('SELECT pattern, type, keys, memory_bytes, file_bytes, untimed_keys FROM pattern_stats WHERE snapshot_id = ? ORDER BY 1, 2').all(id) as Row[]),
-        ...(db.prepare('SELECT db, type, bucket, keys, memory_bytes FROM ttl_stats WHERE snapshot_id = ? ORDER BY 1, 2, 3').all(id) as Row[]),
-        ...(db.prepare('SELECT type, bucket, keys, size_bytes, min_bytes, max_bytes FROM size_stats WHERE snapshot_id = ? ORDER BY 1, 2').all(id) as Row[]),
-        ...(db.prepare('SELECT seq, name, value FROM aux WHERE snapshot_id = ? ORDER BY seq').all(id) as Row[]),
-      ];
+      const stats = snapshotStats(db, id);
       out.set(String(snapshot.path), { snapshot, keys, stats });
     }
     return out;
