@@ -17,7 +17,7 @@ import { RdbError } from '../core/errors.js';
 export const MAX_EXPANSION = 261;
 
 /** Outputs above this size are allocated only once the data is known to produce them (lzfValidate). */
-export const VALIDATE_BEFORE_ALLOCATING = 1 << 16;
+const VALIDATE_BEFORE_ALLOCATING = 1 << 16;
 
 /** Decompresses [start,end) of `src` into exactly `outLen` bytes, or throws BAD_LZF. */
 export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number, offset: number): Uint8Array {

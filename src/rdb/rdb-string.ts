@@ -192,11 +192,8 @@ let nextSlot: 0 | 1 = 0;
  * (it then throws the exact BAD_LZF error).
  */
 function decompressBlob(src: Uint8Array, start: number, end: number, ulen: number, offset: number): Uint8Array {
-  if (ulen > REUSED_BLOB_MAX) {
-    // Its own buffer, allocated only once the data is known to fill it.
-    lzfValidate(src, start, end, ulen, offset);
-    return lzfDecompressInto(src, start, end, new Uint8Array(ulen), ulen, offset);
-  }
+  // Its own buffer, which lzfDecompress allocates only once the data is known to fill it.
+  if (ulen > REUSED_BLOB_MAX) return lzfDecompress(src, start, end, ulen, offset);
   const slot = nextSlot;
   nextSlot = slot === 0 ? 1 : 0;
   const fast = lzfDecompressWasm(src, start, end, ulen, slot);

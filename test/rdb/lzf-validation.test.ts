@@ -14,25 +14,12 @@ import { lzfCompress } from '../support/lzf-compress.js';
 import { parseBytes } from '../support/parse-bytes.js';
 import { RdbWriter, TYPE, buildListpack } from '../support/rdb-writer.js';
 import { rng } from '../../scripts/lib/fuzz-engine.mjs';
+import { lzfSample } from '../support/lzf-samples.js';
 
 const MB = 1024 * 1024;
 
-/** Text with repeats near and far and byte runs: every LZF construct after compression. */
-function sample(rand: () => number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let i = 0;
-  while (i < n) {
-    const kind = Math.floor(rand() * 4);
-    const len = Math.min(n - i, 1 + Math.floor(rand() * (kind === 3 ? 300 : 40)));
-    if (kind === 0 || i === 0) for (let k = 0; k < len; k++) out[i + k] = 97 + Math.floor(rand() * 26);
-    else if (kind === 1 || kind === 3) {
-      const from = Math.max(0, i - 1 - Math.floor(rand() * Math.min(i, 8000)));
-      for (let k = 0; k < len; k++) out[i + k] = out[from + k]!;
-    } else out.fill(out[i - 1]!, i, i + len);
-    i += len;
-  }
-  return out;
-}
+/** Text literals, repeats near and far, byte runs (lzfSample). */
+const sample = (rand: () => number, n: number): Uint8Array => lzfSample(rand, n, (r) => 97 + Math.floor(r() * 26));
 
 /** What the decoder says of data: null when it decodes to exactly outLen bytes, else its error's offset. */
 function decoderVerdict(data: Uint8Array, outLen: number, at: number): number | null {

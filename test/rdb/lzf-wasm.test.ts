@@ -9,25 +9,12 @@ import { LZF_WASM_IN_CAP, LZF_WASM_OUT_CAP, lzfDecompressWasm } from '../../src/
 import { crc64HasWasm } from '../../src/rdb/crc64.js';
 import { lzfCompress } from '../support/lzf-compress.js';
 import { rng } from '../../scripts/lib/fuzz-engine.mjs';
+import { lzfSample } from '../support/lzf-samples.js';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
-/** Inputs with every LZF construct: random bytes (literals), repeats near and far, byte runs. */
-function sample(rand: () => number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let i = 0;
-  while (i < n) {
-    const kind = Math.floor(rand() * 4);
-    const len = Math.min(n - i, 1 + Math.floor(rand() * (kind === 3 ? 300 : 40)));
-    if (kind === 0 || i === 0) for (let k = 0; k < len; k++) out[i + k] = Math.floor(rand() * 256);
-    else if (kind === 1 || kind === 3) {
-      const from = Math.max(0, i - 1 - Math.floor(rand() * Math.min(i, 8000)));
-      for (let k = 0; k < len; k++) out[i + k] = out[from + k]!; // may overlap: distance < length
-    } else out.fill(out[i - 1]!, i, i + len);
-    i += len;
-  }
-  return out;
-}
+/** Random bytes literals, repeats near and far, byte runs (lzfSample). */
+const sample = (rand: () => number, n: number): Uint8Array => lzfSample(rand, n, (r) => Math.floor(r() * 256));
 
 describe('wasm LZF decoder', () => {
   it('is available (Node has WebAssembly)', () => {
