@@ -128,7 +128,9 @@ export class PrefixBatches {
       failure = err;
     }
     try {
-      if (held.length > 0) yield held;
+      // Handed on and no longer referenced here: the prefix's records (and the key buffers they
+      // point into) are garbage once the consumer is done with them, not kept for the whole file.
+      if (held.length > 0) yield held.splice(0);
       if (failure !== null) throw failure;
       if (this.ended) return;
       for (;;) {

@@ -2,6 +2,8 @@
  * The build a load starts with (src/store/build-guess.ts): the prefix the first keys are weighed
  * on, and what the end of a load does when those keys pointed the wrong way.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
 import { PREFIX_KEYS, PrefixBatches } from '../../src/store/build-guess.js';
@@ -75,6 +77,20 @@ describe('PrefixBatches', () => {
     // A few MB of used-mem cannot tell the builds apart: no twin, nothing to decide.
     expect(await readAtFirstRows('4000000')).toBeLessThanOrEqual(1024 + 256);
     expect(await readAtFirstRows(String(8 * PREFIX_KEYS * 120))).toBeGreaterThanOrEqual(PREFIX_KEYS);
+  });
+
+  it('keeps no hold on the prefix once it is handed on: its records are garbage when the consumer drops them', async () => {
+    // V8's collector on demand (the flag must be set before the context that reads `gc` is made).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const batches = new PrefixBatches(batchesOf([3, 3, 3, 2, 4]), 8)[Symbol.asyncIterator]();
+    const prefix = new WeakRef((await batches.next()).value as KeyRecord[]);
+    expect((await batches.next()).value).toHaveLength(2); // the iteration goes on past the prefix
+    // A WeakRef holds its target until the current job ends: collect on a later turn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(prefix.deref()).toBeUndefined();
+    await batches.return(undefined);
   });
 
   it('a parse error inside the prefix still yields the keys read before it, then throws', async () => {
