@@ -9,7 +9,7 @@
  */
 export class ByteLines {
   buf: Buffer;
-  /** `buf` for writes of 2 bytes at once (putHexPair). */
+  /** `buf` for writes of 2 or 4 bytes at once (putHexPair, putHexQuad). */
   view: DataView;
   pos = 0;
   /** Buffers handed over so far: bytes written before the last flush are no longer in `buf`. */
@@ -94,6 +94,11 @@ export function putText(buf: Buffer, p: number, s: string): number {
 /** The hex digits of byte value b at view[p, p + 2): one store instead of two. */
 export function putHexPair(view: DataView, p: number, b: number): void {
   view.setUint16(p, HEX_PAIR16[b]!, true);
+}
+
+/** The hex digits of byte values a then b at view[p, p + 4): one store instead of four. */
+export function putHexQuad(view: DataView, p: number, a: number, b: number): void {
+  view.setUint32(p, HEX_PAIR16[a]! | (HEX_PAIR16[b]! << 16), true);
 }
 
 export function putHex(buf: Uint8Array, p: number, bytes: Uint8Array, start: number, n: number): number {

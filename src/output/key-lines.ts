@@ -1,6 +1,6 @@
 import { isEmptyCollection, keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import { toHex } from '../rdb/printable.js';
-import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putHexPair, putNum, putText } from './byte-lines.js';
+import { ascii, ByteLines, NUMBER_ROOM, putAscii, putBytes, putDigits, putHex, putHexPair, putHexQuad, putNum, putText } from './byte-lines.js';
 // Not from csv-writer.ts, which loads csv-stringify: `keys` writes its CSV itself.
 import { neutralizeFormula } from './formula-cells.js';
 import { csvField } from './csv-field.js';
@@ -94,15 +94,26 @@ const BYTE_CLASS = Uint8Array.from({ length: 256 }, (_, b) => (b < 0x20 || b >= 
 /**
  * The located key's bytes at buf[p] and their hex at buf[h] (past the key), in one pass, and the
  * key's class. Written whatever the class; a key that is not PLAIN is then written again the string
- * way over the same bytes.
+ * way over the same bytes. Two key bytes per step, their four hex digits in one 32-bit store (the
+ * stores, not the lookups, are what a long key costs).
  */
 function putKeyAndHex(out: ByteLines, p: number, h: number): number {
   const buf = out.buf;
   const view = out.view;
   const src = keyBytes;
   const start = keyStart;
+  const n = keyLength;
   let cls = PLAIN;
-  for (let i = 0; i < keyLength; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a = src[start + i]!;
+    const b = src[start + i + 1]!;
+    buf[p + i] = a;
+    buf[p + i + 1] = b;
+    cls |= BYTE_CLASS[a]! | BYTE_CLASS[b]!;
+    putHexQuad(view, h + 2 * i, a, b);
+  }
+  if (i < n) {
     const b = src[start + i]!;
     buf[p + i] = b;
     cls |= BYTE_CLASS[b]!;
