@@ -1,3 +1,4 @@
+import { terminalSafe } from '../output/terminal-safe.js';
 import { escapeBinary, printable } from '../rdb/printable.js';
 import { FORGOTTEN_IDLE_SECONDS, HASH_SPLIT_FIELDS, LIST_CAP, STREAM_CAP, ZSET_CAP } from './thresholds.js';
 
@@ -102,8 +103,17 @@ export function cliArgument(bytes: Uint8Array): string {
   }
   if (bare) return text;
   // Valid UTF-8 without control characters prints as itself: quote it, escaping quote and backslash.
+  // A character every text writer shows escaped (terminalSafe: zero-width, bidi and line
+  // separators, BOM) goes as its UTF-8 bytes in \xHH: shown as `\u200b` the line would name another
+  // key, since sdssplitargs reads `\u` as a plain `u`.
   const utf8 = new TextDecoder().decode(bytes);
-  if (text === utf8) return `"${utf8.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  if (text === utf8) {
+    let quoted = '';
+    for (const ch of utf8) {
+      quoted += ch === '"' || ch === '\\' ? `\\${ch}` : terminalSafe(ch) === ch ? ch : escapeBinary(new TextEncoder().encode(ch));
+    }
+    return `"${quoted}"`;
+  }
   return `"${escapeBinary(bytes)}"`;
 }
 

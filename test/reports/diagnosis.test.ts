@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
 import { formatDiagnosisScreen } from '../../src/output/diagnosis-screen.js';
+import { formatTable } from '../../src/output/table-writer.js';
 import { cliArgument, niceCeil, remedyCommand } from '../../src/reports/remedy-command.js';
 import { storeWithDumps } from '../support/fixture-store.js';
 import { NIGHTLY_DIR, nightlyExpected, nightlyFiles, slope } from '../support/nightly.js';
@@ -112,6 +113,33 @@ describeRedis('remedy commands read back by redis-cli', () => {
       expect(cli.status).toBe(0);
       expect(cli.stdout.trim().split('\n')).toEqual(keys.map(() => '1'));
       expect(keys.some((k) => cliArgument(k).startsWith('"'))).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describeRedis('remedy commands as the screen and the table print them', () => {
+  it('a key holding zero-width, bidi, line-separator or BOM characters: the printed LTRIM trims that very key', async () => {
+    // Text writers show these characters escaped (terminalSafe); the command must not depend on that.
+    const keys = ['zw\u200bspace', 'rtl\u202eevil', 'ls\u2028x', 'bom\ufeff', 'ключ\u200d'].map((k) => Buffer.from(k, 'utf8'));
+    const server = await startRedis();
+    try {
+      await server.client.pipeline(keys.map((k) => ['RPUSH', k, ...Array.from({ length: 1500 }, (_, i) => String(i))]));
+      const { db } = await storeWithDumps([await server.save()]);
+      const result = diagnosis(db, { top: 10 });
+      db.close();
+      const screen = formatDiagnosisScreen(result, { human: false, width: 1000 });
+      const table = formatTable(result, { human: false });
+      const fromScreen = screen.split('\n').filter((l) => l.startsWith('    LTRIM ')).map((l) => l.replace(/ {3}# .*$/, '').trim());
+      const fromTable = table.split('\n').map((l) => /(LTRIM .* -1000 -1)/.exec(l)?.[1]).filter((c): c is string => c !== undefined);
+      expect(fromScreen).toHaveLength(keys.length);
+      expect(fromTable).toEqual(fromScreen);
+      // redis-cli reads each line as a typed command (sdssplitargs); each LTRIM must leave 1000 of 1500.
+      const cli = spawnSync('redis-cli', ['-p', String(server.port)], { input: fromScreen.join('\n') + '\n', encoding: 'utf8' });
+      expect(cli.status).toBe(0);
+      const lengths = await server.client.pipeline(keys.map((k) => ['LLEN', k]));
+      expect(lengths).toEqual(keys.map(() => 1000));
     } finally {
       await server.stop();
     }
