@@ -26,8 +26,11 @@ export const bigkeys: Report = {
     const top = (order: string, ranked: string[]): RowSource => {
       const stmt = db.prepare(
         `SELECT type, db, ${KEY_TEXT_SQL} AS key, ${b.keysColumn} AS size, elements, largest_element, ${enc} AS enc,
-                CASE WHEN expire_at_ms IS NULL THEN NULL ELSE (expire_at_ms - ?) / 1000 END AS ttl_s
-         FROM (SELECT * FROM key_rows WHERE ${KEY_ROWS_OF} AND kind_id IN (SELECT id FROM key_kinds WHERE type = ?)) r
+                CASE WHEN ttl_ms IS NULL THEN NULL WHEN ttl_ms >= 0 THEN (ttl_ms + 500) / 1000 ELSE -((500 - ttl_ms) / 1000) END AS ttl_s
+         -- Whole seconds, rounded as Redis's TTL rounds (R:expire.c ttlGenericCommand: (ttl+500)/1000),
+         -- in integer arithmetic: the snapshot time is cast, or it is bound as a REAL and the TTL
+         -- comes out with a fraction.
+         FROM (SELECT *, expire_at_ms - CAST(? AS INTEGER) AS ttl_ms FROM key_rows WHERE ${KEY_ROWS_OF} AND kind_id IN (SELECT id FROM key_kinds WHERE type = ?)) r
            JOIN key_kinds k ON k.id = r.kind_id
          WHERE 1${f.sql}
          ORDER BY ${order} DESC, ${KEY_TEXT_SQL} LIMIT ?`,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { startRedis } from '../../scripts/lib/redis-server.mjs';
+import { pickSnapshot } from '../../src/reports/scope.js';
+import { storeWithDumps } from '../support/fixture-store.js';
 import { rec, syntheticKeyspace } from '../support/records.js';
+import { requireRedis } from '../support/redis.js';
 import { freshStore, loadRecords } from '../support/store.js';
 import { reportRunner } from '../support/reports.js';
 
@@ -64,6 +68,27 @@ describe('bigkeys report', () => {
       const got = (name: string, col: string) => r.tables.find((t) => t.name === name)!.rows.map((x) => [x.type, x.rank, x.key, x[col]]);
       expect(got('by_file_bytes', 'file_bytes')).toEqual(reference((k) => k.valueBytes, () => true));
       expect(got('by_elements', 'elements')).toEqual(reference((k) => k.elements, (t) => t !== 'string'));
+    }
+  });
+});
+
+requireRedis()('bigkeys ttl_s of a real server\'s keys', () => {
+  it('is whole seconds, rounded as Redis\'s TTL rounds the milliseconds left at snapshot time', async () => {
+    const server = await startRedis();
+    try {
+      // Expiry times with milliseconds (PX), as clients set them: the dump's ctime is whole seconds.
+      const ttlsMs = [1_234, 59_500, 3_600_499, 86_400_777, 700_001];
+      await server.client.pipeline(ttlsMs.map((ms, i) => ['SET', `tok:${i}`, 'v'.repeat(10 + i), 'PX', String(ms)]));
+      const expireAt = (await server.client.pipeline(ttlsMs.map((_, i) => ['PEXPIRETIME', `tok:${i}`]))) as number[];
+      const { db } = await storeWithDumps([await server.save()]);
+      const snapshotMs = pickSnapshot(db, undefined, undefined).snapshot_time_ms!;
+      const rows = run(db, { top: 10 }).tables[0]!.rows;
+      db.close();
+      // R:expire.c ttlGenericCommand: TTL answers (ttl + 500) / 1000 of the milliseconds left.
+      const want = expireAt.map((at) => Math.floor((at - snapshotMs + 500) / 1000));
+      expect(ttlsMs.map((_, i) => rows.find((r) => r.key === `tok:${i}`)!.ttl_s)).toEqual(want);
+    } finally {
+      await server.stop();
     }
   });
 });
