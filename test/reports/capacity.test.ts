@@ -1,6 +1,10 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseMemorySize } from '../../src/cli/memory-size.js';
+import { UsageError } from '../../src/cli/exit.js';
+import { parseMemorySize, readMemoryLimits } from '../../src/cli/memory-size.js';
+import { REDIS_SERVER, requireRedis } from '../support/redis.js';
 import { cliBuilt, runCli } from '../support/cli.js';
 import { storeWithDumps } from '../support/fixture-store.js';
 import { NIGHTLY_DIR, nightlyExpected } from '../support/nightly.js';
@@ -76,5 +80,65 @@ describe('capacity on a real dump', () => {
     const wrongReport = runCli(['report', 'ttl', '--db', db, '--maxmemory', '4gb'], dir);
     expect(wrongReport).toMatchObject({ code: 2 });
     expect(wrongReport.stderr).toContain('report ttl does not take --maxmemory');
+  });
+});
+
+/**
+ * What a real redis-server started with this config file runs with (CONFIG GET), or 'refused' when
+ * it will not start. On a unix socket of its own, no TCP port; started in the file's directory.
+ */
+async function serverLimits(conf: string, dir: string): Promise<{ maxmemory: number; policy: string } | 'refused'> {
+  const sock = join(dir, `redis-${Math.random().toString(36).slice(2)}.sock`);
+  const child = spawn(REDIS_SERVER!, [conf, '--port', '0', '--unixsocket', sock, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''], { cwd: dir, stdio: 'ignore' });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  try {
+    const deadline = Date.now() + 10_000;
+    while (!exited && !existsSync(sock)) {
+      if (Date.now() > deadline) throw new Error(`redis-server ${conf}: neither started nor exited`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (exited) return 'refused';
+    const get = (name: string) => spawnSync('redis-cli', ['-s', sock, 'CONFIG', 'GET', name], { encoding: 'utf8' }).stdout.trim().split('\n')[1]!;
+    return { maxmemory: Number(get('maxmemory')), policy: get('maxmemory-policy') };
+  } finally {
+    if (!exited) child.kill('SIGKILL');
+  }
+}
+
+requireRedis()('--redis-conf read as redis-server reads it', () => {
+  it('absent directives are Redis\'s defaults; include (globs, nesting), quotes, escapes, case, CRLF; later lines win; lines Redis refuses are usage errors', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'conf.d'));
+    writeFileSync(join(dir, 'conf.d', 'a.conf'), 'maxmemory 5mb\nmaxmemory-policy volatile-ttl\n');
+    writeFileSync(join(dir, 'conf.d', 'b.conf'), 'maxmemory 6mb\n');
+    writeFileSync(join(dir, 'conf.d', 'skip.txt'), 'maxmemory 9mb\n');
+    writeFileSync(join(dir, 'nested.conf'), 'include conf.d/b.conf\nmaxmemory-policy allkeys-lfu\n');
+    const confs: Record<string, string> = {
+      'no-maxmemory': 'port 6379\nmaxmemory-policy allkeys-lru\n',
+      'empty': '# nothing about memory\n',
+      'glob-include': `maxmemory 1mb\ninclude ${join(dir, 'conf.d', '*.conf')}\n`,
+      'include-then-override': `include ${join(dir, 'conf.d', 'a.conf')}\nmaxmemory 2gb\n`,
+      'relative-include': 'maxmemory 1mb\ninclude nested.conf\n',
+      'quoted-crlf-case': '  MAXMEMORY "2mb"  \r\nmaxmemory-policy \'AllKeys-LRU\'\r\n',
+      'hex-escape': 'maxmemory "\\x31mb"\n',
+      'trailing-comment': 'maxmemory 1mb # the limit\n',
+      'quoted-space': 'maxmemory "1 gb"\n',
+      'bad-policy': 'maxmemory-policy allkeys-lfru\n',
+      'unbalanced': 'maxmemory "1gb\n',
+    };
+    for (const [name, text] of Object.entries(confs)) {
+      const conf = join(dir, `${name}.conf`);
+      writeFileSync(conf, text);
+      const server = await serverLimits(conf, dir);
+      if (server === 'refused') {
+        expect(() => readMemoryLimits(conf), name).toThrow(UsageError);
+      } else {
+        expect(readMemoryLimits(conf), name).toEqual(server);
+      }
+    }
+    // The cases above are not all accepted or all refused.
+    expect(await serverLimits(join(dir, 'glob-include.conf'), dir)).toEqual({ maxmemory: 6 * 1024 ** 2, policy: 'volatile-ttl' });
+    expect(await serverLimits(join(dir, 'trailing-comment.conf'), dir)).toBe('refused');
   });
 });
