@@ -110,6 +110,9 @@ export const forecast: Report = {
       if (drivers.length && sizeFit.slope > 0) {
         notes.push(`driven by: ${drivers.map((p) => `${p.pattern} ${((p.fit!.slope / sizeFit.slope) * 100).toFixed(0)}%`).join(', ')} of the growth`);
       }
+    } else if (options.maxmemory === 0) {
+      // Redis reads maxmemory 0 as no limit (redis.conf: "maxmemory <bytes>", 0 = unlimited on 64-bit).
+      notes.push('maxmemory 0: Redis has no memory limit, so there is no alarm or maxmemory date; the host\'s RAM is the limit (report capacity --ram)');
     } else {
       notes.push('no maxmemory given: add --maxmemory <size> (or --redis-conf) for the dates the alarm and maxmemory are reached');
     }

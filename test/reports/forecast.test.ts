@@ -59,6 +59,11 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
       expect(Math.abs((row.reached_at as number) - expectedMs), threshold).toBeLessThan(1000);
     }
     expect(r.notes.some((n) => /^driven by: feed:\* /.test(n))).toBe(true);
+    // maxmemory 0 is Redis's "no limit": no wall, and not taken for a missing --maxmemory.
+    const unlimited = forecast(db, { top: 5, maxmemory: 0 });
+    expect(unlimited.tables.some((t) => t.name === 'wall')).toBe(false);
+    expect(unlimited.notes.some((n) => n.startsWith('no maxmemory given'))).toBe(false);
+    expect(unlimited.notes.some((n) => n.startsWith('maxmemory 0: Redis has no memory limit'))).toBe(true);
     // A maxmemory already passed is reached "now" (the last snapshot).
     const past = forecast(db, { top: 5, maxmemory: 1_000_000 }).tables.find((t) => t.name === 'wall')!.rows;
     expect(past.every((x) => x.days_from_last === 0 && x.reached_at === truth.nights.at(-1)!.ctime * 1000)).toBe(true);
