@@ -1,17 +1,32 @@
-import lz4 from 'lz4js';
 import { RdbError } from '../core/errors.js';
+import { decodeLz4Block, Lz4BlockError } from './lz4-block.js';
+import { Xxh32, xxh32 } from './xxh32.js';
 
 /**
  * Streaming decoder for the LZ4 frame format (what the `lz4` command writes), block by block:
- * memory is one block plus the 64 KiB history that dependent blocks may refer to. lz4js decodes
- * each block; this file only walks the frame structure (LZ4 Frame Format v1.6: magic 0x184D2204,
- * FLG/BD descriptor, optional content size and dictionary id, header checksum, blocks with
- * a 4-byte size whose high bit marks an uncompressed block, end mark 0, optional checksums;
- * concatenated frames and skippable frames 0x184D2A50..5F).
+ * memory is one block plus the 64 KiB history that dependent blocks may refer to. lz4-block.ts
+ * decodes each block; this file walks the frame structure (lz4 doc/lz4_Frame_format.md v1.6: magic
+ * 0x184D2204, FLG/BD descriptor, optional content size and dictionary id, header checksum, blocks
+ * with a 4-byte size whose high bit marks an uncompressed block, end mark 0, optional checksums;
+ * concatenated frames, skippable frames 0x184D2A50..5F, legacy frames 0x184C2102).
+ *
+ * Everything the frame carries to check itself is checked, as the `lz4` command checks it (lz4 -t
+ * refuses each of these): reserved bits, the header checksum, block checksums, the content size and
+ * the content checksum. Each is checked once the bytes it covers went to the consumer where it covers
+ * decoded bytes, so the keys before a fault are kept.
  */
-const FRAME_MAGIC = 0x184d2204;
+export const FRAME_MAGIC = 0x184d2204;
+/** The legacy frame of the first lz4 releases (`lz4 -l` still writes it): "Legacy frame". */
+export const LEGACY_MAGIC = 0x184c2102;
 const SKIPPABLE_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
+export const SKIPPABLE_MAGIC = 0x184d2a50;
+/** Legacy frame: every block decodes to 8 MiB (the last to at most that), always compressed. */
+const LEGACY_BLOCK = 8 << 20;
+/** LZ4_COMPRESSBOUND(8 MiB) (lz4.h): a larger legacy block size is no block (lz4io reads it as the next magic). */
+const LEGACY_BLOCK_BOUND = LEGACY_BLOCK + ((LEGACY_BLOCK / 255) | 0) + 16;
+// FLG and BD bits (Frame Descriptor).
+const FLG_RESERVED = 0x02;
+const BD_RESERVED = 0x8f;
 const HISTORY = 64 * 1024;
 const OUTPUT_SLICE = 1024 * 1024;
 /** Compressed bytes an input chunk brings at most (open-input.ts COMPRESSED_READ_CHUNK); a larger chunk grows the window. */
@@ -110,6 +125,11 @@ export async function* decodeLz4Frames(input: AsyncIterable<Uint8Array>): AsyncG
   }
 }
 
+/** True for the magic of a frame that may follow another (a frame, a legacy frame or a skippable frame). */
+export function isLz4Magic(magic: number): boolean {
+  return magic === FRAME_MAGIC || magic === LEGACY_MAGIC || (magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC;
+}
+
 async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
   let frames = 0;
   for (;;) {
@@ -118,7 +138,7 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
       throw truncated(w, 'frame header');
     }
     const magic = w.u32();
-    if ((magic & SKIPPABLE_MASK) === SKIPPABLE_MAGIC >>> 0) {
+    if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
       if (!(await w.fill(8))) throw truncated(w, 'skippable frame');
       const size = w.u32(w.pos + 4);
       w.pos += 8;
@@ -128,37 +148,49 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
         w.pos += n;
         left -= n;
       }
+      frames++;
       continue;
     }
-    if (magic !== FRAME_MAGIC) {
-      throw lz4Error(`not an LZ4 frame (magic 0x${magic.toString(16)})`, w.offset);
-    }
     frames++;
-    yield* decodeFrame(w);
+    if (magic === LEGACY_MAGIC) yield* decodeLegacyFrame(w);
+    else if (magic === FRAME_MAGIC) yield* decodeFrame(w);
+    else throw lz4Error(`not an LZ4 frame (magic 0x${magic.toString(16)})`, w.offset);
   }
 }
 
 async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
+  const frameAt = w.offset;
   if (!(await w.fill(7))) throw truncated(w, 'frame descriptor');
   const flg = w.buf[w.pos + 4]!;
   const bd = w.buf[w.pos + 5]!;
-  if (flg >> 6 !== 1) throw lz4Error(`unsupported LZ4 frame version ${flg >> 6}`, w.offset + 4);
+  if (flg >> 6 !== 1) throw lz4Error(`unsupported LZ4 frame version ${flg >> 6}`, frameAt + 4);
+  // "Reserved bits": a frame setting one needs a later version of the format than this decoder's.
+  if ((flg & FLG_RESERVED) !== 0 || (bd & BD_RESERVED) !== 0) throw lz4Error('LZ4 frame sets a reserved bit of its descriptor', frameAt + ((flg & FLG_RESERVED) !== 0 ? 4 : 5));
   const independent = (flg & 0x20) !== 0;
   const blockChecksum = (flg & 0x10) !== 0;
-  const contentSize = (flg & 0x08) !== 0;
+  const hasContentSize = (flg & 0x08) !== 0;
   const contentChecksum = (flg & 0x04) !== 0;
-  const dictId = (flg & 0x01) !== 0;
+  const hasDictId = (flg & 0x01) !== 0;
   const blockMax = BLOCK_SIZES[(bd >> 4) & 7];
-  if (blockMax === undefined) throw lz4Error(`invalid LZ4 block size code ${(bd >> 4) & 7}`, w.offset + 5);
-  if (dictId) throw lz4Error('LZ4 frames with a dictionary id are not supported', w.offset + 4);
-  const headerLen = 4 + 2 + (contentSize ? 8 : 0) + 1;
-  if (!(await w.fill(headerLen))) throw truncated(w, 'frame descriptor');
-  w.pos += headerLen;
+  if (blockMax === undefined) throw lz4Error(`invalid LZ4 block size code ${(bd >> 4) & 7}`, frameAt + 5);
+  const descriptorLen = 2 + (hasContentSize ? 8 : 0) + (hasDictId ? 4 : 0);
+  if (!(await w.fill(4 + descriptorLen + 1))) throw truncated(w, 'frame descriptor');
+  // "Header Checksum": the second byte of xxh32 of the descriptor (FLG to the last optional field).
+  const hc = (xxh32(w.buf, w.pos + 4, w.pos + 4 + descriptorLen) >>> 8) & 0xff;
+  if (hc !== w.buf[w.pos + 4 + descriptorLen]) throw lz4Error('LZ4 frame descriptor fails its header checksum', frameAt + 4 + descriptorLen);
+  // The content size (8 bytes LE): checked against what the frame decodes to, as lz4 does.
+  const contentSize = hasContentSize ? Number(new DataView(w.buf.buffer, w.buf.byteOffset + w.pos + 6, 8).getBigUint64(0, true)) : null;
+  // A dictionary id only names the dictionary the blocks may refer to: without it, a match reaching
+  // before the frame's first byte fails below, naming the dictionary.
+  const dictId = hasDictId ? w.u32(w.pos + 6 + (hasContentSize ? 8 : 0)) : null;
+  w.pos += 4 + descriptorLen + 1;
 
   // Input window: a whole block with its size word and checksum, plus one input chunk besides.
   w.reserve(blockMax + 8 + READ_AHEAD);
   // Output window: HISTORY bytes of earlier output, then room for one block.
   const out = new Uint8Array(HISTORY + blockMax);
+  const content = contentChecksum ? new Xxh32() : null;
+  let decoded = 0;
   let hist = 0;
   for (;;) {
     if (!(await w.fill(4))) throw truncated(w, 'block size');
@@ -170,18 +202,25 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
     const size = word & 0x7fffffff;
     if (size > blockMax) throw lz4Error(`LZ4 block of ${size} bytes exceeds the frame's ${blockMax}-byte maximum`, blockAt);
     if (!(await w.fill(size + (blockChecksum ? 4 : 0)))) throw truncated(w, 'block');
+    // "Block checksum": xxh32 of the block's bytes as stored, checked before decoding them.
+    if (blockChecksum && xxh32(w.buf, w.pos, w.pos + size) !== w.u32(w.pos + size)) throw lz4Error('LZ4 block fails its block checksum', blockAt);
     const start = independent ? 0 : hist;
     let end: number;
     if (stored) {
       out.set(w.buf.subarray(w.pos, w.pos + size), start);
       end = start + size;
     } else {
-      end = lz4.decompressBlock(w.buf, out, w.pos, size, start);
-      if (!(end >= start && end <= start + blockMax)) {
-        throw lz4Error('corrupt LZ4 block (decodes past the block size)', blockAt);
+      try {
+        end = decodeLz4Block(w.buf, w.pos, w.pos + size, out, start, start + blockMax, 0);
+      } catch (e) {
+        if (!(e instanceof Lz4BlockError)) throw e;
+        const dictionary = dictId !== null && e.beforeData ? `; the frame names dictionary ${dictId}, which rdbscope does not have` : '';
+        throw lz4Error(`corrupt LZ4 block (${e.message}${dictionary})`, blockAt);
       }
     }
     w.pos += size + (blockChecksum ? 4 : 0);
+    decoded += end - start;
+    content?.update(out, start, end);
     // Views into the reused output window, valid until the next is requested (OpenedInput), at most
     // OUTPUT_SLICE each: the parser copies each chunk into its own window, which would otherwise
     // grow to a whole 4 MiB block.
@@ -193,8 +232,45 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
       hist = keep;
     }
   }
-  if (contentChecksum) {
+  const endMarkAt = w.offset - 4;
+  if (contentSize !== null && contentSize !== decoded) {
+    throw lz4Error(`LZ4 frame decodes to ${decoded} bytes, its header announces ${contentSize}`, endMarkAt);
+  }
+  if (content !== null) {
     if (!(await w.fill(4))) throw truncated(w, 'content checksum');
+    if (content.digest() !== w.u32()) throw lz4Error('LZ4 frame fails its content checksum', w.offset);
     w.pos += 4;
+  }
+}
+
+/**
+ * "Legacy frame": after the magic, blocks of a 4-byte compressed size and LZ4 data, each decoding
+ * to 8 MiB but the last, independent, with no checksum and no end mark: the frame ends with the input
+ * or where the next 4 bytes are a frame magic number.
+ */
+async function* decodeLegacyFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
+  w.pos += 4;
+  w.reserve(LEGACY_BLOCK_BOUND + 4 + READ_AHEAD);
+  const out = new Uint8Array(LEGACY_BLOCK);
+  for (;;) {
+    if (!(await w.fill(4))) {
+      if (w.buf.length - w.pos === 0) return;
+      throw truncated(w, 'legacy block size');
+    }
+    const size = w.u32();
+    if (isLz4Magic(size)) return;
+    const blockAt = w.offset;
+    if (size === 0 || size > LEGACY_BLOCK_BOUND) throw lz4Error(`legacy LZ4 block of ${size} bytes (at most ${LEGACY_BLOCK_BOUND})`, blockAt);
+    w.pos += 4;
+    if (!(await w.fill(size))) throw truncated(w, 'block');
+    let end: number;
+    try {
+      end = decodeLz4Block(w.buf, w.pos, w.pos + size, out, 0, LEGACY_BLOCK, 0);
+    } catch (e) {
+      if (!(e instanceof Lz4BlockError)) throw e;
+      throw lz4Error(`corrupt LZ4 block (${e.message})`, blockAt);
+    }
+    w.pos += size;
+    for (let at = 0; at < end; at += OUTPUT_SLICE) yield out.subarray(at, Math.min(end, at + OUTPUT_SLICE));
   }
 }

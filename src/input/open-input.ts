@@ -37,12 +37,22 @@ const READ_CHUNK = 1 << 20;
  */
 const COMPRESSED_READ_CHUNK = 256 << 10;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
-/** The LZ4 frame magic number 0x184D2204, little-endian (lz4-frames.ts FRAME_MAGIC). */
-const LZ4_MAGIC_BYTES = [0x04, 0x22, 0x4d, 0x18] as const;
+
+/**
+ * LZ4 input starts with a frame (0x184D2204), a legacy frame (0x184C2102, `lz4 -l`) or a skippable
+ * frame (0x184D2A50..5F), each magic little-endian (lz4 doc/lz4_Frame_format.md; the `lz4` command
+ * decodes all three from the first byte on). Kept here, not imported from lz4-frames.ts: the decoder
+ * is loaded only for a compressed dump (decompressChunks).
+ */
+function isLz4Start(head: Uint8Array): boolean {
+  if (head.length < 4) return false;
+  const magic = (head[0]! | (head[1]! << 8) | (head[2]! << 16) | (head[3]! << 24)) >>> 0;
+  return magic === 0x184d2204 || magic === 0x184c2102 || (magic & 0xfffffff0) >>> 0 === 0x184d2a50;
+}
 
 export function detectCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) return 'gzip';
-  if (head.length >= 4 && LZ4_MAGIC_BYTES.every((b, i) => head[i] === b)) return 'lz4';
+  if (isLz4Start(head)) return 'lz4';
   return 'none';
 }
 
@@ -223,7 +233,7 @@ async function* readPlainFile(fh: FileHandle, label: string, counted: (n: number
 
 /**
  * The decompressed bytes of gzip or LZ4 frames read from `source`. The decoders are loaded only for
- * a compressed dump: lz4js alone takes node ~17 ms to load, on every plain `info` or `keys`.
+ * a compressed dump: not loaded on every plain `info` or `keys`.
  */
 async function* decompressChunks(source: AsyncIterable<Uint8Array>, compression: Compression, label: string): AsyncGenerator<Uint8Array> {
   try {
