@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
 import { launchBrowser, requireChromium, screenshotPath, type Browser, type OpenedPage, type PageGlobal } from '../support/chromium.js';
 import { requireRedis } from '../support/redis.js';
-import { HOSTILE_FILE_NAME, HOSTILE_KEYS, INSTANCE, makeReportDataset } from './report-dataset.js';
+import { HOSTILE_FILE_NAME, HOSTILE_KEYS, INSTANCE, LONG_KEY, makeReportDataset } from './report-dataset.js';
 
 const describeBrowser = requireChromium();
 const describeRedis = requireRedis();
@@ -146,6 +146,21 @@ describeRedis('html report (real dumps)', () => {
       expect(state.onAttrs).toEqual([]);
       expect(state.title).toBe(`rdbscope report: ${INSTANCE}, ${HOSTILE_FILE_NAME}`);
       for (const k of HOSTILE_KEYS) expect(state.keyCells, k.shown).toContain(k.shown);
+    });
+
+    it('wraps a long key inside its column: the big-keys tables keep every column in view', async () => {
+      for (const block of ['#diagnosis-bigkeys', '#bigkeys-by_memory']) {
+        const fit = await opened.page.evaluate(([sel, head]) => {
+          const { document } = globalThis as unknown as PageGlobal;
+          const box = document.querySelector(`${sel} .scroll`)!.getBoundingClientRect().width;
+          const table = document.querySelector(`${sel} table`)!.getBoundingClientRect().width;
+          const cell = Array.from(document.querySelectorAll(`${sel} td`)).find((td) => td.textContent?.startsWith(head!));
+          return { box, table, cell: cell?.getBoundingClientRect().width ?? null };
+        }, [block, LONG_KEY.slice(0, 20)]);
+        expect(fit.cell, block).not.toBeNull();
+        expect(fit.cell!, block).toBeLessThan(fit.box / 2);
+        expect(fit.table, block).toBeLessThanOrEqual(fit.box);
+      }
     });
 
     it('leaves a screenshot (and the page) for a person to look at', async () => {

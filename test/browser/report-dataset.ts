@@ -3,8 +3,9 @@
  * grows, dated a day apart (their ctime rewritten: the server saves them seconds apart, a forecast
  * needs snapshots at least an hour apart), loaded by the real CLI as one instance. The keyspace has
  * every type, TTLs spread over the histogram's buckets, and keys built to break out of HTML (markup,
- * quotes, NUL and control bytes, a terminal escape, invalid UTF-8, bidi and line separators). The
- * last dump's file name holds markup too: it is the page's title.
+ * quotes, NUL and control bytes, a terminal escape, invalid UTF-8, bidi and line separators) and a
+ * key of 1205 characters without a space. The last dump's file name holds markup too: it is the
+ * page's title.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,12 @@ export const HOSTILE_KEYS: HostileKey[] = [
   { bytes: Buffer.from('line\u2028sep</title>'), shown: 'line\\u2028sep</title>' },
   { bytes: Buffer.from('\u202eevil<u>'), shown: '\\u202eevil<u>' },
 ];
+
+/**
+ * A key far longer than a cell shows (cells.ts MAX_CELL_TEXT) with no space to wrap at, its value large
+ * enough to rank among the diagnosis's big keys: the page must wrap it inside its column.
+ */
+export const LONG_KEY = `long:${'0123456789abcdef'.repeat(75)}`;
 
 /** A dump file name that is markup: shown in the page's title and header. */
 export const HOSTILE_FILE_NAME = 'dump-"><img src=x onerror=alert(9)>.rdb';
@@ -70,6 +77,7 @@ export async function makeReportDataset(dir: string): Promise<ReportDataset> {
       for (let i = 0; i < 3 * n; i++) cmds.push(['ZADD', `board:${n}:${i}`, ...Array.from({ length: 20 + i * 60 }, (_, e) => [String(e), `player-${e}`]).flat()]);
       for (let i = 0; i < n; i++) for (let e = 0; e < 30; e++) cmds.push(['XADD', `events:${i}`, '*', 'kind', 'click', 'n', String(e)]);
       if (n === ROUNDS) for (const k of HOSTILE_KEYS) cmds.push(['SET', k.bytes, x(4000, 'h')]);
+      if (n === ROUNDS) cmds.push(['SET', LONG_KEY, x(64_000, 'l')]);
       await c.pipeline(cmds);
     };
     let first = 0;

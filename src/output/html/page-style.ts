@@ -29,6 +29,7 @@ table.data th[aria-sort="descending"] button::after { content: " \\25BC"; color:
 table.data th.num button { text-align: right; }
 table.data td { padding: 3px 8px; border-bottom: 1px solid #eef0f2; vertical-align: top; overflow-wrap: break-word; }
 table.data td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.data td.long { overflow-wrap: anywhere; min-width: 20em; }
 table.data tbody tr:hover { background: #f8fafb; }
 .more { color: var(--muted); font-size: 12px; margin: 4px 0 0; }
 td.code, dd.code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }

@@ -2,6 +2,7 @@ import type { Column, ResultTable } from '../result.js';
 import { showCell } from './cells.js';
 import type { TableData } from './draw-chart.js';
 import { htmlText } from './escape.js';
+import { terminalSafe } from '../terminal-safe.js';
 
 /** A report table as read for the page: at most the page's bound of rows, `more` when it had others. */
 export interface PageTable extends TableData {
@@ -35,6 +36,25 @@ function codeClass(c: Column): string {
   return CODE_COLUMNS.includes(c.name) ? ' class="code"' : '';
 }
 
+/**
+ * A cell whose text holds a run of more characters than this without a space is `long`: it may break
+ * anywhere and keeps a readable width (page-style.ts). `overflow-wrap: break-word` alone does not do it
+ * in a table: the breaks it makes do not count toward a cell's min-content width (CSS Text Level 3
+ * §5.5, only `anywhere` does), so one 200-character key widened its table to several screens and
+ * pushed every other column out of sight.
+ */
+const UNBROKEN_RUN = 40;
+
+const LONG_RUN = new RegExp(`\\S{${UNBROKEN_RUN + 1}}`, 'u');
+
+/** The classes of a body cell: numbers right-aligned, commands monospace, long unbroken text wrapped anywhere. */
+function cellClasses(c: Column, text: string): string {
+  if (isNumeric(c)) return ' class="num"';
+  // Measured as shown: terminalSafe turns a control character into a four-character escape.
+  const classes = [...(CODE_COLUMNS.includes(c.name) ? ['code'] : []), ...(LONG_RUN.test(terminalSafe(text)) ? ['long'] : [])];
+  return classes.length ? ` class="${classes.join(' ')}"` : '';
+}
+
 export function columnTitle(name: string): string {
   return name.replace(/_/g, ' ');
 }
@@ -66,7 +86,7 @@ export function tableHtml(id: string, table: PageTable): string {
     body += '<tr>';
     for (const c of table.columns) {
       const shown = showCell(row[c.name] ?? null, c);
-      const attrs = (isNumeric(c) ? ' class="num"' : codeClass(c)) + (shown.sortValue !== null && isNumeric(c) ? ` data-v="${htmlText(shown.sortValue)}"` : '') + (shown.exact !== null ? ` title="${htmlText(shown.exact)}"` : '');
+      const attrs = cellClasses(c, shown.text) + (shown.sortValue !== null && isNumeric(c) ? ` data-v="${htmlText(shown.sortValue)}"` : '') + (shown.exact !== null ? ` title="${htmlText(shown.exact)}"` : '');
       body += `<td${attrs}>${htmlText(shown.text)}</td>`;
     }
     body += '</tr>';
