@@ -60,7 +60,7 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
     instance: instanceOption(raw.instance),
     type: raw.type,
     match: raw.match,
-    top: parseIntOption('--top', raw.top, 1),
+    top: topOption(raw.top),
     from: raw.from,
     to: raw.to,
     depth: raw.depth === undefined ? undefined : parseIntOption('--depth', raw.depth, 1),
@@ -69,4 +69,14 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
     ram: sizeOption('--ram', raw.ram),
     maxmemoryPolicy: conf.policy,
   };
+}
+
+/**
+ * --top: a whole number from 1 to 2^53 - 1. A number past that (`--top 1e30`, meaning "all") reached
+ * SQLite's LIMIT as a REAL it cannot take and failed as "datatype mismatch"; a number of rows that
+ * large is every row, so it is the same as 2^53 - 1.
+ */
+function topOption(value: string): number {
+  const n = parseIntOption('--top', value, 1);
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
 }
