@@ -163,6 +163,11 @@ describeRedis('html report (real dumps)', () => {
       }
     });
 
+    it('wraps a long dump file name in the header: the page is no wider than the window', async () => {
+      const pageWidth = await opened.page.evaluate('document.documentElement.scrollWidth');
+      expect(pageWidth).toBeLessThanOrEqual(1280);
+    });
+
     it('leaves a screenshot (and the page) for a person to look at', async () => {
       copyFileSync(page, screenshotPath('html-report.html'));
       const shot = await browser.open(page, { width: 1280, height: 900 });

@@ -43,8 +43,8 @@ export const HOSTILE_KEYS: HostileKey[] = [
  */
 export const LONG_KEY = `long:${'0123456789abcdef'.repeat(75)}`;
 
-/** A dump file name that is markup: shown in the page's title and header. */
-export const HOSTILE_FILE_NAME = 'dump-"><img src=x onerror=alert(9)>.rdb';
+/** A dump file name that is markup, and long with no space (200 bytes of the 255 a name may have): shown in the page's title and header. */
+export const HOSTILE_FILE_NAME = `dump-"><img src=x onerror=alert(9)>-${'0123456789'.repeat(16)}.rdb`;
 
 /** The server the dumps are loaded as. */
 export const INSTANCE = 'cache-01';

@@ -6,6 +6,8 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header.page { padding: 18px 28px 10px; border-bottom: 1px solid var(--line); background: var(--band); }
 header.page h1 { margin: 0 0 4px; font-size: 21px; }
 header.page p { margin: 2px 0; color: var(--muted); }
+/* The title and lines under it hold the instance (the dump's folder name) and the file name, up to 255 bytes without a space. */
+header.page h1, header.page p, footer.page { overflow-wrap: anywhere; }
 nav.toc { padding: 8px 28px; border-bottom: 1px solid var(--line); font-size: 13px; }
 nav.toc a { margin-right: 14px; color: var(--accent); text-decoration: none; }
 main { padding: 8px 28px 40px; max-width: 1280px; }
