@@ -12,6 +12,7 @@ import { defaultInstanceFor } from '../store/snapshots.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
 import { WriterAggregation } from '../store/writer-aggregation.js';
 import { BatchRows } from './batch-rows.js';
+import { hasPartitionDate, instanceDirName } from './partition.js';
 import { PartitionWriter } from './partition-writer.js';
 import { serverOf, type PatternRow, type SnapshotInfo } from './snapshot-info.js';
 
@@ -60,6 +61,13 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
   const { fingerprint, size, mtimeMs } = await fileFingerprint(path);
   const patterns = DEFAULT_PATTERN_OPTIONS;
   const keysMinBytes = options.keysMinBytes ?? null;
+  const instance = options.instance ?? defaultInstanceFor(path);
+  // A name no partition directory can have is refused before the dump is read, not at the rename.
+  try {
+    instanceDirName(instance);
+  } catch (err) {
+    throw err instanceof RangeError ? new RangeError(`${path}: ${err.message}`) : err;
+  }
   const source: AsyncGenerator<LoadMessage> = options.thread
     ? options.thread.rows({ path, mtimeMs, memory: options.memory, patterns, keysMinBytes, topPerPattern: null, credits: WORKER_CREDITS })
     : produceRows(
@@ -97,15 +105,18 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
     const patternRows: PatternRow[] = aggregates.patterns.map(([p, type, keys, memory, file, uk, um, uf]) => [p, type, keys, mem(memory), file, uk, mem(um), uf]);
     const { server, version } = serverOf(end.info.aux);
     const usedMem = end.info.aux.find((a) => a.key === 'used-mem')?.value;
+    // A ctime past year 9999 (a corrupt dump; a date still holds it) has no YYYY-MM-DD partition:
+    // the file's mtime names the day, as for a dump without ctime (partition.ts hasPartitionDate).
+    const time = hasPartitionDate(end.snapshotTime.ms) ? end.snapshotTime : { ms: Math.round(mtimeMs), source: 'mtime' };
     const snapshot: SnapshotInfo = {
       snapshotId: fingerprint,
-      instance: options.instance ?? defaultInstanceFor(path),
+      instance,
       fileName: basename(path),
       path,
       fileBytes: size,
       compression,
-      snapshotTimeMs: end.snapshotTime.ms,
-      timeSource: end.snapshotTime.source,
+      snapshotTimeMs: time.ms,
+      timeSource: time.source,
       server,
       serverVersion: version,
       rdbVersion: end.info.version,

@@ -4,6 +4,7 @@ import { KEY_ROWS_OF, keyRowsOf } from '../store/schema.js';
 import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
 import { keyTextBytes } from './batch-rows.js';
 import type { KeyRowValues } from './key-columns.js';
+import { hasPartitionDate, instanceDirName } from './partition.js';
 import { PartitionWriter } from './partition-writer.js';
 import { serverOf, type PatternRow, type SnapshotInfo } from './snapshot-info.js';
 import { utf8Bytes } from './text-bytes.js';
@@ -38,6 +39,12 @@ const nan = (v: number | null): number => (v === null ? NaN : v);
  * stored, the same an export of the dump itself writes.
  */
 export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, rowsPerGroup?: number): { snapshot: SnapshotInfo; dir: string } {
+  // A name no partition directory can have is refused before any row is read.
+  try {
+    instanceDirName(instanceOf(s));
+  } catch (err) {
+    throw err instanceof RangeError ? new RangeError(`snapshot ${s.id} (${s.path}): ${err.message}`) : err;
+  }
   const partition = new PartitionWriter(outDir, s.fingerprint, rowsPerGroup);
   try {
     const keys = db.prepare(
@@ -63,7 +70,8 @@ export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, 
       .all(s.id) as PatternRow[];
     const aux = (db.prepare('SELECT name AS key, value FROM aux WHERE snapshot_id = ? ORDER BY seq').all(s.id) as { key: string; value: string }[]);
     const { server, version } = serverOf(aux);
-    const storedTime = s.snapshot_time_ms !== null && holdsDate(s.snapshot_time_ms) ? s.snapshot_time_ms : null;
+    // A time past year 9999 (a corrupt ctime a date still holds) has no YYYY-MM-DD day (partition.ts hasPartitionDate).
+    const storedTime = s.snapshot_time_ms !== null && holdsDate(s.snapshot_time_ms) && hasPartitionDate(s.snapshot_time_ms) ? s.snapshot_time_ms : null;
     const snapshot: SnapshotInfo = {
       snapshotId: s.fingerprint,
       instance: instanceOf(s),

@@ -9,18 +9,61 @@ import { join } from 'node:path';
 // eslint-disable-next-line no-control-regex
 const ESCAPED = /[\x00-\x1f\x7f"#%'*/:=?\\{[\]^]/g;
 
+/**
+ * Values a reader takes for a null partition, not for the text: DuckDB reads `NULL` in any case and
+ * `__HIVE_DEFAULT_PARTITION__` as NULL (an instance named `null` came back as NULL); Hive and Spark
+ * write a null partition as `__HIVE_DEFAULT_PARTITION__`. Their first character is escaped too:
+ * every reader compares the raw name with these, then unescapes any %XX.
+ */
+const READ_AS_NULL = /^(?:null|__hive_default_partition__)$/i;
+
+const percent = (ch: string): string => '%' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
+
 export function escapePartitionValue(value: string): string {
-  return value.replace(ESCAPED, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+  const escaped = value.replace(ESCAPED, percent);
+  return READ_AS_NULL.test(value) ? percent(value[0]!) + escaped.slice(1) : escaped;
 }
 
-/** The UTC day of a time in ms, YYYY-MM-DD: the `date` partition of a snapshot. */
+/**
+ * The times whose UTC day is written YYYY-MM-DD: years 0001 to 9999. Past them toISOString writes
+ * `+011476-08-…`, a partition value no reader takes for a date: one such dump made DuckDB type the
+ * `date` column of the whole export VARCHAR, and `date >= DATE '…'` failed on every query.
+ */
+const FIRST_DATE_MS = Date.parse('0001-01-01T00:00:00Z');
+const LAST_DATE_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** True when the UTC day of `ms` has a YYYY-MM-DD partition value. */
+export function hasPartitionDate(ms: number): boolean {
+  return ms >= FIRST_DATE_MS && ms <= LAST_DATE_MS;
+}
+
+/** The UTC day of a time in ms, YYYY-MM-DD: the `date` partition of a snapshot (hasPartitionDate first). */
 export function partitionDate(ms: number): string {
+  if (!hasPartitionDate(ms)) throw new RangeError(`snapshot time ${ms} ms has no YYYY-MM-DD day (years 0001 to 9999)`);
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The longest file name most file systems take (NAME_MAX, in bytes: ext4, XFS, APFS, NTFS in UTF-16 units). */
+const NAME_MAX_BYTES = 255;
+
+/**
+ * `instance=<escaped name>`, the first directory of a snapshot's partition. Throws a RangeError saying
+ * so when it is longer than a file name can be: an instance name of 200 characters escapes to up to
+ * 600 (`%` is `%25`) or 800 bytes of UTF-8, and mkdir failed with a bare ENAMETOOLONG after the whole
+ * dump was read.
+ */
+export function instanceDirName(instance: string): string {
+  const name = `instance=${escapePartitionValue(instance)}`;
+  const bytes = Buffer.byteLength(name);
+  if (bytes > NAME_MAX_BYTES) {
+    throw new RangeError(`instance name ${JSON.stringify(instance)} makes a partition directory name of ${bytes} bytes (instance=…, escaped, UTF-8); file systems take at most ${NAME_MAX_BYTES}: give a shorter --instance`);
+  }
+  return name;
 }
 
 /** `instance=<name>/date=<YYYY-MM-DD>`: the partition of one snapshot under the export directory. */
 export function partitionPath(instance: string, snapshotTimeMs: number): string {
-  return join(`instance=${escapePartitionValue(instance)}`, `date=${partitionDate(snapshotTimeMs)}`);
+  return join(instanceDirName(instance), `date=${partitionDate(snapshotTimeMs)}`);
 }
 
 /** The file names of a partition, in the order they are renamed into place (snapshot.parquet last). */
