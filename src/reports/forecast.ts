@@ -157,7 +157,10 @@ export const forecast: Report = {
 
 /**
  * The snapshots a forecast can use: finished, complete, with a time, each at least
- * MIN_SNAPSHOT_SPACING_MS after the previous one used (a later one closer than that is skipped).
+ * MIN_SNAPSHOT_SPACING_MS before the next one used. Of two closer ones the earlier is skipped: the
+ * last snapshot is the one the forecast is as of (the diagnosis of a dump taken just after the OOM,
+ * minutes after the nightly one, must not forecast from the nightly one and call maxmemory days
+ * away when that dump is past it).
  */
 function planSeries(all: SnapshotRow[]): { used: SnapshotRow[]; all: number; notes: string[] } {
   const notes: string[] = [];
@@ -165,18 +168,19 @@ function planSeries(all: SnapshotRow[]): { used: SnapshotRow[]; all: number; not
   if (partial.length) notes.push(`${partial.length} partial snapshot(s) left out (${partial.map((s) => s.id).join(', ')}): their keys stop at a fault`);
   const timeless = all.filter((s) => s.status === 'complete' && s.snapshot_time_ms === null);
   if (timeless.length) notes.push(`${timeless.length} snapshot(s) without a time left out`);
+  const usable = all.filter((s) => s.status === 'complete' && s.snapshot_time_ms !== null);
   const used: SnapshotRow[] = [];
   const close: number[] = [];
-  for (const s of all) {
-    if (s.status !== 'complete' || s.snapshot_time_ms === null) continue;
-    const prev = used.at(-1);
-    if (prev && s.snapshot_time_ms - prev.snapshot_time_ms! < MIN_SNAPSHOT_SPACING_MS) {
-      close.push(s.id);
-      continue;
-    }
-    used.push(s);
+  // From the last back: `all` is in time order (snapshotsUpTo), so each kept one is the next in time.
+  for (let i = usable.length - 1; i >= 0; i--) {
+    const s = usable[i]!;
+    const next = used.at(-1);
+    if (next && next.snapshot_time_ms! - s.snapshot_time_ms! < MIN_SNAPSHOT_SPACING_MS) close.push(s.id);
+    else used.push(s);
   }
-  if (close.length) notes.push(`${close.length} snapshot(s) less than ${MIN_SNAPSHOT_SPACING_MS / 3_600_000} h after the previous one left out (${close.join(', ')})`);
+  used.reverse();
+  close.reverse();
+  if (close.length) notes.push(`${close.length} snapshot(s) less than ${MIN_SNAPSHOT_SPACING_MS / 3_600_000} h before the next one used left out (${close.join(', ')})`);
   return { used, all: all.length, notes };
 }
 

@@ -110,10 +110,28 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     expect(two.tables.map((t) => t.name)).toEqual(['series']);
     await loadRecords(db, dir, 'c.rdb', keys(30), { ctimeS: 1_000_000 + DAY_S + 600 });
     const close = forecast(db, { top: 5 });
-    expect(close.notes.some((n) => /1 snapshot\(s\) less than 1 h after the previous one left out \(3\)/.test(n))).toBe(true);
+    // Of two snapshots ten minutes apart the earlier (b, id 2) is left out: the latest is kept.
+    expect(close.notes.some((n) => /1 snapshot\(s\) less than 1 h before the next one used left out \(2\)/.test(n))).toBe(true);
     expect(close.tables.map((t) => t.name)).toEqual(['series']);
     await loadRecords(db, dir, 'd.rdb', keys(40), { ctimeS: 1_000_000 + 2 * DAY_S });
     const ok = forecast(db, { top: 5 });
-    expect(rowArray(ok.tables.find((t) => t.name === 'total')!.rows).find((x) => x.measure === 'keys')).toMatchObject({ per_day: 15, snapshots: 3 });
+    const keysLine = slope([0, 1 + 600 / DAY_S, 2], [10, 30, 40]);
+    const keysRow = rowArray(ok.tables.find((t) => t.name === 'total')!.rows).find((x) => x.measure === 'keys')!;
+    expect(keysRow).toMatchObject({ snapshots: 3 });
+    expect(keysRow.per_day as number).toBeCloseTo(keysLine.slope, 9);
+  });
+
+  it('a dump taken minutes after the nightly one (after the OOM) is the one forecast from: past maxmemory, not days away', async () => {
+    const { db, dir } = freshStore();
+    const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
+    const t0 = 1_700_000_000;
+    for (const [i, used] of [1_000_000, 2_000_000, 3_000_000].entries()) await loadRecords(db, dir, `night-${i}.rdb`, keys, { ctimeS: t0 + i * DAY_S, usedMem: used });
+    // Half an hour after the last nightly dump, used-mem is past maxmemory.
+    await loadRecords(db, dir, 'after-oom.rdb', keys, { ctimeS: t0 + 2 * DAY_S + 1800, usedMem: 4_200_000 });
+    const r = forecast(db, { top: 5, maxmemory: 4_000_000 });
+    expect(r.tables.find((t) => t.name === 'series')!.rows.map((x) => x.snapshot)).toEqual(['night-0.rdb', 'night-1.rdb', 'after-oom.rdb']);
+    const wall = r.tables.find((t) => t.name === 'wall')!.rows;
+    expect(wall.map((x) => [x.threshold, x.days_from_last, x.reached_at])).toEqual([['alarm', 0, (t0 + 2 * DAY_S + 1800) * 1000], ['maxmemory', 0, (t0 + 2 * DAY_S + 1800) * 1000]]);
+    expect(r.notes).toContain('used_mem is already past maxmemory (3.81 MB)');
   });
 });
