@@ -3,12 +3,14 @@
  * written whole under its name (nothing half-written left beside it), holds the reports the text
  * output prints, and the options are checked like `report`'s.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { nightlyFiles } from '../support/nightly.js';
+import { requireRedis } from '../support/redis.js';
+import { startRedis } from '../../scripts/lib/redis-server.mjs';
 import { tempDir } from '../support/temp.js';
 
 const fixture = (name: string) => join(FIXTURES_DIR, name);
@@ -120,5 +122,28 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     const page = readFileSync(join(dir, 'a.html'), 'utf8');
     expect(page).toContain('<title>rdbscope report: fixtures, mixed-7.0.rdb</title>');
     expect(page).toContain('id="chart-patterns"');
+  });
+});
+
+const describeRedis = requireRedis();
+
+describeRedis('html command (a server with no keys)', () => {
+  it('draws no chart of nothing: the TTL and eviction tables stay, their empty charts are left out', async () => {
+    const dir = tempDir();
+    const redis = await startRedis();
+    try {
+      copyFileSync(await redis.save(), join(dir, 'dump.rdb'));
+    } finally {
+      await redis.stop();
+    }
+    expect(runCli(['load', '--quiet', '--db', 'z.rdbscope.sqlite', 'dump.rdb'], dir).code).toBe(0);
+    const r = runCli(['html', '--out', 'z.html'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const page = readFileSync(join(dir, 'z.html'), 'utf8');
+    expect(page).toContain('id="ttl-ttl"');
+    expect(page).toContain('id="eviction-by_policy"');
+    // Shares of no keys are null and every policy frees 0 B: an axis without a mark says nothing.
+    expect(page).not.toContain('<figure');
+    expect(page).not.toContain('id="charts"');
   });
 });

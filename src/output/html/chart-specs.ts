@@ -1,8 +1,8 @@
 /**
  * Which charts the page draws, from which report tables: data, not code. A column is named by a list of
  * alternatives, the first one the table has wins (`memory` when the memory model estimated it, else
- * `file_bytes`). A chart whose table or columns are missing from the page's results is left out, so
- * adding a chart for a report is one entry here.
+ * `file_bytes`). A chart whose table or columns are missing from the page's results, or whose values
+ * are all empty or zero, is left out, so adding a chart for a report is one entry here.
  */
 export type ColumnRef = readonly string[];
 

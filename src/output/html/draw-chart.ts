@@ -27,13 +27,15 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
       const labels = spec.label.map(pick);
       const fraction = spec.fraction ? pick(spec.fraction.column) : null;
       if (!value || labels[0] === null) return null;
-      const rows = t.rows.slice(0, spec.limit);
+      const bars = t.rows.slice(0, spec.limit).map((r) => ({
+        label: labels.filter((c): c is Column => c !== null).map((c) => text(r[c.name])).join(' · '),
+        value: num(r[value.name]) ?? 0,
+        fraction: fraction ? num(r[fraction.name]) : null,
+      }));
+      // No bar has a length (a snapshot with no keys: every policy frees 0 B): nothing to draw.
+      if (bars.every((b) => b.value === 0)) return null;
       return barChart(
-        rows.map((r) => ({
-          label: labels.filter((c): c is Column => c !== null).map((c) => text(r[c.name])).join(' · '),
-          value: num(r[value.name]) ?? 0,
-          fraction: fraction ? num(r[fraction.name]) : null,
-        })),
+        bars,
         { label: spec.title, valueLabel: value.name.replace(/_/g, ' '), format: formatter(value.kind), fractionLabel: fraction && spec.fraction ? spec.fraction.label : undefined },
       );
     }
@@ -42,8 +44,11 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
       const series = spec.series.map((s) => ({ label: s.label, column: pick(s.column) })).filter((s): s is { label: string; column: Column } => s.column !== null);
       if (!category || series.length === 0) return null;
       const kind = series[0]!.column.kind;
+      const groups = t.rows.map((r) => ({ category: text(r[category.name]), values: series.map((s) => num(r[s.column.name])) }));
+      // Every value empty or zero (the shares of a snapshot with no keys are null): an axis with no column.
+      if (groups.every((g) => g.values.every((v) => v === null || v === 0))) return null;
       return columnChart(
-        t.rows.map((r) => ({ category: text(r[category.name]), values: series.map((s) => num(r[s.column.name])) })),
+        groups,
         { label: spec.title, series: series.map((s) => s.label), format: formatter(kind), base: kind === 'bytes' ? 1024 : 10 },
       );
     }
