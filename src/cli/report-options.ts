@@ -58,7 +58,7 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
   return {
     snapshot: raw.snapshot,
     instance: instanceOption(raw.instance),
-    type: raw.type,
+    type: typeOption(raw.type),
     match: raw.match,
     top: topOption(raw.top),
     from: raw.from,
@@ -80,3 +80,19 @@ function topOption(value: string): number {
   const n = parseIntOption('--top', value, 1);
   return Math.min(n, Number.MAX_SAFE_INTEGER);
 }
+
+/**
+ * --type: a type name as `keys --type` takes it (key-filter.ts: Redis's lowercase TYPE names, or a
+ * module's 9-character type name). A misspelt one (`lists`, `LIST`) matched no key and printed empty
+ * tables, as if the snapshot held no key of that type.
+ */
+function typeOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (REDIS_TYPE_NAMES.includes(value) || MODULE_TYPE_NAME.test(value)) return value;
+  throw new UsageError(`--type must be one of ${REDIS_TYPE_NAMES.join(', ')} or a module's 9-character type name (vectorset), got ${JSON.stringify(value)}`);
+}
+
+/** The types a key record can have besides module type names (core/record.ts RedisType). */
+const REDIS_TYPE_NAMES = ['string', 'list', 'set', 'zset', 'hash', 'stream', 'array', 'gcra'];
+/** Module type names are 9 characters of A-Z a-z 0-9 - _ (Redis's moduleTypeNameIsValid). */
+const MODULE_TYPE_NAME = /^[A-Za-z0-9_-]{9}$/;

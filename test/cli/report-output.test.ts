@@ -145,3 +145,23 @@ describe.skipIf(!cliBuilt)('--top beyond any number of rows', () => {
     }
   });
 });
+
+describe.skipIf(!cliBuilt)('--type of a report', () => {
+  it('takes the type names `keys --type` takes; a misspelt one is a usage error, not empty tables', () => {
+    const dir = tempDir();
+    const db = join(dir, 'm.sqlite');
+    expect(runCli(['load', fixture('mixed-7.0.rdb'), '--db', db, '--quiet'], dir).code).toBe(0);
+    for (const report of REPORTS.filter((r) => r.accepts.includes('type'))) {
+      for (const bad of ['LIST', 'lists', '']) {
+        const run = runCli(['report', report.name, '--db', db, '--type', bad], dir);
+        expect(run.code, `${report.name} --type ${bad}`).toBe(2);
+        expect(run.stderr.trim().split('\n'), report.name).toHaveLength(1);
+        expect(run.stderr).toContain(`--type must be one of string, list,`);
+        // What `keys --type` says of the same name.
+        expect(runCli(['keys', fixture('mixed-7.0.rdb'), '--type', bad], dir).code, `keys --type ${bad}`).toBe(2);
+      }
+      if (report.name === 'growth') continue; // one snapshot: growth needs two
+      expect(runCli(['report', report.name, '--db', db, '--type', 'list'], dir).code, report.name).toBe(0);
+    }
+  });
+});
