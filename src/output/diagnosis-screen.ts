@@ -28,9 +28,15 @@ export function formatDiagnosisScreen(result: ReportResult, options: ScreenOptio
   if (big) {
     out.push('', terminalSafe(big.title ?? 'Big keys'));
     const sizeCol = big.columns[3]!.name;
-    rowArray(big.rows).forEach((r, i) => {
+    const rows = rowArray(big.rows);
+    // redis-cli starts in db 0 and stays in the db last SELECTed: when a listed key is in another
+    // db, each command comes with the SELECT of its key's db, so that any one of them, or all in
+    // order, pasted into redis-cli acts on that key.
+    const select = rows.some((r) => r['db'] !== 0 && r['command'] !== null);
+    rows.forEach((r, i) => {
       const ttl = r['ttl_s'] === null ? 'no TTL' : `TTL ${r['ttl_s']} s`;
       out.push(`${String(i + 1).padStart(2)}. ${terminalSafe(String(r['key']))}  ${r['type']}  ${bytes(r[sizeCol])}  ${r['elements']} el.  ${ttl}  (db ${r['db']}, ${terminalSafe(String(r['pattern']))})`);
+      if (select && r['command'] !== null) out.push(`    SELECT ${r['db']}`);
       out.push(`    ${r['command'] === null ? '-' : terminalSafe(String(r['command']))}   # ${terminalSafe(String(r['why']))}`);
     });
   }

@@ -228,7 +228,10 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
       const f = facts.get(k.pattern_id);
       const siblings: SiblingFacts | null = f ? { keys: f.keys, withTtl: f.withTtl, medianTtlSeconds: f.medianTtlSeconds, medianElements: f.medianElements } : null;
       const fix = remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null }, siblings);
-      return { db: k.db, key: k.key_text, type: k.type, [m]: k.size, elements: k.elements, ttl_s: ttl, pattern: k.pattern, command: fix.command, why: fix.why };
+      // redis-cli starts in db 0: a command for a key of another db names a key of db 0 unless
+      // SELECT comes first (and may trim or delete that other key).
+      const why = k.db !== 0 && fix.command !== null ? `in db ${k.db}: SELECT ${k.db} first; ${fix.why}` : fix.why;
+      return { db: k.db, key: k.key_text, type: k.type, [m]: k.size, elements: k.elements, ttl_s: ttl, pattern: k.pattern, command: fix.command, why };
     }),
   };
 }

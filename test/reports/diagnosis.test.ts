@@ -146,6 +146,31 @@ describeRedis('remedy commands as the screen and the table print them', () => {
   });
 });
 
+describeRedis('remedy commands of keys outside db 0', () => {
+  it('the screen\'s lines, pasted into redis-cli in order, trim the key of each db and no other', async () => {
+    const server = await startRedis();
+    try {
+      const items = (n: number) => Array.from({ length: n }, (_, i) => String(i));
+      // The same name in db 0 and db 3, both over the list cap.
+      await server.client.pipeline([['RPUSH', 'jobs', ...items(1200)], ['SELECT', '3'], ['RPUSH', 'jobs', ...items(5000)], ['RPUSH', 'feed', ...items(3000)], ['SELECT', '0']]);
+      const { db } = await storeWithDumps([await server.save()]);
+      const result = diagnosis(db, { top: 5 });
+      db.close();
+      const bigkeys = result.tables.find((t) => t.name === 'bigkeys')!.rows;
+      expect(bigkeys.filter((r) => r.db === 3).every((r) => String(r.why).startsWith('in db 3: SELECT 3 first; '))).toBe(true);
+      const screen = formatDiagnosisScreen(result, { human: false, width: 1000 });
+      const lines = screen.split('\n').filter((l) => /^ {4}(SELECT|LTRIM) /.test(l)).map((l) => l.replace(/ {3}# .*$/, '').trim());
+      expect(lines.filter((l) => l.startsWith('LTRIM'))).toHaveLength(3);
+      const cli = spawnSync('redis-cli', ['-p', String(server.port)], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+      expect(cli.status).toBe(0);
+      const lengths = await server.client.pipeline([['LLEN', 'jobs'], ['SELECT', '3'], ['LLEN', 'jobs'], ['LLEN', 'feed']]);
+      expect(lengths).toEqual([1000, 'OK', 1000, 1000]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describeRedis('two dumps of one instance written in the same second', () => {
   it('are ordered by id: the first has no earlier snapshot, the second compares with the first', async () => {
     const dir = join(tempDir(), 'tie');
