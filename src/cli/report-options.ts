@@ -66,7 +66,7 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
     depth: raw.depth === undefined ? undefined : parseIntOption('--depth', raw.depth, 1),
     separators: raw.sep,
     maxmemory,
-    ram: sizeOption('--ram', raw.ram),
+    ram: ramOption(raw.ram),
     maxmemoryPolicy: conf.policy,
   };
 }
@@ -96,3 +96,13 @@ function typeOption(value: string | undefined): string | undefined {
 const REDIS_TYPE_NAMES = ['string', 'list', 'set', 'zset', 'hash', 'stream', 'array', 'gcra'];
 /** Module type names are 9 characters of A-Z a-z 0-9 - _ (Redis's moduleTypeNameIsValid). */
 const MODULE_TYPE_NAME = /^[A-Za-z0-9_-]{9}$/;
+
+/**
+ * --ram: a size above 0. Unlike maxmemory, where 0 is Redis's "no limit", a host of 0 bytes means
+ * nothing: it printed "used memory is Infinity% of RAM" and "set maxmemory to at most 0 B".
+ */
+function ramOption(value: string | undefined): number | undefined {
+  const ram = sizeOption('--ram', value);
+  if (ram === 0) throw new UsageError(`--ram must be the host's memory, more than 0 bytes, got ${JSON.stringify(value)}`);
+  return ram;
+}

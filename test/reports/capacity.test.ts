@@ -77,6 +77,14 @@ describe('capacity on a real dump', () => {
       expect(bad.stderr.trim().split('\n'), value).toHaveLength(1);
       expect(bad.stderr).toContain(`${flag} must be a size such as 4gb`);
     }
+    // A host of 0 bytes is no host (it printed "Infinity% of RAM"); maxmemory 0 is Redis's "no limit".
+    for (const zero of ['0', '0gb']) {
+      const noRam = runCli(['report', 'capacity', '--db', db, '--ram', zero], dir);
+      expect(noRam.code, zero).toBe(2);
+      expect(noRam.stderr.trim().split('\n')).toHaveLength(1);
+      expect(noRam.stderr).toContain('--ram must be the host\'s memory, more than 0 bytes');
+    }
+    expect(json(['--maxmemory', '0']).tables['capacity']![0]!['maxmemory']).toBe(0);
     const wrongReport = runCli(['report', 'ttl', '--db', db, '--maxmemory', '4gb'], dir);
     expect(wrongReport).toMatchObject({ code: 2 });
     expect(wrongReport.stderr).toContain('report ttl does not take --maxmemory');
