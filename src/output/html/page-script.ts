@@ -42,7 +42,8 @@ export function wireTables(doc: PageDocument): void {
         th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
         const keyed = Array.from(body.children).map((row, at) => {
           const cell = row.children[i];
-          const raw = cell ? (numeric ? cell.getAttribute('data-v') : cell.textContent) : null;
+          // An empty cell (data-empty) shows `-`: its text must not sort as text.
+          const raw = !cell || cell.getAttribute('data-empty') !== null ? null : numeric ? cell.getAttribute('data-v') : cell.textContent;
           return { row, at, key: raw === null ? null : numeric ? Number(raw) : raw.toLowerCase() };
         });
         keyed.sort((a, b) => {

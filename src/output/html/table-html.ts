@@ -62,7 +62,8 @@ export function columnTitle(name: string): string {
 /**
  * A table as HTML: a single row as a card of name/value pairs (a headline, totals), several rows as a
  * table sortable by its headers and filtered by the box above it. Every value is escaped text; the
- * exact number is kept in `data-v` for sorting and, for byte counts, in the tooltip.
+ * exact number is kept in `data-v` for sorting and, for byte counts, in the tooltip; an empty cell is
+ * marked `data-empty`.
  */
 export function tableHtml(id: string, table: PageTable): string {
   const heading = table.title !== undefined ? `<h3>${htmlText(table.title)}</h3>` : '';
@@ -85,8 +86,10 @@ export function tableHtml(id: string, table: PageTable): string {
   for (const row of table.rows) {
     body += '<tr>';
     for (const c of table.columns) {
-      const shown = showCell(row[c.name] ?? null, c);
-      const attrs = cellClasses(c, shown.text) + (shown.sortValue !== null && isNumeric(c) ? ` data-v="${htmlText(shown.sortValue)}"` : '') + (shown.exact !== null ? ` title="${htmlText(shown.exact)}"` : '');
+      const value = row[c.name] ?? null;
+      const shown = showCell(value, c);
+      // An empty cell shows `-`, which would sort before every letter and digit: marked so that it sorts last (page-script.ts).
+      const attrs = cellClasses(c, shown.text) + (value === null ? ' data-empty=""' : '') + (shown.sortValue !== null && isNumeric(c) ? ` data-v="${htmlText(shown.sortValue)}"` : '') + (shown.exact !== null ? ` title="${htmlText(shown.exact)}"` : '');
       body += `<td${attrs}>${htmlText(shown.text)}</td>`;
     }
     body += '</tr>';

@@ -129,7 +129,7 @@ describe('formatHtml', () => {
     ] }] }]));
     expect(page).toContain('<td class="num" data-v="9223372036854775807">9,223,372,036,854,775,807</td>');
     expect(page).toContain('<td class="num" data-v="1536" title="1,536 bytes">1.50 KB</td>');
-    expect(page).toContain('<td class="num">-</td>');
+    expect(page).toContain('<td class="num" data-empty="">-</td>');
   });
 
   it('puts the diagnosis first, then the charts, then the other reports', () => {
