@@ -17,6 +17,7 @@ describe.skipIf(!cliBuilt)('export usage', () => {
     [['export', dump, '--snapshot', '1', '--out', 'x'], /--snapshot goes with --db/],
     [['export', dump, '--keys-min-bytes', '-1', '--out', 'x'], /--keys-min-bytes must be an integer >= 0/],
     [['export', dump, '--instance', 'a\nb', '--out', 'x'], /--instance must be 1 to 200 printable characters/],
+    [['export', dump, '--out', dump], /^rdbscope: --out \S+growth-a\.rdb is not a directory\n$/],
   ])('%j is a usage error (exit 2, one line)', (args, message) => {
     const r = runCli(args, tempDir());
     expect(r.code).toBe(2);

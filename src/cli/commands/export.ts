@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isRdbError } from '../../core/errors.js';
 import { exportDump, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
@@ -37,6 +37,9 @@ export function registerExport(program: Command): void {
     runCommand(async () => {
       if (options.format !== 'parquet') throw new UsageError(`--format must be parquet, got ${JSON.stringify(options.format)}`);
       if (options.out === undefined) throw new UsageError('export needs --out <dir>');
+      // Said up front: a file there failed only at the first write, after the dump's first row group,
+      // as a bare ENOTDIR naming a temporary file.
+      if (statSync(options.out, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`--out ${options.out} is not a directory`);
       const instance = instanceOption(options.instance);
       const say = (line: string) => {
         if (!options.quiet) process.stdout.write(line + '\n');
