@@ -3,11 +3,11 @@
  * written whole under its name (nothing half-written left beside it), holds the reports the text
  * output prints, and the options are checked like `report`'s.
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
-import { FIXTURES_DIR } from '../support/corpus.js';
+import { CORPUS_DIR, corpusPresent, FIXTURES_DIR } from '../support/corpus.js';
 import { nightlyFiles } from '../support/nightly.js';
 import { requireRedis } from '../support/redis.js';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
@@ -145,5 +145,35 @@ describeRedis('html command (a server with no keys)', () => {
     // Shares of no keys are null and every policy frees 0 B: an axis without a mark says nothing.
     expect(page).not.toContain('<figure');
     expect(page).not.toContain('id="charts"');
+  });
+});
+
+describe.skipIf(!cliBuilt || !corpusPresent('hdt3213-rdb'))('html command (one dump without used-mem among the nightly ones)', () => {
+  it('draws the forecast from the estimate the forecast fitted, not from the used-mem line', () => {
+    const dir = tempDir();
+    // A Redis 2.x dump (RDB v2: no AUX field, so no used-mem; its time is its mtime), dated between the
+    // second and third nightly dumps: the forecast can no longer fit used-mem and fits the estimate.
+    const other = join(dir, 'other-tool.rdb');
+    copyFileSync(join(CORPUS_DIR, 'hdt3213-rdb', 'parser_filters.rdb'), other);
+    const files = nightlyFiles();
+    const second = JSON.parse(runCli(['info', '--format', 'json', files[1]!], dir).stdout) as { aux: Record<string, string> };
+    const at = Number(second.aux['ctime']) + 43_200;
+    utimesSync(other, at, at);
+    expect(runCli(['load', '--quiet', '--db', 'u.rdbscope.sqlite', '--instance', 'mixed-sources', ...files, other], dir).code).toBe(0);
+    const forecast = JSON.parse(runCli(['report', 'forecast', '--maxmemory', '64mb', '--format', 'json'], dir).stdout) as { tables: Record<string, Record<string, unknown>[]> };
+    expect(forecast.tables['wall']!.map((r) => r['measure'])).toEqual(['memory', 'memory']);
+    expect(runCli(['html', '--maxmemory', '64mb', '--out', 'u.html'], dir).code).toBe(0);
+    const page = readFileSync(join(dir, 'u.html'), 'utf8');
+    const from = page.indexOf('id="chart-total-forecast"');
+    const chart = page.slice(from, page.indexOf('</figure>', from));
+    const dashed = [...chart.matchAll(/<polyline points="([^"]*)"[^>]*stroke="([^"]*)"[^>]*stroke-dasharray/g)];
+    expect(dashed).toHaveLength(1);
+    const [, points, stroke] = dashed[0]!;
+    const estimated = [...chart.matchAll(/<circle cx="([^"]*)" cy="([^"]*)" r="3" fill="([^"]*)"><title>estimated at/g)];
+    expect(estimated).toHaveLength(files.length + 1);
+    // The dashed line leaves the estimate's last point, in the estimate's colour.
+    const last = estimated.at(-1)!;
+    expect(stroke).toBe(last[3]);
+    expect(points!.split(' ')[0]!.split(',').map(Number)).toEqual([Number(last[1]), Number(last[2])]);
   });
 });

@@ -54,8 +54,10 @@ export interface ValueRef {
 
 /**
  * Lines over time: each `ys` column a line (per value of `seriesBy` when given, those lines sharing a
- * colour), dashed where the column is a fitted or projected value. `project` continues the first
- * line, dashed, to points another table gives (the dates the forecast reaches the walls).
+ * colour), dashed where the column is a fitted or projected value. `project` continues a line, dashed,
+ * to points another table gives (the dates the forecast reaches the walls): the line of the `ys`
+ * column its `measure` column names (the forecast fits the estimate when a dump lacks used-mem),
+ * else the first line.
  */
 export interface LinesSpec extends ChartBase {
   kind: 'lines';
@@ -65,7 +67,7 @@ export interface LinesSpec extends ChartBase {
   /** At most this many values of `seriesBy` (the table's first ones). */
   limit: number;
   refs?: ValueRef[];
-  project?: { report: string; table: string; x: ColumnRef; y: ColumnRef; label: ColumnRef };
+  project?: { report: string; table: string; x: ColumnRef; y: ColumnRef; label: ColumnRef; measure?: ColumnRef };
 }
 
 export type ChartSpec = BarsSpec | ColumnsSpec | PercentilesSpec | LinesSpec;
@@ -109,7 +111,7 @@ export const CHARTS: readonly ChartSpec[] = [
       { report: 'capacity', table: 'capacity', column: ['maxmemory'], label: 'maxmemory' },
       { report: 'capacity', table: 'capacity', column: ['alarm_at'], label: '85% alarm' },
     ],
-    project: { report: 'forecast', table: 'wall', x: ['reached_at'], y: ['bytes'], label: ['threshold'] },
+    project: { report: 'forecast', table: 'wall', x: ['reached_at'], y: ['bytes'], label: ['threshold'], measure: ['measure'] },
   },
   {
     id: 'pattern-forecast', kind: 'lines', title: 'Memory over time of the fastest-growing patterns', report: 'forecast', table: 'pattern_series',

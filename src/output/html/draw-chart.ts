@@ -71,6 +71,8 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
       if (!x || ys.length === 0 || (spec.seriesBy && !by)) return null;
       const groups: string[] = [];
       const series = new Map<string, LineSeries>();
+      /** The column each line draws: a projection continues the line of the measure it was fitted on. */
+      const columnOf = new Map<LineSeries, string>();
       for (const r of t.rows) {
         const px = num(r[x.name]);
         if (px === null) continue;
@@ -87,6 +89,7 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
           if (!s) {
             const label = by ? [group, y.label].filter((p) => p !== '').join(' ') : y.label;
             series.set(id, (s = { label, points: [], dashed: y.dashed === true, colorOf: by ? groups.indexOf(group) : yi }));
+            columnOf.set(s, y.col.name);
           }
           s.points.push({ x: px, y: py });
         });
@@ -98,12 +101,16 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
         const p = spec.project;
         const pt = find(p.report, p.table);
         const [px, py] = pt ? [pt.columns.find((c) => p.x.includes(c.name)), pt.columns.find((c) => p.y.includes(c.name))] : [undefined, undefined];
-        const from = all[0]!.points.at(-1)!;
-        const targets = pt && px && py
+        const pm = pt && p.measure ? pt.columns.find((c) => p.measure!.includes(c.name)) : undefined;
+        const measure = pt && pm ? pt.rows.map((r) => r[pm.name]).find((v) => typeof v === 'string') : undefined;
+        // The line the targets were fitted on; none drawn (its column not in this table): no projection.
+        const base = measure === undefined ? all[0] : all.find((s) => !s.dashed && columnOf.get(s) === measure);
+        const from = base?.points.at(-1);
+        const targets = base && from && pt && px && py
           ? pt.rows.map((r) => ({ x: num(r[px.name]), y: num(r[py.name]) })).filter((q): q is { x: number; y: number } => q.x !== null && q.y !== null && q.x >= from.x).sort((a, b) => a.x - b.x)
           : [];
-        if (targets.length) {
-          all.push({ label: `${all[0]!.label} forecast`, points: [from, ...targets], dashed: true, colorOf: all[0]!.colorOf });
+        if (base && from && targets.length) {
+          all.push({ label: `${base.label} forecast`, points: [from, ...targets], dashed: true, colorOf: base.colorOf });
           dashedLabel = 'forecast';
         }
       }

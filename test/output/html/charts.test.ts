@@ -161,6 +161,46 @@ describe('lines', () => {
   });
 });
 
+describe('lines: the projection continues the measure the forecast fitted', () => {
+  const day = 86_400_000;
+  const spec: LinesSpec = {
+    id: 't', kind: 'lines', title: 'T', report: 'f', table: 'series', x: ['at'], ys: [{ column: ['used_mem'], label: 'used-mem' }, { column: ['memory'], label: 'estimated' }], limit: 2,
+    project: { report: 'f', table: 'wall', x: ['reached_at'], y: ['bytes'], label: ['threshold'], measure: ['measure'] },
+  };
+  // used-mem recorded by all dumps but the last (a dump from a server that does not write it): the
+  // forecast falls back to the estimate, and its walls are where the estimate's line reaches them.
+  const series: TableData = { columns: [col('at', 'time'), col('used_mem', 'bytes'), col('memory', 'bytes')], rows: [
+    { at: 0, used_mem: 900, memory: 100 }, { at: day, used_mem: 950, memory: 200 }, { at: 2 * day, used_mem: null, memory: 300 },
+  ] };
+  const wall = (measure: string): TableData => ({ columns: [col('threshold', 'text'), col('bytes', 'bytes'), col('measure', 'text'), col('reached_at', 'time')], rows: [
+    { threshold: 'alarm', bytes: 850, measure, reached_at: 7.5 * day }, { threshold: 'maxmemory', bytes: 1000, measure, reached_at: 9 * day },
+  ] });
+  const points = (tag: string) => /points="([^"]*)"/.exec(tag)![1]!.split(' ').map((p) => p.split(',').map(Number));
+  const lines = (measure: string) => {
+    const svg = drawChart(spec, (_r, t) => (t === 'series' ? series : wall(measure)))!;
+    return { solid: tags(svg, /<polyline(?![^>]*stroke-dasharray)[^>]*>/g), dashed: tags(svg, /<polyline[^>]*stroke-dasharray[^>]*>/g) };
+  };
+  const stroke = (tag: string) => /stroke="([^"]*)"/.exec(tag)![1];
+
+  it('starts at the estimate\'s last point, in its colour, when the walls were fitted on the estimate', () => {
+    const { solid, dashed } = lines('memory');
+    expect(solid).toHaveLength(2);
+    expect(dashed).toHaveLength(1);
+    expect(points(dashed[0]!)[0]).toEqual(points(solid[1]!).at(-1));
+    expect(stroke(dashed[0]!)).toBe(stroke(solid[1]!));
+  });
+
+  it('starts at used-mem\'s last point when the walls were fitted on used-mem', () => {
+    const { solid, dashed } = lines('used_mem');
+    expect(points(dashed[0]!)[0]).toEqual(points(solid[0]!).at(-1));
+    expect(stroke(dashed[0]!)).toBe(stroke(solid[0]!));
+  });
+
+  it('draws no projection from a line the chart does not hold', () => {
+    expect(lines('file_bytes').dashed).toHaveLength(0);
+  });
+});
+
 describe('the spec', () => {
   it('names each chart once; a fallback names charts that exist', () => {
     expect(new Set(CHARTS.map((c) => c.id)).size).toBe(CHARTS.length);
