@@ -277,7 +277,8 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
       rates: null,
     };
   }
-  f.notes.filter((n) => / reaches | already past | not growing|driven by/.test(n)).forEach(say);
+  // The forecast's lines about the walls (and, with maxmemory 0, why there is none).
+  f.notes.filter((n) => / reaches | already past | not growing|driven by|^maxmemory 0:/.test(n)).forEach(say);
   const wall = f.tables.find((t) => t.name === 'wall');
   const wallRows = wall ? rowArray(wall.rows) : [];
   const reached = (threshold: string) => (wallRows.find((r) => r['threshold'] === threshold)?.['reached_at'] as number | null | undefined) ?? null;

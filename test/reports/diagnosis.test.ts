@@ -45,6 +45,10 @@ describe('diagnosis on five nightly dumps of a real server', () => {
     expect(growth[0]).toMatchObject({ scope: 'total used_mem', per_day: Math.round(usedLine.slope), snapshots: 5 });
     expect(growth[0]!.maxmemory_at).not.toBeNull();
     expect(r.tables.find((t) => t.name === 'remarks')!.rows.some((x) => x.section === 'growth' && /reaches maxmemory/.test(String(x.text)))).toBe(true);
+    // maxmemory 0 is Redis's "no limit": no wall dates, and the growth remarks say why.
+    const unlimited = diagnosis(db, { top: 5, maxmemory: 0 });
+    expect(unlimited.tables.find((t) => t.name === 'growth')!.rows.every((x) => x.alarm_at === null && x.maxmemory_at === null)).toBe(true);
+    expect(unlimited.tables.find((t) => t.name === 'remarks')!.rows.some((x) => x.section === 'growth' && /^maxmemory 0: Redis has no memory limit/.test(String(x.text)))).toBe(true);
 
     // A cache key whose siblings have a TTL gets theirs: the median time left at snapshot time.
     const all = diagnosis(db, { top: 5000 }).tables.find((t) => t.name === 'bigkeys')!.rows;
