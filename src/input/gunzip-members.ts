@@ -36,14 +36,24 @@ function tableCrc32(data: Uint8Array, value: number): number {
   return ~c >>> 0;
 }
 
-function zlibError(code: 'Z_DATA_ERROR' | 'Z_BUF_ERROR', message: string): Error {
-  return Object.assign(new Error(message), { code });
+/** A gzip fault: zlib's code and message, and the compressed byte it was found at (for gzip -t and hexdumps). */
+export interface GzipError extends Error {
+  code: string;
+  compressedAt?: number;
+  /** Set when the fault lies somewhere in compressedAt up to here (zlib does not say where). */
+  compressedTo?: number;
+}
+
+function zlibError(code: 'Z_DATA_ERROR' | 'Z_BUF_ERROR', message: string, compressedAt: number): GzipError {
+  return Object.assign(new Error(message), { code, compressedAt });
 }
 
 /** The compressed chunks, read a byte or a run at a time. A chunk is valid until the next is asked for. */
 class Cursor {
   private chunk: Uint8Array = new Uint8Array(0);
   pos = 0;
+  /** Compressed bytes in the chunks before this one. */
+  private before = 0;
 
   constructor(private readonly it: AsyncIterator<Uint8Array>) {}
 
@@ -52,10 +62,16 @@ class Cursor {
     while (this.pos >= this.chunk.length) {
       const next = await this.it.next();
       if (next.done) return false;
+      this.before += this.chunk.length;
       this.chunk = next.value;
       this.pos = 0;
     }
     return true;
+  }
+
+  /** The compressed byte read next (at the end of the input: how many there were). */
+  get offset(): number {
+    return this.before + this.pos;
   }
 
   /** The unread rest of the current chunk (more() first). */
@@ -64,17 +80,8 @@ class Cursor {
   }
 
   async byte(what: string): Promise<number> {
-    if (!(await this.more())) throw zlibError('Z_BUF_ERROR', `unexpected end of file (${what})`);
+    if (!(await this.more())) throw zlibError('Z_BUF_ERROR', `unexpected end of file (${what})`, this.offset);
     return this.chunk[this.pos++]!;
-  }
-
-  async skip(n: number, what: string): Promise<void> {
-    for (let left = n; left > 0; ) {
-      if (!(await this.more())) throw zlibError('Z_BUF_ERROR', `unexpected end of file (${what})`);
-      const k = Math.min(left, this.chunk.length - this.pos);
-      this.pos += k;
-      left -= k;
-    }
   }
 
   async u32le(what: string): Promise<number> {
@@ -111,16 +118,25 @@ async function* member(input: Cursor): AsyncGenerator<Uint8Array> {
       size += out.length;
       yield out;
     }
+  } catch (e) {
+    // zlib's own fault (invalid distance, invalid block type …) lies in the piece it was last given,
+    // which starts where the cursor stands (it moves past a piece once zlib has consumed it).
+    const err = e as Partial<GzipError>;
+    if (typeof err.code === 'string' && err.code.startsWith('Z_') && err.compressedAt === undefined) {
+      err.compressedAt = input.offset;
+      err.compressedTo = input.offset + input.rest().length;
+    }
+    throw e;
   } finally {
     inflater.destroy();
     // The feeder's own failure (a read error) is the one to report when the output ended early.
     await feed.catch(() => undefined);
   }
   const ended = await feed;
-  if (!ended) throw zlibError('Z_BUF_ERROR', 'unexpected end of file');
-  if ((await input.u32le('CRC32')) !== crc) throw zlibError('Z_DATA_ERROR', 'incorrect data check');
+  if (!ended) throw zlibError('Z_BUF_ERROR', 'unexpected end of file', input.offset);
+  if ((await input.u32le('CRC32')) !== crc) throw zlibError('Z_DATA_ERROR', 'incorrect data check', input.offset - 4);
   // ISIZE: the member's length modulo 2^32.
-  if ((await input.u32le('ISIZE')) !== size % 2 ** 32) throw zlibError('Z_DATA_ERROR', 'incorrect length check');
+  if ((await input.u32le('ISIZE')) !== size % 2 ** 32) throw zlibError('Z_DATA_ERROR', 'incorrect length check', input.offset - 4);
 }
 
 /**
@@ -134,16 +150,16 @@ async function header(input: Cursor): Promise<void> {
   for (let i = 0; i < fixed.length; i++) {
     fixed[i] = await input.byte('header');
     // Checked as they arrive: a file that is no gzip stops at its first byte.
-    if ((i === 0 && fixed[0] !== 0x1f) || (i === 1 && fixed[1] !== 0x8b)) throw zlibError('Z_DATA_ERROR', 'incorrect header check');
-    if (i === 2 && fixed[2] !== 8) throw zlibError('Z_DATA_ERROR', 'unknown compression method');
-    if (i === 3 && fixed[3]! & FRESERVED) throw zlibError('Z_DATA_ERROR', 'unknown header flags set');
+    if ((i === 0 && fixed[0] !== 0x1f) || (i === 1 && fixed[1] !== 0x8b)) throw zlibError('Z_DATA_ERROR', 'incorrect header check', input.offset - 1);
+    if (i === 2 && fixed[2] !== 8) throw zlibError('Z_DATA_ERROR', 'unknown compression method', input.offset - 1);
+    if (i === 3 && fixed[3]! & FRESERVED) throw zlibError('Z_DATA_ERROR', 'unknown header flags set', input.offset - 1);
   }
   let hcrc = crc32(fixed, 0);
   const flg = fixed[3]!;
   /** Consumes n header bytes (or up to and including a zero byte when n is null), into the CRC. */
   const run = async (n: number | null): Promise<void> => {
     for (let left = n ?? Infinity; left > 0; ) {
-      if (!(await input.more())) throw zlibError('Z_BUF_ERROR', 'unexpected end of file (header)');
+      if (!(await input.more())) throw zlibError('Z_BUF_ERROR', 'unexpected end of file (header)', input.offset);
       const rest = input.rest();
       const zero = n === null ? rest.indexOf(0) : -1;
       const take = zero >= 0 ? zero + 1 : Math.min(left, rest.length);
@@ -163,7 +179,7 @@ async function header(input: Cursor): Promise<void> {
   if (flg & FCOMMENT) await run(null);
   if (flg & FHCRC) {
     const want = (await input.byte('header')) | ((await input.byte('header')) << 8);
-    if (want !== (hcrc & 0xffff)) throw zlibError('Z_DATA_ERROR', 'header crc mismatch');
+    if (want !== (hcrc & 0xffff)) throw zlibError('Z_DATA_ERROR', 'header crc mismatch', input.offset - 2);
   }
 }
 

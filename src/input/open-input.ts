@@ -4,6 +4,7 @@ import { RdbError } from '../core/errors.js';
 import { lz4OnWorker } from './lz4-thread.js';
 import { crcOnThread } from './crc-thread.js';
 import type { ChecksumSource } from '../rdb/index.js';
+import type { GzipError } from './gunzip-members.js';
 
 /** How the bytes on disk were wrapped. Detected from magic bytes, never from the file name. */
 export type Compression = 'none' | 'gzip' | 'lz4';
@@ -246,9 +247,15 @@ async function* decompressChunks(source: AsyncIterable<Uint8Array>, compression:
 
 function decompressionError(e: unknown, compression: Compression, label: string): RdbError {
   if (e instanceof RdbError) return e.file === null ? e.withFile(label) : e;
-  const err = e as NodeJS.ErrnoException;
+  const err = e as NodeJS.ErrnoException & Partial<GzipError>;
   if (compression === 'gzip' && (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end/i.test(err.message))) {
-    return new RdbError('BAD_COMPRESSION', `gzip input is ${err.code === 'Z_DATA_ERROR' ? 'corrupt' : 'truncated'} (${err.message})`, null, null, label);
+    // The compressed byte too, as an LZ4 fault says it (lz4-frames.ts lz4Error): the RDB offset alone
+    // does not tell where in a multi-gigabyte .gz to look.
+    const at =
+      err.compressedAt === undefined ? '' :
+      err.compressedTo === undefined || err.compressedTo <= err.compressedAt + 1 ? ` at compressed byte ${err.compressedAt}` :
+      ` at compressed bytes ${err.compressedAt}-${err.compressedTo - 1}`;
+    return new RdbError('BAD_COMPRESSION', `gzip input is ${err.code === 'Z_DATA_ERROR' ? 'corrupt' : 'truncated'} (${err.message})${at}`, null, null, label);
   }
   return ioError(e, label);
 }
