@@ -93,7 +93,11 @@ export const forecast: Report = {
         });
         const name = threshold === 'alarm' ? `the ${ALARM_SHARE * 100}% alarm (${humanBytes(bytes)})` : `maxmemory (${humanBytes(bytes)})`;
         const rate = `${humanBytes(Math.round(wallMeasure.fit.slope))}/day`;
-        notes.push(past ? `${wallMeasure.measure} is already past ${name}`
+        // Past on the fitted line only: the last snapshot itself is below the threshold, and saying
+        // it is past would contradict capacity, which reads that snapshot.
+        const pastMeasured = wallMeasure.last >= bytes;
+        notes.push(past && pastMeasured ? `${wallMeasure.measure} is already past ${name}`
+          : past ? `${wallMeasure.measure} is ${humanBytes(wallMeasure.last)} in the last snapshot, below ${name}, but its fitted line is already past it: it can be reached any time`
           : x === null ? `${wallMeasure.measure} is not growing: ${name} is not reached on this trend`
             : beyond ? `${wallMeasure.measure} reaches ${name} only in more than ${FORECAST_HORIZON_DAYS / 365.25} years at ${rate}: no date`
               : `${wallMeasure.measure} reaches ${name} on ${isoTime(t0 + x * DAY_MS).slice(0, 10)}, in ${(x - lastX).toFixed(1)} days at ${rate}`);

@@ -82,6 +82,19 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     expect(forecast(db, { ...options, snapshot: '5' })).toEqual(forecast(db, options));
   });
 
+  it('a last snapshot below maxmemory is not called past it when only the fitted line is', async () => {
+    const { db, dir } = freshStore();
+    const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
+    const mb = 1024 * 1024;
+    // 1, 2, 3, 4, then 3.5 MB: the least-squares line is at 4.1 MB on the last day.
+    for (const [i, used] of [1, 2, 3, 4, 3.5].entries()) await loadRecords(db, dir, `n${i}.rdb`, keys, { ctimeS: 1_700_000_000 + i * DAY_S, usedMem: used * mb });
+    const r = forecast(db, { top: 5, maxmemory: Math.round(3.9 * mb) });
+    expect(r.notes.some((n) => n.startsWith('used_mem is already past maxmemory'))).toBe(false);
+    expect(r.notes).toContain('used_mem is 3.50 MB in the last snapshot, below maxmemory (3.90 MB), but its fitted line is already past it: it can be reached any time');
+    // Past the alarm (3.32 MB) in the last snapshot itself: said as before.
+    expect(r.notes.some((n) => n.startsWith('used_mem is already past the 85% alarm'))).toBe(true);
+  });
+
   it('a trend that reaches maxmemory only in more than 100 years gets no date, only its days', async () => {
     const { db, dir } = freshStore();
     const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
