@@ -67,6 +67,20 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     for (const row of json.tables['wall']!) expect(wall.slice(0, wall.indexOf('</table>'))).toContain(`<td>${String(row['reached_at'])}</td>`);
   });
 
+  it('--maxmemory 0 (no limit, as in redis.conf) draws no wall: no maxmemory line at 0 B', () => {
+    const dir = tempDir();
+    expect(runCli(['load', '--quiet', '--db', 'n.rdbscope.sqlite', '--instance', 'nightly', ...nightlyFiles()], dir).code).toBe(0);
+    expect(runCli(['html', '--maxmemory', '0', '--out', 'n.html'], dir).code).toBe(0);
+    const page = readFileSync(join(dir, 'n.html'), 'utf8');
+    const from = page.indexOf('id="chart-total-forecast"');
+    expect(from).toBeGreaterThan(0);
+    const chart = page.slice(from, page.indexOf('</figure>', from));
+    expect(chart).not.toContain('class="ref"');
+    expect(chart).not.toContain('maxmemory 0 B');
+    // The capacity table still says it.
+    expect(page).toContain('maxmemory 0: Redis has no memory limit');
+  });
+
   it('--snapshot of an older nightly dump: its forecast uses that snapshot and the earlier ones, never later ones', () => {
     const dir = tempDir();
     const db = join(dir, 'n.rdbscope.sqlite');

@@ -50,6 +50,8 @@ export interface ValueRef {
   /** The row whose `column` equals `equals`; the first row when absent. */
   row?: { column: ColumnRef; equals: string };
   label: string;
+  /** 0 means there is none: no line is drawn for it (`maxmemory 0` is no limit, redis.conf). */
+  zeroIsNone?: boolean;
 }
 
 /**
@@ -108,7 +110,7 @@ export const CHARTS: readonly ChartSpec[] = [
     caption: 'used-mem and the estimate in every snapshot; dashed: the least-squares line to the dates it reaches the 85% alarm and maxmemory (with --maxmemory).',
     x: ['snapshot_time'], ys: [{ column: ['used_mem'], label: 'used-mem' }, { column: MEMORY, label: 'estimated' }], limit: 2,
     refs: [
-      { report: 'capacity', table: 'capacity', column: ['maxmemory'], label: 'maxmemory' },
+      { report: 'capacity', table: 'capacity', column: ['maxmemory'], label: 'maxmemory', zeroIsNone: true },
       { report: 'capacity', table: 'capacity', column: ['alarm_at'], label: '85% alarm' },
     ],
     project: { report: 'forecast', table: 'wall', x: ['reached_at'], y: ['bytes'], label: ['threshold'], measure: ['measure'] },

@@ -124,7 +124,7 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
   }
 }
 
-/** The number a ValueRef names, or null when its table, column or row is missing or the cell empty. */
+/** The number a ValueRef names, or null when its table, column or row is missing, the cell empty, or 0 meaning none. */
 function valueOf(ref: ValueRef, find: FindTable): number | null {
   const t = find(ref.report, ref.table);
   const c = t?.columns.find((col) => ref.column.includes(col.name));
@@ -133,7 +133,8 @@ function valueOf(ref: ValueRef, find: FindTable): number | null {
   const by = match ? t.columns.find((col) => match.column.includes(col.name)) : undefined;
   if (match && !by) return null;
   const row = match ? t.rows.find((r) => String(r[by!.name]) === match.equals) : t.rows[0];
-  return row ? num(row[c.name]) : null;
+  const value = row ? num(row[c.name]) : null;
+  return value === 0 && ref.zeroIsNone === true ? null : value;
 }
 
 function num(v: Row[string] | undefined): number | null {
