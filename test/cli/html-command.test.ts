@@ -81,6 +81,20 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(page).toContain('maxmemory 0: Redis has no memory limit');
   });
 
+  it('walls already passed get no dashed line: none runs from the last point down to them', () => {
+    const dir = tempDir();
+    expect(runCli(['load', '--quiet', '--db', 'n.rdbscope.sqlite', '--instance', 'nightly', ...nightlyFiles()], dir).code).toBe(0);
+    // The last nightly dump's used-mem is about 2 MB: past both the alarm and maxmemory at 1 MB.
+    const forecast = JSON.parse(runCli(['report', 'forecast', '--maxmemory', '1mb', '--format', 'json'], dir).stdout) as { notes: string[] };
+    expect(forecast.notes).toContain('used_mem is already past maxmemory (1.00 MB)');
+    expect(runCli(['html', '--maxmemory', '1mb', '--out', 'n.html'], dir).code).toBe(0);
+    const page = readFileSync(join(dir, 'n.html'), 'utf8');
+    const from = page.indexOf('id="chart-total-forecast"');
+    const chart = page.slice(from, page.indexOf('</figure>', from));
+    expect(chart.match(/class="ref"/g)).toHaveLength(2);
+    expect(chart).not.toContain('stroke-dasharray="6 4"');
+  });
+
   it('--snapshot of an older nightly dump: its forecast uses that snapshot and the earlier ones, never later ones', () => {
     const dir = tempDir();
     const db = join(dir, 'n.rdbscope.sqlite');

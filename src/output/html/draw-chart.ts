@@ -106,8 +106,10 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
         // The line the targets were fitted on; none drawn (its column not in this table): no projection.
         const base = measure === undefined ? all[0] : all.find((s) => !s.dashed && columnOf.get(s) === measure);
         const from = base?.points.at(-1);
+        // Only walls ahead of the last point: one already past is dated at the last snapshot (forecast.ts),
+        // and a dashed line down to it would read as a forecast that memory falls.
         const targets = base && from && pt && px && py
-          ? pt.rows.map((r) => ({ x: num(r[px.name]), y: num(r[py.name]) })).filter((q): q is { x: number; y: number } => q.x !== null && q.y !== null && q.x >= from.x).sort((a, b) => a.x - b.x)
+          ? pt.rows.map((r) => ({ x: num(r[px.name]), y: num(r[py.name]) })).filter((q): q is { x: number; y: number } => q.x !== null && q.y !== null && q.x > from.x).sort((a, b) => a.x - b.x)
           : [];
         if (base && from && targets.length) {
           all.push({ label: `${base.label} forecast`, points: [from, ...targets], dashed: true, colorOf: base.colorOf });
