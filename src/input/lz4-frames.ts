@@ -130,7 +130,23 @@ export function isLz4Magic(magic: number): boolean {
   return magic === FRAME_MAGIC || magic === LEGACY_MAGIC || (magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC;
 }
 
+/**
+ * The decoded-side window, shared by the frames of one input and grown only for a larger block size:
+ * allocated per frame, a file of 20 000 empty frames declaring 4 MiB blocks (220 KB) took 15 s, zeroing
+ * 80 GB, where lz4 -t takes 0.01 s. A frame starts once the reader has consumed the one before (chunks
+ * are valid until the next is requested), so its views are no longer in use.
+ */
+class OutputWindow {
+  private buf = new Uint8Array(0);
+
+  of(n: number): Uint8Array {
+    if (this.buf.length < n) this.buf = new Uint8Array(n);
+    return this.buf;
+  }
+}
+
 async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
+  const output = new OutputWindow();
   let frames = 0;
   for (;;) {
     if (!(await w.fill(4))) {
@@ -152,13 +168,13 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
       continue;
     }
     frames++;
-    if (magic === LEGACY_MAGIC) yield* decodeLegacyFrame(w);
-    else if (magic === FRAME_MAGIC) yield* decodeFrame(w);
+    if (magic === LEGACY_MAGIC) yield* decodeLegacyFrame(w, output);
+    else if (magic === FRAME_MAGIC) yield* decodeFrame(w, output);
     else throw lz4Error(`not an LZ4 frame (magic 0x${magic.toString(16)})`, w.offset);
   }
 }
 
-async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
+async function* decodeFrame(w: InputWindow, output: OutputWindow): AsyncGenerator<Uint8Array> {
   const frameAt = w.offset;
   if (!(await w.fill(7))) throw truncated(w, 'frame descriptor');
   const flg = w.buf[w.pos + 4]!;
@@ -185,19 +201,23 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
   const dictId = hasDictId ? w.u32(w.pos + 6 + (hasContentSize ? 8 : 0)) : null;
   w.pos += 4 + descriptorLen + 1;
 
-  // Input window: a whole block with its size word and checksum, plus one input chunk besides.
-  w.reserve(blockMax + 8 + READ_AHEAD);
-  // Output window: HISTORY bytes of earlier output, then room for one block.
-  const out = new Uint8Array(HISTORY + blockMax);
   const content = contentChecksum ? new Xxh32() : null;
   let decoded = 0;
   let hist = 0;
+  let out: Uint8Array | null = null;
   for (;;) {
     if (!(await w.fill(4))) throw truncated(w, 'block size');
     const word = w.u32();
     const blockAt = w.offset;
     w.pos += 4;
     if (word === 0) break;
+    // Windows sized for the frame's block size once it has a block (an empty frame needs none).
+    // Input: a whole block with its size word and checksum, plus one input chunk besides. Output:
+    // HISTORY bytes of earlier output, then room for one block.
+    if (out === null) {
+      w.reserve(blockMax + 8 + READ_AHEAD);
+      out = output.of(HISTORY + blockMax);
+    }
     const stored = (word & 0x80000000) !== 0;
     const size = word & 0x7fffffff;
     if (size > blockMax) throw lz4Error(`LZ4 block of ${size} bytes exceeds the frame's ${blockMax}-byte maximum`, blockAt);
@@ -248,10 +268,10 @@ async function* decodeFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
  * to 8 MiB but the last, independent, with no checksum and no end mark: the frame ends with the input
  * or where the next 4 bytes are a frame magic number.
  */
-async function* decodeLegacyFrame(w: InputWindow): AsyncGenerator<Uint8Array> {
+async function* decodeLegacyFrame(w: InputWindow, output: OutputWindow): AsyncGenerator<Uint8Array> {
   w.pos += 4;
   w.reserve(LEGACY_BLOCK_BOUND + 4 + READ_AHEAD);
-  const out = new Uint8Array(LEGACY_BLOCK);
+  const out = output.of(LEGACY_BLOCK);
   for (;;) {
     if (!(await w.fill(4))) {
       if (w.buf.length - w.pos === 0) return;

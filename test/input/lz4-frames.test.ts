@@ -196,6 +196,20 @@ describe('LZ4 frames the lz4 command refuses are refused, keeping what decoded b
   });
 });
 
+describe('many small frames', () => {
+  it('20 000 empty frames declaring 4 MiB blocks, then the dump: decoded in well under the 15 s a window per frame took', async () => {
+    const m = plain();
+    const empty = frame(Buffer.alloc(0), { blockSize: 7 });
+    const bytes = Buffer.concat([...Array.from({ length: 20_000 }, () => empty), frame(m, { blockSize: 7 }), legacyFrame(Buffer.alloc(0)), empty]);
+    const started = Date.now();
+    const { bytes: got, error } = await decode(bytes);
+    expect(error).toBeNull();
+    expect(got.equals(m)).toBe(true);
+    // lz4 -t takes 0.01 s; ~0.4 s here; the bound leaves room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(5000);
+  }, 60_000);
+});
+
 const LZ4_CLI = spawnSync('lz4', ['--version']).status === 0;
 if (!LZ4_CLI && process.env.CI !== 'true') console.warn('[skip] lz4 command not found (apt-get install lz4); tests of files it writes are skipped');
 
