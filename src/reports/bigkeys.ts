@@ -41,7 +41,7 @@ export const bigkeys: Report = {
             let rank = 0;
             const rows = stmt.iterate(snap.snapshot_time_ms ?? 0, ...keyRowsOf(snap), type, ...f.params, options.top) as IterableIterator<Row & { type: string; ttl_s: number | null }>;
             for (const { size, enc: e, type: t, ...r } of rows) {
-              yield { type: t, rank: ++rank, ...r, [b.name]: size, [enc]: e, remedy: remedyFor(t, r.ttl_s !== null) };
+              yield { type: t, rank: ++rank, ...r, [b.name]: size, [enc]: e, remedy: remedyFor(t, r.ttl_s !== null, Number(r['elements'])) };
             }
           }
         },

@@ -1,8 +1,12 @@
+import { HASH_SPLIT_FIELDS } from './thresholds.js';
+
 /**
  * What to do about a big key, by type: the fix that fits how Redis stores it. Keys that already
- * have a TTL are not told to get one.
+ * have a TTL are not told to get one. A hash is told to split only past 2 × HASH_SPLIT_FIELDS fields,
+ * as the diagnosis's command (remedy-command.ts): a smaller one is already a listpack or close to
+ * one, and splitting it adds a key's overhead per bucket without making its fields smaller.
  */
-export function remedyFor(type: string, hasTtl: boolean): string {
+export function remedyFor(type: string, hasTtl: boolean, elements: number): string {
   switch (type) {
     case 'list':
       return 'cap its length: LTRIM after each push';
@@ -11,7 +15,8 @@ export function remedyFor(type: string, hasTtl: boolean): string {
     case 'zset':
       return hasTtl ? 'cap it: ZREMRANGEBYRANK / ZREMRANGEBYSCORE' : 'cap it (ZREMRANGEBYRANK) or give it a TTL';
     case 'hash':
-      return 'split into smaller hashes (bucket the fields by id)';
+      if (elements > 2 * HASH_SPLIT_FIELDS) return 'split into smaller hashes (bucket the fields by id)';
+      return hasTtl ? '' : 'give it a TTL if it is not permanent';
     case 'stream':
       return 'trim it: XTRIM MAXLEN ~ N (or MINID), or XADD with MAXLEN';
     case 'string':

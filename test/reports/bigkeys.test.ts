@@ -29,7 +29,9 @@ describe('bigkeys report', () => {
     const list = bySize.find((x) => x.type === 'list')!;
     expect(list.remedy).toMatch(/LTRIM/);
     expect(bySize.find((x) => x.type === 'stream')!.remedy).toMatch(/XTRIM/);
-    expect(bySize.find((x) => x.type === 'hash')!.remedy).toMatch(/split/);
+    // Splitting is for hashes past 512 fields (a hashtable); a smaller one is told about its TTL.
+    const hash = bySize.find((x) => x.type === 'hash')!;
+    expect(hash.remedy).toMatch((hash.elements as number) > 512 ? /split/ : /^(give it a TTL if it is not permanent)?$/);
     const untimedString = bySize.find((x) => x.type === 'string' && x.ttl_s === null);
     expect(untimedString?.remedy).toMatch(/TTL/);
   });
@@ -87,6 +89,26 @@ requireRedis()('bigkeys ttl_s of a real server\'s keys', () => {
       // R:expire.c ttlGenericCommand: TTL answers (ttl + 500) / 1000 of the milliseconds left.
       const want = expireAt.map((at) => Math.floor((at - snapshotMs + 500) / 1000));
       expect(ttlsMs.map((_, i) => rows.find((r) => r.key === `tok:${i}`)!.ttl_s)).toEqual(want);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+requireRedis()('bigkeys remedy of hashes from a real server', () => {
+  it('splitting is advised for a hash past 512 fields (a hashtable), not for a small listpack one', async () => {
+    const server = await startRedis();
+    try {
+      const fields = (n: number) => Array.from({ length: n }, (_, i) => [`f${i}`, `v${i}`]).flat();
+      await server.client.pipeline([['HSET', 'profile:1', ...fields(3)], ['HSET', 'index:1', ...fields(1100)], ['HSET', 'cached:1', ...fields(3)], ['EXPIRE', 'cached:1', '3600']]);
+      const { db } = await storeWithDumps([await server.save()]);
+      const rows = run(db, { top: 10, type: 'hash' }).tables[0]!.rows;
+      db.close();
+      const remedy = (key: string) => rows.find((r) => r.key === key)!;
+      // Redis keeps a hash of at most hash-max-listpack-entries (512) fields as a listpack.
+      expect(remedy('index:1')).toMatchObject({ encoding: 'hashtable', remedy: 'split into smaller hashes (bucket the fields by id)' });
+      expect(remedy('profile:1')).toMatchObject({ encoding: 'listpack', remedy: 'give it a TTL if it is not permanent' });
+      expect(remedy('cached:1')).toMatchObject({ encoding: 'listpack', remedy: '' });
     } finally {
       await server.stop();
     }
