@@ -142,6 +142,15 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(nowhere.stderr).toBe(`rdbscope: ENOENT: no such file or directory, cannot write '${join(dir, 'no-such-dir', 'y.html')}'\n`);
   });
 
+  it('writes a page whose name takes all 255 bytes a file name may have', () => {
+    const dir = tempDir();
+    expect(runCli(['load', '--quiet', '--db', 'm.rdbscope.sqlite', fixture('mixed-7.0.rdb')], dir).code).toBe(0);
+    const name = `${'r'.repeat(250)}.html`;
+    const r = runCli(['html', '--out', name], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.html') || f.endsWith('.tmp'))).toEqual([name]);
+  });
+
   it('analyze --html writes the page of the dump it loaded, and still prints the text', () => {
     const dir = tempDir();
     const r = runCli(['analyze', '--quiet', '--html', 'a.html', fixture('mixed-7.0.rdb')], dir);

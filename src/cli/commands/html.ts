@@ -81,7 +81,9 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
     maxRows: MAX_ROWS_PER_TABLE,
     footer: `Made by rdbscope at ${isoTime(Date.now())} from ${basename(request.dbPath)}. One self-contained file: it loads nothing from anywhere.`,
   });
-  const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+  // A short name of its own, not derived from `out`: a page name may take all 255 bytes a file name
+  // has (NAME_MAX), and `.<name>.<pid>.tmp` beside it was then too long to create (ENAMETOOLONG).
+  const temp = join(dirname(out), `.rdbscope-html.${process.pid}.tmp`);
   try {
     writeFileSync(temp, html);
     renameSync(temp, out);
