@@ -11,6 +11,7 @@ import { CORPUS_DIR, corpusPresent, FIXTURES_DIR } from '../support/corpus.js';
 import { nightlyFiles } from '../support/nightly.js';
 import { requireRedis } from '../support/redis.js';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
+import { Crc64 } from '../../src/rdb/crc64.js';
 import { tempDir } from '../support/temp.js';
 
 const fixture = (name: string) => join(FIXTURES_DIR, name);
@@ -212,5 +213,45 @@ describe.skipIf(!cliBuilt || !corpusPresent('hdt3213-rdb'))('html command (one d
     const last = estimated.at(-1)!;
     expect(stroke).toBe(last[3]);
     expect(points!.split(' ')[0]!.split(',').map(Number)).toEqual([Number(last[1]), Number(last[2])]);
+  });
+});
+
+/**
+ * A real dump whose used-mem AUX field is replaced by `digits` (a string, as Redis writes integers
+ * that do not fit 32 bits) and its CRC64 trailer recomputed: no server writes 400 digits there, a
+ * crafted or damaged file can.
+ */
+function withUsedMemDigits(dump: Buffer, digits: string): Buffer {
+  const marker = Buffer.from([0xfa, 8, ...Buffer.from('used-mem', 'latin1')]);
+  const at = dump.indexOf(marker);
+  const value = at + marker.length;
+  // Redis writes used-mem int-encoded (0xC2 + int32, rdb-format.md §2.2) while it fits 32 bits.
+  if (at < 0 || dump[value] !== 0xc2) throw new Error('no int32 used-mem AUX field in this dump');
+  // A 14-bit string length (0x40 | high bits, low byte): 64..16383 digits.
+  const length = Buffer.from([0x40 | (digits.length >> 8), digits.length & 0xff]);
+  const out = Buffer.concat([dump.subarray(0, value), length, Buffer.from(digits, 'latin1'), dump.subarray(value + 5)]);
+  const crc = new Crc64();
+  crc.update(out, 0, out.length - 8);
+  const hex = crc.hex();
+  for (let i = 0; i < 8; i++) out[out.length - 1 - i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+describe.skipIf(!cliBuilt)('html command (a used-mem too large for a number)', () => {
+  it('draws the memory chart from the finite values: no NaN coordinate', () => {
+    const dir = tempDir();
+    const files = nightlyFiles();
+    const patched = join(dir, 'night-huge.rdb');
+    writeFileSync(patched, withUsedMemDigits(readFileSync(files[2]!), '9'.repeat(400)));
+    expect(runCli(['info', patched], dir).code).toBe(0);
+    expect(runCli(['load', '--quiet', '--db', 'h.rdbscope.sqlite', '--instance', 'nightly', files[0]!, files[1]!, patched, ...files.slice(3)], dir).code).toBe(0);
+    expect(runCli(['html', '--out', 'h.html'], dir).code).toBe(0);
+    const page = readFileSync(join(dir, 'h.html'), 'utf8');
+    const from = page.indexOf('id="chart-total-forecast"');
+    const chart = page.slice(from, page.indexOf('</figure>', from));
+    expect(chart).not.toContain('NaN');
+    // Every snapshot's estimate, and used-mem of all but the patched one.
+    expect(chart.match(/<title>estimated at/g)).toHaveLength(files.length);
+    expect(chart.match(/<title>used-mem at/g)).toHaveLength(files.length - 1);
   });
 });

@@ -139,8 +139,16 @@ function valueOf(ref: ValueRef, find: FindTable): number | null {
   return value === 0 && ref.zeroIsNone === true ? null : value;
 }
 
+/**
+ * A cell as a coordinate, or null when it has none: empty, text, or not finite. A REAL column can
+ * hold Infinity (a crafted used-mem of 400 digits is stored so), and one such value made every
+ * coordinate of its chart NaN (the axis reaches it): the chart drew nothing and the browser logged
+ * an error per mark.
+ */
 function num(v: Row[string] | undefined): number | null {
-  return v === null || v === undefined || typeof v === 'string' ? null : Number(v);
+  if (v === null || v === undefined || typeof v === 'string') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
 }
 
 /** A label from a cell, clipped as table cells are (its tooltip shows it): a chart never holds a whole huge key. */

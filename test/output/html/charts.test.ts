@@ -201,6 +201,21 @@ describe('lines: the projection continues the measure the forecast fitted', () =
   });
 });
 
+describe('values that are not finite', () => {
+  it('are left out as missing: every coordinate stays a number, the finite points are drawn', () => {
+    const day = 86_400_000;
+    const spec: LinesSpec = { id: 't', kind: 'lines', title: 'T', report: 'f', table: 'series', x: ['at'], ys: [{ column: ['used_mem'], label: 'used-mem' }, { column: ['memory'], label: 'estimated' }], limit: 2 };
+    const series: TableData = { columns: [col('at', 'time'), col('used_mem', 'bytes'), col('memory', 'bytes')], rows: [
+      { at: 0, used_mem: 1000, memory: 100 }, { at: day, used_mem: Infinity, memory: 200 }, { at: 2 * day, used_mem: 2000, memory: NaN },
+    ] };
+    const svg = drawChart(spec, one(series))!;
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    expect(tags(svg, /<circle[^>]*>/g)).toHaveLength(4);
+    const barsSvg = drawChart(bars, one({ columns: [col('pattern', 'text'), col('memory', 'bytes')], rows: [{ pattern: 'a', memory: Infinity }, { pattern: 'b', memory: 10 }] }))!;
+    expect(barsSvg).not.toMatch(/NaN|Infinity/);
+  });
+});
+
 describe('the spec', () => {
   it('names each chart once; a fallback names charts that exist', () => {
     expect(new Set(CHARTS.map((c) => c.id)).size).toBe(CHARTS.length);
