@@ -42,8 +42,9 @@ export class ParquetFile {
 
   constructor(readonly tempPath: string, private readonly columns: readonly ColumnSpec[], options: { statistics?: boolean } = {}) {
     this.statistics = options.statistics ?? true;
-    // 'w': a temporary file a killed run left behind under this name is overwritten.
-    this.fd = openSync(tempPath, 'w');
+    // 'wx': the name is this run's own (partition.ts tempPathFor); a file already there is another
+    // writer's, which truncating would corrupt.
+    this.fd = openSync(tempPath, 'wx');
     this.bytes = fdWriter(this.fd);
     this.writer = new ParquetWriter({
       writer: this.bytes,

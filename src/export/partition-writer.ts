@@ -1,9 +1,10 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY_COLUMNS, PATTERN_COLUMNS, SNAPSHOT_COLUMNS, type ColumnSpec } from './columns.js';
 import { KeyColumns, KEY_ROWS_PER_GROUP } from './key-columns.js';
 import { makeDirs } from './make-dirs.js';
 import { ParquetFile, type ColumnValues } from './parquet-file.js';
-import { partitionPath, tempPathFor, type PartitionFile } from './partition.js';
+import { newRunTag, partitionPath, staleTempFiles, tempPathFor, type PartitionFile } from './partition.js';
 import type { PatternRow, SnapshotInfo } from './snapshot-info.js';
 import { TextBytes } from './text-bytes.js';
 
@@ -20,10 +21,13 @@ export class PartitionWriter {
   readonly keys: KeyColumns;
   private readonly keysFile: ParquetFile;
   private readonly others: ParquetFile[] = [];
+  /** This run's part of the temporary files' names (partition.ts tempPathFor). */
+  private readonly runTag = newRunTag();
+  private readonly startedMs = Date.now();
 
   constructor(private readonly outDir: string, private readonly snapshotId: string, rowsPerGroup = KEY_ROWS_PER_GROUP) {
     makeDirs(outDir);
-    this.keysFile = new ParquetFile(tempPathFor(outDir, snapshotId, 'keys.parquet'), KEY_COLUMNS, {
+    this.keysFile = new ParquetFile(tempPathFor(outDir, snapshotId, this.runTag, 'keys.parquet'), KEY_COLUMNS, {
       // Min/max of a row group of keys in dump order spans nearly every value: no reader could skip
       // a group by them, and they took 7% of an export's time.
       statistics: false,
@@ -63,6 +67,8 @@ export class PartitionWriter {
     patternFile.commit(join(dir, 'patterns.parquet'));
     snapshotFile.commit(join(dir, 'snapshot.parquet'));
     this.others.length = 0;
+    // What killed runs of this snapshot left (their names differ from this run's).
+    for (const stale of staleTempFiles(this.outDir, this.snapshotId, this.runTag, this.startedMs)) rmSync(stale, { force: true });
     return dir;
   }
 
@@ -73,7 +79,7 @@ export class PartitionWriter {
   }
 
   private open(file: PartitionFile, columns: readonly ColumnSpec[]): ParquetFile {
-    const f = new ParquetFile(tempPathFor(this.outDir, this.snapshotId, file), columns);
+    const f = new ParquetFile(tempPathFor(this.outDir, this.snapshotId, this.runTag, file), columns);
     this.others.push(f);
     return f;
   }

@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -73,10 +74,43 @@ export type PartitionFile = (typeof PARTITION_FILES)[number];
 /**
  * Where a file of the snapshot `snapshotId` is written before it is complete: in the export directory
  * itself (the partition is known only once the dump's time is read), hidden (a leading dot: Spark and
- * Hive skip such files) and not ending in `.parquet` (so `DIR/**\/*.parquet` never matches it). The
- * name depends only on the snapshot, so a re-run of a killed export overwrites what it left.
+ * Hive skip such files) and not ending in `.parquet` (so `DIR/**\/*.parquet` never matches it).
+ *
+ * The name carries the run (`runTag`): with a name per snapshot only, a second export of the same dump
+ * into the same directory (a retried batch job while the first still ran) opened the first one's
+ * file with O_TRUNC; the first went on writing past the cut, renamed its file into the partition, and
+ * keys.parquet read as corrupt (a hole of zeros) until the second caught up, for ever if it was killed.
+ * What a killed run leaves is removed by the next run of the same snapshot that completes
+ * (staleTempFiles).
  */
-export function tempPathFor(outDir: string, snapshotId: string, file: PartitionFile): string {
-  const id = snapshotId.replace(/^[^:]*:/, '').slice(0, 24);
-  return join(outDir, `.rdbscope-${id}-${file}.tmp`);
+export function tempPathFor(outDir: string, snapshotId: string, runTag: string, file: PartitionFile): string {
+  return join(outDir, `${tempPrefix(snapshotId)}${runTag}-${file}.tmp`);
+}
+
+/** `.rdbscope-<id>-`: what every temporary file of a snapshot's exports starts with. */
+function tempPrefix(snapshotId: string): string {
+  return `.rdbscope-${snapshotId.replace(/^[^:]*:/, '').slice(0, 24)}-`;
+}
+
+/** A tag no other run has at the same time: process id and random bits, in [0-9a-z]. */
+export function newRunTag(): string {
+  return `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+}
+
+/**
+ * The temporary files of `snapshotId` in `outDir` left by other runs and untouched since `beforeMs`,
+ * this run's start: a run still writing touches its file at least every megabyte of output, so such
+ * a file is a killed run's. A run that wrote nothing for that long (one huge key being parsed) loses
+ * its file and fails at its rename, loudly: the same snapshot's partition has just been written.
+ */
+export function staleTempFiles(outDir: string, snapshotId: string, ownTag: string, beforeMs: number): string[] {
+  const prefix = tempPrefix(snapshotId);
+  const stale: string[] = [];
+  for (const name of readdirSync(outDir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp') || name.startsWith(`${prefix}${ownTag}-`)) continue;
+    const path = join(outDir, name);
+    const mtimeMs = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+    if (mtimeMs !== undefined && mtimeMs < beforeMs) stale.push(path);
+  }
+  return stale;
 }

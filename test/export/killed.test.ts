@@ -60,7 +60,7 @@ describe.skipIf(!cliBuilt)('an export killed midway (SIGKILL)', () => {
     expect(existsSync(join(out, 'instance=big', 'date=2026-11-02', 'keys.parquet'))).toBe(false);
     const left = [...files(out).keys()];
     expect(left.filter((p) => p.endsWith('.parquet')).sort()).toEqual([...otherBefore.keys()].sort());
-    expect(left.filter((p) => !otherBefore.has(p)).every((p) => /^\.rdbscope-[0-9a-f]+-keys\.parquet\.tmp$/.test(p))).toBe(true);
+    expect(left.filter((p) => !otherBefore.has(p)).every((p) => /^\.rdbscope-[0-9a-f]+-[0-9a-z]+-keys\.parquet\.tmp$/.test(p))).toBe(true);
 
     // The re-run completes (and takes its temporary file away); the other partition is untouched.
     const again = runCli(['export', 'big.rdb', '--out', out, '--instance', 'big'], dir);
