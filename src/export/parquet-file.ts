@@ -29,7 +29,7 @@ export function schemaElementOf(c: ColumnSpec): SchemaElement {
 
 /**
  * A Parquet file written row group by row group to a temporary path and renamed to its final name
- * only by commit(): a process killed before that leaves the temporary file only, never a file under
+ * only by seal() then moveTo(): a process killed before that leaves the temporary file only, never a file under
  * the final name that looks whole. Row groups go to the file as they are written (a 1 MiB buffer), so
  * memory holds one row group at most.
  */
@@ -103,11 +103,15 @@ export class ParquetFile {
     return s;
   }
 
-  /** Writes the footer, syncs the file to disk and renames it to `finalPath` (atomic on one filesystem). */
-  commit(finalPath: string): void {
+  /** Writes the footer and syncs the file to disk: whole, under its temporary name. */
+  seal(): void {
     void this.writer.finish();
     fsyncSync(this.fd);
     this.close();
+  }
+
+  /** Renames the sealed file to `finalPath` (atomic on one filesystem). */
+  moveTo(finalPath: string): void {
     renameSync(this.tempPath, finalPath);
   }
 

@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { KEY_COLUMNS, PATTERN_COLUMNS, SNAPSHOT_COLUMNS, type ColumnSpec } from './columns.js';
 import { KeyColumns, KEY_ROWS_PER_GROUP } from './key-columns.js';
 import { makeDirs } from './make-dirs.js';
@@ -63,9 +63,14 @@ export class PartitionWriter {
 
     const dir = join(this.outDir, partitionPath(info.instance, info.snapshotTimeMs));
     makeDirs(dir);
-    this.keysFile.commit(join(dir, 'keys.parquet'));
-    patternFile.commit(join(dir, 'patterns.parquet'));
-    snapshotFile.commit(join(dir, 'snapshot.parquet'));
+    // Every file whole on disk first, then the three renames back to back (snapshot.parquet last): a
+    // sync between two renames (each took one) left a partition of one run's keys.parquet beside the
+    // files it replaced for that long, to readers and to a kill.
+    const files: [ParquetFile, PartitionFile][] = [[this.keysFile, 'keys.parquet'], [patternFile, 'patterns.parquet'], [snapshotFile, 'snapshot.parquet']];
+    for (const [f] of files) f.seal();
+    for (const [f, name] of files) f.moveTo(join(dir, name));
+    // The renames themselves on disk: the directories that gained or lost entries.
+    for (const d of new Set([dir, dirname(dir), this.outDir])) syncDirectory(d);
     this.others.length = 0;
     // What killed runs of this snapshot left (their names differ from this run's).
     for (const stale of staleTempFiles(this.outDir, this.snapshotId, this.runTag, this.startedMs)) rmSync(stale, { force: true });
@@ -82,5 +87,22 @@ export class PartitionWriter {
     const f = new ParquetFile(tempPathFor(this.outDir, this.snapshotId, this.runTag, file), columns);
     this.others.push(f);
     return f;
+  }
+}
+
+/**
+ * fsync(2) of a directory, so that renames into and out of it survive a power loss (a renamed file's
+ * own fsync does not cover its directory entry). Best effort: some platforms cannot open or sync a
+ * directory, and the files are whole either way.
+ */
+function syncDirectory(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not supported here (Windows: EPERM / EISDIR): the renames are done, only not yet durable.
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
