@@ -190,6 +190,23 @@ describeRedis('html report (real dumps)', () => {
       expect(pageWidth).toBeLessThanOrEqual(1280);
     });
 
+    it('fits every chart label in its chart: wide characters and escapes are clipped by their width', async () => {
+      const outside = await opened.page.evaluate(() => {
+        const { document } = globalThis as unknown as PageGlobal;
+        return Array.from(document.querySelectorAll('svg.chart-svg')).flatMap((svg) => {
+          const box = svg.getBoundingClientRect() as unknown as { left: number; right: number };
+          return Array.from(svg.querySelectorAll('text')).filter((t) => {
+            const b = t.getBoundingClientRect() as unknown as { left: number; right: number };
+            return b.left < box.left - 0.5 || b.right > box.right + 0.5;
+          }).map((t) => t.textContent);
+        });
+      });
+      // Both wide patterns are drawn (clipped) in the patterns chart.
+      expect(await opened.page.locator('#chart-patterns text.label', { hasText: /^LEGACY_PROFILE/ }).count()).toBe(1);
+      expect(await opened.page.locator('#chart-patterns text.label', { hasText: /^利用者のプロフィール/ }).count()).toBe(1);
+      expect(outside).toEqual([]);
+    });
+
     it('leaves a screenshot (and the page) for a person to look at', async () => {
       copyFileSync(page, screenshotPath('html-report.html'));
       const shot = await browser.open(page, { width: 1280, height: 900 });

@@ -3,8 +3,8 @@
  * grows, dated a day apart (their ctime rewritten: the server saves them seconds apart, a forecast
  * needs snapshots at least an hour apart), loaded by the real CLI as one instance. The keyspace has
  * every type, TTLs spread over the histogram's buckets, and keys built to break out of HTML (markup,
- * quotes, NUL and control bytes, a terminal escape, invalid UTF-8, bidi and line separators) and a
- * key of 1205 characters without a space. The last dump's file name holds markup too: it is the
+ * quotes, NUL and control bytes, a terminal escape, invalid UTF-8, bidi and line separators), a
+ * key of 1205 characters without a space, and keys in upper case and in Japanese. The last dump's file name holds markup too: it is the
  * page's title.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -43,6 +43,12 @@ export const HOSTILE_KEYS: HostileKey[] = [
  */
 export const LONG_KEY = `long:${'0123456789abcdef'.repeat(75)}`;
 
+/**
+ * Keys whose patterns are wider than as many lower-case letters, among the largest patterns (chart
+ * labels): one in upper case, one in Japanese (full-width characters, where a Japanese font is installed).
+ */
+export const WIDE_KEYS = ['LEGACY_PROFILE_STORE:EUROPE_WEST:42', '利用者のプロフィール情報キャッシュ:セッション履歴データ:42'];
+
 /** A dump file name that is markup, and long with no space (200 bytes of the 255 a name may have): shown in the page's title and header. */
 export const HOSTILE_FILE_NAME = `dump-"><img src=x onerror=alert(9)>-${'0123456789'.repeat(16)}.rdb`;
 
@@ -78,6 +84,7 @@ export async function makeReportDataset(dir: string): Promise<ReportDataset> {
       for (let i = 0; i < n; i++) for (let e = 0; e < 30; e++) cmds.push(['XADD', `events:${i}`, '*', 'kind', 'click', 'n', String(e)]);
       if (n === ROUNDS) for (const k of HOSTILE_KEYS) cmds.push(['SET', k.bytes, x(4000, 'h')]);
       if (n === ROUNDS) cmds.push(['SET', LONG_KEY, x(64_000, 'l')]);
+      if (n === ROUNDS) for (const k of WIDE_KEYS) cmds.push(['SET', k, x(48_000, 'w')]);
       await c.pipeline(cmds);
     };
     let first = 0;

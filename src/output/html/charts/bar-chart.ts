@@ -1,4 +1,5 @@
-import { clip, htmlText } from '../escape.js';
+import { htmlText } from '../escape.js';
+import { fitLabel } from '../label-fit.js';
 import { color, el, legend, svgRoot, textEl } from '../svg.js';
 
 export interface Bar {
@@ -25,6 +26,8 @@ const BAR_W = 250;
 const GAUGE_X = 532;
 const GAUGE_W = 60;
 const TOP = 26;
+/** The labels' room, from the chart's left edge to LABEL_W, in em of its 12-unit font (a margin kept). */
+const LABEL_EM = 16;
 
 /** Horizontal bars in the given order (the report's ranking), values at their ends, one row each. */
 export function barChart(bars: Bar[], options: BarChartOptions): string {
@@ -33,7 +36,7 @@ export function barChart(bars: Bar[], options: BarChartOptions): string {
   let body = legend(BAR_X, 14, [{ label: options.valueLabel, color: color(0) }, ...(gauge ? [{ label: options.fractionLabel!, color: color(1) }] : [])]);
   bars.forEach((b, i) => {
     const y = TOP + i * ROW;
-    const shown = clip(b.label, 27);
+    const shown = fitLabel(b.label, LABEL_EM);
     body += textEl({ x: LABEL_W, y: y + 15, 'text-anchor': 'end', class: 'label' }, shown, b.label);
     const w = max > 0 ? Math.max(b.value > 0 ? 1 : 0, (b.value / max) * BAR_W) : 0;
     body += el('rect', { x: BAR_X, y: y + 3, width: w, height: ROW - 6, fill: color(0), class: 'bar' }, el('title', {}, htmlText(`${b.label}: ${options.format(b.value)}`)));

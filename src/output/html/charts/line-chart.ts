@@ -1,4 +1,5 @@
-import { clip, htmlText } from '../escape.js';
+import { htmlText } from '../escape.js';
+import { fitLabel } from '../label-fit.js';
 import { isoTime } from '../../result.js';
 import { linearTicks, timeTicks } from '../scale.js';
 import { color, el, legend, svgRoot, textEl } from '../svg.js';
@@ -38,6 +39,8 @@ const LEFT = 70;
 const RIGHT = 16;
 const TOP = 20;
 const BOTTOM = 34;
+/** A legend entry's name: 140 units per entry less its swatch, in em of the 12-unit font. */
+const LEGEND_EM = 9.5;
 
 /** Values over time, a line per series, dots on measured points, with reference lines above them. */
 export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: LineChartOptions): string {
@@ -78,7 +81,7 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
       }
     }
   }
-  const items: { label: string; color: string; dashed?: boolean }[] = series.filter((s) => !s.dashed).map((s) => ({ label: clip(s.label, 18), color: color(s.colorOf) }));
+  const items: { label: string; color: string; dashed?: boolean }[] = series.filter((s) => !s.dashed).map((s) => ({ label: fitLabel(s.label, LEGEND_EM), color: color(s.colorOf) }));
   if (series.some((s) => s.dashed)) items.push({ label: options.dashedLabel, color: '#555555', dashed: true });
   return svgRoot(W, H + 10 + Math.ceil(items.length / 4) * 18, options.label, body + legendRows(items, H + 14));
 }

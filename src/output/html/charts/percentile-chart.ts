@@ -1,4 +1,5 @@
-import { clip, htmlText } from '../escape.js';
+import { htmlText } from '../escape.js';
+import { fitLabel } from '../label-fit.js';
 import { logTicks } from '../scale.js';
 import { color, el, legend, svgRoot, textEl } from '../svg.js';
 
@@ -18,8 +19,11 @@ const ROW = 24;
 const W = 640;
 const LABEL_W = 160;
 const X0 = 172;
-const X1 = 620;
+/** The axis ends short of the right edge by half a tick label ("128 KB" centred on it). */
+const X1 = 606;
 const TOP = 40;
+/** The labels' room, from the chart's left edge to LABEL_W, in em of its 12-unit font (a margin kept). */
+const LABEL_EM = 12.5;
 
 /**
  * Size distributions on one log axis, a row each: a line from the smallest to the largest mark, a dot
@@ -37,7 +41,7 @@ export function percentileChart(rows: PercentileRow[], options: PercentileChartO
   }
   rows.forEach((r, i) => {
     const cy = TOP + i * ROW + ROW / 2;
-    body += textEl({ x: LABEL_W, y: cy + 4, 'text-anchor': 'end', class: 'label' }, clip(r.label, 24), r.label);
+    body += textEl({ x: LABEL_W, y: cy + 4, 'text-anchor': 'end', class: 'label' }, fitLabel(r.label, LABEL_EM), r.label);
     const known = r.values.filter((v): v is number => v !== null);
     if (known.length > 1) body += el('line', { x1: x(Math.min(...known)), y1: cy, x2: x(Math.max(...known)), y2: cy, class: 'range' });
     r.values.forEach((v, mi) => {
