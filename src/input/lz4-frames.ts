@@ -12,14 +12,15 @@ import { Xxh32, xxh32 } from './xxh32.js';
  *
  * Everything the frame carries to check itself is checked, as the `lz4` command checks it (lz4 -t
  * refuses each of these): reserved bits, the header checksum, block checksums, the content size and
- * the content checksum. Each is checked once the bytes it covers went to the consumer where it covers
- * decoded bytes, so the keys before a fault are kept.
+ * the content checksum. The checks of decoded bytes (content size and checksum) come after those bytes
+ * went to the reader, so the keys before a fault are kept; the others come before what they cover is
+ * decoded.
  */
-export const FRAME_MAGIC = 0x184d2204;
+const FRAME_MAGIC = 0x184d2204;
 /** The legacy frame of the first lz4 releases (`lz4 -l` still writes it): "Legacy frame". */
-export const LEGACY_MAGIC = 0x184c2102;
+const LEGACY_MAGIC = 0x184c2102;
 const SKIPPABLE_MASK = 0xfffffff0;
-export const SKIPPABLE_MAGIC = 0x184d2a50;
+const SKIPPABLE_MAGIC = 0x184d2a50;
 /** Legacy frame: every block decodes to 8 MiB (the last to at most that), always compressed. */
 const LEGACY_BLOCK = 8 << 20;
 /** LZ4_COMPRESSBOUND(8 MiB) (lz4.h): a larger legacy block size is no block (lz4io reads it as the next magic). */
@@ -126,7 +127,7 @@ export async function* decodeLz4Frames(input: AsyncIterable<Uint8Array>): AsyncG
 }
 
 /** True for the magic of a frame that may follow another (a frame, a legacy frame or a skippable frame). */
-export function isLz4Magic(magic: number): boolean {
+function isLz4Magic(magic: number): boolean {
   return magic === FRAME_MAGIC || magic === LEGACY_MAGIC || (magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC;
 }
 
