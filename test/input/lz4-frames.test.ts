@@ -188,6 +188,14 @@ describe('LZ4 frames the lz4 command refuses are refused, keeping what decoded b
     expect(await decodeError(frame(m, { contentSize: m.length + 1 }))).toMatch(`its header announces ${m.length + 1}`);
   });
 
+  it('a block that refers to the dictionary its frame names: an error naming the dictionary, not zeros', async () => {
+    // One block: a match of 8 bytes at offset 5 before any literal (into the dictionary), then "REDIS".
+    const block = Buffer.from([0x04, 5, 0, 0x50, ...Buffer.from('REDIS')]);
+    const descriptor = Buffer.concat([Buffer.from([0x40 | 0x20 | 0x01, 0x40]), u32le(7)]);
+    const bytes = Buffer.concat([u32le(0x184d2204), descriptor, Buffer.from([(xxh32(descriptor) >>> 8) & 0xff]), u32le(block.length), block, u32le(0)]);
+    expect(await decodeError(bytes)).toMatch(/corrupt LZ4 block \(match offset 5 reaches before the decoded data; the frame names dictionary 7, which rdbscope does not have\) at compressed byte 11/);
+  });
+
   it('a wrong header checksum and reserved bits set (FLG bit 1, BD bits 7 and 0-3)', async () => {
     expect(await decodeError(frame(m, { badHeaderChecksum: true }))).toMatch(/fails its header checksum at compressed byte 6/);
     expect(await decodeError(frame(m, { flgBits: 0x02 }))).toMatch(/reserved bit of its descriptor at compressed byte 4/);
