@@ -207,6 +207,16 @@ describeRedis('html report (real dumps)', () => {
       expect(outside).toEqual([]);
     });
 
+    it('fits a phone-sized window: charts shrink to it, no sideways scroll of the page', async () => {
+      const narrow = await browser.open(page, { width: 400, height: 800 });
+      try {
+        expect(await narrow.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(400);
+        expect(narrow.pageErrors).toEqual([]);
+      } finally {
+        await narrow.page.close();
+      }
+    });
+
     it('leaves a screenshot (and the page) for a person to look at', async () => {
       copyFileSync(page, screenshotPath('html-report.html'));
       const shot = await browser.open(page, { width: 1280, height: 900 });

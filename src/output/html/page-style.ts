@@ -40,7 +40,7 @@ dl.card { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 
 dl.card div { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; background: #fff; }
 dl.card dt { color: var(--muted); font-size: 12px; }
 dl.card dd { margin: 0; font-size: 16px; font-weight: 600; overflow-wrap: anywhere; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 18px; align-items: start; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(540px, 100%), 1fr)); gap: 18px; align-items: start; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 2px; }
 figure.chart p { margin: 0 0 6px; color: var(--muted); font-size: 12px; }
