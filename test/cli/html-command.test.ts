@@ -119,9 +119,13 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     };
     expect(runCli(['html', '--top', '3', '--out', 'top3.html'], dir).code).toBe(0);
     expect(rows('top3.html')).toBe(3);
+    // The bound is said on the page: the patterns table has no title that says it.
+    const header = (file: string) => { const page = readFileSync(join(dir, file), 'utf8'); return page.slice(page.indexOf('<header'), page.indexOf('</header>')); };
+    expect(header('top3.html')).toContain('<p>rankings: at most the top 3 of each (--top 3; the diagnosis lists 10); every row: rdbscope report &lt;name&gt; --format csv</p>');
     expect(runCli(['html', '--out', 'default.html'], dir).code).toBe(0);
     expect(rows('default.html')).toBeGreaterThan(3);
     expect(rows('default.html')).toBeLessThanOrEqual(100);
+    expect(header('default.html')).toContain('rankings: at most the top 100 of each (--top 100;');
   });
 
   it('refuses a missing --out, a bad --top, an unknown snapshot; keeps the old page on failure', () => {

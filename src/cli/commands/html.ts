@@ -76,7 +76,9 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
   const snap = pickSnapshot(db, request.snapshot, request.instance);
   const html = formatHtml({
     title: `rdbscope report: ${instanceOf(snap)}, ${snap.file_name}`,
-    subtitle: [...describeSnapshot(snap), `database: ${request.dbPath}`],
+    // Said on the page: a ranking of 100 rows reads as every pattern otherwise, and a filter that finds
+    // nothing among them as a pattern that does not exist.
+    subtitle: [...describeSnapshot(snap), `database: ${request.dbPath}`, `rankings: at most the top ${request.top} of each (--top ${request.top}; the diagnosis lists ${DIAGNOSIS_TOP}); every row: rdbscope report <name> --format csv`],
     results: htmlResults(db, request),
     maxRows: MAX_ROWS_PER_TABLE,
     footer: `Made by rdbscope at ${isoTime(Date.now())} from ${basename(request.dbPath)}. One self-contained file: it loads nothing from anywhere.`,
