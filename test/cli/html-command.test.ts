@@ -156,6 +156,20 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(readdirSync(dir).filter((f) => f.endsWith('.html') || f.endsWith('.tmp'))).toEqual([name]);
   });
 
+  it('refuses to write the page over the database it is made from, or over its WAL', () => {
+    const dir = tempDir();
+    expect(runCli(['load', '--quiet', '--db', 'm.rdbscope.sqlite', fixture('mixed-7.0.rdb')], dir).code).toBe(0);
+    for (const out of ['m.rdbscope.sqlite', join(dir, 'm.rdbscope.sqlite'), './m.rdbscope.sqlite-wal']) {
+      const r = runCli(['html', '--db', 'm.rdbscope.sqlite', '--out', out], dir);
+      expect(r.code, out).toBe(2);
+      expect(r.stderr, out).toContain('the page is made from: give the page another name');
+    }
+    expect(runCli(['report', 'summary', '--db', 'm.rdbscope.sqlite'], dir).code).toBe(0);
+    const a = runCli(['analyze', '--quiet', '--db', 'a.rdbscope.sqlite', '--html', 'a.rdbscope.sqlite', fixture('mixed-7.0.rdb')], dir);
+    expect(a.code).toBe(2);
+    expect(runCli(['report', 'summary', '--db', 'a.rdbscope.sqlite'], dir).code).toBe(0);
+  });
+
   it('analyze --html writes the page of the dump it loaded, and still prints the text', () => {
     const dir = tempDir();
     const r = runCli(['analyze', '--quiet', '--html', 'a.html', fixture('mixed-7.0.rdb')], dir);

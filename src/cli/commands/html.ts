@@ -1,5 +1,5 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatHtml } from '../../output/html/index.js';
 import { isoTime, type ReportResult } from '../../output/result.js';
@@ -71,8 +71,27 @@ export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult
   return runs.map(([name, options]) => findReport(name)!.run(db, options));
 }
 
+/** SQLite's own files beside a database (its rollback journal and WAL, sqlite.org/tempfiles.html). */
+const DATABASE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
+
+/**
+ * Refuses a page that would replace the database it is made from (`--out fleet.sqlite`, a slip of the
+ * hand): the rename would put the page where months of snapshots were. Compared by path and, for a
+ * file that exists, by device and inode (a link or another spelling of the same file).
+ */
+function refuseDatabaseAsPage(out: string, dbPath: string): void {
+  const outStat = statSync(out, { throwIfNoEntry: false });
+  for (const side of DATABASE_SIDE_FILES) {
+    const file = `${dbPath}${side}`;
+    const fileStat = statSync(file, { throwIfNoEntry: false });
+    const same = resolve(out) === resolve(file) || (outStat !== undefined && fileStat !== undefined && outStat.dev === fileStat.dev && outStat.ino === fileStat.ino);
+    if (same) throw new UsageError(`--out ${out} is ${side === '' ? 'the database' : `the ${side} file of the database`} the page is made from: give the page another name`);
+  }
+}
+
 /** Writes the page for `request` to `out`: to a temporary name beside it, renamed when whole. */
 export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: string): void {
+  refuseDatabaseAsPage(out, request.dbPath);
   const snap = pickSnapshot(db, request.snapshot, request.instance);
   const html = formatHtml({
     title: `rdbscope report: ${instanceOf(snap)}, ${snap.file_name}`,
