@@ -126,6 +126,12 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(rows('default.html')).toBeGreaterThan(3);
     expect(rows('default.html')).toBeLessThanOrEqual(100);
     expect(header('default.html')).toContain('rankings: at most the top 100 of each (--top 100;');
+    // No table of the page holds more than 1000 rows: a larger --top is that bound, whatever its size.
+    for (const top of ['5000', '99999999999999999999']) {
+      const r = runCli(['html', '--top', top, '--out', 'huge.html'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(header('huge.html')).toContain('rankings: at most the top 1000 of each (--top 1000;');
+    }
   });
 
   it('refuses a missing --out, a bad --top, an unknown snapshot; keeps the old page on failure', () => {

@@ -132,7 +132,9 @@ export function registerHtml(program: Command): void {
     .action((options: HtmlCliOptions) =>
       runCommand(async () => {
         if (options.out === undefined) throw new UsageError('html needs --out <file.html>');
-        const top = parseIntOption('--top', options.top, 1);
+        // No ranking of the page shows more than MAX_ROWS_PER_TABLE rows, so a larger --top asks for
+        // nothing more; past 2^53 it reached SQLite's LIMIT as a REAL ('datatype mismatch', exit 1).
+        const top = Math.min(parseIntOption('--top', options.top, 1), MAX_ROWS_PER_TABLE);
         const instance = instanceOption(options.instance);
         // --maxmemory wins over the redis.conf line, as for `report`.
         const conf = options.redisConf !== undefined ? readMemoryLimits(options.redisConf) : {};
