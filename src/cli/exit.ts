@@ -34,11 +34,15 @@ export function reportError(err: unknown): number {
   return 1;
 }
 
-/** Parses a positive integer option or throws a UsageError naming the option. */
+/**
+ * Parses a whole-number option (at least `min`) or throws a UsageError naming the option. A number
+ * past 2^53 - 1 (`--top 1e30`, meant as "all") is taken as 2^53 - 1: no count of rows, keys or bytes
+ * reaches it, and SQLite takes a larger one only as a REAL, which LIMIT refuses ("datatype mismatch").
+ */
 export function parseIntOption(name: string, value: string, min = 0): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
-  return n;
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
 }
 
 /**

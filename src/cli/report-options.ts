@@ -60,7 +60,7 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
     instance: instanceOption(raw.instance),
     type: typeOption(raw.type),
     match: raw.match,
-    top: topOption(raw.top),
+    top: parseIntOption('--top', raw.top, 1),
     from: raw.from,
     to: raw.to,
     depth: raw.depth === undefined ? undefined : parseIntOption('--depth', raw.depth, 1),
@@ -69,16 +69,6 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
     ram: ramOption(raw.ram),
     maxmemoryPolicy: conf.policy,
   };
-}
-
-/**
- * --top: a whole number from 1 to 2^53 - 1. A number past that (`--top 1e30`, meaning "all") reached
- * SQLite's LIMIT as a REAL it cannot take and failed as "datatype mismatch"; a number of rows that
- * large is every row, so it is the same as 2^53 - 1.
- */
-function topOption(value: string): number {
-  const n = parseIntOption('--top', value, 1);
-  return Math.min(n, Number.MAX_SAFE_INTEGER);
 }
 
 /**

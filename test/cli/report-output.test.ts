@@ -143,6 +143,14 @@ describe.skipIf(!cliBuilt)('--top beyond any number of rows', () => {
       const rows = (out: string) => (JSON.parse(out) as { tables: Record<string, unknown[]> }).tables;
       expect(rows(huge.stdout), report.name).toEqual(rows(run('100000').stdout));
     }
+    // The commands that rank outside `report`: the same rule (parseIntOption).
+    const analyze = (top: string) => runCli(['analyze', join(FIXTURES_DIR, 'nightly', 'night-4.rdb'), '--db', join(dir, 'a.sqlite'), '--format', 'json', '--top', top], dir);
+    const analyzed = analyze('1e30');
+    expect(analyzed.stderr).not.toContain('rdbscope:'); // its stderr says what it loaded; errors start so
+    expect(analyzed.code).toBe(0);
+    const html = runCli(['html', '--db', db, '--top', '1e30', '--out', join(dir, 'p.html')], dir);
+    expect(html.stderr).not.toContain('rdbscope:');
+    expect(html.code).toBe(0);
   });
 });
 
