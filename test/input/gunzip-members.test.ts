@@ -87,6 +87,29 @@ describe('gunzipMembers', () => {
     }
   });
 
+  it('thousands of small members (each inflated in one call when it lies whole in a piece), cut anywhere', async () => {
+    const members: Buffer[] = [];
+    for (let at = 0; at < data.length; at += 37) members.push(gzipSync(Buffer.alloc(0)), gzipSync(data.subarray(at, at + 37)));
+    const joined = Buffer.concat(members);
+    expect(gunzipSync(joined).equals(data)).toBe(true);
+    for (const cuts of [[], Array.from({ length: joined.length >> 12 }, (_, i) => (i + 1) * 4093)]) {
+      const r = await gunzip(joined, cuts);
+      expect(r.error).toBeNull();
+      expect(r.out.equals(data)).toBe(true);
+    }
+    // A small member's faults: its bytes still go out before a bad trailer; bad deflate data is zlib's error.
+    const lastAt = joined.length - members.at(-1)!.length;
+    const badCrc = Buffer.from(joined);
+    badCrc[badCrc.length - 6]! ^= 0xff;
+    expect(await gunzip(badCrc)).toMatchObject({ out: data, error: { code: 'Z_DATA_ERROR', message: 'incorrect data check', compressedAt: joined.length - 8 } });
+    const badData = Buffer.concat([joined.subarray(0, lastAt), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0])]);
+    expect(() => gunzipSync(badData)).toThrow();
+    const r = await gunzip(badData);
+    expect(r.error).toMatchObject({ code: 'Z_DATA_ERROR' });
+    expect(r.out.equals(data.subarray(0, r.out.length))).toBe(true);
+    expect(r.out.length).toBeGreaterThan(data.length - 37);
+  });
+
   it('bytes that start no member are an incorrect header check, as zlib says', async () => {
     const r = await gunzip(Buffer.concat([gz, Buffer.from('junk after the member')]));
     expect(r.out.equals(data)).toBe(true);
