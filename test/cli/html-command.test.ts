@@ -12,6 +12,7 @@ import { nightlyFiles } from '../support/nightly.js';
 import { requireRedis } from '../support/redis.js';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
 import { Crc64 } from '../../src/rdb/crc64.js';
+import { auxInt, withCtime } from '../../scripts/lib/rdb-patch.mjs';
 import { tempDir } from '../support/temp.js';
 
 const fixture = (name: string) => join(FIXTURES_DIR, name);
@@ -277,5 +278,41 @@ describe.skipIf(!cliBuilt)('html command (a used-mem too large for a number)', (
     // Every snapshot's estimate, and used-mem of all but the patched one.
     expect(chart.match(/<title>estimated at/g)).toHaveLength(files.length);
     expect(chart.match(/<title>used-mem at/g)).toHaveLength(files.length - 1);
+  });
+});
+
+describeRedis('html command (long pattern names)', () => {
+  it('draws two patterns that share their first 200 characters as two lines, not one zigzag', async () => {
+    const dir = tempDir();
+    // Two patterns of 217-218 characters, the same but for their end; both grow, a day apart.
+    const stem = 'P'.repeat(210);
+    const redis = await startRedis();
+    const files: string[] = [];
+    try {
+      let first = 0;
+      for (let n = 0; n < 4; n++) {
+        const cmds: string[][] = [];
+        for (let i = 1; i <= 5 + 5 * n; i++) {
+          cmds.push(['RPUSH', `${stem}:alpha:${i}`, ...Array.from({ length: 20 + 30 * n }, (_, e) => String(e))]);
+          cmds.push(['RPUSH', `${stem}:beta:${i}`, ...Array.from({ length: 5 + 3 * n }, (_, e) => String(e))]);
+        }
+        await redis.client.pipeline(cmds);
+        const bytes = readFileSync(await redis.save());
+        if (n === 0) first = auxInt(bytes, 'ctime')!;
+        const file = join(dir, `night-${n}.rdb`);
+        writeFileSync(file, withCtime(bytes, first + n * 86_400));
+        files.push(file);
+      }
+    } finally {
+      await redis.stop();
+    }
+    expect(runCli(['load', '--quiet', '--db', 'p.rdbscope.sqlite', '--instance', 'long', ...files], dir).code).toBe(0);
+    expect(runCli(['html', '--out', 'p.html'], dir).code).toBe(0);
+    const page = readFileSync(join(dir, 'p.html'), 'utf8');
+    const from = page.indexOf('id="chart-pattern-forecast"');
+    expect(from).toBeGreaterThan(0);
+    const chart = page.slice(from, page.indexOf('</figure>', from));
+    const solid = [...chart.matchAll(/<polyline points="([^"]*)"(?![^>]*stroke-dasharray)[^>]*>/g)].map((m) => m[1]!.split(' ').length);
+    expect(solid).toEqual([files.length, files.length]);
   });
 });

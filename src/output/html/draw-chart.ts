@@ -76,7 +76,8 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
       for (const r of t.rows) {
         const px = num(r[x.name]);
         if (px === null) continue;
-        const group = by ? text(r[by.name]) : '';
+        // Grouped by the whole value: two long patterns that share the shown (clipped) start are two lines.
+        const group = by ? String(r[by.name] ?? '-') : '';
         if (!groups.includes(group)) {
           if (groups.length >= spec.limit) continue;
           groups.push(group);
@@ -87,7 +88,7 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
           const id = `${yi}\0${group}`;
           let s = series.get(id);
           if (!s) {
-            const label = by ? [group, y.label].filter((p) => p !== '').join(' ') : y.label;
+            const label = by ? [text(group), y.label].filter((p) => p !== '').join(' ') : y.label;
             series.set(id, (s = { label, points: [], dashed: y.dashed === true, colorOf: by ? groups.indexOf(group) : yi }));
             columnOf.set(s, y.col.name);
           }
