@@ -177,6 +177,18 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(runCli(['report', 'summary', '--db', 'a.rdbscope.sqlite'], dir).code).toBe(0);
   });
 
+  it('refuses to write the page over the dump it is made from', () => {
+    const dir = tempDir();
+    copyFileSync(fixture('mixed-7.0.rdb'), join(dir, 'dump.rdb'));
+    const before = readFileSync(join(dir, 'dump.rdb'));
+    const a = runCli(['analyze', '--quiet', '--db', 'd.rdbscope.sqlite', '--html', 'dump.rdb', 'dump.rdb'], dir);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('--out dump.rdb is the dump the page is made from');
+    const h = runCli(['html', '--db', 'd.rdbscope.sqlite', '--out', join(dir, 'dump.rdb')], dir);
+    expect(h.code).toBe(2);
+    expect(readFileSync(join(dir, 'dump.rdb')).equals(before)).toBe(true);
+  });
+
   it('analyze --html writes the page of the dump it loaded, and still prints the text', () => {
     const dir = tempDir();
     const r = runCli(['analyze', '--quiet', '--html', 'a.html', fixture('mixed-7.0.rdb')], dir);

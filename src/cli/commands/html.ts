@@ -74,25 +74,29 @@ export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult
 /** SQLite's own files beside a database (its rollback journal and WAL, sqlite.org/tempfiles.html). */
 const DATABASE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
 
+/** The same file: by path, or, for files that exist, by device and inode (a link or another spelling). */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
 /**
- * Refuses a page that would replace the database it is made from (`--out fleet.sqlite`, a slip of the
- * hand): the rename would put the page where months of snapshots were. Compared by path and, for a
- * file that exists, by device and inode (a link or another spelling of the same file).
+ * Refuses a page that would replace what it is made from, a slip of the hand: the database
+ * (`--out fleet.sqlite`: the rename would put the page where months of snapshots were) or the
+ * snapshot's dump (`analyze dump.rdb --html dump.rdb`: the backup itself).
  */
-function refuseDatabaseAsPage(out: string, dbPath: string): void {
-  const outStat = statSync(out, { throwIfNoEntry: false });
+function refuseSourceAsPage(out: string, dbPath: string, dumpPath: string): void {
   for (const side of DATABASE_SIDE_FILES) {
-    const file = `${dbPath}${side}`;
-    const fileStat = statSync(file, { throwIfNoEntry: false });
-    const same = resolve(out) === resolve(file) || (outStat !== undefined && fileStat !== undefined && outStat.dev === fileStat.dev && outStat.ino === fileStat.ino);
-    if (same) throw new UsageError(`--out ${out} is ${side === '' ? 'the database' : `the ${side} file of the database`} the page is made from: give the page another name`);
+    if (sameFile(out, `${dbPath}${side}`)) throw new UsageError(`--out ${out} is ${side === '' ? 'the database' : `the ${side} file of the database`} the page is made from: give the page another name`);
   }
+  if (sameFile(out, dumpPath)) throw new UsageError(`--out ${out} is the dump the page is made from: give the page another name`);
 }
 
 /** Writes the page for `request` to `out`: to a temporary name beside it, renamed when whole. */
 export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: string): void {
-  refuseDatabaseAsPage(out, request.dbPath);
   const snap = pickSnapshot(db, request.snapshot, request.instance);
+  refuseSourceAsPage(out, request.dbPath, snap.path);
   const html = formatHtml({
     title: `rdbscope report: ${instanceOf(snap)}, ${snap.file_name}`,
     // Said on the page: a ranking of 100 rows reads as every pattern otherwise, and a filter that finds
