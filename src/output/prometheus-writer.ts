@@ -11,7 +11,9 @@ import { isoTime, rowArray, type Cell, type Column, type MetricSpec, type Report
  * every sample. Units follow Prometheus' naming rules: bytes end in `_bytes`, shares (0..1) in
  * `_ratio`, times become Unix seconds in `_timestamp_seconds`, durations in days become `_seconds`. Null cells are left out (no sample is
  * better than a made-up one). No sample timestamps: the textfile collector refuses them; the snapshot
- * time is a metric of its own where a report gives it.
+ * the figures are as of is two families of its own, `rdbscope_<report>_snapshot_timestamp_seconds`
+ * and `rdbscope_<report>_snapshot_complete` (1, or 0 for a PARTIAL one), where a report gives it:
+ * what an alert on a nightly job needs to tell last night's figures from a week-old or cut dump's.
  */
 export function formatPrometheus(result: ReportResult, metrics: MetricSpec): string {
   const out: string[] = [];
@@ -39,7 +41,24 @@ export function formatPrometheus(result: ReportResult, metrics: MetricSpec): str
       out.push(...samples);
     }
   }
+  if (result.snapshot !== undefined) out.push(...snapshotFamilies(metrics.name, result.snapshot, context));
   return out.length ? out.join('\n') + '\n' : '';
+}
+
+/** The snapshot's time and completeness (ReportResult.snapshot) as gauges with the result's labels. */
+function snapshotFamilies(report: string, snapshot: NonNullable<ReportResult['snapshot']>, context: (readonly [string, string])[]): string[] {
+  const labels = context.length ? `{${context.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}` : '';
+  const out: string[] = [];
+  const prefix = sanitize(`rdbscope_${report}_snapshot`);
+  if (snapshot.timeMs !== null) {
+    out.push(`# HELP ${prefix}_timestamp_seconds When the snapshot these figures are as of was written (its dump's ctime, else the file's mtime)`);
+    out.push(`# TYPE ${prefix}_timestamp_seconds gauge`);
+    out.push(`${prefix}_timestamp_seconds${labels} ${snapshot.timeMs / 1000}`);
+  }
+  out.push(`# HELP ${prefix}_complete 1 when the snapshot these figures are as of was read to its end, 0 when it is PARTIAL (keys stop at a fault)`);
+  out.push(`# TYPE ${prefix}_complete gauge`);
+  out.push(`${prefix}_complete${labels} ${snapshot.complete ? 1 : 0}`);
+  return out;
 }
 
 /** Metric family of a column, with its unit suffix (bytes, ratio, timestamp seconds). */

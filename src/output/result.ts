@@ -58,6 +58,12 @@ export interface ReportResult {
    * e.g. `{ instance: 'shard-3' }`. Absent for results not about one snapshot or instance.
    */
   labels?: Record<string, string>;
+  /**
+   * The snapshot the figures are as of: its time (null when the dump gives none) and whether it was
+   * read to its end. Formats read by machines (Prometheus) carry them as figures of their own, so
+   * that a stale or PARTIAL snapshot's figures cannot pass for a fresh, complete one's.
+   */
+  snapshot?: { timeMs: number | null; complete: boolean };
 }
 
 /** Every row of a table as an array (reads a RowSource to its end: for callers that want it whole). */

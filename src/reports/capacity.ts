@@ -2,7 +2,7 @@ import type { ResultTable } from '../output/result.js';
 import { humanBytes, humanPercentOrDash } from '../output/human-units.js';
 import { reconcileSnapshot } from './reconciliation.js';
 import type { Report } from './report.js';
-import { basisFor, col, describeSnapshot, pickSnapshot, share, snapshotLabels } from './scope.js';
+import { basisFor, col, describeSnapshot, pickSnapshot, share, snapshotFacts, snapshotLabels } from './scope.js';
 import { ALARM_SHARE, FORK_HEADROOM_COMFORT, FORK_HEADROOM_MIN, MAX_RAM_SHARE } from './thresholds.js';
 
 /**
@@ -111,6 +111,6 @@ export const capacity: Report = {
     } else {
       notes.push('no --ram given: fork headroom (BGSAVE / AOF rewrite copy-on-write) not checked');
     }
-    return { report: 'capacity', notes, tables, labels: snapshotLabels(snap) };
+    return { report: 'capacity', notes, tables, labels: snapshotLabels(snap), snapshot: snapshotFacts(snap) };
   },
 };

@@ -10,7 +10,7 @@ import { reconcileSnapshot } from './reconciliation.js';
 import { remedyCommand, type SiblingFacts } from './remedy-command.js';
 import type { Report, ReportOptions } from './report.js';
 import { groupPercentiles } from './percentiles.js';
-import { basisFor, col, pickSnapshot, share, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
+import { basisFor, col, pickSnapshot, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
 import { DOMINANT_KEY_SHARE, IMMORTAL_SHARE, MIN_FORECAST_SNAPSHOTS, UNBOUNDED_ELEMENTS } from './thresholds.js';
 
 /** Pattern names that say "cache": keys that should expire (seed: cache keys without TTLs accumulating forever). */
@@ -62,7 +62,7 @@ export const diagnosis: Report = {
 
     if (growth.table) tables.push(growth.table);
     tables.push({ name: 'remarks', title: 'Remarks', columns: [col('section', 'text'), { ...col('text', 'text'), key: false }], rows: remarks });
-    return { report: 'diagnosis', notes, tables, labels: snapshotLabels(snap) };
+    return { report: 'diagnosis', notes, tables, labels: snapshotLabels(snap), snapshot: snapshotFacts(snap) };
   },
 };
 

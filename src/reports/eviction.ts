@@ -4,7 +4,7 @@ import { keyRowsOf } from '../store/schema.js';
 import { TTL_BUCKETS } from '../store/ttl-buckets.js';
 import { accessBandSql, accessBands, accessData } from './access-data.js';
 import type { Report } from './report.js';
-import { basisFor, col, describeSnapshot, keyCol, pickSnapshot, queryRows, share, snapshotLabels } from './scope.js';
+import { basisFor, col, describeSnapshot, keyCol, pickSnapshot, queryRows, share, snapshotFacts, snapshotLabels } from './scope.js';
 import { COLD_IDLE_SECONDS, COLD_LFU_BELOW } from './thresholds.js';
 
 /**
@@ -97,7 +97,7 @@ export const eviction: Report = {
       tables.push(...coldTables(db, snap, access.kind, b.keysColumn, m, options.top));
     }
     tables.push(volatileTtl);
-    return { report: 'eviction', notes, tables, labels: snapshotLabels(snap) };
+    return { report: 'eviction', notes, tables, labels: snapshotLabels(snap), snapshot: snapshotFacts(snap) };
   },
 };
 

@@ -5,7 +5,7 @@ import type { Store } from '../store/open-store.js';
 import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
 import { linearFit, reachesAt, type LinearFit } from './linear-fit.js';
 import type { Report } from './report.js';
-import { basisFor, col, pickSnapshot, share, snapshotsUpTo } from './scope.js';
+import { basisFor, col, pickSnapshot, share, snapshotFacts, snapshotsUpTo } from './scope.js';
 import { ALARM_SHARE, DAY_MS, FORECAST_HORIZON_DAYS, MIN_FORECAST_SNAPSHOTS, MIN_SNAPSHOT_SPACING_MS } from './thresholds.js';
 
 /**
@@ -41,7 +41,7 @@ export const forecast: Report = {
     };
     if (used.length < MIN_FORECAST_SNAPSHOTS) {
       notes.push(`no forecast: it needs ${MIN_FORECAST_SNAPSHOTS} snapshots of the instance at least ${MIN_SNAPSHOT_SPACING_MS / 3_600_000} h apart; ${used.length} usable`);
-      return { report: 'forecast', notes, tables: [seriesTable], labels: { instance } };
+      return { report: 'forecast', notes, tables: [seriesTable], labels: { instance }, snapshot: snapshotFacts(latest) };
     }
 
     const t0 = series[0]!.t;
@@ -155,7 +155,7 @@ export const forecast: Report = {
       },
     });
     tables.push(seriesTable);
-    return { report: 'forecast', notes, tables, labels: { instance } };
+    return { report: 'forecast', notes, tables, labels: { instance }, snapshot: snapshotFacts(latest) };
   },
 };
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Column, Row, RowSource } from '../output/result.js';
+import type { Column, ReportResult, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
@@ -112,6 +112,11 @@ export const keyCol = (name: string, kind: Column['kind']): Column => ({ name, k
 /** The labels of a result about one snapshot (its instance). */
 export function snapshotLabels(s: SnapshotRow): Record<string, string> {
   return { instance: instanceOf(s) };
+}
+
+/** What a result says of the snapshot its figures are as of (ReportResult.snapshot). */
+export function snapshotFacts(s: SnapshotRow): NonNullable<ReportResult['snapshot']> {
+  return { timeMs: s.snapshot_time_ms, complete: s.status === 'complete' };
 }
 
 /** a / b, or null when b is 0 (a share of nothing is not 0%). */

@@ -2,7 +2,7 @@ import type { Column, ResultTable, Row } from '../output/result.js';
 import { reconcileSnapshot } from './reconciliation.js';
 import { keyPercentiles, percentileCells, percentileColumns, percentilesAvailable } from './percentiles.js';
 import type { Report } from './report.js';
-import { basisFor, col, describeSnapshot, filters, keyCol, pickSnapshot, share, snapshotLabels } from './scope.js';
+import { basisFor, col, describeSnapshot, filters, keyCol, pickSnapshot, share, snapshotFacts, snapshotLabels } from './scope.js';
 import type { SnapshotRow } from '../store/snapshots.js';
 
 /** What a server would do differently with this dump's keys (rdb-format.md §3.2). */
@@ -94,6 +94,7 @@ export const summary: Report = {
     return {
       report: 'summary',
       labels: snapshotLabels(snap),
+      snapshot: snapshotFacts(snap),
       notes,
       tables: [
         totals,

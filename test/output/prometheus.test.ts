@@ -5,7 +5,7 @@ import { nightlyFiles } from '../support/nightly.js';
 import { tempDir } from '../support/temp.js';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 interface JsonResult {
   report: string;
@@ -30,6 +30,7 @@ describe.skipIf(!cliBuilt)('--format prometheus (text exposition format, read ba
     const dir = tempDir();
     const db = join(dir, 'n.sqlite');
     expect(runCli(['load', ...nightlyFiles(), '--db', db, '--quiet', '--server', 'redis-7.0-q16'], dir).code).toBe(0);
+    const lastTime = (JSON.parse(runCli(['sql', '--db', db, '--format', 'json', 'SELECT snapshot_time_ms FROM snapshots ORDER BY snapshot_time_ms DESC LIMIT 1'], dir).stdout) as JsonResult).tables['rows']![0]!['snapshot_time_ms'] as number;
     const runs: [string, string[], string[]][] = [
       ['summary', [], ['totals', 'by_db', 'by_type', 'reconciliation']],
       ['eviction', ['--top', '3'], ['by_policy', 'by_db', 'immortal_patterns']],
@@ -55,7 +56,11 @@ describe.skipIf(!cliBuilt)('--format prometheus (text exposition format, read ba
       for (const t of tables) for (const row of json.tables[t] ?? []) for (const v of Object.values(row)) if (typeof v === 'number' || isTime(v)) cells++;
       const textColumns = (t: string) => new Set(Object.entries(json.tables[t]?.[0] ?? {}).filter(([, v]) => typeof v === 'string' && !isTime(v)).map(([k]) => k));
       const labelCells = tables.reduce((s, t) => s + (json.tables[t] ?? []).reduce((n, row) => n + Object.keys(row).filter((k) => k === 'db' && !textColumns(t).has(k)).length, 0), 0);
-      expect(families.reduce((s, f) => s + f.metrics.length, 0), report).toBe(cells - labelCells);
+      // ... and the two figures of the snapshot they are as of (its time, and whether it is complete).
+      expect(families.reduce((s, f) => s + f.metrics.length, 0), report).toBe(cells - labelCells + 2);
+      const name = report === 'summary' ? 'keyspace' : report;
+      expect(samples(families, `rdbscope_${name}_snapshot_timestamp_seconds`), report).toEqual([lastTime / 1000]);
+      expect(samples(families, `rdbscope_${name}_snapshot_complete`), report).toEqual([1]);
       // Prometheus' own linter, where it is installed (Debian's prometheus package; CI installs it).
       if (PROMTOOL) {
         const lint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text.stdout, encoding: 'utf8' });
@@ -85,6 +90,15 @@ describe.skipIf(!cliBuilt)('--format prometheus (text exposition format, read ba
     const wall = fcJson.tables['wall']!.find((r) => r['threshold'] === 'maxmemory')!;
     expect(samples(fc, 'rdbscope_forecast_wall_reached_timestamp_seconds', { threshold: 'maxmemory' })).toEqual([Date.parse(String(wall['reached_at'])) / 1000]);
     expect(samples(fc, 'rdbscope_forecast_patterns_memory_per_day_bytes', { pattern: 'feed:*' })).toHaveLength(1);
+
+    // A PARTIAL snapshot (a dump cut short) says so: its figures are not last night's whole keyspace.
+    const cut = join(dir, 'night-5.rdb');
+    writeFileSync(cut, readFileSync(nightlyFiles().at(-1)!).subarray(0, 30_000));
+    expect(runCli(['load', cut, '--db', db, '--quiet'], dir).code).toBe(1);
+    for (const [report, name] of [['summary', 'keyspace'], ['eviction', 'eviction'], ['capacity', 'capacity'], ['forecast', 'forecast']] as const) {
+      const fam = parsePrometheusTextFormat(runCli(['report', report, '--db', db, '--snapshot', 'night-5.rdb', '--format', 'prometheus'], dir).stdout);
+      expect(samples(fam, `rdbscope_${name}_snapshot_complete`), report).toEqual([0]);
+    }
 
     // Reports without metrics refuse the format: a usage error, not an empty file.
     const bad = runCli(['report', 'bigkeys', '--db', db, '--format', 'prometheus'], dir);
