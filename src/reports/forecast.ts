@@ -102,7 +102,10 @@ export const forecast: Report = {
             : beyond ? `${wallMeasure.measure} reaches ${name} only in more than ${FORECAST_HORIZON_DAYS / 365.25} years at ${rate}: no date`
               : `${wallMeasure.measure} reaches ${name} on ${isoTime(t0 + x * DAY_MS).slice(0, 10)}, in ${(x - lastX).toFixed(1)} days at ${rate}`);
       }
-      if (wallMeasure.measure !== 'used_mem') notes.push('the dumps record no used-mem: the wall is forecast from the memory estimates');
+      if (wallMeasure.measure !== 'used_mem') {
+        const without = series.filter((s) => s.snap.used_mem === null).length;
+        notes.push(`${without === series.length ? 'the dumps record' : `${without} of the ${series.length} dumps record`} no used-mem: the wall is forecast from the memory estimates`);
+      }
       tables.push({
         name: 'wall',
         title: 'When the total reaches the alarm and maxmemory',

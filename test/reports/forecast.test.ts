@@ -95,6 +95,18 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     expect(r.notes.some((n) => n.startsWith('used_mem is already past the 85% alarm'))).toBe(true);
   });
 
+  it('says how many dumps lack used-mem when the wall is forecast from the estimates instead', async () => {
+    const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
+    const noteOf = async (usedMems: (number | null)[]) => {
+      const { db, dir } = freshStore();
+      for (const [i, usedMem] of usedMems.entries()) await loadRecords(db, dir, `n${i}.rdb`, keys, { ctimeS: 1_700_000_000 + i * DAY_S, usedMem });
+      return forecast(db, { top: 5, maxmemory: 4 * 1024 * 1024 }).notes.filter((n) => n.includes('no used-mem'));
+    };
+    expect(await noteOf([1_000_000, null, 3_000_000, 4_000_000])).toEqual(['1 of the 4 dumps record no used-mem: the wall is forecast from the memory estimates']);
+    expect(await noteOf([null, null, null])).toEqual(['the dumps record no used-mem: the wall is forecast from the memory estimates']);
+    expect(await noteOf([1_000_000, 2_000_000, 3_000_000])).toEqual([]);
+  });
+
   it('a trend that reaches maxmemory only in more than 100 years gets no date, only its days', async () => {
     const { db, dir } = freshStore();
     const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
