@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Report, ReportOptionName, ReportOptions } from '../reports/report.js';
 import { instanceOption, parseIntOption, UsageError } from './exit.js';
-import { readMemoryLimits, sizeOption } from './memory-size.js';
+import { sizeOption } from './memory-size.js';
+import { readMemoryLimits } from './redis-conf-limits.js';
 
 /** Raw commander values of the common report options. */
 export interface ReportCliOptions {

@@ -9,7 +9,8 @@ import { describeSnapshot, pickSnapshot } from '../../reports/scope.js';
 import { instanceOf, listSnapshots } from '../../store/snapshots.js';
 import { openStore, type Store } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
-import { readMemoryLimits, sizeOption } from '../memory-size.js';
+import { sizeOption } from '../memory-size.js';
+import { readMemoryLimits } from '../redis-conf-limits.js';
 import { resolveDbPath } from '../output-options.js';
 
 interface HtmlCliOptions {
