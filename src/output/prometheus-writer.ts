@@ -23,6 +23,9 @@ export function formatPrometheus(result: ReportResult, metrics: MetricSpec): str
     const rows = rowArray(table.rows);
     const isLabel = (c: Column) => c.key ?? c.kind === 'text';
     const labelColumns = table.columns.filter(isLabel);
+    // A result label that a table also has as a column (a filter's `type` beside by_type's) is the
+    // row's own: one label of a name per sample, as the format requires.
+    const tableContext = context.filter(([k]) => !labelColumns.some((c) => labelName(c.name) === k));
     for (const column of table.columns) {
       if (isLabel(column) || column.kind === 'text') continue;
       const name = familyName(metrics.name, table, column);
@@ -30,7 +33,7 @@ export function formatPrometheus(result: ReportResult, metrics: MetricSpec): str
       for (const row of rows) {
         const value = sampleValue(row[column.name] ?? null, column);
         if (value === null) continue;
-        const labels = [...context, ...labelColumns.map((c) => [labelName(c.name), labelValue(row[c.name] ?? null, c)] as const)]
+        const labels = [...tableContext, ...labelColumns.map((c) => [labelName(c.name), labelValue(row[c.name] ?? null, c)] as const)]
           .filter(([, v]) => v !== '')
           .map(([k, v]) => `${k}="${escapeLabel(String(v))}"`);
         samples.push(`${name}${labels.length ? `{${labels.join(',')}}` : ''} ${value}`);

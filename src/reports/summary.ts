@@ -93,7 +93,8 @@ export const summary: Report = {
     }
     return {
       report: 'summary',
-      labels: snapshotLabels(snap),
+      // A summary of one type is labelled so: its totals are not the same series as the whole keyspace's.
+      labels: options.type === undefined ? snapshotLabels(snap) : { ...snapshotLabels(snap), type: options.type },
       snapshot: snapshotFacts(snap),
       notes,
       tables: [

@@ -91,6 +91,18 @@ describe.skipIf(!cliBuilt)('--format prometheus (text exposition format, read ba
     expect(samples(fc, 'rdbscope_forecast_wall_reached_timestamp_seconds', { threshold: 'maxmemory' })).toEqual([Date.parse(String(wall['reached_at'])) / 1000]);
     expect(samples(fc, 'rdbscope_forecast_patterns_memory_per_day_bytes', { pattern: 'feed:*' })).toHaveLength(1);
 
+    // A summary of one type is labelled with it: its totals are not the whole keyspace's series.
+    const listOnly = runCli(['report', 'summary', '--db', db, '--type', 'list', '--format', 'prometheus'], dir).stdout;
+    const listFam = parsePrometheusTextFormat(listOnly);
+    const listJson = JSON.parse(runCli(['report', 'summary', '--db', db, '--type', 'list', '--format', 'json'], dir).stdout) as JsonResult;
+    const totals = listFam.find((f) => f.name === 'rdbscope_keyspace_totals_keys')!.metrics;
+    expect(totals.map((m) => m.labels)).toEqual([{ redis_instance: 'nightly', type: 'list' }]);
+    expect(Number(totals[0]!.value)).toBe(listJson.tables['totals']![0]!['keys']);
+    expect(fam.find((f) => f.name === 'rdbscope_keyspace_totals_keys')!.metrics.map((m) => m.labels)).toEqual([{ redis_instance: 'nightly' }]);
+    // by_type's own `type` column: one `type` label per sample, never two.
+    expect(listOnly).toMatch(/^rdbscope_keyspace_by_type_keys\{redis_instance="nightly",type="list",encoding="[a-z]+"\} \d+$/m);
+    if (PROMTOOL) expect(spawnSync(PROMTOOL, ['check', 'metrics'], { input: listOnly, encoding: 'utf8' }).status).toBe(0);
+
     // A PARTIAL snapshot (a dump cut short) says so: its figures are not last night's whole keyspace.
     const cut = join(dir, 'night-5.rdb');
     writeFileSync(cut, readFileSync(nightlyFiles().at(-1)!).subarray(0, 30_000));
