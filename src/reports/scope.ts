@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Column, ReportResult, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
-import { instanceOf, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
+import { instanceOf, instancesNamedBy, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
 import { globSql } from './glob-sql.js';
 import { ReportInputError, type ReportOptions } from './report.js';
 
@@ -11,6 +11,8 @@ import { ReportInputError, type ReportOptions } from './report.js';
  * ReportInputError naming what is available.
  */
 export function pickSnapshot(db: Store, ref: string | undefined, instance?: string): SnapshotRow {
+  const several = ref === undefined ? null : instancesNamedBy(db, ref, instance);
+  if (several !== null) throw new ReportInputError(`${JSON.stringify(ref)} names snapshots of ${several.length} instances (${several.join(', ')}): add --instance <name>, or give the snapshot's id`);
   const snap = resolveSnapshot(db, ref, instance);
   if (snap) return snap;
   if (listSnapshots(db).length === 0) throw new ReportInputError('the database holds no snapshot yet (run `rdbscope load` first)');

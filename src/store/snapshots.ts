@@ -111,6 +111,20 @@ export function resolveSnapshot(db: Store, ref?: string, instance?: string): Sna
   return byName.sort((a, b) => a.id - b.id).at(-1);
 }
 
+/**
+ * The instances a dump's file name or path names snapshots of, when that is more than one and no
+ * instance narrows it: every Redis writes `dump.rdb`, so in a fleet's database the bare name does not
+ * say which server's snapshot is meant, and resolveSnapshot's latest of them all is a guess. Null
+ * when `ref` is an id, names one instance's snapshots or none, or `instance` is given.
+ */
+export function instancesNamedBy(db: Store, ref: string, instance?: string): string[] | null {
+  if (instance !== undefined) return null;
+  const all = listSnapshots(db);
+  if (/^\d+$/.test(ref) && all.some((s) => s.id === Number(ref))) return null;
+  const named = new Set(all.filter((s) => s.file_name === ref || s.path === ref).map(instanceOf));
+  return named.size > 1 ? [...named].sort() : null;
+}
+
 /** Removes a snapshot and every row that belongs to it (used for loads killed midway). */
 export function deleteSnapshot(db: Store, id: number): void {
   db.transaction(() => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,5 +171,28 @@ describe.skipIf(!cliBuilt)('--type of a report', () => {
       if (report.name === 'growth') continue; // one snapshot: growth needs two
       expect(runCli(['report', report.name, '--db', db, '--type', 'list'], dir).code, report.name).toBe(0);
     }
+  });
+});
+
+describe.skipIf(!cliBuilt)('a dump file name that several instances share', () => {
+  it('--snapshot dump.rdb across instances is a usage error naming them; --instance or an id picks one', () => {
+    const dir = tempDir();
+    const db = join(dir, 'fleet.sqlite');
+    // Every Redis writes dump.rdb: two servers' dumps, each in its own directory (the instance).
+    for (const [server, night] of [['shard-a', 'night-3'], ['shard-b', 'night-4']] as const) {
+      mkdirSync(join(dir, server));
+      copyFileSync(join(FIXTURES_DIR, 'nightly', `${night}.rdb`), join(dir, server, 'dump.rdb'));
+      expect(runCli(['load', join(dir, server, 'dump.rdb'), '--db', db, '--quiet'], dir).code).toBe(0);
+    }
+    for (const args of [['report', 'summary', '--db', db], ['html', '--db', db, '--out', join(dir, 'p.html')], ['export', '--db', db, '--out', join(dir, 'out')]]) {
+      const r = runCli([...args, '--snapshot', 'dump.rdb'], dir);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr.trim().split('\n'), args[0]).toHaveLength(1);
+      expect(r.stderr, args[0]).toContain('"dump.rdb" names snapshots of 2 instances (shard-a, shard-b): add --instance');
+    }
+    const a = runCli(['report', 'summary', '--db', db, '--snapshot', 'dump.rdb', '--instance', 'shard-a'], dir);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('of instance shard-a: dump.rdb');
+    expect(runCli(['report', 'summary', '--db', db, '--snapshot', '2'], dir).stdout).toContain('snapshot 2 of instance shard-b: dump.rdb');
   });
 });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { isRdbError } from '../../core/errors.js';
 import { exportDump, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
 import { openStore } from '../../store/open-store.js';
-import { listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
+import { instancesNamedBy, listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { expandInputs } from '../expand-inputs.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
@@ -59,6 +59,8 @@ export function registerExport(program: Command): void {
         try {
           let snapshots: SnapshotRow[];
           if (options.snapshot !== undefined) {
+            const several = instancesNamedBy(db, options.snapshot, instance);
+            if (several !== null) throw new UsageError(`${JSON.stringify(options.snapshot)} names snapshots of ${several.length} instances (${several.join(', ')}): add --instance <name>, or give the snapshot's id`);
             const one = resolveSnapshot(db, options.snapshot, instance);
             if (one === undefined) throw new UsageError(`no finished snapshot ${JSON.stringify(options.snapshot)}${instance === undefined ? '' : ` of instance ${JSON.stringify(instance)}`} in ${options.db}`);
             snapshots = [one];
