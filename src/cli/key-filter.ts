@@ -101,7 +101,8 @@ function parseDb(v: string): number {
   return Number(v);
 }
 
-function parseType(v: string): string {
+/** A --type value: a core type name or a module's type name, else a UsageError (keys and report take the same). */
+export function parseType(v: string): string {
   if (CORE_TYPES.includes(v) || MODULE_TYPE_NAME.test(v)) return v;
   throw new UsageError(`--type must be one of ${CORE_TYPES.join(', ')} or a module's 9-character type name (vectorset), got ${JSON.stringify(v)}`);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Report, ReportOptionName, ReportOptions } from '../reports/report.js';
 import { instanceOption, parseIntOption, UsageError } from './exit.js';
+import { parseType } from './key-filter.js';
 import { sizeOption } from './memory-size.js';
 import { readMemoryLimits } from './redis-conf-limits.js';
 
@@ -59,7 +60,9 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
   return {
     snapshot: raw.snapshot,
     instance: instanceOption(raw.instance),
-    type: typeOption(raw.type),
+    // Checked as `keys --type` checks it: a misspelt type (`lists`, `LIST`) matched no key and
+    // printed empty tables, as if the snapshot held none.
+    type: raw.type === undefined ? undefined : parseType(raw.type),
     match: raw.match,
     top: parseIntOption('--top', raw.top, 1),
     from: raw.from,
@@ -71,22 +74,6 @@ export function reportOptions(report: Report, raw: ReportCliOptions, topDefault 
     maxmemoryPolicy: conf.policy,
   };
 }
-
-/**
- * --type: a type name as `keys --type` takes it (key-filter.ts: Redis's lowercase TYPE names, or a
- * module's 9-character type name). A misspelt one (`lists`, `LIST`) matched no key and printed empty
- * tables, as if the snapshot held no key of that type.
- */
-function typeOption(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (REDIS_TYPE_NAMES.includes(value) || MODULE_TYPE_NAME.test(value)) return value;
-  throw new UsageError(`--type must be one of ${REDIS_TYPE_NAMES.join(', ')} or a module's 9-character type name (vectorset), got ${JSON.stringify(value)}`);
-}
-
-/** The types a key record can have besides module type names (core/record.ts RedisType). */
-const REDIS_TYPE_NAMES = ['string', 'list', 'set', 'zset', 'hash', 'stream', 'array', 'gcra'];
-/** Module type names are 9 characters of A-Z a-z 0-9 - _ (Redis's moduleTypeNameIsValid). */
-const MODULE_TYPE_NAME = /^[A-Za-z0-9_-]{9}$/;
 
 /**
  * --ram: a size above 0. Unlike maxmemory, where 0 is Redis's "no limit", a host of 0 bytes means

@@ -12,7 +12,7 @@ import { defaultInstanceFor } from '../store/snapshots.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
 import { WriterAggregation } from '../store/writer-aggregation.js';
 import { BatchRows } from './batch-rows.js';
-import { hasPartitionDate, instanceDirName } from './partition.js';
+import { checkInstanceDir, hasPartitionDate } from './partition.js';
 import { PartitionWriter } from './partition-writer.js';
 import { serverOf, type PatternRow, type SnapshotInfo } from './snapshot-info.js';
 
@@ -63,11 +63,7 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
   const keysMinBytes = options.keysMinBytes ?? null;
   const instance = options.instance ?? defaultInstanceFor(path);
   // A name no partition directory can have is refused before the dump is read, not at the rename.
-  try {
-    instanceDirName(instance);
-  } catch (err) {
-    throw err instanceof RangeError ? new RangeError(`${path}: ${err.message}`) : err;
-  }
+  checkInstanceDir(instance, path);
   const source: AsyncGenerator<LoadMessage> = options.thread
     ? options.thread.rows({ path, mtimeMs, memory: options.memory, patterns, keysMinBytes, topPerPattern: null, credits: WORKER_CREDITS })
     : produceRows(

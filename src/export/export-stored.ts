@@ -4,7 +4,7 @@ import { KEY_ROWS_OF, keyRowsOf } from '../store/schema.js';
 import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
 import { keyTextBytes } from './batch-rows.js';
 import type { KeyRowValues } from './key-columns.js';
-import { hasPartitionDate, instanceDirName } from './partition.js';
+import { checkInstanceDir, hasPartitionDate } from './partition.js';
 import { PartitionWriter } from './partition-writer.js';
 import { serverOf, type PatternRow, type SnapshotInfo } from './snapshot-info.js';
 import { utf8Bytes } from './text-bytes.js';
@@ -40,11 +40,7 @@ const nan = (v: number | null): number => (v === null ? NaN : v);
  */
 export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, rowsPerGroup?: number): { snapshot: SnapshotInfo; dir: string } {
   // A name no partition directory can have is refused before any row is read.
-  try {
-    instanceDirName(instanceOf(s));
-  } catch (err) {
-    throw err instanceof RangeError ? new RangeError(`snapshot ${s.id} (${s.path}): ${err.message}`) : err;
-  }
+  checkInstanceDir(instanceOf(s), `snapshot ${s.id} (${s.path})`);
   const partition = new PartitionWriter(outDir, s.fingerprint, rowsPerGroup);
   try {
     const keys = db.prepare(

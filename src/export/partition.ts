@@ -62,6 +62,18 @@ export function instanceDirName(instance: string): string {
   return name;
 }
 
+/**
+ * instanceDirName as a check made before an export reads anything: its RangeError names `subject` (the
+ * dump, or the stored snapshot), not only the name.
+ */
+export function checkInstanceDir(instance: string, subject: string): void {
+  try {
+    instanceDirName(instance);
+  } catch (err) {
+    throw err instanceof RangeError ? new RangeError(`${subject}: ${err.message}`) : err;
+  }
+}
+
 /** `instance=<name>/date=<YYYY-MM-DD>`: the partition of one snapshot under the export directory. */
 export function partitionPath(instance: string, snapshotTimeMs: number): string {
   return join(instanceDirName(instance), `date=${partitionDate(snapshotTimeMs)}`);

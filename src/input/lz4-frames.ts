@@ -1,5 +1,6 @@
 import { RdbError } from '../core/errors.js';
 import { decodeLz4Block, Lz4BlockError } from './lz4-block.js';
+import { FRAME_MAGIC, isLz4Magic, isSkippableMagic, LEGACY_MAGIC } from './lz4-magic.js';
 import { Xxh32, xxh32 } from './xxh32.js';
 
 /**
@@ -16,11 +17,6 @@ import { Xxh32, xxh32 } from './xxh32.js';
  * went to the reader, so the keys before a fault are kept; the others come before what they cover is
  * decoded.
  */
-const FRAME_MAGIC = 0x184d2204;
-/** The legacy frame of the first lz4 releases (`lz4 -l` still writes it): "Legacy frame". */
-const LEGACY_MAGIC = 0x184c2102;
-const SKIPPABLE_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
 /** Legacy frame: every block decodes to 8 MiB (the last to at most that), always compressed. */
 const LEGACY_BLOCK = 8 << 20;
 /** LZ4_COMPRESSBOUND(8 MiB) (lz4.h): a larger legacy block size is no block (lz4io reads it as the next magic). */
@@ -126,11 +122,6 @@ export async function* decodeLz4Frames(input: AsyncIterable<Uint8Array>): AsyncG
   }
 }
 
-/** True for the magic of a frame that may follow another (a frame, a legacy frame or a skippable frame). */
-function isLz4Magic(magic: number): boolean {
-  return magic === FRAME_MAGIC || magic === LEGACY_MAGIC || (magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC;
-}
-
 /**
  * The decoded-side window, shared by the frames of one input and grown only for a larger block size:
  * allocated per frame, a file of 20 000 empty frames declaring 4 MiB blocks (220 KB) took 15 s, zeroing
@@ -155,7 +146,7 @@ async function* decodeFrames(w: InputWindow): AsyncGenerator<Uint8Array> {
       throw truncated(w, 'frame header');
     }
     const magic = w.u32();
-    if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
+    if (isSkippableMagic(magic)) {
       if (!(await w.fill(8))) throw truncated(w, 'skippable frame');
       const size = w.u32(w.pos + 4);
       w.pos += 8;
@@ -231,13 +222,7 @@ async function* decodeFrame(w: InputWindow, output: OutputWindow): AsyncGenerato
       out.set(w.buf.subarray(w.pos, w.pos + size), start);
       end = start + size;
     } else {
-      try {
-        end = decodeLz4Block(w.buf, w.pos, w.pos + size, out, start, start + blockMax, 0);
-      } catch (e) {
-        if (!(e instanceof Lz4BlockError)) throw e;
-        const dictionary = dictId !== null && e.beforeData ? `; the frame names dictionary ${dictId}, which rdbscope does not have` : '';
-        throw lz4Error(`corrupt LZ4 block (${e.message}${dictionary})`, blockAt);
-      }
+      end = decodeBlock(w, size, out, start, start + blockMax, blockAt, dictId);
     }
     w.pos += size + (blockChecksum ? 4 : 0);
     decoded += end - start;
@@ -265,6 +250,21 @@ async function* decodeFrame(w: InputWindow, output: OutputWindow): AsyncGenerato
 }
 
 /**
+ * The block of `size` bytes at the window's position decoded into out[start, limit) (lz4-block.ts);
+ * its fault as a BAD_COMPRESSION error at the block's offset, naming the frame's dictionary when a
+ * match reaches before the data (a block made with a dictionary rdbscope does not have).
+ */
+function decodeBlock(w: InputWindow, size: number, out: Uint8Array, start: number, limit: number, blockAt: number, dictId: number | null): number {
+  try {
+    return decodeLz4Block(w.buf, w.pos, w.pos + size, out, start, limit, 0);
+  } catch (e) {
+    if (!(e instanceof Lz4BlockError)) throw e;
+    const dictionary = dictId !== null && e.beforeData ? `; the frame names dictionary ${dictId}, which rdbscope does not have` : '';
+    throw lz4Error(`corrupt LZ4 block (${e.message}${dictionary})`, blockAt);
+  }
+}
+
+/**
  * "Legacy frame": after the magic, blocks of a 4-byte compressed size and LZ4 data, each decoding
  * to 8 MiB but the last, independent, with no checksum and no end mark: the frame ends with the input
  * or where the next 4 bytes are a frame magic number.
@@ -284,13 +284,7 @@ async function* decodeLegacyFrame(w: InputWindow, output: OutputWindow): AsyncGe
     if (size === 0 || size > LEGACY_BLOCK_BOUND) throw lz4Error(`legacy LZ4 block of ${size} bytes (at most ${LEGACY_BLOCK_BOUND})`, blockAt);
     w.pos += 4;
     if (!(await w.fill(size))) throw truncated(w, 'block');
-    let end: number;
-    try {
-      end = decodeLz4Block(w.buf, w.pos, w.pos + size, out, 0, LEGACY_BLOCK, 0);
-    } catch (e) {
-      if (!(e instanceof Lz4BlockError)) throw e;
-      throw lz4Error(`corrupt LZ4 block (${e.message})`, blockAt);
-    }
+    const end = decodeBlock(w, size, out, 0, LEGACY_BLOCK, blockAt, null);
     w.pos += size;
     for (let at = 0; at < end; at += OUTPUT_SLICE) yield out.subarray(at, Math.min(end, at + OUTPUT_SLICE));
   }

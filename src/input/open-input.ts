@@ -2,6 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { RdbError } from '../core/errors.js';
 import { lz4OnWorker } from './lz4-thread.js';
+import { isLz4Magic } from './lz4-magic.js';
 import { crcOnThread } from './crc-thread.js';
 import type { ChecksumSource } from '../rdb/index.js';
 import type { GzipError } from './gunzip-members.js';
@@ -39,16 +40,9 @@ const READ_CHUNK = 1 << 20;
 const COMPRESSED_READ_CHUNK = 256 << 10;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
-/**
- * LZ4 input starts with a frame (0x184D2204), a legacy frame (0x184C2102, `lz4 -l`) or a skippable
- * frame (0x184D2A50..5F), each magic little-endian (lz4 doc/lz4_Frame_format.md; the `lz4` command
- * decodes all three from the first byte on). Kept here, not imported from lz4-frames.ts: the decoder
- * is loaded only for a compressed dump (decompressChunks).
- */
+/** LZ4 input: any LZ4 frame's magic number (lz4-magic.ts), little-endian, in the first 4 bytes. */
 function isLz4Start(head: Uint8Array): boolean {
-  if (head.length < 4) return false;
-  const magic = (head[0]! | (head[1]! << 8) | (head[2]! << 16) | (head[3]! << 24)) >>> 0;
-  return magic === 0x184d2204 || magic === 0x184c2102 || (magic & 0xfffffff0) >>> 0 === 0x184d2a50;
+  return head.length >= 4 && isLz4Magic((head[0]! | (head[1]! << 8) | (head[2]! << 16) | (head[3]! << 24)) >>> 0);
 }
 
 export function detectCompression(head: Uint8Array): Compression {

@@ -1,6 +1,8 @@
 import { terminalSafe } from '../output/terminal-safe.js';
 import { escapeBinary, printable } from '../rdb/printable.js';
-import { FORGOTTEN_IDLE_SECONDS, HASH_SPLIT_FIELDS, LIST_CAP, STREAM_CAP, ZSET_CAP } from './thresholds.js';
+import { FORGOTTEN_IDLE_SECONDS, HASH_SPLIT_FIELDS, HASH_SPLIT_MIN_FIELDS, LIST_CAP, STREAM_CAP, ZSET_CAP } from './thresholds.js';
+
+const UTF8 = new TextEncoder();
 
 /** One big key as the diagnosis sees it. */
 export interface BigKeyFacts {
@@ -73,7 +75,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
       break;
     }
     case 'hash':
-      if (k.elements > 2 * HASH_SPLIT_FIELDS) {
+      if (k.elements > HASH_SPLIT_MIN_FIELDS) {
         const buckets = Math.ceil(k.elements / HASH_SPLIT_FIELDS);
         return { command: `split: HSET ${cliArgument(concat(k.key, ':<n>'))} field value, n = crc32(field) % ${buckets}`, why: `${k.elements} fields: hashes of ~${HASH_SPLIT_FIELDS} stay listpacks (smaller)` };
       }
@@ -110,7 +112,7 @@ export function cliArgument(bytes: Uint8Array): string {
   if (text === utf8) {
     let quoted = '';
     for (const ch of utf8) {
-      quoted += ch === '"' || ch === '\\' ? `\\${ch}` : terminalSafe(ch) === ch ? ch : escapeBinary(new TextEncoder().encode(ch));
+      quoted += ch === '"' || ch === '\\' ? `\\${ch}` : terminalSafe(ch) === ch ? ch : escapeBinary(UTF8.encode(ch));
     }
     return `"${quoted}"`;
   }
@@ -132,7 +134,7 @@ export function formatDuration(seconds: number): string {
 }
 
 function concat(key: Uint8Array, suffix: string): Uint8Array {
-  const s = new TextEncoder().encode(suffix);
+  const s = UTF8.encode(suffix);
   const out = new Uint8Array(key.length + s.length);
   out.set(key);
   out.set(s, key.length);

@@ -1,8 +1,8 @@
-import { HASH_SPLIT_FIELDS } from './thresholds.js';
+import { HASH_SPLIT_MIN_FIELDS } from './thresholds.js';
 
 /**
  * What to do about a big key, by type: the fix that fits how Redis stores it. Keys that already
- * have a TTL are not told to get one. A hash is told to split only past 2 × HASH_SPLIT_FIELDS fields,
+ * have a TTL are not told to get one. A hash is told to split only past HASH_SPLIT_MIN_FIELDS fields,
  * as the diagnosis's command (remedy-command.ts): a smaller one is already a listpack or close to
  * one, and splitting it adds a key's overhead per bucket without making its fields smaller.
  */
@@ -15,7 +15,7 @@ export function remedyFor(type: string, hasTtl: boolean, elements: number): stri
     case 'zset':
       return hasTtl ? 'cap it: ZREMRANGEBYRANK / ZREMRANGEBYSCORE' : 'cap it (ZREMRANGEBYRANK) or give it a TTL';
     case 'hash':
-      if (elements > 2 * HASH_SPLIT_FIELDS) return 'split into smaller hashes (bucket the fields by id)';
+      if (elements > HASH_SPLIT_MIN_FIELDS) return 'split into smaller hashes (bucket the fields by id)';
       return hasTtl ? '' : 'give it a TTL if it is not permanent';
     case 'stream':
       return 'trim it: XTRIM MAXLEN ~ N (or MINID), or XADD with MAXLEN';

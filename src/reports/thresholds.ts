@@ -72,6 +72,8 @@ export const ZSET_CAP = 1000;
  * field still stay in the compact listpack encoding (several times smaller than a hash table).
  */
 export const HASH_SPLIT_FIELDS = 256;
+/** A hash is told to split only past this many fields: a smaller one is a listpack or close to one. */
+export const HASH_SPLIT_MIN_FIELDS = 2 * HASH_SPLIT_FIELDS;
 
 /** A collection with at least this many elements and no TTL is flagged as growing without a cap. */
 export const UNBOUNDED_ELEMENTS = 10_000;
