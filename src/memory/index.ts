@@ -10,6 +10,7 @@ import { modernEstimate } from './modern.js';
 import { modernFamily } from './modern-key.js';
 import { sizingFor } from './sizing.js';
 import { valkey80Estimate } from './valkey80.js';
+import { memoizeShortStrings } from './short-string-memo.js';
 
 export type { ServerProfile } from './profile.js';
 export { parseProfile, profileFromAux } from './profile.js';
@@ -24,14 +25,20 @@ export { reconcile, allocationGap, EMPTY_SERVER_BYTES, type ReconcileInput, type
 import type { ServerProfile } from './profile.js';
 
 export function estimateMemory(rec: KeyRecord, profile: ServerProfile, config: EncodingConfig = DEFAULT_ENCODING_CONFIG): MemoryEstimate {
-  return estimatorFor(profile, config)(rec);
+  return unmemoizedEstimatorFor(profile, config)(rec);
 }
 
 /**
  * estimateMemory with the profile's sizing helpers and model family worked out once: what a load
- * calls per key (building them per key showed in load profiles).
+ * calls per key (building them per key showed in load profiles). Short plain strings get answers
+ * shared between keys of one shape (short-string-memo.ts): `rec.memory` is read, never written.
  */
 export function estimatorFor(profile: ServerProfile, config: EncodingConfig = DEFAULT_ENCODING_CONFIG): (rec: KeyRecord) => MemoryEstimate {
+  return memoizeShortStrings(unmemoizedEstimatorFor(profile, config));
+}
+
+/** estimatorFor without the memo of short strings: what the memo is checked against. */
+export function unmemoizedEstimatorFor(profile: ServerProfile, config: EncodingConfig = DEFAULT_ENCODING_CONFIG): (rec: KeyRecord) => MemoryEstimate {
   const s = sizingFor(profile);
   const modern = modernFamily(profile);
   if (modern) return (rec) => modernEstimate(rec, modern, s, config);
