@@ -1,7 +1,7 @@
 /**
  * bin/rdbscope run the way an installed CLI runs (executed, not `node bin/rdbscope`): sh starts node
  * on the same file with the V8 flags that cap the writer thread's young generation and the heaps'
- * growth between full collections.
+ * growth between full collections (not for info and keys, which stream one dump).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ function exec(file: string, args: string[], extraEnv: Record<string, string> = {
 }
 
 describe('bin/rdbscope launcher', () => {
-  it('runs the CLI with --max-semi-space-size=4 --heap-growing-percent=30, also through a symlink (npm bin links)', () => {
+  it('runs the CLI with --max-semi-space-size=4 --heap-growing-percent=30 (info and keys without), also through a symlink (npm bin links)', () => {
     const dir = tempDir();
     const probe = path.join(dir, 'probe.cjs');
     writeFileSync(probe, 'process.stderr.write("execArgv=" + JSON.stringify(process.execArgv) + " arenas=" + process.env.MALLOC_ARENA_MAX + "\\n");');
@@ -31,6 +31,17 @@ describe('bin/rdbscope launcher', () => {
       const r = exec(file, ['--version'], { NODE_OPTIONS: `--require ${probe}` });
       expect(r.code, r.err).toBe(0);
       expect(r.out.trim()).toBe(version);
+      expect(r.err).toContain('execArgv=["--max-semi-space-size=4","--heap-growing-percent=30"] arenas=2');
+    }
+    // The two streaming commands start without V8 flags (they cost node ~20 ms of start-up).
+    for (const command of ['info', 'keys']) {
+      const r = exec(BIN, [command, '--help'], { NODE_OPTIONS: `--require ${probe}` });
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toContain('execArgv=[] arenas=2');
+    }
+    for (const command of ['load', 'analyze', 'export', 'report']) {
+      const r = exec(BIN, [command, '--help'], { NODE_OPTIONS: `--require ${probe}` });
+      expect(r.code, r.err).toBe(0);
       expect(r.err).toContain('execArgv=["--max-semi-space-size=4","--heap-growing-percent=30"] arenas=2');
     }
     // A caller's own malloc setting wins.
