@@ -10,7 +10,7 @@ import { reconcileSnapshot } from './reconciliation.js';
 import { remedyCommand, type SiblingFacts } from './remedy-command.js';
 import type { Report, ReportOptions } from './report.js';
 import { groupPercentiles } from './percentiles.js';
-import { basisFor, col, pickSnapshot, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
+import { basisFor, col, compareSnapshots, pickSnapshot, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
 import { DOMINANT_KEY_SHARE, IMMORTAL_SHARE, MIN_FORECAST_SNAPSHOTS, UNBOUNDED_ELEMENTS } from './thresholds.js';
 
 /** Pattern names that say "cache": keys that should expire (seed: cache keys without TTLs accumulating forever). */
@@ -262,15 +262,28 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
   const columns = [col('scope', 'text'), col('per_day', 'bytes', 'bytes added per day'), col('r2', 'float'), col('snapshots', 'int'),
     col('alarm_at', 'time', 'when the 85% alarm is reached (with --maxmemory)'), col('maxmemory_at', 'time', 'when maxmemory is reached (with --maxmemory)')];
   if (!total) {
-    // Too few snapshots for a fit: the change since the previous one.
-    say(`${earlier.length + 1} snapshot(s) of instance ${instance}: a forecast needs ${MIN_FORECAST_SNAPSHOTS} at least an hour apart; above, the change since the previous one`);
-    const g = growth.run(db, { to: String(snap.id), top: 3 });
+    // Too few snapshots for a fit: the change since the previous complete one. A partial snapshot's
+    // keys stop at its fault, so a change to or from one is mostly keys that were not read.
+    const fit = `${earlier.length + 1} snapshot(s) of instance ${instance}: a forecast needs ${MIN_FORECAST_SNAPSHOTS} complete ones at least an hour apart`;
+    if (snap.status !== 'complete') {
+      say(`${fit}; no change since the previous one is shown: this snapshot is PARTIAL, so every pattern would seem to shrink by the keys after its fault`);
+      return { table: null, rates: null };
+    }
+    const previous = earlier.filter((s) => s.status === 'complete').at(-1);
+    const skipped = earlier.filter((s) => s.status !== 'complete' && (previous === undefined || compareSnapshots(s, previous) > 0)).map((s) => s.id);
+    const skippedNote = skipped.length > 0 ? ` (PARTIAL snapshot(s) ${skipped.join(', ')} left out: their keys stop at a fault)` : '';
+    if (previous === undefined) {
+      say(`${fit}; no earlier complete snapshot to show the change since${skippedNote}`);
+      return { table: null, rates: null };
+    }
+    say(`${fit}; above, the change since the previous complete one, snapshot ${previous.id}${skippedNote}`);
+    const g = growth.run(db, { from: String(previous.id), to: String(snap.id), top: 3 });
     const per = (r: Row) => (r[`${m}_change_per_day`] as number | null) ?? null;
     const changes = rowArray(g.tables.find((t) => t.name === 'growth')!.rows);
     return {
       table: {
         name: 'growth',
-        title: `Change since the previous snapshot of instance ${instance}`,
+        title: `Change since the previous snapshot of instance ${instance}${skipped.length > 0 ? ` that is complete (${previous.id})` : ''}`,
         columns: [col('scope', 'text'), col('change', 'bytes'), col('per_day', 'bytes'), col('status', 'text')],
         rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${m}_change`]!, per_day: per(r), status: r['status']! })),
       },

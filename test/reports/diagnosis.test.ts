@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
+import { loadFiles } from '../../src/cli/load-files.js';
+import { memorySpecFrom } from '../../src/cli/memory-options.js';
 import { formatDiagnosisScreen } from '../../src/output/diagnosis-screen.js';
 import { formatTable } from '../../src/output/table-writer.js';
 import { cliArgument, niceCeil, remedyCommand } from '../../src/reports/remedy-command.js';
+import { openStore } from '../../src/store/index.js';
 import { storeWithDumps } from '../support/fixture-store.js';
 import { NIGHTLY_DIR, nightlyExpected, nightlyFiles, slope } from '../support/nightly.js';
 import { loadTruth } from '../support/oracle.js';
@@ -214,5 +217,46 @@ describeRedis('two dumps of one instance written in the same second', () => {
     // growth orders them the same way: 1 before 2, and never the other way round.
     expect(growth(db, { top: 5 }).notes[0]).toMatch(/^instance tie: from snapshot 1 \(a\.rdb, .*\) to 2 \(b\.rdb/);
     expect(() => growth(db, { top: 5, from: '2', to: '1' })).toThrow(/^--from \(snapshot 2, .*\) is later than --to \(snapshot 1, /);
+  });
+});
+
+describe('diagnosis with a PARTIAL snapshot among too few for a forecast', () => {
+  /** night-0 whole, night-1 cut at two thirds (a PARTIAL snapshot), night-2 whole: one instance. */
+  async function nights(withThird: boolean) {
+    const dir = join(tempDir(), 'cut');
+    mkdirSync(dir);
+    const [n0, n1, n2] = nightlyFiles();
+    copyFileSync(n0!, join(dir, 'n0.rdb'));
+    const whole = readFileSync(n1!);
+    writeFileSync(join(dir, 'n1.rdb'), whole.subarray(0, Math.floor((whole.length * 2) / 3)));
+    const files = [join(dir, 'n0.rdb'), join(dir, 'n1.rdb')];
+    if (withThird) {
+      copyFileSync(n2!, join(dir, 'n2.rdb'));
+      files.push(join(dir, 'n2.rdb'));
+    }
+    const db = openStore(join(dir, 'db.sqlite'));
+    const { failures } = await loadFiles(db, files, { memory: memorySpecFrom({ server: 'redis-7.0-q16' }), quiet: true, worker: false, instance: 'cut', keysMinBytes: null, topPerPattern: null, say: () => {} });
+    expect(failures).toBe(1);
+    expect(db.prepare('SELECT status FROM snapshots ORDER BY id').pluck().all()).toEqual(withThird ? ['complete', 'partial', 'complete'] : ['complete', 'partial']);
+    return db;
+  }
+  const remarks = (r: ReturnType<typeof diagnosis>) => r.tables.find((t) => t.name === 'remarks')!.rows.filter((x) => x.section === 'growth').map((x) => String(x.text));
+
+  it('of the PARTIAL snapshot itself: no change table, and the remark says why', async () => {
+    const db = await nights(false);
+    const r = diagnosis(db, { top: 5, snapshot: '2' });
+    expect(r.tables.find((t) => t.name === 'growth')).toBeUndefined();
+    expect(remarks(r)).toEqual([expect.stringMatching(/no change since the previous one is shown: this snapshot is PARTIAL/)]);
+  });
+
+  it('of a later complete snapshot: the change since the last complete one, the PARTIAL one left out', async () => {
+    const db = await nights(true);
+    const r = diagnosis(db, { top: 3, snapshot: '3' });
+    const change = r.tables.find((t) => t.name === 'growth')!;
+    expect(change.title).toBe('Change since the previous snapshot of instance cut that is complete (1)');
+    const g = growth(db, { from: '1', to: '3', top: 3 });
+    expect(change.rows.map((x) => x.scope)).toEqual(g.tables.find((t) => t.name === 'growth')!.rows.map((x) => x.pattern));
+    expect(change.rows.length).toBeGreaterThan(0);
+    expect(remarks(r)).toEqual([expect.stringMatching(/the change since the previous complete one, snapshot 1 \(PARTIAL snapshot\(s\) 2 left out/)]);
   });
 });
