@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Report, ReportOptionName, ReportOptions } from '../reports/report.js';
 import { instanceOption, parseIntOption, UsageError } from './exit.js';
@@ -83,4 +85,26 @@ function ramOption(value: string | undefined): number | undefined {
   const ram = sizeOption('--ram', value);
   if (ram === 0) throw new UsageError(`--ram must be the host's memory, more than 0 bytes, got ${JSON.stringify(value)}`);
   return ram;
+}
+
+/** SQLite's own files beside a database (its rollback journal and WAL, sqlite.org/tempfiles.html). */
+const DATABASE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
+
+/** The same file: by path, or, for files that exist, by device and inode (a link or another spelling). */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/**
+ * Refuses an --out that names the database being read or one of its side files: opening the output
+ * truncates it, so `--out fleet.sqlite` (a slip of the hand) would replace months of snapshots with
+ * one report.
+ */
+export function refuseDatabaseAsOutput(out: string | undefined, dbPath: string): void {
+  if (out === undefined) return;
+  for (const side of DATABASE_SIDE_FILES) {
+    if (sameFile(out, `${dbPath}${side}`)) throw new UsageError(`--out ${out} is ${side === '' ? 'the database' : `the ${side} file of the database`} being read: give the output another name`);
+  }
 }

@@ -4,7 +4,7 @@ import { openStore } from '../../store/open-store.js';
 import { runCommand, UsageError } from '../exit.js';
 import { OUTPUT_FORMATS } from '../../output/result.js';
 import { addOutputOptions, emitResult, outputFormat, resolveDbPath, type OutputCliOptions } from '../output-options.js';
-import { addReportOptions, reportOptions, type ReportCliOptions } from '../report-options.js';
+import { addReportOptions, refuseDatabaseAsOutput, reportOptions, type ReportCliOptions } from '../report-options.js';
 
 interface ReportCommandOptions extends ReportCliOptions, OutputCliOptions {
   db?: string;
@@ -26,7 +26,9 @@ export function registerReport(program: Command): void {
       const opts = reportOptions(report, options);
       // A bad --format is refused before the report runs.
       outputFormat(options.format, report.metrics ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
-      const db = openStore(resolveDbPath(options.db), { readonly: true });
+      const dbPath = resolveDbPath(options.db);
+      refuseDatabaseAsOutput(options.out, dbPath);
+      const db = openStore(dbPath, { readonly: true });
       try {
         const result = (() => {
           try {

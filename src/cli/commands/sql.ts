@@ -5,6 +5,7 @@ import { PAGE_ROWS } from '../../output/paged-writer.js';
 import { openStore } from '../../store/open-store.js';
 import { runCommand, UsageError } from '../exit.js';
 import { addOutputOptions, emitResult, outputFormat, resolveDbPath, type OutputCliOptions } from '../output-options.js';
+import { refuseDatabaseAsOutput } from '../report-options.js';
 
 interface SqlCliOptions extends OutputCliOptions {
   db?: string;
@@ -19,7 +20,9 @@ export function registerSql(program: Command): void {
   addOutputOptions(cmd).action((query: string, options: SqlCliOptions) =>
     runCommand(async () => {
       // Read-only twice over: the connection cannot write, and non-reading statements are refused.
-      const db = openStore(resolveDbPath(options.db), { readonly: true });
+      const dbPath = resolveDbPath(options.db);
+      refuseDatabaseAsOutput(options.out, dbPath);
+      const db = openStore(dbPath, { readonly: true });
       try {
         let stmt: Database.Statement;
         try {
