@@ -95,8 +95,11 @@ function migrate(db: Store, readonly: boolean): void {
     throw new StoreError(`database schema version ${version} is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
   }
   const apply = db.transaction(() => {
-    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    // Read again under the write lock: another process (a second `load` started on the same new
+    // database) may have created or migrated the schema between the read above and this lock.
+    const current = checkedVersion(db);
+    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   });
   apply.immediate();
 }

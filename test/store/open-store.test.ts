@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore, StoreError } from '../../src/store/open-store.js';
-import { SCHEMA_VERSION } from '../../src/store/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.js';
 import { tempDir } from '../support/temp.js';
 
 describe('openStore', () => {
@@ -38,5 +39,44 @@ describe('openStore', () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 3}`);
     db.close();
     expect(() => openStore(p)).toThrow(`${p}: database schema version ${SCHEMA_VERSION + 3} is newer than this rdbscope (${SCHEMA_VERSION}); upgrade rdbscope`);
+  });
+
+  it('a new database another process creates the schema of while this one waits for the lock is used as it is', async () => {
+    // Two `load`s started at once on a new --db: both read schema version 0, one creates the tables;
+    // the other, once it has the write lock, must not create them again ("table snapshots already exists").
+    const dir = tempDir();
+    const p = join(dir, 'race.sqlite');
+    const worker = new Worker(
+      `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const Database = require('better-sqlite3');
+      const db = new Database(workerData.path);
+      db.pragma('journal_mode = WAL');
+      db.exec('BEGIN IMMEDIATE');
+      parentPort.postMessage('held');
+      parentPort.once('message', () => {
+        // long enough for the main thread to read the version and block on the write lock
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+        for (const sql of workerData.migrations) db.exec(sql);
+        db.pragma('user_version = ' + workerData.version);
+        db.exec('COMMIT');
+        db.close();
+        parentPort.postMessage('done');
+      });
+      `,
+      { eval: true, workerData: { path: p, migrations: MIGRATIONS, version: SCHEMA_VERSION } },
+    );
+    const messages: string[] = [];
+    const next = () => new Promise<string>((resolve) => worker.once('message', resolve));
+    messages.push(await next());
+    const done = next();
+    worker.postMessage('go');
+    const db = openStore(p); // blocks (busy timeout) until the worker commits
+    messages.push(await done);
+    expect(messages).toEqual(['held', 'done']);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare('SELECT count(*) FROM snapshots').pluck().get()).toBe(0);
+    db.close();
+    await worker.terminate();
   });
 });
