@@ -19,7 +19,8 @@ export const capacity: Report = {
     const snap = pickSnapshot(db, options.snapshot, options.instance);
     const b = basisFor(snap);
     const keysTotal = (db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) FROM type_stats WHERE snapshot_id = ?`).pluck().get(snap.id) as number) ?? 0;
-    const recon = reconcileSnapshot(db, snap, keysTotal);
+    // Without used-mem in the dump, the model's estimate of the loaded server stands in for it.
+    const recon = reconcileSnapshot(db, snap, keysTotal, { withoutUsedMem: true });
     const explained = (recon?.rows[0]?.['explained'] as number | undefined) ?? null;
     // What the server holds: used-mem as the dump recorded it, else the model's explanation of it.
     const used = snap.used_mem ?? explained;

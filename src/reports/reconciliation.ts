@@ -7,9 +7,12 @@ import { col } from './scope.js';
 /**
  * The dump's own `used-mem` against Σ key estimates plus what is not per key (dict bucket arrays,
  * expires entries, the allocation gap summed at load, an empty server): how much is explained.
+ * Null without `used-mem`, unless `withoutUsedMem`: then the row still gives what a server loading
+ * the dump would hold (`explained`), with `used_mem` and the share empty, for a report that needs
+ * that estimate in place of the figure the dump lacks (Redis before 4.0 writes no `used-mem`).
  */
-export function reconcileSnapshot(db: Store, snap: SnapshotRow, keysBytes: number): (ResultTable & { rows: Row[] }) | null {
-  if (snap.used_mem === null || snap.memory_profile === null) return null;
+export function reconcileSnapshot(db: Store, snap: SnapshotRow, keysBytes: number, options: { withoutUsedMem?: boolean } = {}): (ResultTable & { rows: Row[] }) | null {
+  if ((snap.used_mem === null && options.withoutUsedMem !== true) || snap.memory_profile === null) return null;
   let profile;
   try {
     profile = parseProfile(snap.memory_profile);

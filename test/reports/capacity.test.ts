@@ -10,6 +10,8 @@ import { cliBuilt, runCli } from '../support/cli.js';
 import { storeWithDumps } from '../support/fixture-store.js';
 import { NIGHTLY_DIR, nightlyExpected } from '../support/nightly.js';
 import { reportRunner } from '../support/reports.js';
+import { rec } from '../support/records.js';
+import { freshStore, loadRecords } from '../support/store.js';
 import { tempDir } from '../support/temp.js';
 import { writeFileSync } from 'node:fs';
 
@@ -149,5 +151,29 @@ requireRedis()('--redis-conf read as redis-server reads it', () => {
     // The cases above are not all accepted or all refused.
     expect(await serverLimits(join(dir, 'glob-include.conf'), dir)).toEqual({ maxmemory: 6 * 1024 ** 2, policy: 'volatile-ttl' });
     expect(await serverLimits(join(dir, 'trailing-comment.conf'), dir)).toBe('refused');
+  });
+});
+
+describe('capacity of a dump without used-mem (Redis before 4.0 writes none)', () => {
+  it('compares the memory model\'s estimate of the loaded server with maxmemory and RAM, instead of saying there are no estimates', async () => {
+    const { db, dir } = freshStore();
+    const records = Array.from({ length: 2000 }, (_, i) => rec(`k:${i}`, { valueBytes: 100, elements: 100, largestElementBytes: 100, memory: { encoding: 'raw', bytes: 168, exact: true } }));
+    await loadRecords(db, dir, 'old.rdb', records, { usedMem: null, memoryProfile: 'redis-7.0' });
+    const maxmemory = 1024 * 1024;
+    const r = capacity(db, { top: 20, maxmemory, ram: 4 * maxmemory });
+    const c = r.tables.find((t) => t.name === 'capacity')!.rows[0]!;
+    const keys = c['key_estimates'] as number;
+    expect(keys).toBeGreaterThan(0);
+    // Keys, dict buckets and an empty server's ~940 KB: past 1 MB.
+    const est = c['estimated_used'] as number;
+    expect(est).toBeGreaterThan(keys + 900_000);
+    expect(c).toMatchObject({ used_mem: null, estimated_share: est / maxmemory, used_share: est / maxmemory, alarm_crossed: 1, bytes_to_maxmemory: maxmemory - est });
+    expect(r.notes.join('\n')).not.toMatch(/no memory estimates/);
+    expect(r.notes).toContain('used memory: the memory model\'s estimate (the dump has no used-mem)');
+    expect(r.notes.join('\n')).toMatch(/at or past maxmemory/);
+    const fork = r.tables.find((t) => t.name === 'fork_headroom')!.rows[0]!;
+    expect(fork).toMatchObject({ used_mem: est, fork_worst_case: 2 * est });
+    // The summary's reconciliation stays a reconciliation with used-mem: none without it.
+    expect(reportRunner('summary')(db, { top: 20 }).tables.map((t) => t.name)).not.toContain('reconciliation');
   });
 });
