@@ -4,6 +4,7 @@ import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
 import { linearFit, reachesAt, type LinearFit } from './linear-fit.js';
+import { reconcileSnapshot } from './reconciliation.js';
 import type { Report } from './report.js';
 import { basisFor, col, pickSnapshot, share, snapshotFacts, snapshotsUpTo } from './scope.js';
 import { ALARM_SHARE, DAY_MS, FORECAST_HORIZON_DAYS, MIN_FORECAST_SNAPSHOTS, MIN_SNAPSHOT_SPACING_MS } from './thresholds.js';
@@ -54,6 +55,14 @@ export const forecast: Report = {
     const fits: { measure: string; unit: 'bytes' | 'keys'; fit: LinearFit; last: number }[] = [];
     const usedMemKnown = series.every((s) => s.snap.used_mem !== null);
     if (usedMemKnown) fits.push({ measure: 'used_mem', unit: 'bytes', fit: linearFit(xs, series.map((s) => s.snap.used_mem!)), last: series.at(-1)!.snap.used_mem! });
+    // Without used-mem the wall is measured on what a server loading each dump would hold by the
+    // memory model (keys, dict buckets, expires, an empty server: the figure capacity compares), not
+    // on the keys alone, which leave out ~1 MB of server and the keyspace's own tables.
+    const loaded = usedMemKnown || !b.estimated ? [] : series.map((s) => reconcileSnapshot(db, s.snap, s.size, { withoutUsedMem: true })?.rows[0]?.['explained']);
+    if (loaded.length > 0 && loaded.every((v) => typeof v === 'number')) {
+      const ys = loaded as number[];
+      fits.push({ measure: 'estimated_used', unit: 'bytes', fit: linearFit(xs, ys), last: ys.at(-1)! });
+    }
     const sizeFit = linearFit(xs, series.map((s) => s.size));
     fits.push({ measure: m, unit: 'bytes', fit: sizeFit, last: series.at(-1)!.size });
     fits.push({ measure: 'keys', unit: 'keys', fit: linearFit(xs, series.map((s) => s.keys)), last: series.at(-1)!.keys });
@@ -75,8 +84,8 @@ export const forecast: Report = {
     const fitted = patterns.filter((p) => p.status === 'fitted');
     const ranked = fitted.sort((a, c) => c.fit!.slope - a.fit!.slope || (a.pattern < c.pattern ? -1 : 1)).slice(0, options.top);
 
-    // The wall: the measure the server compares with maxmemory (used-mem; the estimate when the
-    // dumps record none).
+    // The wall: the measure the server compares with maxmemory (used-mem; the estimate of the loaded
+    // server when the dumps record none; the keys' own bytes without a memory model).
     const wallMeasure = fits[0]!;
     if (options.maxmemory !== undefined && options.maxmemory > 0) {
       const maxmemory = options.maxmemory;

@@ -160,3 +160,27 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     expect(r.notes).toContain('used_mem is already past maxmemory (3.81 MB)');
   });
 });
+
+describe('forecast of dumps without used-mem (Redis before 4.0)', () => {
+  it('measures the wall on the estimate of the loaded server (keys, dict buckets, an empty server), as capacity does, not on the keys alone', async () => {
+    const { db, dir } = freshStore();
+    for (let i = 0; i < 4; i++) {
+      const keys = Array.from({ length: 200 + 50 * i }, (_, k) => rec(`k:${k}`, { valueBytes: 100, elements: 100, memory: { encoding: 'raw', bytes: 160, exact: true } }));
+      await loadRecords(db, dir, `d${i}.rdb`, keys, { ctimeS: 1_700_000_000 + i * DAY_S, usedMem: null, memoryProfile: 'redis-7.0' });
+    }
+    const maxmemory = 1024 * 1024;
+    const r = forecast(db, { top: 5, maxmemory });
+    const wall = r.tables.find((t) => t.name === 'wall')!.rows;
+    const total = r.tables.find((t) => t.name === 'total')!.rows;
+    const estimated = total.find((x) => x.measure === 'estimated_used')!;
+    const cap = reportRunner('capacity')(db, { top: 20, maxmemory }).tables.find((t) => t.name === 'capacity')!.rows[0]!;
+    // The last snapshot's figure is the one capacity compares with maxmemory.
+    expect(estimated.last).toBe(cap['estimated_used']);
+    expect(estimated.per_day as number).toBeGreaterThan(50 * 160); // the keys' bytes and their dict entries
+    expect(wall.map((w) => w.measure)).toEqual(['estimated_used', 'estimated_used']);
+    // 350 keys and the server's ~940 KB are past the 85% alarm of 1 MB now, as capacity says; the keys alone (56 KB) are 100+ days from it.
+    expect(cap['alarm_crossed']).toBe(1);
+    expect(wall[0]).toMatchObject({ threshold: 'alarm', days_from_last: 0 });
+    expect(r.notes).toContain('the dumps record no used-mem: the wall is forecast from the memory estimates');
+  });
+});
