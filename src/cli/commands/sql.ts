@@ -79,12 +79,23 @@ function printableBytes(b: Uint8Array): string {
   return s;
 }
 
-/** `SELECT a.x, b.x` gives two columns named x: keep both (x, x_2). */
+/**
+ * `SELECT a.x, b.x` gives two columns named x: keep both (x, x_2). A renamed column takes a name no
+ * other column has (`SELECT 1 AS x, 2 AS x, 3 AS x_2` → x, x_3, x_2): a row holds one value per name,
+ * so a clash would print one column's value under both.
+ */
 function uniqueNames(names: string[]): string[] {
-  const seen = new Map<string, number>();
+  const taken = new Set(names);
+  const seen = new Set<string>();
   return names.map((n) => {
-    const k = (seen.get(n) ?? 0) + 1;
-    seen.set(n, k);
-    return k === 1 ? n : `${n}_${k}`;
+    if (!seen.has(n)) {
+      seen.add(n);
+      return n;
+    }
+    let k = 2;
+    while (taken.has(`${n}_${k}`)) k++;
+    const name = `${n}_${k}`;
+    taken.add(name);
+    return name;
   });
 }
