@@ -9,7 +9,7 @@ import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
 import { POST_LOAD_INDEXES } from './schema.js';
 import { countDuplicateKeys } from './duplicate-keys.js';
-import { defaultInstanceFor, deleteSnapshot, findByContent, findByFingerprint, removeSnapshotRows } from './snapshots.js';
+import { defaultInstanceFor, deleteSnapshot, findByContent, findByFingerprint, loaderAlive, markLoader, removeSnapshotRows, unmarkLoader, type LoaderMark, type SnapshotRow } from './snapshots.js';
 import { Txn } from './txn.js';
 import { LoadWorker, workerEntry } from './worker-rows.js';
 import { WriterAggregation } from './writer-aggregation.js';
@@ -150,11 +150,12 @@ async function loadOnce(
 ): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
   const fileName = basename(options.path);
   const { fingerprint, size, mtimeMs } = file;
-  const known = findByFingerprint(db, fingerprint);
+  const known = await settledByFingerprint(db, fingerprint);
   if (known && known.status !== 'loading') {
     return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count };
   }
-  // Left by a killed process: loads of this fingerprint in this one are kept out by claimFingerprint.
+  // Left by a killed process: a live load of this fingerprint, in this process (claimFingerprint) or
+  // another (settledByFingerprint), has ended by now.
   if (known) deleteSnapshot(db, known.id);
 
   const patterns = options.patterns ?? DEFAULT_PATTERN_OPTIONS;
@@ -180,17 +181,19 @@ async function loadOnce(
   // first_row is stored with the first rows written (same transaction), so a load killed later can
   // be cleaned up by range; last_row when the snapshot is finished.
   let firstRowSaved = false;
+  let mark: LoaderMark | null = null;
   const deferred = new WriterAggregation(patterns, options.maxPatterns);
   try {
     for await (const m of source) {
       if (m.t === 'open') {
         txn.begin();
+        mark = markLoader();
         snapshotId = Number(
           db.prepare(
-            `INSERT INTO snapshots (instance, file_name, path, file_bytes, fingerprint, compression, time_source, status,
+            `INSERT INTO snapshots (instance, file_name, path, file_bytes, fingerprint, compression, time_source, status, error,
                memory_profile, pattern_mode, loaded_at_ms, keys_min_bytes, top_per_pattern)
-             VALUES (?, ?, ?, ?, ?, ?, 'mtime', 'loading', ?, ?, ?, ?, ?)`,
-          ).run(options.instance ?? defaultInstanceFor(options.path), fileName, options.path, size, fingerprint, m.compression,
+             VALUES (?, ?, ?, ?, ?, ?, 'mtime', 'loading', ?, ?, ?, ?, ?, ?)`,
+          ).run(options.instance ?? defaultInstanceFor(options.path), fileName, options.path, size, fingerprint, m.compression, mark.text,
             options.memoryProfile ?? null, describePatternMode(patterns), Date.now(), options.keysMinBytes ?? null, options.topPerPattern ?? null).lastInsertRowid,
         );
         inserter = new KeyInserter(db, snapshotId);
@@ -283,8 +286,25 @@ async function loadOnce(
     }
     throw err;
   } finally {
+    if (mark !== null) unmarkLoader(mark);
     await source.return(undefined);
     await ownThread?.close();
+  }
+}
+
+/** How often a load waiting for another process's load of the same file looks again. */
+const OTHER_LOAD_POLL_MS = 200;
+
+/**
+ * The latest snapshot of this fingerprint once no live process is writing it: while another
+ * process's load of the same file is under way (its snapshot `loading`, its process alive), waits for
+ * it to end, so that this load then finds it loaded, kept as partial, or gone, as a serial load would.
+ */
+async function settledByFingerprint(db: Store, fingerprint: string): Promise<SnapshotRow | undefined> {
+  for (;;) {
+    const known = findByFingerprint(db, fingerprint);
+    if (known === undefined || known.status !== 'loading' || !loaderAlive(known.error)) return known;
+    await new Promise((resolve) => setTimeout(resolve, OTHER_LOAD_POLL_MS));
   }
 }
 

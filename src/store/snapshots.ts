@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { Store } from './open-store.js';
 import { SNAPSHOT_TABLES } from './schema.js';
@@ -145,4 +148,65 @@ export function removeSnapshotRows(db: Store, id: number, firstRow: number | nul
     db.prepare('DELETE FROM key_rows WHERE row_id >= ? AND row_id <= ? AND snapshot_id = ?').run(firstRow, lastRow ?? Number.MAX_SAFE_INTEGER, id);
   }
   db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
+}
+
+/**
+ * Who is writing a `loading` snapshot, kept in its `error` column until the load ends (the final
+ * update overwrites it): host, process id, the process's start time (Linux, /proc; pids are reused)
+ * and a token of the load. Another process that finds a `loading` snapshot of the file it is about to
+ * load must tell a live load (wait for it, as a serial load would) from one a killed process left
+ * (replace it): deleting a live one's snapshot under it loses its rows and has both processes report
+ * the file loaded.
+ */
+export interface LoaderMark {
+  text: string;
+  token: string;
+}
+
+const LOADER_RE = /^loading: pid (\d+) on host (.*), process start (\d+|-), load ([0-9a-f]+)$/;
+
+/** Tokens of the loads under way in this process, whatever connection they write with. */
+const liveLoads = new Set<string>();
+
+export function markLoader(): LoaderMark {
+  const token = randomBytes(8).toString('hex');
+  liveLoads.add(token);
+  return { text: `loading: pid ${process.pid} on host ${hostname()}, process start ${processStart(process.pid) ?? '-'}, load ${token}`, token };
+}
+
+export function unmarkLoader(mark: LoaderMark): void {
+  liveLoads.delete(mark.token);
+}
+
+/**
+ * Whether the process that wrote this `loading` snapshot's mark is still loading it. No mark (a
+ * snapshot of an older rdbscope), a mark of another host (its processes cannot be seen from here), a
+ * process gone or a pid now held by another process: false, the snapshot was left by a killed load.
+ */
+export function loaderAlive(error: string | null): boolean {
+  const m = error === null ? null : LOADER_RE.exec(error);
+  if (m === null) return false;
+  const [, pidText, host, start, token] = m;
+  const pid = Number(pidText);
+  if (host !== hostname()) return false;
+  if (pid === process.pid) return liveLoads.has(token!);
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const now = processStart(pid);
+  return start === '-' || now === null || String(now) === start;
+}
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat); null where there is no /proc. */
+function processStart(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    return Number.isSafeInteger(ticks) ? ticks : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
@@ -42,6 +43,30 @@ function heldSource(records: KeyRecord[], wait: Promise<void>, onOpen: () => voi
           // a whole RDB read: its content (CRC64 + length) is compared with complete snapshots
           src.parse.info.bytesRead = 4242;
           src.parse.info.checksum = { status: 'ok', value: crc };
+        },
+      },
+    };
+  };
+}
+
+/** fakeSource whose parse waits for `pauses[i]` after its batch i (whole-RDB content as heldSource). */
+function pausedSource(records: KeyRecord[], pauses: Promise<unknown>[]): Source {
+  const inner = fakeSource(records, { batchSize: 5 });
+  return async () => {
+    const src = await inner();
+    const batches = src.parse.batches.bind(src.parse);
+    return {
+      input: src.input,
+      parse: {
+        info: src.parse.info,
+        async *batches() {
+          let i = 0;
+          for await (const b of batches()) {
+            yield b;
+            await pauses[i++];
+          }
+          src.parse.info.bytesRead = 4242;
+          src.parse.info.checksum = { status: 'ok', value: '0123456789abcdef' };
         },
       },
     };
@@ -145,6 +170,52 @@ describe('concurrent loads into one database', () => {
       [[ro.snapshotId, 'other.rdb', 'complete'], [rk.snapshotId, 'killed.rdb', 'complete']].sort(),
     );
     expect(keysOf(rk.snapshotId)).toBe(records.length);
+    db.close();
+  });
+});
+
+// Loads of two processes into one database (two connections here; this process's own loads are
+// told apart by their load token, other processes' by pid and process start time).
+describe('loads of the same file from two processes', () => {
+  it('the second waits for the first one\'s snapshot instead of deleting it as left by a killed load', async () => {
+    const { dir, db, snapshots, keysOf, allKeys } = setup();
+    const other = openStore(join(dir, 't.sqlite'));
+    const records = syntheticKeyspace(11);
+    const path = dummyFile(dir, 'dump.rdb', 'one dump');
+    const hold = gate();
+    // commitEvery 1: the first load's snapshot and its first rows are committed, visible to the other
+    // process; its parse pauses past the 250 ms after which rows read so far are written.
+    const first = loadSnapshot(db, { path, open: pausedSource(records, [new Promise((r) => setTimeout(r, 300)), hold.opened]), commitEvery: 1 });
+    await until(() => (other.prepare("SELECT count(*) FROM snapshots WHERE status = 'loading' AND first_row IS NOT NULL").pluck().get() as number) === 1);
+    let secondOpened = false;
+    const second = loadSnapshot(other, { path, open: heldSource(records, Promise.resolve(), () => (secondOpened = true)), commitEvery: 1 });
+    setTimeout(hold.open, 500);
+    const [r1, r2] = await Promise.all([first, second]);
+    expect(r1).toMatchObject({ outcome: 'loaded', status: 'complete', keys: records.length });
+    expect(r2).toMatchObject({ outcome: 'already-loaded', snapshotId: r1.snapshotId, status: 'complete', keys: records.length });
+    expect(secondOpened).toBe(false);
+    expect(snapshots()).toEqual([{ id: r1.snapshotId, file_name: 'dump.rdb', status: 'complete', key_count: records.length }]);
+    expect(keysOf(r1.snapshotId)).toBe(records.length);
+    expect(allKeys()).toBe(records.length);
+    expect(db.prepare('SELECT error FROM snapshots').pluck().get()).toBeNull();
+    other.close();
+    db.close();
+  });
+
+  it('a snapshot marked by a process that is gone is replaced', async () => {
+    const { dir, db, snapshots, keysOf } = setup();
+    const records = syntheticKeyspace(13);
+    const path = dummyFile(dir, 'dump.rdb', 'one dump');
+    await loadSnapshot(db, { path, open: fakeSource(records) });
+    // a pid no process has (above Linux's pid_max), and this process's pid with a load token no load of it holds
+    for (const mark of [`loading: pid 99999999 on host ${hostname()}, process start -, load 0123456789abcdef`,
+                        `loading: pid ${process.pid} on host ${hostname()}, process start -, load 0123456789abcdef`]) {
+      db.prepare(`UPDATE snapshots SET status = 'loading', error = ?`).run(mark);
+      const again = await loadSnapshot(db, { path, open: fakeSource(records) });
+      expect(again).toMatchObject({ outcome: 'loaded', status: 'complete' });
+      expect(snapshots()).toEqual([{ id: again.snapshotId, file_name: 'dump.rdb', status: 'complete', key_count: records.length }]);
+      expect(keysOf(again.snapshotId)).toBe(records.length);
+    }
     db.close();
   });
 });
