@@ -2,7 +2,7 @@ import type { ResultTable, Row, RowSource } from '../output/result.js';
 import type { Report } from './report.js';
 import { KEY_ROWS_OF, KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import { remedyFor } from './remedy.js';
-import { basisFor, col, describeSnapshot, filters, pickSnapshot } from './scope.js';
+import { basisFor, col, describeSnapshot, filters, keyRowsLimit, pickSnapshot } from './scope.js';
 
 /** Top N keys per type by memory and by element count, each with the remedy that fits. */
 export const bigkeys: Report = {
@@ -53,6 +53,10 @@ export const bigkeys: Report = {
     const bySize: ResultTable = { name: `by_${b.name}`, title: `Top ${options.top} per type by ${b.name === 'memory' ? 'memory' : 'bytes in the file'}`, columns, rows: top(b.keysColumn, types) };
     // A string's element count is its length: the size ranking already covers it.
     const byElements: ResultTable = { name: 'by_elements', title: `Top ${options.top} per type by element count`, columns, rows: top('elements', types.filter((t) => t !== 'string')) };
-    return { report: 'bigkeys', notes: [...describeSnapshot(snap), b.note, 'ttl_s: seconds left at snapshot time; - = no TTL'], tables: [bySize, byElements] };
+    // The rankings read the key rows: with rows limited at load, a key without a row is in neither
+    // (by element count, a small key with many elements can be one).
+    const limit = keyRowsLimit(snap);
+    const limitNote = limit === null ? [] : [`the rankings are of the keys that have a row: ${limit}; a smaller key is in neither ranking`];
+    return { report: 'bigkeys', notes: [...describeSnapshot(snap), b.note, ...limitNote, 'ttl_s: seconds left at snapshot time; - = no TTL'], tables: [bySize, byElements] };
   },
 };

@@ -6,7 +6,7 @@ import type { Report } from './report.js';
 import { keyPercentiles, percentileCells, percentileColumns, percentilesAvailable } from './percentiles.js';
 import type { Store } from '../store/open-store.js';
 import type { SnapshotRow } from '../store/snapshots.js';
-import { basisFor, col, describeSnapshot, filters, pickSnapshot, queryRows, share } from './scope.js';
+import { basisFor, col, describeSnapshot, filters, keyRowsLimit, pickSnapshot, queryRows, share } from './scope.js';
 
 /**
  * Keys and memory by key pattern. Inferred patterns come from pattern_stats (complete, computed at
@@ -49,6 +49,10 @@ export const patterns: Report = {
     const notes = [...describeSnapshot(snap), b.note];
     const pct = fixed ? { available: false, note: 'percentiles are given for inferred patterns only, not with --depth' } : percentilesAvailable(snap);
     if (pct.note) notes.push(pct.note);
+    // --depth groups the key rows: a key without a row is in no group, and a prefix whose keys all
+    // lack one is not listed at all, so the reader must be told.
+    const limit = fixed ? keyRowsLimit(snap) : null;
+    if (limit !== null) notes.push(`--depth groups the keys that have a row: ${limit}; the others are in no group (shares are of every key; the inferred patterns, without --depth, count every key)`);
     const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
     const percentiles = pct.available ? rankedPercentiles(db, snap, b.keysColumn, b.name, ranking.all(snap.id, ...f.params, Math.min(options.top, MAX_PERCENTILE_GROUPS)) as Row[]) : new Map<string, Row>();
     if (pct.available && options.top > MAX_PERCENTILE_GROUPS) notes.push(`percentiles for the first ${MAX_PERCENTILE_GROUPS} patterns only`);

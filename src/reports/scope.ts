@@ -83,6 +83,20 @@ export function describeSnapshot(s: SnapshotRow): string[] {
   return lines;
 }
 
+/**
+ * When per-key rows were limited at load (`--keys-min-bytes`, `--top-per-pattern`: only the biggest
+ * keys keep a row), what a figure read from the key rows leaves out: `only R of N keys have a row
+ * (loaded with …)`. Null when every key has its row.
+ */
+export function keyRowsLimit(s: SnapshotRow): string | null {
+  if (s.key_rows === null || s.key_rows >= s.key_count) return null;
+  const knobs = [
+    s.keys_min_bytes !== null ? `--keys-min-bytes ${s.keys_min_bytes}` : null,
+    s.top_per_pattern !== null ? `--top-per-pattern ${s.top_per_pattern}` : null,
+  ].filter((k) => k !== null).join(' ');
+  return `only ${s.key_rows} of ${s.key_count} keys have a row (loaded with ${knobs || 'row limits'})`;
+}
+
 /** What `--match` is matched against: a key's bytes (a BLOB column), or a name's UTF-8 bytes (a TEXT column, e.g. a pattern). */
 export type MatchTarget = { column: string } | null;
 

@@ -51,5 +51,12 @@ describe('patterns report', () => {
       expect(rows.reduce((s, x) => s + (x.keys as number), 0)).toBe(kept.length);
       for (const x of rows) expect(x.file_bytes_share).toBeCloseTo((x.file_bytes as number) / total, 12);
     }
+    // Said: a prefix whose keys all lack a row is not listed at all.
+    const kept = records.filter((k) => k.valueBytes >= min).length;
+    const notes = run(db, { top: 1000, depth: 1, separators: ':' }).notes;
+    expect(notes).toContain(`--depth groups the keys that have a row: only ${kept} of ${records.length} keys have a row (loaded with --keys-min-bytes ${min}); the others are in no group (shares are of every key; the inferred patterns, without --depth, count every key)`);
+    expect(run(db, { top: 1000 }).notes.join('\n')).not.toMatch(/--depth groups/);
+    const bigNotes = reportRunner('bigkeys')(db, { top: 5 }).notes;
+    expect(bigNotes).toContain(`the rankings are of the keys that have a row: only ${kept} of ${records.length} keys have a row (loaded with --keys-min-bytes ${min}); a smaller key is in neither ranking`);
   });
 });
