@@ -1,10 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore, StoreError } from '../../src/store/open-store.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.js';
-import { tempDir } from '../support/temp.js';
+import { fakeSource, syntheticKeyspace } from '../support/records.js';
+import { dummyFile, tempDir } from '../support/temp.js';
+import { loadSnapshot } from '../../src/store/load-snapshot.js';
 
 describe('openStore', () => {
   it('refuses an SQLite database of another program, naming it, and leaves it as it was', () => {
@@ -78,5 +82,36 @@ describe('openStore', () => {
     expect(db.prepare('SELECT count(*) FROM snapshots').pluck().get()).toBe(0);
     db.close();
     await worker.terminate();
+  });
+
+  it('a read-only open of a database whose load was killed mid-commit (hot rollback journal) sees the last commit', async () => {
+    const dir = tempDir();
+    const p = join(dir, 'new.sqlite');
+    const db = openStore(p); // a new database: rollback journal until its first load ends
+    const records = syntheticKeyspace(3);
+    const first = await loadSnapshot(db, { path: dummyFile(dir, 'a.rdb', 'a'), open: fakeSource(records) });
+    db.close();
+    // The next transaction is killed with its changes spilled into the file: a hot journal.
+    const child = spawnSync(process.execPath, ['-e', `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.pragma('journal_mode = TRUNCATE');
+      db.pragma('cache_size = 2');
+      db.pragma('foreign_keys = OFF');
+      db.exec('BEGIN');
+      db.prepare("UPDATE snapshots SET status = 'loading'").run();
+      const ins = db.prepare('INSERT INTO aux (snapshot_id, seq, name, value) VALUES (?, ?, ?, ?)');
+      for (let i = 0; i < 20000; i++) ins.run(999, i, 'k' + i, 'x'.repeat(200));
+      process.kill(process.pid, 'SIGKILL');
+    `, p], { cwd: process.cwd() });
+    expect(child.signal, child.stderr.toString()).toBe('SIGKILL');
+    expect(statSync(p + '-journal').size).toBeGreaterThan(0);
+
+    const ro = openStore(p, { readonly: true });
+    expect(ro.prepare('SELECT id, status, key_count FROM snapshots').all()).toEqual([{ id: first.snapshotId, status: 'complete', key_count: records.length }]);
+    expect(ro.prepare('SELECT count(*) FROM aux WHERE snapshot_id = 999').pluck().get()).toBe(0);
+    expect(ro.pragma('integrity_check', { simple: true })).toBe('ok');
+    ro.close();
+    expect(existsSync(p + '-journal') ? statSync(p + '-journal').size : 0).toBe(0);
   });
 });
