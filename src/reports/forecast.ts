@@ -33,12 +33,23 @@ export const forecast: Report = {
     const m = b.name;
     const notes = [`instance ${instance}: ${plan.all} snapshot(s)${later > 0 ? ` up to snapshot ${latest.id} (${latest.file_name}); ${later} later one(s) left out` : ''}`, ...plan.notes, b.note];
     const series = seriesRows(db, used, b.statsColumn);
+    const usedMemKnown = series.every((s) => s.snap.used_mem !== null);
+    // Without used-mem the wall is measured on what a server loading each dump would hold by the
+    // memory model (keys, dict buckets, expires, an empty server: the figure capacity compares), not
+    // on the keys alone, which leave out ~1 MB of server and the keyspace's own tables.
+    const explained = usedMemKnown || !b.estimated ? [] : series.map((s) => reconcileSnapshot(db, s.snap, s.size, { withoutUsedMem: true })?.rows[0]?.['explained']);
+    const loaded = explained.length > 0 && explained.every((v) => typeof v === 'number') ? (explained as number[]) : null;
     const tables: ResultTable[] = [];
     const seriesTable: ResultTable = {
       name: 'series',
       title: 'Every snapshot used',
-      columns: [col('snapshot_id', 'int'), col('snapshot', 'text'), col('snapshot_time', 'time'), col('used_mem', 'bytes'), col(m, 'bytes'), col('keys', 'int')],
-      rows: series.map((s) => ({ snapshot_id: s.snap.id, snapshot: s.snap.file_name, snapshot_time: s.t, used_mem: s.snap.used_mem, [m]: s.size, keys: s.keys })),
+      columns: [col('snapshot_id', 'int'), col('snapshot', 'text'), col('snapshot_time', 'time'), col('used_mem', 'bytes'),
+        ...(loaded !== null ? [col('estimated_used', 'bytes', 'what a server loading the dump would hold by the memory model (the dump has no used-mem)')] : []),
+        col(m, 'bytes'), col('keys', 'int')],
+      rows: series.map((s, i) => ({
+        snapshot_id: s.snap.id, snapshot: s.snap.file_name, snapshot_time: s.t, used_mem: s.snap.used_mem,
+        ...(loaded !== null ? { estimated_used: loaded[i]! } : {}), [m]: s.size, keys: s.keys,
+      })),
     };
     if (used.length < MIN_FORECAST_SNAPSHOTS) {
       notes.push(`no forecast: it needs ${MIN_FORECAST_SNAPSHOTS} snapshots of the instance at least ${MIN_SNAPSHOT_SPACING_MS / 3_600_000} h apart; ${used.length} usable`);
@@ -53,16 +64,8 @@ export const forecast: Report = {
     notes.push(`fit: least squares over ${used.length} snapshots from ${isoTime(t0)} to ${isoTime(lastT)} (${days.toFixed(1)} days); R² and the residual RMS say how straight the series is`);
 
     const fits: { measure: string; unit: 'bytes' | 'keys'; fit: LinearFit; last: number }[] = [];
-    const usedMemKnown = series.every((s) => s.snap.used_mem !== null);
     if (usedMemKnown) fits.push({ measure: 'used_mem', unit: 'bytes', fit: linearFit(xs, series.map((s) => s.snap.used_mem!)), last: series.at(-1)!.snap.used_mem! });
-    // Without used-mem the wall is measured on what a server loading each dump would hold by the
-    // memory model (keys, dict buckets, expires, an empty server: the figure capacity compares), not
-    // on the keys alone, which leave out ~1 MB of server and the keyspace's own tables.
-    const loaded = usedMemKnown || !b.estimated ? [] : series.map((s) => reconcileSnapshot(db, s.snap, s.size, { withoutUsedMem: true })?.rows[0]?.['explained']);
-    if (loaded.length > 0 && loaded.every((v) => typeof v === 'number')) {
-      const ys = loaded as number[];
-      fits.push({ measure: 'estimated_used', unit: 'bytes', fit: linearFit(xs, ys), last: ys.at(-1)! });
-    }
+    if (loaded !== null) fits.push({ measure: 'estimated_used', unit: 'bytes', fit: linearFit(xs, loaded), last: loaded.at(-1)! });
     const sizeFit = linearFit(xs, series.map((s) => s.size));
     fits.push({ measure: m, unit: 'bytes', fit: sizeFit, last: series.at(-1)!.size });
     fits.push({ measure: 'keys', unit: 'keys', fit: linearFit(xs, series.map((s) => s.keys)), last: series.at(-1)!.keys });

@@ -182,5 +182,9 @@ describe('forecast of dumps without used-mem (Redis before 4.0)', () => {
     expect(cap['alarm_crossed']).toBe(1);
     expect(wall[0]).toMatchObject({ threshold: 'alarm', days_from_last: 0 });
     expect(r.notes).toContain('the dumps record no used-mem: the wall is forecast from the memory estimates');
+    // The series holds the line the walls are fitted on, for the page's chart to continue.
+    const seriesRows = r.tables.find((t) => t.name === 'series')!.rows;
+    expect(seriesRows.map((x) => typeof x.estimated_used)).toEqual(['number', 'number', 'number', 'number']);
+    expect(seriesRows.at(-1)!.estimated_used).toBe(estimated.last);
   });
 });

@@ -108,7 +108,8 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'total-forecast', kind: 'lines', title: 'Memory over time, forecast and the walls', report: 'forecast', table: 'series',
     caption: 'used-mem and the estimate in every snapshot; dashed: the least-squares line to the dates it reaches the 85% alarm and maxmemory (with --maxmemory).',
-    x: ['snapshot_time'], ys: [{ column: ['used_mem'], label: 'used-mem' }, { column: MEMORY, label: 'estimated' }], limit: 2,
+    // estimated_used: the line the walls are fitted on when the dumps record no used-mem (forecast.ts).
+    x: ['snapshot_time'], ys: [{ column: ['used_mem'], label: 'used-mem' }, { column: ['estimated_used'], label: 'estimated used' }, { column: MEMORY, label: 'estimated' }], limit: 2,
     refs: [
       { report: 'capacity', table: 'capacity', column: ['maxmemory'], label: 'maxmemory', zeroIsNone: true },
       { report: 'capacity', table: 'capacity', column: ['alarm_at'], label: '85% alarm' },
