@@ -29,8 +29,11 @@ export function accessData(db: Store, snap: SnapshotRow): AccessData {
   }
   return {
     kind: 'none', keysWithData: 0, rows: r.n,
-    note: r.n === 0
-      ? 'no key rows stored: whether the dump holds LRU/LFU data is unknown'
+    // No row because the dump holds no key says nothing of the policy, as rows left out at load do.
+    note: snap.key_count === 0
+      ? 'the dump holds no keys: no LRU/LFU data to tell the maxmemory-policy by'
+      : r.n === 0
+        ? 'no key rows stored: whether the dump holds LRU/LFU data is unknown'
       : 'no LRU/LFU data: the server ran noeviction, volatile-ttl or a random policy (only LRU / LFU policies save them)',
   };
 }

@@ -7,6 +7,7 @@ import { loadTruth } from '../support/oracle.js';
 import { reportRunner } from '../support/reports.js';
 import { storeWithDumps } from '../support/fixture-store.js';
 import { NIGHTLY_DIR } from '../support/nightly.js';
+import { freshStore, loadRecords } from '../support/store.js';
 
 const eviction = reportRunner('eviction');
 const close = (ours: unknown, server: number, tolerance = 0.01) => Math.abs((ours as number) - server) <= server * tolerance;
@@ -73,4 +74,14 @@ describe('eviction report against a real server', () => {
       expect(patterns.every((x) => x.cold_share === 1)).toBe(true);
     });
   }
+});
+
+describe('eviction of a dump with no keys', () => {
+  it('says the dump holds no keys, not that key rows were left out of the database', async () => {
+    const { db, dir } = freshStore();
+    await loadRecords(db, dir, 'empty.rdb', []);
+    const notes = reportRunner('eviction')(db, { top: 5 }).notes;
+    expect(notes).toContain('the dump holds no keys: no LRU/LFU data to tell the maxmemory-policy by');
+    expect(notes.join('\n')).not.toMatch(/no key rows stored/);
+  });
 });
