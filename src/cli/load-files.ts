@@ -82,6 +82,11 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
       if (res.outcome === 'already-loaded') {
         const how = res.sameContent ? 'same RDB content already loaded' : 'already loaded';
         if (!options.quiet) options.say(`${path}: ${how} as snapshot ${res.snapshotId} (${res.keys} keys, ${res.status}); nothing to do`);
+        // A dump is stored once: an --instance naming another server does not move it there, and that
+        // instance's growth and forecast leave it out. Said on stderr, even with --quiet.
+        if (options.instance !== undefined && options.instance !== res.instance) {
+          process.stderr.write(`rdbscope: ${path}: WARNING: already loaded as a snapshot of instance ${res.instance}, not ${options.instance}: reports of ${options.instance} leave it out\n`);
+        }
         return;
       }
       const secs = ((Date.now() - started) / 1000).toFixed(1);

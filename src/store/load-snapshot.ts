@@ -9,7 +9,7 @@ import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
 import { POST_LOAD_INDEXES } from './schema.js';
 import { countDuplicateKeys } from './duplicate-keys.js';
-import { defaultInstanceFor, deleteSnapshot, findByContent, findByFingerprint, loaderAlive, markLoader, removeSnapshotRows, unmarkLoader, type LoaderMark, type SnapshotRow } from './snapshots.js';
+import { defaultInstanceFor, deleteSnapshot, instanceOf, findByContent, findByFingerprint, loaderAlive, markLoader, removeSnapshotRows, unmarkLoader, type LoaderMark, type SnapshotRow } from './snapshots.js';
 import { Txn } from './txn.js';
 import { LoadWorker, workerEntry } from './worker-rows.js';
 import { WriterAggregation } from './writer-aggregation.js';
@@ -73,7 +73,11 @@ export interface LoadOptions extends RowLimits {
 }
 
 export type LoadResult =
-  | { outcome: 'already-loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; sameContent?: boolean }
+  | {
+      outcome: 'already-loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; sameContent?: boolean;
+      /** The instance that snapshot belongs to (a dump is stored once, under the instance of its first load). */
+      instance: string;
+    }
   | {
       outcome: 'loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; keyRows: number; error: RdbError | null;
       /** Empty collections (dropped by a server on load) and keys repeated in their db (null: not checked). */
@@ -152,7 +156,7 @@ async function loadOnce(
   const { fingerprint, size, mtimeMs } = file;
   const known = await settledByFingerprint(db, fingerprint);
   if (known && known.status !== 'loading') {
-    return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count };
+    return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count, instance: instanceOf(known) };
   }
   // Left by a killed process: a live load of this fingerprint, in this process (claimFingerprint) or
   // another (settledByFingerprint), has ended by now.
@@ -230,7 +234,7 @@ async function loadOnce(
       if (same) {
         removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
         txn.commit();
-        return { outcome: 'already-loaded', snapshotId: same.id, fileName, status: 'complete', keys: same.key_count, sameContent: true };
+        return { outcome: 'already-loaded', snapshotId: same.id, fileName, status: 'complete', keys: same.key_count, sameContent: true, instance: instanceOf(same) };
       }
     }
     const writerSide = deferred.rows();
