@@ -20,7 +20,7 @@ export const growth: Report = {
   help: 'per-pattern change between two snapshots (default the last two; --from/--to), ranked by memory added; series when > 2',
   accepts: ['instance', 'from', 'to', 'type', 'match', 'top'],
   run(db, options) {
-    const [from, to] = pickPair(db, options);
+    const { from, to, skipped } = pickPair(db, options);
     // Only one server's snapshots are compared: the series is over the snapshots of `to`'s instance
     // up to `to` (a later one is no part of a comparison that ends at `to`).
     const all = snapshotsUpTo(db, to);
@@ -77,6 +77,7 @@ export const growth: Report = {
       notes: [
         `instance ${instanceOf(to)}: from snapshot ${from.id} (${from.file_name}, ${when(from)}) to ${to.id} (${to.file_name}, ${when(to)})` +
           (days !== null ? `: ${days.toFixed(2)} days` : gapMs !== null ? `: ${Math.round(gapMs / 1000)} s apart, too close for a per-day rate` : ''),
+        ...skipped,
         ...[from, to].filter((s) => s.status === 'partial').map((s) => `PARTIAL snapshot ${s.id}: ${s.error ?? ''}`),
         b.note,
         `total ${n} change: ${total} bytes${days === null ? '' : ` (${Math.round(total / days)} per day)`}`,
@@ -101,15 +102,28 @@ interface Change {
 }
 
 /**
- * The two snapshots to compare, both of one instance: `--to` (default the latest, of `--instance`
- * or `--from`'s instance when given) and `--from` (default the snapshot of the same instance just before it).
+ * The two snapshots to compare, both of one instance: `--to` (default the latest complete one, of
+ * `--instance` or `--from`'s instance when given) and `--from` (default the complete snapshot of the
+ * same instance just before it). A PARTIAL snapshot (a dump cut short) is never a default: its keys
+ * stop at the fault, so every pattern would seem to shrink after it, or grow from it. `skipped` says
+ * which were passed over; given by --from or --to, a PARTIAL snapshot is compared, with a note.
  */
-function pickPair(db: Store, options: ReportOptions): [SnapshotRow, SnapshotRow] {
+function pickPair(db: Store, options: ReportOptions): { from: SnapshotRow; to: SnapshotRow; skipped: string[] } {
+  const skipped: string[] = [];
+  const passOver = (s: SnapshotRow, option: string) =>
+    skipped.push(`snapshot ${s.id} (${s.file_name}) is PARTIAL and left out of the default pair (its keys stop at a fault); give ${option} ${s.id} to compare with it`);
   // With only --from, --to defaults to the latest snapshot of --from's instance.
   const fromInstance = options.from !== undefined && options.to === undefined ? instanceOf(pickSnapshot(db, options.from, options.instance)) : undefined;
-  const to = pickSnapshot(db, options.to, options.instance ?? fromInstance);
+  let to = pickSnapshot(db, options.to, options.instance ?? fromInstance);
   const instance = instanceOf(to);
   const mine = listSnapshots(db, instance);
+  if (options.to === undefined && to.status === 'partial') {
+    const last = mine.filter((s) => s.status === 'complete' && compareSnapshots(s, to) < 0).at(-1);
+    if (last !== undefined) {
+      for (const s of mine.filter((s) => s.status === 'partial' && compareSnapshots(s, last) > 0)) passOver(s, '--to');
+      to = last;
+    }
+  }
   let from: SnapshotRow | undefined;
   if (options.from !== undefined) {
     from = pickSnapshot(db, options.from, options.instance);
@@ -121,14 +135,17 @@ function pickPair(db: Store, options: ReportOptions): [SnapshotRow, SnapshotRow]
       throw new ReportInputError(`--from (snapshot ${from.id}, ${when(from)}) is later than --to (snapshot ${to.id}, ${when(to)}); growth goes from the older snapshot to the newer: swap them`);
     }
   } else {
-    from = mine.filter((s) => compareSnapshots(s, to) < 0).at(-1);
+    const before = mine.filter((s) => compareSnapshots(s, to) < 0);
+    from = before.filter((s) => s.status === 'complete').at(-1);
+    if (from !== undefined) for (const s of before.filter((s) => s.status === 'partial' && compareSnapshots(s, from!) > 0)) passOver(s, '--from');
+    else from = before.at(-1);
     if (!from) {
       throw new ReportInputError(mine.length < 2
         ? `growth needs two snapshots of instance ${JSON.stringify(instance)}; the database holds ${mine.length} (load another dump of the same server)`
         : `growth needs a snapshot of instance ${JSON.stringify(instance)} before snapshot ${to.id}; give --from`);
     }
   }
-  return [from, to];
+  return { from, to, skipped };
 }
 
 function when(s: SnapshotRow): string {

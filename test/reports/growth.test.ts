@@ -73,3 +73,33 @@ describe('growth report', () => {
     }
   });
 });
+
+describe('growth with a PARTIAL snapshot (a dump cut short)', () => {
+  it('is not one of the default pair: the latest complete snapshots are compared, and the notes say which was passed over', async () => {
+    const { db, dir } = freshStore();
+    const t = 1_700_000_000;
+    const { loadSnapshot } = await import('../../src/store/index.js');
+    const { fakeSource } = await import('../support/records.js');
+    const { dummyFile } = await import('../support/temp.js');
+    const day = (n: number) => [...family('a', 10 + n, 100), ...family('b', 10 + n, 100)];
+    const cut = async (name: string, n: number, ctimeS: number) =>
+      loadSnapshot(db, { path: dummyFile(dir, name, `${name}:${n}`), open: fakeSource(day(n), { failAfter: 5, aux: { 'redis-ver': '7.2.4', ctime: String(ctimeS), 'used-mem': '1048576' } }), memoryProfile: null });
+    await loadRecords(db, dir, 'd0.rdb', day(0), { ctimeS: t });
+    await cut('d1.rdb', 1, t + DAY);
+    await loadRecords(db, dir, 'd2.rdb', day(2), { ctimeS: t + 2 * DAY });
+    await cut('d3.rdb', 3, t + 3 * DAY);
+    const statuses = (db.prepare('SELECT status FROM snapshots ORDER BY id').pluck().all() as string[]);
+    expect(statuses).toEqual(['complete', 'partial', 'complete', 'partial']);
+    const r = run(db, { top: 10 });
+    // d0 → d2: both families grew by 2 keys; nothing shrank (the cut dumps stop after 5 keys).
+    expect(r.notes[0]).toMatch(/from snapshot 1 \(d0\.rdb.* to 3 \(d2\.rdb/);
+    expect(r.notes).toContain('snapshot 4 (d3.rdb) is PARTIAL and left out of the default pair (its keys stop at a fault); give --to 4 to compare with it');
+    expect(r.notes).toContain('snapshot 2 (d1.rdb) is PARTIAL and left out of the default pair (its keys stop at a fault); give --from 2 to compare with it');
+    expect(r.tables.find((x) => x.name === 'shrinking')!.rows).toEqual([]);
+    expect(r.tables.find((x) => x.name === 'growth')!.rows.map((x) => [x.pattern, x.keys_change])).toEqual([['a:*', 2], ['b:*', 2]]);
+    // Asked for, a PARTIAL snapshot is compared, and said to be one.
+    const asked = run(db, { top: 10, to: '4' });
+    expect(asked.notes[0]).toMatch(/from snapshot 3 \(d2\.rdb.* to 4 \(d3\.rdb/);
+    expect(asked.notes.some((n) => n.startsWith('PARTIAL snapshot 4'))).toBe(true);
+  });
+});
