@@ -88,10 +88,10 @@ function ramOption(value: string | undefined): number | undefined {
 }
 
 /** SQLite's own files beside a database (its rollback journal and WAL, sqlite.org/tempfiles.html). */
-const DATABASE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
+export const DATABASE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
 
 /** The same file: by path, or, for files that exist, by device and inode (a link or another spelling). */
-function sameFile(a: string, b: string): boolean {
+export function sameFile(a: string, b: string): boolean {
   if (resolve(a) === resolve(b)) return true;
   const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
   return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;

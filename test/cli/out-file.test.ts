@@ -1,4 +1,4 @@
-import { existsSync, linkSync, readFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
@@ -35,5 +35,31 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report / sql
     const other = runCli(['sql', '--db', dbPath, '--out', join(dir, 'out.csv'), '--format', 'csv', 'SELECT 1 AS one'], dir);
     expect(other.code).toBe(0);
     expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('one\n1\n');
+  });
+});
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('analyze --html naming a place no page can go', () => {
+  it('is a usage error before anything is loaded (it was found after the whole load, as "EBUSY … cannot write \'.\'", exit 1)', () => {
+    const dir = tempDir();
+    const dump = join(dir, 'a.rdb');
+    writeFileSync(dump, readFileSync(fixture('growth-a.rdb')));
+    const cases: [string, RegExp][] = [
+      ['.', /^rdbscope: --html \. is a directory: give the page a file name\n$/],
+      [dir, /is a directory/],
+      [join(dir, 'no-such-dir', 'r.html'), /^rdbscope: --html .*: no directory .*no-such-dir.*\n$/],
+      [dump, /^rdbscope: --html .* is the dump the page is made from/],
+      ['a.rdbscope.sqlite', /^rdbscope: --html .* is the database the page is made from/],
+    ];
+    for (const [html, message] of cases) {
+      const r = runCli(['analyze', dump, '--quiet', '--html', html], dir);
+      expect(r.code, html).toBe(2);
+      expect(r.stderr, html).toMatch(message);
+      expect(r.stdout, html).toBe('');
+      expect(existsSync(join(dir, 'a.rdbscope.sqlite')), html).toBe(false);
+    }
+    expect(readFileSync(dump).equals(readFileSync(fixture('growth-a.rdb')))).toBe(true);
+    const ok = runCli(['analyze', dump, '--quiet', '--html', 'r.html'], dir);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
   });
 });

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnosisScreen } from '../../output/diagnosis-screen.js';
 import { formatJson } from '../../output/json-writer.js';
 import { diagnosis } from '../../reports/diagnosis.js';
 import { openStore } from '../../store/open-store.js';
-import { instanceOption, parseIntOption, runCommand } from '../exit.js';
+import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { createdEmpty, loadFiles, removeDatabase } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
@@ -14,6 +14,7 @@ import { sizeOption } from '../memory-size.js';
 import { readMemoryLimits } from '../redis-conf-limits.js';
 import { OutputSink } from '../output-sink.js';
 import { outputFormat } from '../output-options.js';
+import { DATABASE_SIDE_FILES, sameFile } from '../report-options.js';
 import { HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
@@ -57,6 +58,7 @@ export function registerAnalyze(program: Command): void {
       const instance = instanceOption(options.instance);
       const maxmemory = sizeOption('--maxmemory', options.maxmemory) ?? (options.redisConf !== undefined ? readMemoryLimits(options.redisConf).maxmemory : undefined);
       const dbPath = options.db ?? defaultDbPath(file);
+      if (options.html !== undefined) checkPagePath(options.html, file, dbPath);
       const created = !existsSync(dbPath);
       const db = openStore(dbPath);
       try {
@@ -93,4 +95,18 @@ export function registerAnalyze(program: Command): void {
       }
     }),
   );
+}
+
+/**
+ * Where --html cannot put a page, found before the load (which can take minutes), not after it: a
+ * directory, a directory that does not exist, the dump itself or the database and its side files.
+ */
+function checkPagePath(html: string, dump: string, dbPath: string): void {
+  if (statSync(html, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--html ${html} is a directory: give the page a file name`);
+  const dir = dirname(html);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--html ${html}: no directory ${dir}`);
+  if (sameFile(html, dump)) throw new UsageError(`--html ${html} is the dump the page is made from: give the page another name`);
+  for (const side of DATABASE_SIDE_FILES) {
+    if (sameFile(html, `${dbPath}${side}`)) throw new UsageError(`--html ${html} is ${side === '' ? 'the database' : `the ${side} file of the database`} the page is made from: give the page another name`);
+  }
 }
