@@ -7,6 +7,7 @@ import type { MemorySpec } from '../store/memory-spec.js';
 import { compactLimitsForSpec, modelFromSpec } from '../store/memory-spec.js';
 import { useWal, type Store } from '../store/open-store.js';
 import type { RowLimits } from '../store/produce-rows.js';
+import { removeAbandonedLoads } from '../store/snapshots.js';
 import { Txn } from '../store/txn.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
 import { ProgressLine, progressEnabled } from './progress.js';
@@ -44,6 +45,10 @@ export interface LoadFilesOutcome {
  * indexes built once at the end); lines are printed as files finish.
  */
 export async function loadFiles(db: Store, files: string[], options: LoadFilesOptions): Promise<LoadFilesOutcome> {
+  const abandoned = removeAbandonedLoads(db);
+  if (abandoned.length > 0 && !options.quiet) {
+    options.say(`removed ${abandoned.length} unfinished snapshot(s) left by interrupted loads (${abandoned.join(', ')})`);
+  }
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
   const results: (LoadResult | undefined)[] = [];
   let failures = 0;

@@ -128,6 +128,24 @@ export function instancesNamedBy(db: Store, ref: string, instance?: string): str
   return named.size > 1 ? [...named].sort() : null;
 }
 
+/**
+ * Deletes every `loading` snapshot no live load is writing (loaderAlive): those of loads killed or
+ * interrupted (SIGKILL, SIGINT, SIGTERM, a timeout) with their committed rows, which no report reads
+ * and which would otherwise stay until that very file is loaded again (a rotated-away backup: never).
+ * Returns the file names of the snapshots removed.
+ */
+export function removeAbandonedLoads(db: Store): string[] {
+  const rows = db.prepare("SELECT id, file_name, error FROM snapshots WHERE status = 'loading' ORDER BY id").all() as
+    Pick<SnapshotRow, 'id' | 'file_name' | 'error'>[];
+  const removed: string[] = [];
+  for (const r of rows) {
+    if (loaderAlive(r.error)) continue;
+    deleteSnapshot(db, r.id);
+    removed.push(r.file_name);
+  }
+  return removed;
+}
+
 /** Removes a snapshot and every row that belongs to it (used for loads killed midway). */
 export function deleteSnapshot(db: Store, id: number): void {
   db.transaction(() => {

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
 import { DEFAULT_MEMORY_SPEC, type MemorySpec } from '../../src/store/memory-spec.js';
 import { loadSnapshot, openStore, type LoadInput, type LoadParse, type LoadResult } from '../../src/store/index.js';
+import { removeAbandonedLoads } from '../../src/store/snapshots.js';
 import { fakeSource, syntheticKeyspace } from '../support/records.js';
 import { dummyFile, tempDir } from '../support/temp.js';
 
@@ -49,8 +52,8 @@ function heldSource(records: KeyRecord[], wait: Promise<void>, onOpen: () => voi
   };
 }
 
-/** fakeSource whose parse waits for `pauses[i]` after its batch i (whole-RDB content as heldSource). */
-function pausedSource(records: KeyRecord[], pauses: Promise<unknown>[]): Source {
+/** fakeSource whose parse waits for `pauses[i]()` after its batch i (whole-RDB content as heldSource). */
+function pausedSource(records: KeyRecord[], pauses: (() => Promise<unknown>)[]): Source {
   const inner = fakeSource(records, { batchSize: 5 });
   return async () => {
     const src = await inner();
@@ -63,7 +66,7 @@ function pausedSource(records: KeyRecord[], pauses: Promise<unknown>[]): Source 
           let i = 0;
           for await (const b of batches()) {
             yield b;
-            await pauses[i++];
+            await pauses[i++]?.();
           }
           src.parse.info.bytesRead = 4242;
           src.parse.info.checksum = { status: 'ok', value: '0123456789abcdef' };
@@ -185,7 +188,7 @@ describe('loads of the same file from two processes', () => {
     const hold = gate();
     // commitEvery 1: the first load's snapshot and its first rows are committed, visible to the other
     // process; its parse pauses past the 250 ms after which rows read so far are written.
-    const first = loadSnapshot(db, { path, open: pausedSource(records, [new Promise((r) => setTimeout(r, 300)), hold.opened]), commitEvery: 1 });
+    const first = loadSnapshot(db, { path, open: pausedSource(records, [() => new Promise((r) => setTimeout(r, 300)), () => hold.opened]), commitEvery: 1 });
     await until(() => (other.prepare("SELECT count(*) FROM snapshots WHERE status = 'loading' AND first_row IS NOT NULL").pluck().get() as number) === 1);
     let secondOpened = false;
     const second = loadSnapshot(other, { path, open: heldSource(records, Promise.resolve(), () => (secondOpened = true)), commitEvery: 1 });
@@ -216,6 +219,43 @@ describe('loads of the same file from two processes', () => {
       expect(snapshots()).toEqual([{ id: again.snapshotId, file_name: 'dump.rdb', status: 'complete', key_count: records.length }]);
       expect(keysOf(again.snapshotId)).toBe(records.length);
     }
+    db.close();
+  });
+});
+
+describe('snapshots left by interrupted loads of other files', () => {
+  it('a load removes every loading snapshot whose process is gone, with its rows, and keeps a live process\'s', async () => {
+    const { dir, db, snapshots, allKeys } = setup();
+    const keep = syntheticKeyspace(3);
+    const kept = await loadSnapshot(db, { path: dummyFile(dir, 'kept.rdb', 'kept'), open: fakeSource(keep) });
+    const dead = await loadSnapshot(db, { path: dummyFile(dir, 'dead.rdb', 'dead'), open: fakeSource(syntheticKeyspace(5)) });
+    const liveKeys = syntheticKeyspace(7);
+    const live = await loadSnapshot(db, { path: dummyFile(dir, 'live.rdb', 'live'), open: fakeSource(liveKeys) });
+    // a process that is running: its pid and start time (field 22 of /proc/<pid>/stat where there is one)
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    onTestFinished(() => void sleeper.kill('SIGKILL'));
+    let start = '-';
+    try {
+      const stat = readFileSync(`/proc/${sleeper.pid}/stat`, 'utf8');
+      start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+    } catch {
+      // no /proc: the pid alone is checked
+    }
+    const mark = (pid: number, st: string) => `loading: pid ${pid} on host ${hostname()}, process start ${st}, load 00ff00ff00ff00ff`;
+    const setLoading = db.prepare("UPDATE snapshots SET status = 'loading', last_row = NULL, error = ? WHERE id = ?");
+    setLoading.run(mark(99999999, '-'), dead.snapshotId);
+    setLoading.run(mark(sleeper.pid!, start), live.snapshotId);
+
+    expect(removeAbandonedLoads(db)).toEqual(['dead.rdb']);
+    expect(snapshots().map((s) => [s.file_name, s.status])).toEqual([['kept.rdb', 'complete'], ['live.rdb', 'loading']]);
+    expect(allKeys()).toBe(keep.length + liveKeys.length);
+    // the same pid with another start time is another process (the pid was reused): gone
+    if (start !== '-') {
+      setLoading.run(mark(sleeper.pid!, String(Number(start) + 1)), live.snapshotId);
+      expect(removeAbandonedLoads(db)).toEqual(['live.rdb']);
+      expect(allKeys()).toBe(keep.length);
+    }
+    expect(snapshots().map((s) => s.id)).toContain(kept.snapshotId);
     db.close();
   });
 });
