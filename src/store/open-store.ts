@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export type Store = Database.Database;
@@ -31,7 +31,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     try {
       checkedVersion(db);
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'SQLITE_READONLY_ROLLBACK') throw err;
+      const code = (err as { code?: unknown }).code;
+      if (options.readonly && (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN') && isWalFile(path)) {
+        throw new StoreError(
+          `${path}: cannot be read in place: it is in WAL mode, and SQLite must create or open ${path}-shm beside it to read it, which it cannot (${(err as Error).message}): a read-only directory? copy the database to a writable one`,
+        );
+      }
+      if (code !== 'SQLITE_READONLY_ROLLBACK') throw err;
       db.close();
       db = recoverHotJournal(path);
       checkedVersion(db);
@@ -61,6 +67,27 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   } catch (err) {
     db.close();
     throw namingFile(path, err);
+  }
+}
+
+/**
+ * Whether a database file's header says WAL mode (file format version numbers 2 at offsets 18 and
+ * 19, sqlite.org/fileformat.html). Readers of a WAL database need its -shm file, which they create
+ * when it is missing: in a read-only directory (a backup mount, a directory of another user) they
+ * cannot, and SQLite's "unable to open database file" / "attempt to write a readonly database" say
+ * nothing of why.
+ */
+function isWalFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(20);
+      return readSync(fd, head, 0, 20, 0) === 20 && head[18] === 2 && head[19] === 2;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
   }
 }
 
