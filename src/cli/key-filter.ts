@@ -1,6 +1,7 @@
 import { keyBufferOf, keyLengthOf, keyStartOf, type KeyRecord } from '../core/record.js';
 import { auxValue, type RdbFileInfo } from '../rdb/index.js';
 import { redisGlob, type KeyMatcher } from '../patterns/redis-glob.js';
+import { readFileSync } from 'node:fs';
 import { UsageError } from './exit.js';
 
 /** The options of `keys` that select keys. */
@@ -44,7 +45,7 @@ export class KeyFilter {
   static parse(o: KeyFilterOptions): KeyFilter {
     const dbs = o.db?.length ? new Set(o.db.map(parseDb)) : null;
     const types = o.type?.length ? new Set(o.type.map(parseType)) : null;
-    const matcher = o.match !== undefined ? redisGlob(Buffer.from(o.match, 'utf8')) : null;
+    const matcher = o.match !== undefined ? redisGlob(argumentBytes(o.match, '--match')) : null;
     let minBytes: number | null = null;
     if (o.minBytes !== undefined) {
       if (!/^\d+$/.test(o.minBytes) || !Number.isSafeInteger(Number(o.minBytes))) throw new UsageError(`--min-bytes must be a whole number of bytes, got ${JSON.stringify(o.minBytes)}`);
@@ -123,4 +124,48 @@ function parseExpiry(v: string): ExpiryLimit {
     if (Number.isFinite(ms)) return { at: ms };
   }
   throw new UsageError(`--expires-before must be an ISO time (2026-01-31, 2026-01-31T12:00:00Z) or a duration after the dump's ctime (90m, 1h30m, 7d), got ${JSON.stringify(v)}`);
+}
+
+/**
+ * The bytes of an option's value as the shell passed them. Node decodes argv as UTF-8 and puts
+ * U+FFFD in place of bytes that are not UTF-8, so a glob of raw bytes (`--match $'\\xff*'`) would
+ * match other keys than Redis matches. Such a value is read again, byte for byte, from the command
+ * line the kernel keeps (/proc/self/cmdline, Linux); where that cannot be done it is a usage error,
+ * never a silent mismatch. Commander keeps the last occurrence of an option, and so does this.
+ */
+export function argumentBytes(value: string, option: string, argv: readonly string[] = process.argv, cmdline: () => Buffer | null = readCmdline): Buffer {
+  const utf8 = Buffer.from(value, 'utf8');
+  if (!value.includes('\uFFFD')) return utf8;
+  const fail = () =>
+    new UsageError(`${option} holds bytes that are not UTF-8 and they cannot be read exactly here (no /proc/self/cmdline); write the pattern in UTF-8, or use ? or [...] for those bytes`);
+  const raw = cmdline();
+  if (raw === null) throw fail();
+  const all: Buffer[] = [];
+  for (let start = 0; start < raw.length; ) {
+    const end = raw.indexOf(0, start);
+    all.push(raw.subarray(start, end < 0 ? raw.length : end));
+    start = end < 0 ? raw.length : end + 1;
+  }
+  // The arguments after node and the script end the kernel's command line (node's own flags come before).
+  const given = argv.slice(2);
+  if (all.length < given.length) throw fail();
+  const args = all.slice(all.length - given.length);
+  if (args.some((a, i) => a.toString('utf8') !== given[i])) throw fail();
+  const prefix = Buffer.from(`${option}=`, 'utf8');
+  let found: Buffer | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (i > 0 && given[i - 1] === option && given[i] === value) found = a;
+    else if (a.subarray(0, prefix.length).equals(prefix) && a.subarray(prefix.length).toString('utf8') === value) found = a.subarray(prefix.length);
+  }
+  if (found === null) throw fail();
+  return Buffer.from(found);
+}
+
+function readCmdline(): Buffer | null {
+  try {
+    return readFileSync('/proc/self/cmdline');
+  } catch {
+    return null;
+  }
 }
