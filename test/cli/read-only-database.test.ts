@@ -22,8 +22,8 @@ function runWithoutWriteAccess(args: string[]): { code: number; stderr: string }
   return { code: r.status ?? -1, stderr: r.stderr };
 }
 
-describe.skipIf(!cliBuilt || (root && !setpriv))('a WAL database in a directory the reader cannot write', () => {
-  it('report and sql say why they cannot read it, in one line, exit 1', () => {
+describe.skipIf(!cliBuilt || (root && !setpriv))('a database where the user cannot write', () => {
+  it('report and sql of a WAL database in a directory they cannot write say why they cannot read it, in one line, exit 1', () => {
     const dir = tempDir();
     const ro = join(dir, 'ro');
     mkdirSync(ro);
@@ -42,5 +42,22 @@ describe.skipIf(!cliBuilt || (root && !setpriv))('a WAL database in a directory 
         new RegExp(`^rdbscope: ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot be read in place: it is in WAL mode, and SQLite must create or open \\S+-shm beside it to read it, which it cannot \\(.*\\): a read-only directory\\? copy the database to a writable one\\n$`),
       );
     }
+  });
+
+  it('a load into a database file it cannot write names the database; what it held is kept', () => {
+    const dir = tempDir();
+    const db = join(dir, 'fleet.sqlite');
+    copyFileSync(join(FIXTURES_DIR, 'nightly', 'night-0.rdb'), join(dir, 'night-0.rdb'));
+    copyFileSync(join(FIXTURES_DIR, 'nightly', 'night-1.rdb'), join(dir, 'night-1.rdb'));
+    expect(runCli(['load', join(dir, 'night-0.rdb'), '--db', db, '--quiet'], dir).code).toBe(0);
+    chmodSync(dir, 0o777);
+    chmodSync(join(dir, 'night-1.rdb'), 0o644);
+    chmodSync(db, root ? 0o644 : 0o444);
+    onTestFinished(() => chmodSync(dir, 0o755));
+
+    const r = runWithoutWriteAccess(['load', join(dir, 'night-1.rdb'), '--db', db, '--quiet']);
+    expect(r).toEqual({ code: 1, stderr: `rdbscope: ${db}: attempt to write a readonly database\n` });
+    const listed = runCli(['sql', 'SELECT file_name, status FROM snapshots', '--db', db, '--format', 'csv'], dir);
+    expect(listed.stdout).toBe('file_name,status\nnight-0.rdb,complete\n');
   });
 });

@@ -54,6 +54,8 @@ export function registerLoad(program: Command): void {
           relaxedVersionCheck: relaxedVersionCheck(options), checkDuplicates: options.checkDuplicates, say: (l) => process.stdout.write(l + '\n'),
         });
         return failures > 0 ? 1 : 0;
+      } catch (err) {
+        throw namingDatabase(options.db, err);
       } finally {
         // Nothing loaded into a database this load created: leave no empty database behind.
         const drop = createdEmpty(db, created);
@@ -62,4 +64,15 @@ export function registerLoad(program: Command): void {
       }
     }),
   );
+}
+
+/**
+ * SQLite's errors while writing ("database or disk is full", "attempt to write a readonly database",
+ * "disk I/O error") name no file, and a load reads dumps from one place and writes the database in
+ * another: the line names the database. Other errors pass as they are.
+ */
+function namingDatabase(dbPath: string, err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (!(err instanceof Error) || typeof code !== 'string' || !code.startsWith('SQLITE_') || err.message.startsWith(`${dbPath}: `)) return err;
+  return Object.assign(new Error(`${dbPath}: ${err.message}`), { code });
 }
