@@ -22,7 +22,12 @@ const MODULE_TYPE_NAME = /^[A-Za-z0-9_-]{9}$/;
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 const DURATION = /^(?:\d+(?:ms|s|m|h|d|w))+$/;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+/**
+ * ISO 8601 / RFC 3339 in extended format: a date, then optionally T (or t, or a space), hh[:mm[:ss[.fff…]]]
+ * (a comma as decimal sign too, any number of digits, as `date -Ins` and Python write them) and a
+ * zone Z, ±hh, ±hhmm or ±hh:mm (`date +%FT%T%z` writes +0200).
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /** --expires-before: an absolute time, or a duration counted from the dump's ctime. */
 type ExpiryLimit = { at: number } | { afterCtime: number; text: string };
@@ -109,26 +114,53 @@ export function parseType(v: string): string {
 }
 
 /**
- * An ISO 8601 time (`2026-01-31`, `2026-01-31T12:00`, `…:00Z`, `…+02:00`; UTC when no zone is
- * given) or a duration after the dump's ctime (`90m`, `1h30m`, `7d`; units ms s m h d w).
+ * An ISO 8601 time (`2026-01-31`, `2026-01-31T12:00`, `…:00.123456Z`, `…+02:00`, `…+0200`; UTC when
+ * no zone is given) or a duration after the dump's ctime (`90m`, `1h30m`, `7d`; units ms s m h d w).
  */
 function parseExpiry(v: string): ExpiryLimit {
   if (DURATION.test(v)) {
     let ms = 0;
     for (const m of v.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * DURATION_UNITS[m[2]!]!;
     if (Number.isSafeInteger(ms)) return { afterCtime: ms, text: v };
-  } else if (ISO_TIME.test(v)) {
-    // Date.parse reads a date-time without a zone as local time: pin it to UTC like the date alone.
-    const zoned = /T|\s/.test(v) && !/(?:Z|[+-]\d{2}:\d{2})$/.test(v) ? v.replace(' ', 'T') + 'Z' : v.replace(' ', 'T');
-    const ms = Date.parse(zoned);
-    if (Number.isFinite(ms)) return { at: ms };
+  } else {
+    const at = isoTimeMs(v);
+    if (at !== null) return { at };
   }
   throw new UsageError(`--expires-before must be an ISO time (2026-01-31, 2026-01-31T12:00:00Z) or a duration after the dump's ctime (90m, 1h30m, 7d), got ${JSON.stringify(v)}`);
 }
 
 /**
+ * An ISO time (ISO_TIME) as Unix ms, or null when it names no moment: a day the month does not have
+ * (2026-02-30: Date.parse would take it for March 2), an hour past 23 (24:00 alone, the day's end,
+ * is taken), a minute or second past 59, a zone past ±23:59. Keys expire at whole milliseconds: a
+ * limit between two (sub-millisecond digits) is rounded up, so `expireAtMs < limit` keeps exactly the
+ * keys expiring before the time given.
+ */
+function isoTimeMs(v: string): number | null {
+  const m = ISO_TIME.exec(v);
+  if (m === null) return null;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const digits = m[7] ?? '';
+  const zone = m[8] ?? 'Z';
+  if (month! < 1 || month! > 12 || day! < 1 || minute > 59 || second > 59) return null;
+  if (hour > 24 || (hour === 24 && (minute > 0 || second > 0 || /[1-9]/.test(digits)))) return null;
+  const date = new Date(0);
+  date.setUTCFullYear(year!, month! - 1, day!);
+  if (date.getUTCMonth() !== month! - 1) return null; // the day overflowed into the next month
+  let ms = date.getTime() + ((hour * 60 + minute) * 60 + second) * 1000;
+  ms += Number(digits.slice(0, 3).padEnd(3, '0')) + (/[1-9]/.test(digits.slice(3)) ? 1 : 0);
+  if (zone !== 'Z' && zone !== 'z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = zone.length > 3 ? Number(zone.slice(-2)) : 0;
+    if (oh > 23 || om > 59) return null;
+    ms -= (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  return Number.isSafeInteger(ms) ? ms : null;
+}
+
+/**
  * The bytes of an option's value as the shell passed them. Node decodes argv as UTF-8 and puts
- * U+FFFD in place of bytes that are not UTF-8, so a glob of raw bytes (`--match $'\\xff*'`) would
+ * U+FFFD in place of bytes that are not UTF-8, so a glob of raw bytes (`--match $'\xff*'`) would
  * match other keys than Redis matches. Such a value is read again, byte for byte, from the command
  * line the kernel keeps (/proc/self/cmdline, Linux); where that cannot be done it is a usage error,
  * never a silent mismatch. Commander keeps the last occurrence of an option, and so does this.

@@ -58,6 +58,13 @@ describe.skipIf(!cliBuilt)('keys filters', async () => {
     ['expiring before an ISO time', ['--expires-before', '2096-01-01T00:00:00Z'], (r) => r.expireAtMs !== null && r.expireAtMs < Date.UTC(2096, 0, 1)],
     ['expiring before a date (UTC)', ['--expires-before', '2026-11-28'], (r) => r.expireAtMs !== null && r.expireAtMs < Date.UTC(2026, 10, 28)],
     ['expiring before a local-looking time (UTC)', ['--expires-before', '2026-11-25 18:00'], (r) => r.expireAtMs !== null && r.expireAtMs < Date.UTC(2026, 10, 25, 18)],
+    // ISO forms `date` and Python write: a +hhmm or ±hh zone, microseconds, a comma decimal sign, lowercase.
+    ['expiring before a time with a +hhmm zone', ['--expires-before', '2026-11-25T20:00:00+0200'], (r) => r.expireAtMs !== null && r.expireAtMs < Date.UTC(2026, 10, 25, 18)],
+    ['expiring before a time with a -hh zone', ['--expires-before', '2026-11-25T13:00:00-05'], (r) => r.expireAtMs !== null && r.expireAtMs < Date.UTC(2026, 10, 25, 18)],
+    ['expiring before a time in microseconds', ['--expires-before', '2026-11-27T00:56:47.082000+00:00'], (r) => r.expireAtMs !== null && r.expireAtMs < 1795741007082],
+    ['expiring before a time a microsecond later (rounded up)', ['--expires-before', '2026-11-27T00:56:47.082001Z'], (r) => r.expireAtMs !== null && r.expireAtMs <= 1795741007082],
+    ['expiring before a time with a comma and nanoseconds', ['--expires-before', '2026-11-27T00:56:47,082000001+00:00'], (r) => r.expireAtMs !== null && r.expireAtMs <= 1795741007082],
+    ['expiring before a lowercase RFC 3339 time', ['--expires-before', '2026-11-25t18:00:00z'], (r) => r.expireAtMs !== null && r.expireAtMs < Date.UTC(2026, 10, 25, 18)],
     ['all together', ['--db', '0', '--type', 'string', '--ttl', '--match', 'ttl:*', '--min-bytes', '50'],
       (r) => r.db === 0 && r.type === 'string' && r.expireAtMs !== null && keyBytes(r).toString('latin1').startsWith('ttl:') && (r.memoryBytes ?? 0) >= 50],
   ];
@@ -88,6 +95,13 @@ describe.skipIf(!cliBuilt)('keys filters', async () => {
     [['--expires-before', 'soon'], /--expires-before must be an ISO time/],
     [['--expires-before', '7x'], /--expires-before/],
     [['--expires-before', '2026-13-45'], /--expires-before/],
+    // Days the month does not have: Date.parse would roll 2026-02-30 over to March 2.
+    [['--expires-before', '2026-02-30'], /--expires-before/],
+    [['--expires-before', '2026-04-31T00:00:00Z'], /--expires-before/],
+    [['--expires-before', '2027-02-29'], /--expires-before/],
+    [['--expires-before', '2026-11-25T18:60'], /--expires-before/],
+    [['--expires-before', '2026-11-25T24:00:01Z'], /--expires-before/],
+    [['--expires-before', '2026-11-25T18:00:00+24:00'], /--expires-before/],
     [['--type', 'strings'], /--type must be one of/],
     [['--db', 'x'], /--db must be a database number/],
     [['--min-bytes', '-1'], /--min-bytes must be a whole number/],
