@@ -61,11 +61,27 @@ export function registerAnalyze(program: Command): void {
       if (options.html !== undefined) checkPagePath(options.html, file, dbPath);
       const created = !existsSync(dbPath);
       const db = openStore(dbPath);
+      // Ctrl-C or a kill during the load into a database this run created: nothing in it is a
+      // finished snapshot yet, so it goes, with its journal, rather than stay in the user's directory
+      // as a half-loaded file. A database that was there before keeps what it held (the next load
+      // removes the unfinished snapshot).
+      const abandon = (signal: NodeJS.Signals) => {
+        try {
+          db.close();
+        } catch {
+          // closing an interrupted connection: the files go anyway
+        }
+        removeDatabase(dbPath);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      if (created) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, abandon);
       try {
         // Outcome lines go to stderr: stdout is the report.
         const { results, failures } = await loadFiles(db, [file], {
           quiet: options.quiet, memory, instance, relaxedVersionCheck: relaxedVersionCheck(options), checkDuplicates: options.checkDuplicates,
           say: (l) => process.stderr.write(l + '\n'),
+        }).finally(() => {
+          for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, abandon);
         });
         const loaded = results[0];
         if (!loaded) return 1;
