@@ -105,6 +105,9 @@ describe.skipIf(!cliBuilt)('keys filters', async () => {
     [['--type', 'strings'], /--type must be one of/],
     [['--db', 'x'], /--db must be a database number/],
     [['--min-bytes', '-1'], /--min-bytes must be a whole number/],
+    // An empty value is a value: it was taken for "not given", and the dump's own profile and defaults used.
+    [['--server', ''], /bad server profile ""/],
+    [['--redis-conf', ''], /--redis-conf: cannot read/],
   ])('%j: a usage error, one line, exit 2', async (args, message) => {
     const r = await keys(args);
     expect(r.code).toBe(2);

@@ -47,14 +47,14 @@ export function registerKeys(program: Command): void {
         if (!(KEY_LINE_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${KEY_LINE_FORMATS.join(', ')}, got ${JSON.stringify(opts.format)}`);
         const filter = KeyFilter.parse(opts);
         let fixedProfile: ServerProfile | null = null;
-        if (opts.server) {
+        if (opts.server !== undefined) {
           try {
             fixedProfile = parseProfile(opts.server);
           } catch (e) {
             throw new UsageError((e as Error).message);
           }
         }
-        const config = opts.redisConf ? { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(await readConf(opts.redisConf)) } : DEFAULT_ENCODING_CONFIG;
+        const config = opts.redisConf !== undefined ? { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(await readConf(opts.redisConf)) } : DEFAULT_ENCODING_CONFIG;
         const { parse } = await openDump(file, opts.verify, compactLimitsOf(config), relaxedVersionCheck(opts));
         const out = new OutputSink();
         const lines = new ByteLines((chunk) => out.push(chunk), LINE_BUFFER_BYTES);
