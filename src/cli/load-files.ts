@@ -87,6 +87,11 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
       if (res.outcome === 'already-loaded') {
         const how = res.sameContent ? 'same RDB content already loaded' : 'already loaded';
         if (!options.quiet) options.say(`${path}: ${how} as snapshot ${res.snapshotId} (${res.keys} keys, ${res.status}); nothing to do`);
+        // The file still stops halfway: the same verdict as the load that kept it (error line, exit 1).
+        if (res.status === 'partial') {
+          failures++;
+          process.stderr.write(`rdbscope: ${res.stoppedBy ?? `${path}: the dump stops halfway`} (kept before as PARTIAL snapshot ${res.snapshotId})\n`);
+        }
         // A dump is stored once: an --instance naming another server does not move it there, and that
         // instance's growth and forecast leave it out. Said on stderr, even with --quiet.
         if (options.instance !== undefined && options.instance !== res.instance) {

@@ -77,6 +77,8 @@ export type LoadResult =
       outcome: 'already-loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; sameContent?: boolean;
       /** The instance that snapshot belongs to (a dump is stored once, under the instance of its first load). */
       instance: string;
+      /** Why a partial snapshot stops (its stored error); null for a complete one. */
+      stoppedBy?: string | null;
     }
   | {
       outcome: 'loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; keyRows: number; error: RdbError | null;
@@ -156,7 +158,7 @@ async function loadOnce(
   const { fingerprint, size, mtimeMs } = file;
   const known = await settledByFingerprint(db, fingerprint);
   if (known && known.status !== 'loading') {
-    return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count, instance: instanceOf(known) };
+    return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count, instance: instanceOf(known), stoppedBy: known.error };
   }
   // Left by a killed process: a live load of this fingerprint, in this process (claimFingerprint) or
   // another (settledByFingerprint), has ended by now.
