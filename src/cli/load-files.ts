@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { isRdbError } from '../core/errors.js';
 import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
@@ -164,7 +164,54 @@ export function createdEmpty(db: Store, created: boolean): boolean {
   }
 }
 
-/** Deletes a closed database file and the journal files SQLite keeps beside it. */
-export function removeDatabase(path: string): void {
-  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+/** SQLite's files of a database: the file, its rollback journal, its WAL and the WAL's index. */
+const DATABASE_FILES = ['', '-journal', '-wal', '-shm'];
+
+/**
+ * Deletes a closed database file and the journal files SQLite keeps beside it, unless another
+ * process has one of them open: two loads started together on a new --db both find no file there,
+ * and the one that loads nothing must not unlink the file the other is loading into (its rows would
+ * go to a deleted inode while it reports them loaded). Returns whether the files were deleted.
+ */
+export function removeDatabase(path: string): boolean {
+  if (openElsewhere(path)) return false;
+  for (const suffix of DATABASE_FILES) rmSync(path + suffix, { force: true });
+  return true;
+}
+
+/**
+ * Whether a process other than this one holds one of the database's files open, by its
+ * /proc/<pid>/fd links (Linux; processes of other users are not visible unless run as root).
+ * False where there is no /proc.
+ */
+function openElsewhere(path: string): boolean {
+  let target: string;
+  try {
+    target = realpathSync(path);
+  } catch {
+    return false;
+  }
+  const names = new Set(DATABASE_FILES.map((suffix) => target + suffix));
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return false;
+  }
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone, or another user's
+    }
+    for (const fd of fds) {
+      try {
+        if (names.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return true;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return false;
 }
