@@ -4,6 +4,8 @@ import { KEY_ROWS_OF, KEY_TEXT_SQL, keyRowsOf } from '../store/schema.js';
 import { remedyFor } from './remedy.js';
 import { basisFor, col, describeSnapshot, filters, keyRowsLimit, pickSnapshot } from './scope.js';
 
+const EXPIRED_REMEDY = 'none: expired at snapshot time, a server drops it on load';
+
 /** Top N keys per type by memory and by element count, each with the remedy that fits. */
 export const bigkeys: Report = {
   name: 'bigkeys',
@@ -26,7 +28,8 @@ export const bigkeys: Report = {
     const top = (order: string, ranked: string[]): RowSource => {
       const stmt = db.prepare(
         `SELECT type, db, ${KEY_TEXT_SQL} AS key, ${b.keysColumn} AS size, elements, largest_element, ${enc} AS enc,
-                CASE WHEN ttl_ms IS NULL THEN NULL WHEN ttl_ms >= 0 THEN (ttl_ms + 500) / 1000 ELSE -((500 - ttl_ms) / 1000) END AS ttl_s
+                CASE WHEN ttl_ms IS NULL THEN NULL WHEN ttl_ms >= 0 THEN (ttl_ms + 500) / 1000 ELSE -((500 - ttl_ms) / 1000) END AS ttl_s,
+                coalesce(ttl_ms <= 0, 0) AS expired
          -- Whole seconds, rounded as Redis's TTL rounds (R:expire.c ttlGenericCommand: (ttl+500)/1000),
          -- in integer arithmetic: the snapshot time is cast, or it is bound as a REAL and the TTL
          -- comes out with a fraction.
@@ -39,9 +42,12 @@ export const bigkeys: Report = {
         *[Symbol.iterator]() {
           for (const type of ranked) {
             let rank = 0;
-            const rows = stmt.iterate(snap.snapshot_time_ms ?? 0, ...keyRowsOf(snap), type, ...f.params, options.top) as IterableIterator<Row & { type: string; ttl_s: number | null }>;
-            for (const { size, enc: e, type: t, ...r } of rows) {
-              yield { type: t, rank: ++rank, ...r, [b.name]: size, [enc]: e, remedy: remedyFor(t, r.ttl_s !== null, Number(r['elements'])) };
+            const rows = stmt.iterate(snap.snapshot_time_ms ?? 0, ...keyRowsOf(snap), type, ...f.params, options.top) as IterableIterator<Row & { type: string; ttl_s: number | null; expired: number }>;
+            for (const { size, enc: e, type: t, expired, ...r } of rows) {
+              // Expired at snapshot time (the ttl report's 'expired' bucket): a server loading the dump
+              // drops it, so there is nothing to cap, split or compress.
+              const remedy = expired === 1 ? EXPIRED_REMEDY : remedyFor(t, r.ttl_s !== null, Number(r['elements']));
+              yield { type: t, rank: ++rank, ...r, [b.name]: size, [enc]: e, remedy };
             }
           }
         },

@@ -114,3 +114,24 @@ requireRedis()('bigkeys remedy of hashes from a real server', () => {
     }
   });
 });
+
+describe('bigkeys of keys already expired at snapshot time', () => {
+  it('gives them no remedy to apply (a server drops them on load), and the others theirs', async () => {
+    const { db, dir } = freshStore();
+    const now = 1_700_000_000_000;
+    await loadRecords(db, dir, 'a.rdb', [
+      rec('gone', { valueBytes: 500, expireAtMs: now - 60_000 }),
+      rec('now', { valueBytes: 400, expireAtMs: now }),
+      rec('soon', { valueBytes: 300, expireAtMs: now + 60_000 }),
+      rec('kept', { valueBytes: 200 }),
+    ], { ctimeS: now / 1000 });
+    const rows = run(db, { top: 10 }).tables[0]!.rows;
+    expect(rows.map((r) => [r.key, r.remedy])).toEqual([
+      ['gone', 'none: expired at snapshot time, a server drops it on load'],
+      ['now', 'none: expired at snapshot time, a server drops it on load'],
+      ['soon', 'compress or split the value'],
+      ['kept', 'give it a TTL (EXPIRE) if it is a cache entry'],
+    ]);
+    expect(rows.every((r) => !('expired' in r))).toBe(true);
+  });
+});
