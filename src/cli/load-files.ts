@@ -81,6 +81,9 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
         txn,
         deferIndexes: true,
         onProgress: (p) => progress.update(p),
+        onWait: (loader) => {
+          if (!options.quiet) options.say(`${path}: waiting for the load of this file by another process (${loader}) to end`);
+        },
       });
       progress.done();
       results[index] = res;

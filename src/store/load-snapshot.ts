@@ -44,6 +44,12 @@ export interface LoadOptions extends RowLimits {
   memoryProfile?: string | null;
   patterns?: PatternOptions;
   onProgress?: (p: LoadProgress) => void;
+  /**
+   * Told once when this load waits for another process's load of the same file (its snapshot is
+   * `loading` and that process is alive): the wait lasts as long as that load, or as long as that
+   * process is stopped.
+   */
+  onWait?: (loader: string) => void;
   /** Commit every this many key rows so a huge load does not build one giant WAL transaction. */
   commitEvery?: number;
   /** Pattern cap for pattern_stats (tests lower it). */
@@ -156,7 +162,7 @@ async function loadOnce(
 ): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
   const fileName = basename(options.path);
   const { fingerprint, size, mtimeMs } = file;
-  const known = await settledByFingerprint(db, fingerprint);
+  const known = await settledByFingerprint(db, fingerprint, options.onWait);
   if (known && known.status !== 'loading') {
     return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count, instance: instanceOf(known), stoppedBy: known.error };
   }
@@ -306,10 +312,11 @@ const OTHER_LOAD_POLL_MS = 200;
  * process's load of the same file is under way (its snapshot `loading`, its process alive), waits for
  * it to end, so that this load then finds it loaded, kept as partial, or gone, as a serial load would.
  */
-async function settledByFingerprint(db: Store, fingerprint: string): Promise<SnapshotRow | undefined> {
-  for (;;) {
+async function settledByFingerprint(db: Store, fingerprint: string, onWait?: (loader: string) => void): Promise<SnapshotRow | undefined> {
+  for (let told = false; ; told = true) {
     const known = findByFingerprint(db, fingerprint);
     if (known === undefined || known.status !== 'loading' || !loaderAlive(known.error)) return known;
+    if (!told) onWait?.(known.error!.replace(/^loading: /, '').replace(/, load [0-9a-f]+$/, ''));
     await new Promise((resolve) => setTimeout(resolve, OTHER_LOAD_POLL_MS));
   }
 }

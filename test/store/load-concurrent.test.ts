@@ -191,12 +191,16 @@ describe('loads of the same file from two processes', () => {
     const first = loadSnapshot(db, { path, open: pausedSource(records, [() => new Promise((r) => setTimeout(r, 300)), () => hold.opened]), commitEvery: 1 });
     await until(() => (other.prepare("SELECT count(*) FROM snapshots WHERE status = 'loading' AND first_row IS NOT NULL").pluck().get() as number) === 1);
     let secondOpened = false;
-    const second = loadSnapshot(other, { path, open: heldSource(records, Promise.resolve(), () => (secondOpened = true)), commitEvery: 1 });
+    const waits: string[] = [];
+    const second = loadSnapshot(other, { path, open: heldSource(records, Promise.resolve(), () => (secondOpened = true)), commitEvery: 1, onWait: (w) => waits.push(w) });
     setTimeout(hold.open, 500);
     const [r1, r2] = await Promise.all([first, second]);
     expect(r1).toMatchObject({ outcome: 'loaded', status: 'complete', keys: records.length });
     expect(r2).toMatchObject({ outcome: 'already-loaded', snapshotId: r1.snapshotId, status: 'complete', keys: records.length });
     expect(secondOpened).toBe(false);
+    // said once, naming the process it waits for
+    expect(waits).toEqual([`pid ${process.pid} on host ${hostname()}, process start ${waits[0]!.split('process start ')[1]}`]);
+    expect(waits[0]).toMatch(/, process start (\d+|-)$/);
     expect(snapshots()).toEqual([{ id: r1.snapshotId, file_name: 'dump.rdb', status: 'complete', key_count: records.length }]);
     expect(keysOf(r1.snapshotId)).toBe(records.length);
     expect(allKeys()).toBe(records.length);
