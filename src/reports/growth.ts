@@ -130,7 +130,11 @@ function pickPair(db: Store, options: ReportOptions): { from: SnapshotRow; to: S
     if (instanceOf(from) !== instance) {
       throw new ReportInputError(`--from is a snapshot of instance ${JSON.stringify(instanceOf(from))} and --to of ${JSON.stringify(instance)}; growth compares snapshots of one server`);
     }
-    if (from.id === to.id) throw new ReportInputError('--from and --to are the same snapshot');
+    if (from.id === to.id) {
+      throw new ReportInputError(options.to === undefined
+        ? `--from is snapshot ${from.id} (${from.file_name}), the latest of instance ${JSON.stringify(instance)}: no later snapshot to compare it with`
+        : '--from and --to are the same snapshot');
+    }
     if (compareSnapshots(from, to) > 0) {
       throw new ReportInputError(`--from (snapshot ${from.id}, ${when(from)}) is later than --to (snapshot ${to.id}, ${when(to)}); growth goes from the older snapshot to the newer: swap them`);
     }

@@ -47,6 +47,8 @@ describe('growth report', () => {
     expect(r.notes[0]).toContain('1000 s apart, too close for a per-day rate');
     expect(run(db, { top: 5, to: 'b.rdb' }).tables[0]!.rows[0]).toMatchObject({ keys_before: 2, keys_after: 5 });
     expect(() => run(db, { top: 5, from: 'a.rdb', to: 'a.rdb' })).toThrow(/same snapshot/);
+    // --from alone, naming the latest: there is no --to to be the same as; said as it is.
+    expect(() => run(db, { top: 5, from: 'c.rdb' })).toThrow(/^--from is snapshot 3 \(c\.rdb\), the latest of instance ".*": no later snapshot to compare it with$/);
   });
 
   it('--to an older snapshot: the series stops at it, as if no later snapshot were loaded', async () => {
