@@ -4,11 +4,18 @@ import { UsageError } from './exit.js';
 
 /** Files a directory contributes: dumps and their compressed backups (the nightly-batch case). */
 const DUMP_FILE = /\.(rdb|gz|lz4)$/i;
+/**
+ * The file a Redis or Valkey server writes a snapshot into before renaming it to its dbfilename
+ * (`temp-<pid>.rdb` for SAVE / BGSAVE, `temp-<unixtime>.<pid>.rdb` for a replica's full sync): in a
+ * server's data directory during a save it is a dump cut short, which a directory argument leaves
+ * out (a load would keep it as a partial snapshot). Named as a file or matched by a glob, it is read.
+ */
+const SERVER_TEMP_FILE = /^temp-\d+(\.\d+)?\.rdb$/;
 const GLOB_CHARS = /[*?[]/;
 
 /**
  * Turns `load` and `export` arguments into file paths, in order, without duplicates: a directory
- * gives its *.rdb / *.gz / *.lz4 files (sorted, not recursive); an argument with glob characters the
+ * gives its *.rdb / *.gz / *.lz4 files (sorted, not recursive) but a server's temp-*.rdb; an argument with glob characters the
  * shell did not expand (quoted) is matched segment by segment, as a shell does (`/backups/shard-?/dump.rdb`,
  * `**` for any depth); anything else is taken as a file path, so a missing file fails later with
  * the input layer's own message.
@@ -40,7 +47,7 @@ export async function expandInputs(args: string[]): Promise<string[]> {
 /** A directory's dump files, sorted by name. */
 async function dumpFilesIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => !e.isDirectory() && DUMP_FILE.test(e.name)).map((e) => join(dir, e.name)).sort();
+  return entries.filter((e) => !e.isDirectory() && DUMP_FILE.test(e.name) && !SERVER_TEMP_FILE.test(e.name)).map((e) => join(dir, e.name)).sort();
 }
 
 /**

@@ -36,6 +36,16 @@ describe('expandInputs', () => {
     await expect(expandInputs([join(dir, '*/zz/dump.rdb')])).rejects.toThrow(/no file matches/);
   });
 
+  it('a directory leaves out the temp file a server is writing a snapshot into; a name or a glob does not', async () => {
+    const dir = tempDir();
+    // SAVE / BGSAVE write temp-<pid>.rdb, a replica's sync temp-<unixtime>.<pid>.rdb, then rename to dump.rdb
+    for (const n of ['dump.rdb', 'temp-4242.rdb', 'temp-1764940000.4242.rdb', 'temp-notes.rdb', 'appendonly.aof']) writeFileSync(join(dir, n), 'x');
+    expect(await expandInputs([dir])).toEqual([join(dir, 'dump.rdb'), join(dir, 'temp-notes.rdb')]);
+    expect(await expandInputs([join(dir, '..', '*')])).not.toContain(join(dir, 'temp-4242.rdb'));
+    expect(await expandInputs([join(dir, 'temp-4242.rdb')])).toEqual([join(dir, 'temp-4242.rdb')]);
+    expect(await expandInputs([join(dir, 'temp-*.rdb')])).toEqual(['temp-1764940000.4242.rdb', 'temp-4242.rdb', 'temp-notes.rdb'].map((n) => join(dir, n)));
+  });
+
   it('globToRegExp', () => {
     expect(globToRegExp('dump-?.rdb').test('dump-1.rdb')).toBe(true);
     expect(globToRegExp('dump-?.rdb').test('dump-12.rdb')).toBe(false);
