@@ -2,6 +2,7 @@ import { openInput, type OpenedInput } from '../input/open-input.js';
 // The default config from memory/config.js itself: `info` then loads no memory model (29 modules).
 import { compactLimitsOf, DEFAULT_ENCODING_CONFIG } from '../memory/config.js';
 import { parseRdb, type CompactLimits, type RdbParse } from '../rdb/index.js';
+import { positionalBytes } from './key-filter.js';
 
 export interface DumpSource {
   input: OpenedInput;
@@ -19,7 +20,8 @@ export async function openDump(
   compactLimits: CompactLimits = compactLimitsOf(DEFAULT_ENCODING_CONFIG),
   relaxedVersionCheck = false,
 ): Promise<DumpSource> {
-  const input = file === '-' ? await openInput(process.stdin, '<stdin>') : await openInput(file, undefined, { crcThread: verifyChecksum });
+  // A file name that is not UTF-8 is opened by the bytes the shell passed (Node's argv lost them).
+  const input = file === '-' ? await openInput(process.stdin, '<stdin>') : await openInput(positionalBytes(file) ?? file, undefined, { crcThread: verifyChecksum });
   const parse = parseRdb(input.chunks, { fileName: input.name, verifyChecksum, compactLimits, checksumSource: input.checksumSource, relaxedVersionCheck });
   return { input, parse };
 }

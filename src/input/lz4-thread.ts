@@ -6,7 +6,7 @@ import { workerEvents } from '../core/worker-events.js';
 
 /** What the LZ4 worker is given (workerData). */
 export interface Lz4Job {
-  path: string;
+  path: string | Uint8Array;
   label: string;
   /** Chunks the worker may hand over before the reader gives one back. */
   ahead: number;
@@ -41,7 +41,7 @@ function entry(): URL | null {
  * caller then decodes on its own thread. A chunk is valid until the next one is requested (its
  * buffer goes back to the worker). Errors are the worker's RdbErrors.
  */
-export function lz4OnWorker(path: string, label: string, counted: (bytesIn: number) => void): AsyncGenerator<Uint8Array> | null {
+export function lz4OnWorker(path: string | Uint8Array, label: string, counted: (bytesIn: number) => void): AsyncGenerator<Uint8Array> | null {
   const url = entry();
   if (url === null) return null;
   return run(url, { path, label, ahead: AHEAD, chunkBytes: CHUNK_BYTES }, counted);

@@ -24,7 +24,7 @@ port.on('message', (m: Lz4Reply) => {
 const post = (m: Lz4Message, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 async function run(): Promise<void> {
-  const input = await openInput(job.path, job.label, { lz4Thread: false });
+  const input = await openInput(typeof job.path === 'string' ? job.path : Buffer.from(job.path), job.label, { lz4Thread: false });
   for await (const chunk of input.chunks) {
     while (inFlight >= job.ahead) await new Promise<void>((r) => (wake = r));
     let buffer = free.pop();

@@ -71,10 +71,11 @@ export interface OpenInputOptions {
 /** Below this a thread's start-up (~40 ms of CPU) costs more than checksumming inline (~0.5 ms per MiB). */
 const CRC_THREAD_MIN_BYTES = 32 << 20;
 
-export async function openInput(pathOrStream: string | Readable, name?: string, options: OpenInputOptions = {}): Promise<OpenedInput> {
-  if (typeof pathOrStream !== 'string') return openStream(pathOrStream, name ?? '<stream>');
+export async function openInput(pathOrStream: string | Buffer | Readable, name?: string, options: OpenInputOptions = {}): Promise<OpenedInput> {
+  if (typeof pathOrStream !== 'string' && !Buffer.isBuffer(pathOrStream)) return openStream(pathOrStream, name ?? '<stream>');
+  // A path in bytes (a name that is not UTF-8) is opened by its bytes and named with them escaped.
   const path = pathOrStream;
-  const label = name ?? path;
+  const label = name ?? (typeof path === 'string' ? path : printablePath(path));
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -133,7 +134,7 @@ export async function openInput(pathOrStream: string | Readable, name?: string, 
  * A checksum thread reading the file through a descriptor of its own, opened now and checked to be
  * the file the reader opened (a dump replaced between the two opens is checksummed inline).
  */
-async function checksumThread(path: string, identity: { dev: number; ino: number }, size: number): Promise<ChecksumSource | null> {
+async function checksumThread(path: string | Buffer, identity: { dev: number; ino: number }, size: number): Promise<ChecksumSource | null> {
   let own: FileHandle;
   try {
     own = await open(path, 'r');
@@ -252,6 +253,15 @@ function decompressionError(e: unknown, compression: Compression, label: string)
     return new RdbError('BAD_COMPRESSION', `gzip input is ${err.code === 'Z_DATA_ERROR' ? 'corrupt' : 'truncated'} (${err.message})${at}`, null, null, label);
   }
   return ioError(e, label);
+}
+
+/** A path's bytes as text: UTF-8 as it is, otherwise every byte outside printable ASCII as \xNN. */
+function printablePath(path: Buffer): string {
+  const text = path.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(path)) return text;
+  let out = '';
+  for (const b of path) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return out;
 }
 
 function ioError(e: unknown, label: string): RdbError {
