@@ -9,7 +9,7 @@ import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
 import { POST_LOAD_INDEXES } from './schema.js';
 import { countDuplicateKeys } from './duplicate-keys.js';
-import { defaultInstanceFor, deleteSnapshot, instanceOf, findByContent, findByFingerprint, loaderAlive, markLoader, removeSnapshotRows, unmarkLoader, type LoaderMark, type SnapshotRow } from './snapshots.js';
+import { defaultInstanceFor, deleteSnapshot, instanceOf, findByContent, findByFingerprint, loaderState, markLoader, removeSnapshotRows, unmarkLoader, type LoaderMark, type SnapshotRow } from './snapshots.js';
 import { Txn } from './txn.js';
 import { LoadWorker, workerEntry } from './worker-rows.js';
 import { WriterAggregation } from './writer-aggregation.js';
@@ -315,7 +315,9 @@ const OTHER_LOAD_POLL_MS = 200;
 async function settledByFingerprint(db: Store, fingerprint: string, onWait?: (loader: string) => void): Promise<SnapshotRow | undefined> {
   for (let told = false; ; told = true) {
     const known = findByFingerprint(db, fingerprint);
-    if (known === undefined || known.status !== 'loading' || !loaderAlive(known.error)) return known;
+    // A writer that cannot be told alive (another host, an older rdbscope) is taken for gone here, as
+    // before marks existed: this file's load replaces its snapshot rather than wait, maybe forever.
+    if (known === undefined || known.status !== 'loading' || loaderState(known.error) !== 'alive') return known;
     if (!told) onWait?.(known.error!.replace(/^loading: /, '').replace(/, load [0-9a-f]+$/, ''));
     await new Promise((resolve) => setTimeout(resolve, OTHER_LOAD_POLL_MS));
   }

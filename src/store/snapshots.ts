@@ -129,17 +129,18 @@ export function instancesNamedBy(db: Store, ref: string, instance?: string): str
 }
 
 /**
- * Deletes every `loading` snapshot no live load is writing (loaderAlive): those of loads killed or
- * interrupted (SIGKILL, SIGINT, SIGTERM, a timeout) with their committed rows, which no report reads
- * and which would otherwise stay until that very file is loaded again (a rotated-away backup: never).
- * Returns the file names of the snapshots removed.
+ * Deletes every `loading` snapshot whose load is known to be gone (loaderState): those of loads killed
+ * or interrupted (SIGKILL, SIGINT, SIGTERM, a timeout) with their committed rows, which no report
+ * reads and which would otherwise stay until that very file is loaded again (a rotated-away backup:
+ * never). Snapshots whose writer cannot be told (another host, an older rdbscope) are kept: that
+ * load may be running. Returns the file names of the snapshots removed.
  */
 export function removeAbandonedLoads(db: Store): string[] {
   const rows = db.prepare("SELECT id, file_name, error FROM snapshots WHERE status = 'loading' ORDER BY id").all() as
     Pick<SnapshotRow, 'id' | 'file_name' | 'error'>[];
   const removed: string[] = [];
   for (const r of rows) {
-    if (loaderAlive(r.error)) continue;
+    if (loaderState(r.error) !== 'gone') continue;
     deleteSnapshot(db, r.id);
     removed.push(r.file_name);
   }
@@ -197,24 +198,26 @@ export function unmarkLoader(mark: LoaderMark): void {
 }
 
 /**
- * Whether the process that wrote this `loading` snapshot's mark is still loading it. No mark (a
- * snapshot of an older rdbscope), a mark of another host (its processes cannot be seen from here), a
- * process gone or a pid now held by another process: false, the snapshot was left by a killed load.
+ * Whether the process that wrote this `loading` snapshot's mark is still loading it: `alive`;
+ * `gone` when that process has exited (or its pid now belongs to another process, or it is this
+ * process and no load of it holds the token); `unknown` without a mark (a snapshot of an older
+ * rdbscope) or for a mark of another host (a container or machine sharing the file: its processes
+ * cannot be seen from here).
  */
-export function loaderAlive(error: string | null): boolean {
+export function loaderState(error: string | null): 'alive' | 'gone' | 'unknown' {
   const m = error === null ? null : LOADER_RE.exec(error);
-  if (m === null) return false;
+  if (m === null) return 'unknown';
   const [, pidText, host, start, token] = m;
   const pid = Number(pidText);
-  if (host !== hostname()) return false;
-  if (pid === process.pid) return liveLoads.has(token!);
+  if (host !== hostname()) return 'unknown';
+  if (pid === process.pid) return liveLoads.has(token!) ? 'alive' : 'gone';
   try {
     process.kill(pid, 0);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return 'gone';
   }
   const now = processStart(pid);
-  return start === '-' || now === null || String(now) === start;
+  return start === '-' || now === null || String(now) === start ? 'alive' : 'gone';
 }
 
 /** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat); null where there is no /proc. */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,8 @@ describe.skipIf(!cliBuilt)('load after an interrupted load of another file', () 
     expect(runCli(['load', join(FIXTURES_DIR, 'nightly', 'night-0.rdb'), join(FIXTURES_DIR, 'nightly', 'night-1.rdb'), '--db', db, '--quiet'], dir).code).toBe(0);
     // night-1's load as an interrupted process leaves it: loading, marked by a pid no process has
     const w = new Database(db);
-    w.prepare("UPDATE snapshots SET status = 'loading', last_row = NULL, error = 'loading: pid 99999999 on host h, process start -, load 0123456789abcdef' WHERE file_name = 'night-1.rdb'").run();
+    w.prepare("UPDATE snapshots SET status = 'loading', last_row = NULL, error = ? WHERE file_name = 'night-1.rdb'")
+      .run(`loading: pid 99999999 on host ${hostname()}, process start -, load 0123456789abcdef`);
     w.close();
 
     const r = runCli(['load', join(FIXTURES_DIR, 'nightly', 'night-2.rdb'), '--db', db], dir);

@@ -250,9 +250,19 @@ describe('snapshots left by interrupted loads of other files', () => {
     setLoading.run(mark(99999999, '-'), dead.snapshotId);
     setLoading.run(mark(sleeper.pid!, start), live.snapshotId);
 
+    // a load of another host (a container sharing the file) or of an older rdbscope (no mark): cannot be told, kept
+    const otherKeys = syntheticKeyspace(9);
+    const other = await loadSnapshot(db, { path: dummyFile(dir, 'other-host.rdb', 'other'), open: fakeSource(otherKeys) });
+    setLoading.run(`loading: pid 99999999 on host not-${hostname()}, process start -, load 0123456789abcdef`, other.snapshotId);
+    const oldKeys = syntheticKeyspace(10);
+    const old = await loadSnapshot(db, { path: dummyFile(dir, 'old.rdb', 'old'), open: fakeSource(oldKeys) });
+    setLoading.run(null, old.snapshotId);
+
     expect(removeAbandonedLoads(db)).toEqual(['dead.rdb']);
-    expect(snapshots().map((s) => [s.file_name, s.status])).toEqual([['kept.rdb', 'complete'], ['live.rdb', 'loading']]);
-    expect(allKeys()).toBe(keep.length + liveKeys.length);
+    expect(snapshots().map((s) => [s.file_name, s.status])).toEqual([['kept.rdb', 'complete'], ['live.rdb', 'loading'], ['other-host.rdb', 'loading'], ['old.rdb', 'loading']]);
+    expect(allKeys()).toBe(keep.length + liveKeys.length + otherKeys.length + oldKeys.length);
+    db.prepare('DELETE FROM key_rows WHERE snapshot_id IN (?, ?)').run(other.snapshotId, old.snapshotId);
+    db.prepare('DELETE FROM snapshots WHERE id IN (?, ?)').run(other.snapshotId, old.snapshotId);
     // the same pid with another start time is another process (the pid was reused): gone
     if (start !== '-') {
       setLoading.run(mark(sleeper.pid!, String(Number(start) + 1)), live.snapshotId);
