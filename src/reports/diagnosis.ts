@@ -44,8 +44,11 @@ export const diagnosis: Report = {
     notes.push(...headlineNotes(snap, b, total, explained));
 
     const growth = growthSection(db, snap, options, remark('growth'));
-    const patterns = topPatterns(db, snap, b, options.top);
-    const keys = bigKeys(db, snap, b, options.top);
+    // Its rows and each one's facts are held to be printed together: a bound, not the whole keyspace.
+    const top = Math.min(options.top, DIAGNOSIS_MAX_TOP);
+    if (options.top > top) notes.push(`the diagnosis lists at most ${DIAGNOSIS_MAX_TOP} patterns and big keys: 'report patterns' and 'report bigkeys' rank them all`);
+    const patterns = topPatterns(db, snap, b, top);
+    const keys = bigKeys(db, snap, b, top);
     const facts = patternFacts(db, snap, b, [...new Set([...patterns.map((p) => p.pattern_id), ...keys.map((k) => k.pattern_id)])]);
     tables.push(patternsTable(patterns, facts, b, total.size, growth.rates));
     tables.push(bigKeysTable(keys, facts, snap, b));
@@ -189,6 +192,11 @@ function flags(r: PatternRow, x: PatternFacts | undefined, rate: PatternRate | n
   return out.join('; ');
 }
 
+/** Patterns and big keys the diagnosis lists at most, whatever --top asks: one screen's worth, held whole. */
+export const DIAGNOSIS_MAX_TOP = 1000;
+
+const EXPIRED_FIX = { command: null, why: 'none: expired at snapshot time, a server drops it on load' } as const;
+
 /** A key of the top by memory. */
 interface BigKeyRow {
   key: Uint8Array;
@@ -209,7 +217,11 @@ function bigKeys(db: Store, snap: SnapshotRow, b: Basis, top: number): BigKeyRow
     `SELECT r.key, coalesce(r.key_printable, CAST(r.key AS TEXT)) AS key_text, r.pattern_id, p.pattern, k.type, k.db, r.${b.keysColumn} AS size, r.elements, r.expire_at_ms, r.access
      FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
      -- The ranking sorts row ids only (sizes and keys would copy every key into SQLite's sorter).
-     WHERE r.row_id IN (SELECT row_id FROM key_rows WHERE row_id BETWEEN ? AND ? AND snapshot_id = ? ORDER BY ${b.keysColumn} DESC, row_id LIMIT ?)
+     -- Empty lists, sets, zsets and hashes are no big keys: a server drops them on load, and every
+     -- total leaves them out (core/record.ts isEmptyCollection).
+     WHERE r.row_id IN (SELECT row_id FROM key_rows WHERE row_id BETWEEN ? AND ? AND snapshot_id = ?
+                          AND NOT (elements = 0 AND kind_id IN (SELECT id FROM key_kinds WHERE type IN ('list', 'set', 'zset', 'hash')))
+                        ORDER BY ${b.keysColumn} DESC, row_id LIMIT ?)
      ORDER BY size DESC, r.row_id`,
   ).all(...keyRowsOf(snap), top) as BigKeyRow[];
 }
@@ -227,7 +239,9 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
       const ttl = k.expire_at_ms === null ? null : Math.round((k.expire_at_ms - now) / 1000);
       const f = facts.get(k.pattern_id);
       const siblings: SiblingFacts | null = f ? { keys: f.keys, withTtl: f.withTtl, medianTtlSeconds: f.medianTtlSeconds, medianElements: f.medianElements } : null;
-      const fix = remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null }, siblings);
+      // Expired when the dump was written (the ttl report's 'expired' bucket): nothing to type.
+      const expired = k.expire_at_ms !== null && snap.snapshot_time_ms !== null && k.expire_at_ms <= snap.snapshot_time_ms;
+      const fix = expired ? EXPIRED_FIX : remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null }, siblings);
       // redis-cli starts in db 0: a command for a key of another db names a key of db 0 unless
       // SELECT comes first (and may trim or delete that other key).
       const why = k.db !== 0 && fix.command !== null ? `in db ${k.db}: SELECT ${k.db} first; ${fix.why}` : fix.why;

@@ -7,6 +7,7 @@ import { loadFiles } from '../../src/cli/load-files.js';
 import { memorySpecFrom } from '../../src/cli/memory-options.js';
 import { formatDiagnosisScreen } from '../../src/output/diagnosis-screen.js';
 import { formatTable } from '../../src/output/table-writer.js';
+import { DIAGNOSIS_MAX_TOP } from '../../src/reports/diagnosis.js';
 import { cliArgument, niceCeil, remedyCommand } from '../../src/reports/remedy-command.js';
 import { openStore } from '../../src/store/index.js';
 import { storeWithDumps } from '../support/fixture-store.js';
@@ -15,6 +16,8 @@ import { loadTruth } from '../support/oracle.js';
 import { requireRedis } from '../support/redis.js';
 import { reportRunner } from '../support/reports.js';
 import { tempDir } from '../support/temp.js';
+import { rec } from '../support/records.js';
+import { freshStore, loadRecords } from '../support/store.js';
 
 const diagnosis = reportRunner('diagnosis');
 const growth = reportRunner('growth');
@@ -258,5 +261,33 @@ describe('diagnosis with a PARTIAL snapshot among too few for a forecast', () =>
     expect(change.rows.map((x) => x.scope)).toEqual(g.tables.find((t) => t.name === 'growth')!.rows.map((x) => x.pattern));
     expect(change.rows.length).toBeGreaterThan(0);
     expect(remarks(r)).toEqual([expect.stringMatching(/the change since the previous complete one, snapshot 1 \(PARTIAL snapshot\(s\) 2 left out/)]);
+  });
+});
+
+describe('diagnosis big keys: what is no big key, and how many', () => {
+  it('an empty list, set, zset or hash is not listed; a key expired at snapshot time gets no command', async () => {
+    const { db, dir } = freshStore();
+    const now = 1_700_000_000_000;
+    await loadRecords(db, dir, 'a.rdb', [
+      rec('empty:list', { type: 'list', rdbType: 'quicklist2', rdbTypeId: 18, elements: 0, valueBytes: 900 }),
+      rec('empty:hash', { type: 'hash', rdbType: 'hash-listpack', rdbTypeId: 16, elements: 0, valueBytes: 800 }),
+      rec('gone', { type: 'list', rdbType: 'quicklist2', rdbTypeId: 18, elements: 5000, valueBytes: 700, expireAtMs: now - 60_000 }),
+      rec('live', { type: 'list', rdbType: 'quicklist2', rdbTypeId: 18, elements: 5000, valueBytes: 600 }),
+      rec('empty:string', { elements: 0, largestElementBytes: 0, valueBytes: 100 }),
+    ], { ctimeS: now / 1000 });
+    const big = diagnosis(db, { top: 10 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+    expect(big.map((r) => r.key)).toEqual(['gone', 'live', 'empty:string']);
+    expect(big[0]).toMatchObject({ command: null, why: 'none: expired at snapshot time, a server drops it on load' });
+    expect(big[1]!.command).toBe('LTRIM live -1000 -1');
+  });
+
+  it('--top past the bound lists at most DIAGNOSIS_MAX_TOP keys and says so', async () => {
+    const { db, dir } = freshStore();
+    const n = DIAGNOSIS_MAX_TOP + 5;
+    await loadRecords(db, dir, 'a.rdb', Array.from({ length: n }, (_, i) => rec(`k:${i}`, { valueBytes: 100 + i })));
+    const r = diagnosis(db, { top: 1e15 });
+    expect(r.tables.find((t) => t.name === 'bigkeys')!.rows).toHaveLength(DIAGNOSIS_MAX_TOP);
+    expect(r.notes).toContain(`the diagnosis lists at most ${DIAGNOSIS_MAX_TOP} patterns and big keys: 'report patterns' and 'report bigkeys' rank them all`);
+    expect(diagnosis(db, { top: 5 }).notes.some((x) => /lists at most/.test(x))).toBe(false);
   });
 });
