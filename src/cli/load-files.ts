@@ -90,6 +90,10 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
       if (res.outcome === 'already-loaded') {
         const how = res.sameContent ? 'same RDB content already loaded' : 'already loaded';
         if (!options.quiet) options.say(`${path}: ${how} as snapshot ${res.snapshotId} (${res.keys} keys, ${res.status}); nothing to do`);
+        // Asked for more than the stored snapshot holds (every key's row, a duplicate check): a dump is
+        // stored once, so this load's options change nothing; said on stderr, even with --quiet.
+        const lacking = lackingFromStored(res.stored, options);
+        if (lacking !== null) process.stderr.write(`rdbscope: ${path}: note: snapshot ${res.snapshotId} was loaded ${lacking}; this load's options change nothing (a dump is stored once)\n`);
         // The file still stops halfway: the same verdict as the load that kept it (error line, exit 1).
         if (res.status === 'partial') {
           failures++;
@@ -151,6 +155,25 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
   // A new database was loaded with a rollback journal (openStore): from now on, WAL.
   useWal(db);
   return { results: results.filter((r): r is LoadResult => r !== undefined), failures };
+}
+
+/** What a load's options ask for that the already stored snapshot lacks, in words; null when nothing. */
+function lackingFromStored(
+  stored: { keysMinBytes: number | null; topPerPattern: number | null; keyRows: number | null; duplicateKeys: number | null } | undefined,
+  options: LoadFilesOptions,
+): string | null {
+  if (stored === undefined) return null;
+  const parts: string[] = [];
+  const limits = [
+    stored.keysMinBytes !== null ? `--keys-min-bytes ${stored.keysMinBytes}` : null,
+    stored.topPerPattern !== null ? `--top-per-pattern ${stored.topPerPattern}` : null,
+  ].filter((l): l is string => l !== null);
+  const wantsMoreRows =
+    (stored.keysMinBytes !== null && (options.keysMinBytes == null || options.keysMinBytes < stored.keysMinBytes)) ||
+    (stored.topPerPattern !== null && (options.topPerPattern == null || options.topPerPattern > stored.topPerPattern));
+  if (wantsMoreRows) parts.push(`with per-key rows limited (${limits.join(', ')}: ${stored.keyRows ?? '?'} key rows kept)`);
+  if (options.checkDuplicates === true && stored.duplicateKeys === null) parts.push('without a duplicate-key check');
+  return parts.length === 0 ? null : parts.join(' and ');
 }
 
 /**

@@ -85,6 +85,8 @@ export type LoadResult =
       instance: string;
       /** Why a partial snapshot stops (its stored error); null for a complete one. */
       stoppedBy?: string | null;
+      /** What that snapshot was loaded with: per-key row limits (null = none), rows kept, duplicate count (null = not checked). */
+      stored?: { keysMinBytes: number | null; topPerPattern: number | null; keyRows: number | null; duplicateKeys: number | null };
     }
   | {
       outcome: 'loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; keyRows: number; error: RdbError | null;
@@ -164,7 +166,7 @@ async function loadOnce(
   const { fingerprint, size, mtimeMs } = file;
   const known = await settledByFingerprint(db, fingerprint, options.onWait);
   if (known && known.status !== 'loading') {
-    return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count, instance: instanceOf(known), stoppedBy: known.error };
+    return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count, instance: instanceOf(known), stoppedBy: known.error, stored: storedWith(known) };
   }
   // Left by a killed process: a live load of this fingerprint, in this process (claimFingerprint) or
   // another (settledByFingerprint), has ended by now.
@@ -242,7 +244,7 @@ async function loadOnce(
       if (same) {
         removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
         txn.commit();
-        return { outcome: 'already-loaded', snapshotId: same.id, fileName, status: 'complete', keys: same.key_count, sameContent: true, instance: instanceOf(same) };
+        return { outcome: 'already-loaded', snapshotId: same.id, fileName, status: 'complete', keys: same.key_count, sameContent: true, instance: instanceOf(same), stored: storedWith(same) };
       }
     }
     const writerSide = deferred.rows();
@@ -302,6 +304,10 @@ async function loadOnce(
     await source.return(undefined);
     await ownThread?.close();
   }
+}
+
+function storedWith(s: SnapshotRow): NonNullable<Extract<LoadResult, { outcome: 'already-loaded' }>['stored']> {
+  return { keysMinBytes: s.keys_min_bytes, topPerPattern: s.top_per_pattern, keyRows: s.key_rows, duplicateKeys: s.duplicate_keys };
 }
 
 /** How often a load waiting for another process's load of the same file looks again. */

@@ -1,15 +1,16 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { tempDir } from '../support/temp.js';
 
-// A dump is stored once, under the instance of its first load: a later load naming another instance
-// says so instead of reporting "nothing to do" as if the dump now counted for that instance.
+// A dump is stored once, under the instance and with the row limits of its first load: a later load
+// asking otherwise says so instead of reporting "nothing to do" as if its options had applied.
 
-describe.skipIf(!cliBuilt)('load --instance of a dump already loaded for another instance', () => {
-  it('warns on stderr, even with --quiet, for the same file and for a copy of its content', () => {
+describe.skipIf(!cliBuilt)('load of a dump already stored, with options that would have stored it otherwise', () => {
+  it('--instance naming another instance warns on stderr, even with --quiet, for the same file and for a copy of its content', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'shard-1'));
     const dump = join(dir, 'shard-1', 'dump.rdb');
@@ -29,5 +30,32 @@ describe.skipIf(!cliBuilt)('load --instance of a dump already loaded for another
     // the same instance, or none given: nothing to warn about
     expect(runCli(['load', dump, '--db', db, '--instance', 'shard-1', '--quiet'], dir)).toMatchObject({ code: 0, stderr: '' });
     expect(runCli(['load', gz, '--db', db, '--quiet'], dir)).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('a load asking for more than the stored snapshot holds (every key row, a duplicate check) says its options change nothing', () => {
+    const dir = tempDir();
+    const dump = join(FIXTURES_DIR, 'nightly', 'night-0.rdb');
+    const db = join(dir, 'x.sqlite');
+    expect(runCli(['load', dump, '--db', db, '--keys-min-bytes', '1000', '--quiet'], dir)).toMatchObject({ code: 0, stderr: '' });
+    const rows = `snapshot 1 was loaded with per-key rows limited (--keys-min-bytes 1000: 32 key rows kept)`;
+    expect(runCli(['load', dump, '--db', db, '--quiet'], dir)).toEqual({
+      code: 0, stdout: '', stderr: `rdbscope: ${dump}: note: ${rows}; this load's options change nothing (a dump is stored once)\n`,
+    });
+    expect(runCli(['load', dump, '--db', db, '--keys-min-bytes', '500', '--quiet'], dir).stderr).toContain(rows);
+    // as limited or more: nothing missing
+    expect(runCli(['load', dump, '--db', db, '--keys-min-bytes', '1000', '--quiet'], dir)).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(runCli(['load', dump, '--db', db, '--top-per-pattern', '3', '--quiet'], dir).stderr).toContain(rows);
+
+    // night-0 has 732 keys: the parse's own duplicate check answered, so asking again is no news
+    expect(runCli(['load', dump, '--db', db, '--check-duplicates', '--quiet'], dir).stderr).not.toContain('duplicate');
+    const db2 = join(dir, 'y.sqlite');
+    const w = runCli(['load', dump, '--db', db2, '--quiet'], dir);
+    expect(w.code).toBe(0);
+    const rw = new Database(db2);
+    rw.prepare('UPDATE snapshots SET duplicate_keys = NULL').run(); // as a dump too large for the parse's check
+    rw.close();
+    expect(runCli(['load', dump, '--db', db2, '--check-duplicates', '--quiet'], dir)).toEqual({
+      code: 0, stdout: '', stderr: `rdbscope: ${dump}: note: snapshot 1 was loaded without a duplicate-key check; this load's options change nothing (a dump is stored once)\n`,
+    });
   });
 });
