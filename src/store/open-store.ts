@@ -149,7 +149,7 @@ function migrate(db: Store, readonly: boolean): void {
   if (version === SCHEMA_VERSION) return;
   if (readonly) {
     if (version === 0) throw new StoreError(`${db.name} is not an rdbscope database (run \`rdbscope load\` first)`);
-    throw new StoreError(`database schema version ${version} is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
+    throw new StoreError(`${db.name}: database schema version ${version} is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
   }
   const apply = db.transaction(() => {
     // Read again under the write lock: another process (a second `load` started on the same new

@@ -45,6 +45,15 @@ describe('openStore', () => {
     expect(() => openStore(p)).toThrow(`${p}: database schema version ${SCHEMA_VERSION + 3} is newer than this rdbscope (${SCHEMA_VERSION}); upgrade rdbscope`);
   });
 
+  it('an older schema opened read-only (reports, sql) is refused with its path and what to run', () => {
+    const dir = tempDir();
+    const p = join(dir, 'old.sqlite');
+    const db = openStore(p);
+    db.pragma('user_version = 4');
+    db.close();
+    expect(() => openStore(p, { readonly: true })).toThrow(`${p}: database schema version 4 is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
+  });
+
   it('a new database another process creates the schema of while this one waits for the lock is used as it is', async () => {
     // Two `load`s started at once on a new --db: both read schema version 0, one creates the tables;
     // the other, once it has the write lock, must not create them again ("table snapshots already exists").
