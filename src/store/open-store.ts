@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export type Store = Database.Database;
@@ -20,6 +20,7 @@ export class StoreError extends Error {
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const fresh = !options.readonly && !existsSync(path);
+  refuseNonFile(path);
   let db: Store;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -68,6 +69,22 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     db.close();
     throw namingFile(path, err);
   }
+}
+
+/**
+ * A database is a regular file. A named pipe at the path would block a read-only open until some
+ * process writes into it (a report that never returns); a device gives SQLite's "disk I/O error",
+ * naming nothing. Both are refused by name first.
+ */
+function refuseNonFile(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // missing (a new database) or unreadable: SQLite's own open says what is wrong
+  }
+  if (st.isFile() || st.isDirectory()) return; // a directory: SQLite's "unable to open database file"
+  throw new StoreError(`${path}: not a regular file (a pipe, socket or device): a database must be a file`);
 }
 
 /**

@@ -54,6 +54,16 @@ describe('openStore', () => {
     expect(() => openStore(p, { readonly: true })).toThrow(`${p}: database schema version 4 is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
   });
 
+  it('a named pipe or a device as the database is refused by name, never opened (a read-only open of a pipe blocks)', () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'db.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    for (const readonly of [true, false]) {
+      expect(() => openStore(fifo, { readonly })).toThrow(`${fifo}: not a regular file (a pipe, socket or device): a database must be a file`);
+    }
+    expect(() => openStore('/dev/null')).toThrow('/dev/null: not a regular file (a pipe, socket or device): a database must be a file');
+  });
+
   it('a new database another process creates the schema of while this one waits for the lock is used as it is', async () => {
     // Two `load`s started at once on a new --db: both read schema version 0, one creates the tables;
     // the other, once it has the write lock, must not create them again ("table snapshots already exists").
