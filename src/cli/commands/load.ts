@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openStore } from '../../store/open-store.js';
+import { openStore, type Store } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { expandInputs } from '../expand-inputs.js';
 import { createdEmpty, loadFiles, removeDatabase } from '../load-files.js';
@@ -47,7 +47,35 @@ export function registerLoad(program: Command): void {
       const paths = await expandInputs(files);
       if (paths.length === 0) throw new UsageError('no dump files found in the arguments');
       const created = !existsSync(options.db);
-      const db = openStore(options.db);
+      let db: Store | undefined;
+      // Ctrl-C or a kill while loading into a database this run created: when no file has finished
+      // yet, nothing in it is a snapshot, so it goes with its journal rather than stay behind as a
+      // half-loaded file (as analyze does). Once a file has finished, the database stays with it;
+      // the unfinished snapshot is removed by the next load.
+      const dbPath = options.db;
+      const abandon = (signal: NodeJS.Signals) => {
+        let finished = false;
+        try {
+          if (db !== undefined) {
+            if (db.inTransaction) db.exec('ROLLBACK');
+            finished = (db.prepare("SELECT count(*) FROM snapshots WHERE status <> 'loading'").pluck().get() as number) > 0;
+            db.close();
+          }
+        } catch {
+          // an interrupted connection: decided on what could be read
+        }
+        if (!finished) removeDatabase(dbPath);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      const signals = ['SIGINT', 'SIGTERM'] as const;
+      // Before the database is opened: a signal during the open is handled once it returns.
+      if (created) for (const signal of signals) process.once(signal, abandon);
+      try {
+        db = openStore(options.db);
+      } catch (err) {
+        for (const signal of signals) process.off(signal, abandon);
+        throw err;
+      }
       try {
         const { failures } = await loadFiles(db, paths, {
           quiet: options.quiet, memory, jobs, instance, worker: options.worker, keysMinBytes, topPerPattern,
@@ -57,6 +85,7 @@ export function registerLoad(program: Command): void {
       } catch (err) {
         throw namingDatabase(options.db, err);
       } finally {
+        for (const signal of signals) process.off(signal, abandon);
         // Nothing loaded into a database this load created: leave no empty database behind.
         const drop = createdEmpty(db, created);
         db.close();

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
+import { FIXTURES_DIR } from '../support/corpus.js';
+import { RdbWriter, TYPE } from '../support/rdb-writer.js';
+import { tempDir } from '../support/temp.js';
+
+// `load` into a database it created, interrupted (Ctrl-C, kill): with no file finished, nothing in
+// the database is a snapshot and it goes; once a file has finished, it stays with that snapshot.
+
+const KEYS = 600_000;
+
+function bigDump(path: string): void {
+  const w = new RdbWriter({ version: 10 });
+  w.aux('redis-ver', '7.0.15').aux('ctime', '1700000000').selectDb(0).resizeDb(KEYS, 0);
+  for (let i = 0; i < KEYS; i++) w.key(TYPE.STRING, `k:${i}`).string(`v${i}`);
+  writeFileSync(path, w.finish());
+}
+
+/** Starts `load`, sends `signal` once `ready()` holds, and resolves with the exit code. */
+async function interrupt(dir: string, args: string[], ready: () => boolean, signal: NodeJS.Signals): Promise<number | null> {
+  const child = spawn(process.execPath, [CLI_MAIN, 'load', ...args, '--quiet'], { cwd: dir, stdio: 'ignore', env: { ...process.env, RDBSCOPE_DEBUG: '' } });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  let sent = false;
+  while (Date.now() < deadline && child.exitCode === null) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (ready()) {
+      child.kill(signal);
+      sent = true;
+      break;
+    }
+  }
+  const code = await exited;
+  expect(sent, 'the load finished before it could be interrupted; make the dump bigger').toBe(true);
+  return code;
+}
+
+describe.skipIf(!cliBuilt)('load interrupted (Ctrl-C, kill) into a database it created', () => {
+  it('removes the database when no file has finished; keeps it with the finished snapshots otherwise', async () => {
+    const dir = tempDir();
+    bigDump(join(dir, 'big.rdb'));
+    const db = join(dir, 'new.sqlite');
+    // Past the schema: the load is under way.
+    const started = () => existsSync(db) && Date.now() - startedAt > 300;
+    let startedAt = Date.now();
+    expect(await interrupt(dir, ['big.rdb', '--db', 'new.sqlite'], started, 'SIGINT'), 'SIGINT, nothing finished').toBe(130);
+    expect(readdirSync(dir)).toEqual(['big.rdb']);
+    startedAt = Date.now();
+    expect(await interrupt(dir, ['big.rdb', '--db', 'new.sqlite'], started, 'SIGTERM'), 'SIGTERM, nothing finished').toBe(143);
+    expect(readdirSync(dir)).toEqual(['big.rdb']);
+
+    // a small dump first: once it is a snapshot, the interrupt during the big one keeps the database
+    copyFileSync(join(FIXTURES_DIR, 'growth-a.rdb'), join(dir, 'growth-a.rdb'));
+    const finished = () => {
+      const r = existsSync(db) ? runCli(['sql', "SELECT count(*) n FROM snapshots WHERE status = 'complete'", '--db', 'new.sqlite', '--format', 'csv'], dir) : null;
+      return r !== null && r.stdout === 'n\n1\n';
+    };
+    expect(await interrupt(dir, ['growth-a.rdb', 'big.rdb', '--db', 'new.sqlite'], finished, 'SIGINT'), 'SIGINT, one finished').toBe(130);
+    expect(runCli(['report', 'summary', '--db', 'new.sqlite', '--snapshot', 'growth-a.rdb'], dir).code).toBe(0);
+  }, 120_000);
+});
