@@ -165,11 +165,16 @@ function isoTimeMs(v: string): number | null {
  * line the kernel keeps (/proc/self/cmdline, Linux); where that cannot be done it is a usage error,
  * never a silent mismatch. Commander keeps the last occurrence of an option, and so does this.
  */
-export function argumentBytes(value: string, option: string, argv: readonly string[] = process.argv, cmdline: () => Buffer | null = readCmdline): Buffer {
+export function argumentBytes(
+  value: string,
+  option: string,
+  argv: readonly string[] = process.argv,
+  cmdline: () => Buffer | null = readCmdline,
+  hint = 'write the pattern in UTF-8, or use ? or [...] for those bytes',
+): Buffer {
   const utf8 = Buffer.from(value, 'utf8');
   if (!value.includes('\uFFFD')) return utf8;
-  const fail = () =>
-    new UsageError(`${option} holds bytes that are not UTF-8 and they cannot be read exactly here (no /proc/self/cmdline); write the pattern in UTF-8, or use ? or [...] for those bytes`);
+  const fail = () => new UsageError(`${option} holds bytes that are not UTF-8 and they cannot be read exactly here (no /proc/self/cmdline); ${hint}`);
   const args = rawArguments(argv, cmdline);
   if (args === null) throw fail();
   const given = argv.slice(2);

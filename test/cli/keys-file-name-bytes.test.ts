@@ -51,6 +51,25 @@ describe.skipIf(!cliBuilt || !linux)('a dump file name that is not UTF-8', () =>
   });
 });
 
+describe.skipIf(!cliBuilt || !linux)('a --redis-conf file name that is not UTF-8', () => {
+  it('is read by its bytes: its thresholds change the encodings', () => {
+    const dir = tempDir();
+    writeFileSync(Buffer.from(path.join(dir, 'r\xe9.conf'), 'latin1'), 'hash-max-listpack-entries 1\n');
+    const dump = path.join(FIXTURES_DIR, 'mixed-7.0.rdb');
+    const hashtables = (args: string) => {
+      const r = spawnSync('/bin/sh', ['-c', `cd "$DIR" && exec "$NODE" "$MAIN" keys "$DUMP" ${args}`], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE: process.execPath, MAIN: CLI_MAIN, DIR: dir, DUMP: dump, RDBSCOPE_DEBUG: '' },
+      });
+      expect(r.stderr).toBe('');
+      return r.stdout.split('\n').filter((l) => l.includes('"encoding":"hashtable"')).length;
+    };
+    const plain = hashtables('');
+    expect(hashtables(`--redis-conf "$(printf 'r\\351.conf')"`)).toBeGreaterThan(plain);
+    expect(hashtables(`--redis-conf="$(printf 'r\\351.conf')"`)).toBeGreaterThan(plain);
+  });
+});
+
 describe('positionalBytes', () => {
   const line = (...args: (string | Buffer)[]) => () => Buffer.concat(args.flatMap((a) => [Buffer.isBuffer(a) ? a : Buffer.from(a), Buffer.alloc(1)]));
   const latin = Buffer.from([0x63, 0x61, 0x66, 0xe9]);

@@ -7,7 +7,7 @@ import { OutputSink } from '../output-sink.js';
 import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
 import { ByteLines } from '../../output/byte-lines.js';
 import { keyLineWriter, KEY_LINE_FORMATS, type KeyLineFormat } from '../../output/key-lines.js';
-import { KeyFilter, type KeyFilterOptions } from '../key-filter.js';
+import { argumentBytes, KeyFilter, type KeyFilterOptions } from '../key-filter.js';
 import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 
 interface KeysOptions extends KeyFilterOptions, VersionCheckCliOptions {
@@ -100,7 +100,8 @@ export function registerKeys(program: Command): void {
 
 async function readConf(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    // A file name that is not UTF-8 is read by the bytes the shell passed (Node's argv lost them).
+    return await readFile(argumentBytes(path, '--redis-conf', undefined, undefined, 'rename the file'), 'utf8');
   } catch (e) {
     throw new UsageError(`--redis-conf: cannot read ${path} (${(e as Error).message})`);
   }
