@@ -122,6 +122,12 @@ describe.skipIf(!cliBuilt)('keys filters', async () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no creation time \(AUX ctime\)/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    // No header-only CSV either: a usage error leaves stdout empty in every format.
+    for (const format of ['csv', 'rdbtools-csv']) {
+      const csv = await runCliAsync(['keys', file, '--format', format, '--expires-before', '7d'], PROJECT_ROOT);
+      expect(csv.code).toBe(2);
+      expect(csv.stdout).toBe('');
+    }
     const iso = await runCliAsync(['keys', file, '--expires-before', '9999-12-31'], PROJECT_ROOT);
     expect(iso.code).toBe(0);
     const all = (await runCliAsync(['keys', file], PROJECT_ROOT)).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);

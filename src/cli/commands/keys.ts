@@ -59,7 +59,14 @@ export function registerKeys(program: Command): void {
         const out = new OutputSink();
         const lines = new ByteLines((chunk) => out.push(chunk), LINE_BUFFER_BYTES);
         const writer = keyLineWriter(opts.format as KeyLineFormat);
-        writer.header(lines);
+        // The CSV header goes out with the first key, once the filter has accepted the dump (a
+        // duration without AUX ctime is a usage error there), or at the end: a usage error leaves
+        // stdout empty, not a header-only file.
+        let headed = false;
+        const header = () => {
+          if (!headed) writer.header(lines);
+          headed = true;
+        };
         let estimate: ((rec: KeyRecord) => MemoryEstimate) | null = null;
         let selected: ((rec: KeyRecord) => boolean) | null = null;
         const minBytes = filter.minBytes !== null;
@@ -70,6 +77,7 @@ export function registerKeys(program: Command): void {
                 // AUX fields precede the keyspace: the writer's version and ctime are known by the first key.
                 estimate = estimatorFor(fixedProfile ?? profileFromAux(parse.info.aux), config);
                 selected = filter.beforeEstimate(parse.info);
+                header();
               }
               // Keys left out cost no estimate (unless --min-bytes needs it) and no formatting.
               if (selected !== null && !selected(rec)) return;
@@ -86,11 +94,14 @@ export function registerKeys(program: Command): void {
           );
         } catch (e) {
           if (e instanceof ReaderGone) return 0;
+          if (e instanceof UsageError) throw e;
           // The keys read before a fault are printed, then the error.
+          header();
           lines.flush();
           await out.settle();
           throw e;
         }
+        header();
         lines.flush();
         await out.settle();
         return 0;
