@@ -14,16 +14,21 @@ export class OutputSink {
   /** The stream said it holds more than it wants: settle() waits for its drain. */
   private backlog = false;
 
-  constructor(file?: string) {
+  constructor(private readonly file?: string) {
     this.stream = file === undefined ? process.stdout : createWriteStream(file);
     const end = (e?: NodeJS.ErrnoException) => {
       // stdout's EPIPE is the reader leaving; a file that cannot be written is an error.
-      if (e && file !== undefined) this.failure = e;
+      if (e && file !== undefined) this.failed(e);
       this.gone = true;
       this.wake?.();
     };
     this.stream.on('error', end);
     this.stream.on('close', () => end());
+  }
+
+  /** The first fault of writing the --out file, named by the file (node's text names the syscall). */
+  private failed(e: Error): void {
+    this.failure ??= new Error(`cannot write --out ${this.file}: ${e.message.replace(/, (write|open) .*$|, write$/, '')}`);
   }
 
   get closed(): boolean {
@@ -84,7 +89,12 @@ export class OutputSink {
       if (this.failure) throw this.failure;
       return;
     }
-    await new Promise<void>((resolve) => this.stream.end(resolve));
+    // end()'s callback gets the stream's error before its 'error' event is emitted: a write that
+    // failed at the last flush (ENOSPC on a full disk) is known here or never.
+    await new Promise<void>((resolve) => this.stream.end((e?: Error | null) => {
+      if (e) this.failed(e);
+      resolve();
+    }));
     if (this.failure) throw this.failure;
   }
 }

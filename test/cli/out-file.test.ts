@@ -63,3 +63,22 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('analyze --ht
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
   });
 });
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')) || !existsSync('/dev/full'))('report / sql --out that cannot be written', () => {
+  it('exits 1 with one line naming the file (a write that failed at the last flush exited 0, the output lost)', () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'x.sqlite');
+    expect(runCli(['load', fixture('growth-a.rdb'), '--db', dbPath, '--quiet'], dir).code).toBe(0);
+    const runs: [string[], RegExp][] = [
+      [['report', 'summary', '--db', dbPath, '--out', '/dev/full'], /^rdbscope: cannot write --out \/dev\/full: ENOSPC: no space left on device\n$/],
+      [['sql', '--db', dbPath, '--out', '/dev/full', 'SELECT 1'], /^rdbscope: cannot write --out \/dev\/full: ENOSPC/],
+      [['report', 'capacity', '--db', dbPath, '--format', 'prometheus', '--out', '/dev/full'], /^rdbscope: cannot write --out \/dev\/full: ENOSPC/],
+      [['report', 'summary', '--db', dbPath, '--out', join(dir, 'no-such-dir', 'r.csv')], /^rdbscope: cannot write --out .*no-such-dir.*: ENOENT/],
+    ];
+    for (const [args, message] of runs) {
+      const r = runCli(args, dir);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+  });
+});
