@@ -26,6 +26,11 @@ export function classicZset(rec: KeyRecord, s: Sizing, cfg: EncodingConfig): Val
       // kept as loaded when within the entry limit (only the count is checked, §9.5)
       if (n <= cfg.zsetMaxListpackEntries) return { encoding: 'listpack', bytes: ROBJ + s.A(sh.blobBytes ?? 0), exact: sh.blobBytes !== undefined };
       return skiplist(rec, s);
+    case 'zset-ziplist':
+      // converted entry for entry into a listpack and kept when within the entry limit: only the
+      // count is checked, however long a member (`R:rdb.c rdbLoadObject` RDB_TYPE_ZSET_ZIPLIST)
+      if (n <= cfg.zsetMaxListpackEntries && sh.listpackBytes != null) return { encoding: 'listpack', bytes: ROBJ + s.A(sh.listpackBytes), exact: true };
+      return skiplist(rec, s);
     default: {
       // skiplist files and ziplists are rebuilt; small ones become a listpack (`zsetConvert`), a
       // skiplist's scores printed as this server prints doubles (double-text.ts)

@@ -44,7 +44,13 @@ export function planHash(rec: KeyRecord, p: ServerProfile, cfg: EncodingConfig):
       if (ttlAware && noLongEntry) return { encoding: 'listpackex', listpackBytes: sh.listpackBytes ?? 0, exact: sh.listpackBytes != null };
       return convertedWhileLoading(rec, p);
     case 'hash-ziplist':
+      // converted entry for entry into a listpack, kept when within the entry limit: only the count
+      // is checked, however long an entry (`R:rdb.c rdbLoadObject` RDB_TYPE_HASH_ZIPLIST, 7.0–8.x,
+      // Valkey alike)
+      if (n <= maxEntries && sh.listpackBytes != null) return { encoding: 'listpack', listpackBytes: sh.listpackBytes, exact: true };
+      return presized();
     case 'zipmap':
+      // the zipmap conversion checks both the count and the longest field or value (RDB_TYPE_HASH_ZIPMAP)
       if (n <= maxEntries && shortEntries && sh.listpackBytes != null) return { encoding: 'listpack', listpackBytes: sh.listpackBytes, exact: true };
       return presized();
     case 'hash2':
