@@ -1,41 +1,19 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
+import { cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
-import { RdbWriter, TYPE } from '../support/rdb-writer.js';
+import { bigDump, interruptCli } from '../support/interrupted-cli.js';
 import { tempDir } from '../support/temp.js';
 
-const KEYS = 600_000;
-
-function bigDump(path: string): void {
-  const w = new RdbWriter({ version: 10 });
-  w.aux('redis-ver', '7.0.15').aux('ctime', '1700000000').selectDb(0).resizeDb(KEYS, 0);
-  for (let i = 0; i < KEYS; i++) w.key(TYPE.STRING, `k:${i}`).string(`v${i}`);
-  writeFileSync(path, w.finish());
-}
-
-/** Starts analyze, sends `signal` once its database file exists, and resolves with the exit code. */
-async function interrupt(dir: string, args: string[], dbFile: string, signal: NodeJS.Signals): Promise<number | null> {
-  const child = spawn(process.execPath, [CLI_MAIN, 'analyze', ...args, '--quiet'], { cwd: dir, stdio: 'ignore', env: { ...process.env, RDBSCOPE_DEBUG: '' } });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  let sent = false;
-  while (Date.now() < deadline && child.exitCode === null) {
-    await new Promise((r) => setTimeout(r, 20));
-    // Past the schema: the load is under way.
-    if (existsSync(join(dir, dbFile))) {
-      await new Promise((r) => setTimeout(r, 300));
-      if (child.exitCode !== null) break;
-      child.kill(signal);
-      sent = true;
-      break;
-    }
-  }
-  const code = await exited;
-  expect(sent, 'analyze finished before it could be interrupted; make the dump bigger').toBe(true);
-  return code;
+/** Runs analyze, sends `signal` 300 ms after its database file appears (past the schema: the load is under way). */
+function interrupt(dir: string, args: string[], dbFile: string, signal: NodeJS.Signals): Promise<number | null> {
+  let seen = 0;
+  return interruptCli(dir, ['analyze', ...args], () => {
+    if (!existsSync(join(dir, dbFile))) return false;
+    seen ||= Date.now();
+    return Date.now() - seen >= 300;
+  }, signal);
 }
 
 describe.skipIf(!cliBuilt)('analyze interrupted during its load (Ctrl-C, kill)', () => {

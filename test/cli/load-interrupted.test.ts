@@ -1,42 +1,15 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
+import { cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
-import { RdbWriter, TYPE } from '../support/rdb-writer.js';
+import { bigDump, interruptCli } from '../support/interrupted-cli.js';
 import { tempDir } from '../support/temp.js';
 
 // `load` into a database it created, interrupted (Ctrl-C, kill): with no file finished, nothing in
 // the database is a snapshot and it goes; once a file has finished, it stays with that snapshot.
 
-const KEYS = 600_000;
-
-function bigDump(path: string): void {
-  const w = new RdbWriter({ version: 10 });
-  w.aux('redis-ver', '7.0.15').aux('ctime', '1700000000').selectDb(0).resizeDb(KEYS, 0);
-  for (let i = 0; i < KEYS; i++) w.key(TYPE.STRING, `k:${i}`).string(`v${i}`);
-  writeFileSync(path, w.finish());
-}
-
-/** Starts `load`, sends `signal` once `ready()` holds, and resolves with the exit code. */
-async function interrupt(dir: string, args: string[], ready: () => boolean, signal: NodeJS.Signals): Promise<number | null> {
-  const child = spawn(process.execPath, [CLI_MAIN, 'load', ...args, '--quiet'], { cwd: dir, stdio: 'ignore', env: { ...process.env, RDBSCOPE_DEBUG: '' } });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  let sent = false;
-  while (Date.now() < deadline && child.exitCode === null) {
-    await new Promise((r) => setTimeout(r, 20));
-    if (ready()) {
-      child.kill(signal);
-      sent = true;
-      break;
-    }
-  }
-  const code = await exited;
-  expect(sent, 'the load finished before it could be interrupted; make the dump bigger').toBe(true);
-  return code;
-}
+const interrupt = (dir: string, args: string[], ready: () => boolean, signal: NodeJS.Signals) => interruptCli(dir, ['load', ...args], ready, signal);
 
 describe.skipIf(!cliBuilt)('load interrupted (Ctrl-C, kill) into a database it created', () => {
   it('removes the database when no file has finished; keeps it with the finished snapshots otherwise', async () => {

@@ -1,20 +1,12 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
-import { RdbWriter, TYPE } from '../support/rdb-writer.js';
+import { BIG_DUMP_KEYS, bigDump } from '../support/interrupted-cli.js';
 import { tempDir } from '../support/temp.js';
 
-const KEYS = 600_000;
-
-function bigDump(path: string): void {
-  const w = new RdbWriter({ version: 10 });
-  w.aux('redis-ver', '7.0.15').aux('ctime', '1700000000').selectDb(0).resizeDb(KEYS, 0);
-  for (let i = 0; i < KEYS; i++) w.key(TYPE.STRING, `k:${i}`).string(`v${i}`);
-  writeFileSync(path, w.finish());
-}
+const KEYS = BIG_DUMP_KEYS;
 
 const query = <T>(dbPath: string, sql: string): T => {
   const db = new Database(dbPath, { readonly: true });
