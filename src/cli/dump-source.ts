@@ -2,7 +2,7 @@ import { openInput, type OpenedInput } from '../input/open-input.js';
 // The default config from memory/config.js itself: `info` then loads no memory model (29 modules).
 import { compactLimitsOf, DEFAULT_ENCODING_CONFIG } from '../memory/config.js';
 import { parseRdb, type CompactLimits, type RdbParse } from '../rdb/index.js';
-import { positionalBytes } from './key-filter.js';
+import { positionalBytes } from './argv-bytes.js';
 
 export interface DumpSource {
   input: OpenedInput;

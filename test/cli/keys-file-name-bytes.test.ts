@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { positionalBytes } from '../../src/cli/key-filter.js';
+import { positionalBytes } from '../../src/cli/argv-bytes.js';
 import { CLI_MAIN, cliBuilt } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { tempDir } from '../support/temp.js';

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { argumentBytes } from '../../src/cli/key-filter.js';
+import { argumentBytes } from '../../src/cli/argv-bytes.js';
 import { UsageError } from '../../src/cli/exit.js';
 import { CLI_MAIN, cliBuilt } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';

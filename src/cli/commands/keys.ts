@@ -7,7 +7,8 @@ import { OutputSink } from '../output-sink.js';
 import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
 import { ByteLines } from '../../output/byte-lines.js';
 import { keyLineWriter, KEY_LINE_FORMATS, type KeyLineFormat } from '../../output/key-lines.js';
-import { argumentBytes, KeyFilter, type KeyFilterOptions } from '../key-filter.js';
+import { argumentBytes } from '../argv-bytes.js';
+import { KeyFilter, type KeyFilterOptions } from '../key-filter.js';
 import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 
 interface KeysOptions extends KeyFilterOptions, VersionCheckCliOptions {
