@@ -14,7 +14,9 @@ program
   .name('rdbscope')
   .description('Offline analyzer of Redis / Valkey RDB snapshot files (plain, .gz or .lz4). Never touches a live server.')
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)')
+  // A usage error is one line, like every other error: `rdbscope: <commander's message> (run with
+  // --help for usage)` instead of commander's `error: …` line and a second line for the hint.
+  .configureOutput({ outputError: (text, write) => write(`rdbscope: ${text.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`) })
   .exitOverride();
 for (const register of await commandsFor(process.argv.slice(2))) register(program);
 

@@ -99,8 +99,9 @@ describe.skipIf(!cliBuilt)('bad usage: one line, exit 2', () => {
       const r = runCli(args, dir);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).not.toContain('    at ');
-      const lines = r.stderr.split('\n').filter((l) => l.length > 0 && !l.startsWith('(run with --help'));
+      const lines = r.stderr.split('\n').filter((l) => l.length > 0);
       expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0], r.stderr).toMatch(/^rdbscope: /);
     });
   }
 });
