@@ -9,6 +9,15 @@ export interface OpenStoreOptions {
   readonly?: boolean;
 }
 
+/**
+ * How long a writer (a load, analyze, export) waits for another process's write lock before it
+ * fails with "database is locked". Loads of a fleet's dumps run side by side into one database, each
+ * holding the lock for a slice of rows at a time; SQLite's waiters are not served in turn, so one
+ * may wait out several others' slices: with better-sqlite3's default of 5 s, one of four shard
+ * loads started together failed. A process that holds the lock this long is stuck.
+ */
+export const WRITE_LOCK_WAIT_MS = 10 * 60_000;
+
 /** Thrown when a database cannot be used (newer schema, not an rdbscope database). */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -23,7 +32,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   refuseNonFile(path);
   let db: Store;
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = options.readonly
+      ? new Database(path, { readonly: true, fileMustExist: true })
+      : new Database(path, { timeout: WRITE_LOCK_WAIT_MS });
   } catch (err) {
     throw namingFile(path, err, true);
   }
