@@ -26,6 +26,11 @@ function emWidth(ch: string): number {
   return 0.65;
 }
 
+/** How wide `text` is drawn, in em (the estimate fitLabel cuts by). */
+export function labelEm(text: string): number {
+  return Array.from(text).reduce((sum, ch) => sum + emWidth(ch), 0);
+}
+
 /**
  * `text` as a chart shows it (control characters and bidi marks as their escapes, terminalSafe) cut to
  * at most `em` em wide, with `…` when cut.

@@ -257,3 +257,25 @@ describe('scales', () => {
     }
   });
 });
+
+describe('line chart time axis', () => {
+  it('keeps every date label inside the chart: a tick at the right end is anchored at its end', async () => {
+    const { lineChart } = await import('../../../src/output/html/charts/line-chart.js');
+    const { labelEm } = await import('../../../src/output/html/label-fit.js');
+    const day = 86_400_000;
+    const start = Date.UTC(2026, 11, 1);
+    for (const days of [4, 8, 9, 13, 30]) {
+      const svg = lineChart([{ label: 'used', dashed: false, colorOf: 0, points: [{ x: start, y: 1 }, { x: start + days * day, y: 2 }] }], [], { label: 'm', format: String, base: 10, dashedLabel: 'forecast' });
+      const ticks = [...svg.matchAll(/<text([^>]*)class="tick"[^>]*>(\d{4}-\d{2}-\d{2}[^<]*)<\/text>/g)].map((m) => ({ tag: m[1]!, text: m[2]! }));
+      expect(ticks.length, `${days} days`).toBeGreaterThan(1);
+      for (const t of ticks) {
+        const x = attr(t.tag, 'x');
+        const anchor = /text-anchor="(\w+)"/.exec(t.tag)![1];
+        const w = labelEm(t.text) * 12;
+        const [left, right] = anchor === 'end' ? [x - w, x] : anchor === 'start' ? [x, x + w] : [x - w / 2, x + w / 2];
+        expect(left, `${t.text} of ${days} days`).toBeGreaterThanOrEqual(0);
+        expect(right, `${t.text} of ${days} days`).toBeLessThanOrEqual(640);
+      }
+    }
+  });
+});

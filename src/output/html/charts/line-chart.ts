@@ -1,5 +1,5 @@
 import { htmlText } from '../escape.js';
-import { fitLabel } from '../label-fit.js';
+import { fitLabel, labelEm } from '../label-fit.js';
 import { isoTime } from '../../result.js';
 import { linearTicks, timeTicks } from '../scale.js';
 import { color, el, legend, svgRoot, textEl } from '../svg.js';
@@ -39,6 +39,8 @@ const LEFT = 70;
 const RIGHT = 16;
 const TOP = 20;
 const BOTTOM = 34;
+/** The chart's font size in its own units (page-style.ts: svg.chart-svg, 12px on a 640-unit-wide box). */
+const FONT = 12;
 /** A legend entry's name: 140 units per entry less its swatch, in em of the 12-unit font. */
 const LEGEND_EM = 9.5;
 
@@ -64,7 +66,14 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
   // As much of the ISO time as tells the ticks apart: the date, the minute, or the second.
   const whole = (unit: number) => xt.length > 1 && xt.every((t) => t % unit === 0);
   const cut = whole(86_400_000) ? 10 : whole(60_000) ? 16 : 19;
-  for (const t of xt) body += textEl({ x: x(t), y: H - 12, 'text-anchor': 'middle', class: 'tick' }, isoTime(t).slice(0, cut).replace('T', ' '));
+  for (const t of xt) {
+    const text = isoTime(t).slice(0, cut).replace('T', ' ');
+    // Centred under its tick, unless that runs past the chart's edge (a tick near the right end, where
+    // a forecast's last date falls): then it ends at the tick.
+    const half = (labelEm(text) * FONT) / 2;
+    const anchor = x(t) + half > W ? 'end' : x(t) - half < 0 ? 'start' : 'middle';
+    body += textEl({ x: x(t), y: H - 12, 'text-anchor': anchor, class: 'tick' }, text);
+  }
   body += el('line', { x1: LEFT, y1: TOP + plotH, x2: W - RIGHT, y2: TOP + plotH, class: 'axis' });
   for (const r of refs) {
     body += el('line', { x1: LEFT, y1: y(r.y), x2: W - RIGHT, y2: y(r.y), class: 'ref' });
