@@ -10,6 +10,7 @@ import type { RowLimits } from '../store/produce-rows.js';
 import { removeAbandonedLoads } from '../store/snapshots.js';
 import { Txn } from '../store/txn.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
+import { DATABASE_SIDE_FILES } from './database-files.js';
 import { ProgressLine, progressEnabled } from './progress.js';
 
 export interface LoadFilesOptions extends RowLimits {
@@ -190,9 +191,6 @@ export function createdEmpty(db: Store, created: boolean): boolean {
   }
 }
 
-/** SQLite's files of a database: the file, its rollback journal, its WAL and the WAL's index. */
-const DATABASE_FILES = ['', '-journal', '-wal', '-shm'];
-
 /**
  * Deletes a closed database file and the journal files SQLite keeps beside it, unless another
  * process has one of them open: two loads started together on a new --db both find no file there,
@@ -201,7 +199,7 @@ const DATABASE_FILES = ['', '-journal', '-wal', '-shm'];
  */
 export function removeDatabase(path: string): boolean {
   if (openElsewhere(path)) return false;
-  for (const suffix of DATABASE_FILES) rmSync(path + suffix, { force: true });
+  for (const suffix of DATABASE_SIDE_FILES) rmSync(path + suffix, { force: true });
   return true;
 }
 
@@ -217,7 +215,7 @@ function openElsewhere(path: string): boolean {
   } catch {
     return false;
   }
-  const names = new Set(DATABASE_FILES.map((suffix) => target + suffix));
+  const names = new Set(DATABASE_SIDE_FILES.map((suffix) => target + suffix));
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);

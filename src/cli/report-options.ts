@@ -1,11 +1,10 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Report, ReportOptionName, ReportOptions } from '../reports/report.js';
 import { instanceOption, parseIntOption, UsageError } from './exit.js';
 import { parseType } from './key-filter.js';
 import { sizeOption } from './memory-size.js';
 import { readMemoryLimits } from './redis-conf-limits.js';
+import { databaseFileAt } from './database-files.js';
 
 /** Raw commander values of the common report options. */
 export interface ReportCliOptions {
@@ -87,16 +86,6 @@ function ramOption(value: string | undefined): number | undefined {
   return ram;
 }
 
-/** SQLite's own files beside a database (its rollback journal and WAL, sqlite.org/tempfiles.html). */
-export const DATABASE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
-
-/** The same file: by path, or, for files that exist, by device and inode (a link or another spelling). */
-export function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
-  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
-}
-
 /**
  * Refuses an --out that names the database being read or one of its side files: opening the output
  * truncates it, so `--out fleet.sqlite` (a slip of the hand) would replace months of snapshots with
@@ -104,7 +93,6 @@ export function sameFile(a: string, b: string): boolean {
  */
 export function refuseDatabaseAsOutput(out: string | undefined, dbPath: string): void {
   if (out === undefined) return;
-  for (const side of DATABASE_SIDE_FILES) {
-    if (sameFile(out, `${dbPath}${side}`)) throw new UsageError(`--out ${out} is ${side === '' ? 'the database' : `the ${side} file of the database`} being read: give the output another name`);
-  }
+  const named = databaseFileAt(out, dbPath);
+  if (named !== null) throw new UsageError(`--out ${out} is ${named} being read: give the output another name`);
 }

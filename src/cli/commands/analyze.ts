@@ -14,7 +14,7 @@ import { sizeOption } from '../memory-size.js';
 import { readMemoryLimits } from '../redis-conf-limits.js';
 import { OutputSink } from '../output-sink.js';
 import { outputFormat } from '../output-options.js';
-import { DATABASE_SIDE_FILES, sameFile } from '../report-options.js';
+import { databaseFileAt, sameFile } from '../database-files.js';
 import { HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
@@ -122,7 +122,6 @@ function checkPagePath(html: string, dump: string, dbPath: string): void {
   const dir = dirname(html);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--html ${html}: no directory ${dir}`);
   if (sameFile(html, dump)) throw new UsageError(`--html ${html} is the dump the page is made from: give the page another name`);
-  for (const side of DATABASE_SIDE_FILES) {
-    if (sameFile(html, `${dbPath}${side}`)) throw new UsageError(`--html ${html} is ${side === '' ? 'the database' : `the ${side} file of the database`} the page is made from: give the page another name`);
-  }
+  const named = databaseFileAt(html, dbPath);
+  if (named !== null) throw new UsageError(`--html ${html} is ${named} the page is made from: give the page another name`);
 }

@@ -1,5 +1,5 @@
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { formatHtml } from '../../output/html/index.js';
 import { isoTime, type ReportResult } from '../../output/result.js';
@@ -11,6 +11,7 @@ import { openStore, type Store } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { sizeOption } from '../memory-size.js';
 import { readMemoryLimits } from '../redis-conf-limits.js';
+import { databaseFileAt, sameFile } from '../database-files.js';
 import { resolveDbPath } from '../output-options.js';
 
 interface HtmlCliOptions {
@@ -72,25 +73,14 @@ export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult
   return runs.map(([name, options]) => findReport(name)!.run(db, options));
 }
 
-/** SQLite's own files beside a database (its rollback journal and WAL, sqlite.org/tempfiles.html). */
-const DATABASE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
-
-/** The same file: by path, or, for files that exist, by device and inode (a link or another spelling). */
-function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
-  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
-}
-
 /**
  * Refuses a page that would replace what it is made from, a slip of the hand: the database
  * (`--out fleet.sqlite`: the rename would put the page where months of snapshots were) or the
  * snapshot's dump (`analyze dump.rdb --html dump.rdb`: the backup itself).
  */
 function refuseSourceAsPage(out: string, dbPath: string, dumpPath: string): void {
-  for (const side of DATABASE_SIDE_FILES) {
-    if (sameFile(out, `${dbPath}${side}`)) throw new UsageError(`--out ${out} is ${side === '' ? 'the database' : `the ${side} file of the database`} the page is made from: give the page another name`);
-  }
+  const named = databaseFileAt(out, dbPath);
+  if (named !== null) throw new UsageError(`--out ${out} is ${named} the page is made from: give the page another name`);
   if (sameFile(out, dumpPath)) throw new UsageError(`--out ${out} is the dump the page is made from: give the page another name`);
 }
 
