@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { formatDiagnosisScreen } from '../../output/diagnosis-screen.js';
 import { formatJson } from '../../output/json-writer.js';
 import { diagnosis } from '../../reports/diagnosis.js';
-import { openStore } from '../../store/open-store.js';
+import { openStore, type Store } from '../../store/open-store.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { createdEmpty, loadFiles, removeDatabase } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
@@ -60,21 +60,30 @@ export function registerAnalyze(program: Command): void {
       const dbPath = options.db ?? defaultDbPath(file);
       if (options.html !== undefined) checkPagePath(options.html, file, dbPath);
       const created = !existsSync(dbPath);
-      const db = openStore(dbPath);
+      let opened: Store | undefined;
       // Ctrl-C or a kill during the load into a database this run created: nothing in it is a
       // finished snapshot yet, so it goes, with its journal, rather than stay in the user's directory
       // as a half-loaded file. A database that was there before keeps what it held (the next load
       // removes the unfinished snapshot).
       const abandon = (signal: NodeJS.Signals) => {
         try {
-          db.close();
+          opened?.close();
         } catch {
           // closing an interrupted connection: the files go anyway
         }
         removeDatabase(dbPath);
         process.exit(signal === 'SIGINT' ? 130 : 143);
       };
+      // Before the database is opened: a signal during the open is handled once it returns, instead
+      // of ending the process with a half-made database left behind.
       if (created) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, abandon);
+      let db: Store;
+      try {
+        db = opened = openStore(dbPath);
+      } catch (err) {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, abandon);
+        throw err;
+      }
       try {
         // Outcome lines go to stderr: stdout is the report.
         const { results, failures } = await loadFiles(db, [file], {
