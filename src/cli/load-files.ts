@@ -5,7 +5,7 @@ import { parseRdb } from '../rdb/index.js';
 import { buildIndexes, loadSnapshot, type LoadResult } from '../store/load-snapshot.js';
 import type { MemorySpec } from '../store/memory-spec.js';
 import { compactLimitsForSpec, modelFromSpec } from '../store/memory-spec.js';
-import { useWal, type Store } from '../store/open-store.js';
+import { useWal, WRITE_LOCK_WAIT_MS, type Store } from '../store/open-store.js';
 import type { RowLimits } from '../store/produce-rows.js';
 import { removeAbandonedLoads } from '../store/snapshots.js';
 import { Txn } from '../store/txn.js';
@@ -53,7 +53,9 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
   const results: (LoadResult | undefined)[] = [];
   let failures = 0;
-  const txn = new Txn(db);
+  const txn = new Txn(db, undefined, () => {
+    if (!options.quiet) options.say(`${db.name}: waiting for another process's write lock on this database (up to ${WRITE_LOCK_WAIT_MS / 60_000} minutes)`);
+  });
   // One file at a time the parse runs on a worker by default too: parser + memory model on one core,
   // SQLite on the other (measured in src/store/SCHEMA.md "Load speed").
   const useWorker = options.worker ?? true;

@@ -1,7 +1,7 @@
 /**
  * Loads of a fleet's dumps run side by side into one database: a load waits for another process's
  * write lock as long as that process holds it (up to WRITE_LOCK_WAIT_MS), instead of failing with
- * "database is locked" after better-sqlite3's default 5 s.
+ * "database is locked" after better-sqlite3's default 5 s, and says it is waiting.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,13 +21,17 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-b.rdb')))('a load while
     const holder = new Database(dbPath);
     holder.exec('BEGIN IMMEDIATE');
     const started = Date.now();
-    const load = runCliAsync(['load', fixture('growth-b.rdb'), '--db', dbPath, '--quiet'], dir);
+    const load = runCliAsync(['load', fixture('growth-b.rdb'), '--db', dbPath], dir);
     await new Promise((r) => setTimeout(r, 6500));
     holder.exec('COMMIT');
     holder.close();
     const r = await load;
     expect(r.code, r.stderr).toBe(0);
     expect(Date.now() - started).toBeGreaterThan(6000);
+    // The wait is told once it passes LOCK_NOTICE_MS, not left silent for up to 10 minutes.
+    expect(r.stdout.split('\n').filter((l) => l.includes('waiting for another process\'s write lock'))).toEqual([
+      `${dbPath}: waiting for another process's write lock on this database (up to 10 minutes)`,
+    ]);
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare("SELECT file_name, status FROM snapshots ORDER BY id").all()).toEqual([
       { file_name: 'growth-a.rdb', status: 'complete' }, { file_name: 'growth-b.rdb', status: 'complete' },
