@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_ENCODING_CONFIG, parseProfile, readRedisConf } from '../memory/index.js';
+import { DEFAULT_ENCODING_CONFIG, parseProfile } from '../memory/index.js';
+import { readEncodingConfig } from './redis-conf-encoding.js';
 import { modelFromSpec, type MemorySpec } from '../store/memory-spec.js';
 import type { MemoryModel } from '../store/load-snapshot.js';
 import type { RdbFileInfo } from '../rdb/file-info.js';
@@ -31,15 +31,6 @@ export function memorySpecFrom(options: MemoryCliOptions): MemorySpec {
       throw new UsageError(`--server: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  let config = DEFAULT_ENCODING_CONFIG;
-  if (options.redisConf !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(options.redisConf, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--redis-conf: cannot read ${options.redisConf}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    config = { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(text) };
-  }
+  const config = options.redisConf !== undefined ? readEncodingConfig(options.redisConf) : DEFAULT_ENCODING_CONFIG;
   return { server: options.server ?? null, config };
 }

@@ -39,49 +39,45 @@ export function compactLimitsOf(cfg: EncodingConfig): { hash: number; zset: numb
   };
 }
 
-/** Directive names, including the pre-7.0 `*-ziplist-*` aliases Redis still accepts. */
-const DIRECTIVES: Record<string, keyof EncodingConfig> = {
-  'hash-max-listpack-entries': 'hashMaxListpackEntries',
-  'hash-max-ziplist-entries': 'hashMaxListpackEntries',
-  'hash-max-listpack-value': 'hashMaxListpackValue',
-  'hash-max-ziplist-value': 'hashMaxListpackValue',
-  'zset-max-listpack-entries': 'zsetMaxListpackEntries',
-  'zset-max-ziplist-entries': 'zsetMaxListpackEntries',
-  'zset-max-listpack-value': 'zsetMaxListpackValue',
-  'zset-max-ziplist-value': 'zsetMaxListpackValue',
-  'set-max-intset-entries': 'setMaxIntsetEntries',
-  'set-max-listpack-entries': 'setMaxListpackEntries',
-  'set-max-listpack-value': 'setMaxListpackValue',
-  'list-max-listpack-size': 'listMaxListpackSize',
-  'list-max-ziplist-size': 'listMaxListpackSize',
-};
+/**
+ * How a redis.conf directive sets one threshold (`R:config.c` standardConfig table, 7.0 to 8.x):
+ * its field, whether it takes memory units (MEMORY_CONFIG: `memtoull`, as `1kb`; INTEGER_CONFIG:
+ * a plain integer) and its bounds, beyond which Redis refuses to start.
+ */
+export interface EncodingDirective {
+  field: keyof EncodingConfig;
+  memoryUnits: boolean;
+  min: bigint;
+  max: bigint;
+}
+
+/** C's LONG_MAX (size_t configs, bounded to it) and INT_MIN/INT_MAX (int configs), on a 64-bit build. */
+const LONG_MAX = 2n ** 63n - 1n;
+const INT_MIN = -(2n ** 31n);
+const INT_MAX = 2n ** 31n - 1n;
+
+const sizeConfig = (field: keyof EncodingConfig, memoryUnits: boolean): EncodingDirective => ({ field, memoryUnits, min: 0n, max: LONG_MAX });
 
 /**
- * Reads the encoding thresholds from a redis.conf text. Later lines win, as in Redis. Memory-unit
- * suffixes (`1kb`, `2m`) are honoured like Redis's `memtoull`. Unknown directives are ignored.
+ * The directives that set an EncodingConfig field, by lower-case name, with the pre-7.0
+ * `*-ziplist-*` aliases Redis still accepts. `set-max-listpack-*` are Redis 7.2's (and, unlike the
+ * hash and zset values, take no units there).
  */
-export function readRedisConf(text: string): Partial<EncodingConfig> {
-  const out: Partial<EncodingConfig> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const [name, value] = line.split(/\s+/, 2);
-    const field = DIRECTIVES[name!.toLowerCase()];
-    if (!field || value === undefined) continue;
-    const n = parseConfNumber(value.replace(/^["']|["']$/g, ''));
-    if (n !== null) out[field] = n;
-  }
-  return out;
-}
-
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-
-function parseConfNumber(s: string): number | null {
-  const m = /^(-?\d+)([a-z]*)$/i.exec(s);
-  if (!m) return null;
-  const unit = UNITS[m[2]!.toLowerCase()];
-  return unit === undefined ? null : Number(m[1]) * unit;
-}
+export const ENCODING_DIRECTIVES: Readonly<Record<string, EncodingDirective>> = {
+  'hash-max-listpack-entries': sizeConfig('hashMaxListpackEntries', false),
+  'hash-max-ziplist-entries': sizeConfig('hashMaxListpackEntries', false),
+  'hash-max-listpack-value': sizeConfig('hashMaxListpackValue', true),
+  'hash-max-ziplist-value': sizeConfig('hashMaxListpackValue', true),
+  'zset-max-listpack-entries': sizeConfig('zsetMaxListpackEntries', false),
+  'zset-max-ziplist-entries': sizeConfig('zsetMaxListpackEntries', false),
+  'zset-max-listpack-value': sizeConfig('zsetMaxListpackValue', true),
+  'zset-max-ziplist-value': sizeConfig('zsetMaxListpackValue', true),
+  'set-max-intset-entries': sizeConfig('setMaxIntsetEntries', false),
+  'set-max-listpack-entries': sizeConfig('setMaxListpackEntries', false),
+  'set-max-listpack-value': sizeConfig('setMaxListpackValue', false),
+  'list-max-listpack-size': { field: 'listMaxListpackSize', memoryUnits: false, min: INT_MIN, max: INT_MAX },
+  'list-max-ziplist-size': { field: 'listMaxListpackSize', memoryUnits: false, min: INT_MIN, max: INT_MAX },
+};
 
 /** Byte and entry limits of one quicklist node for `list-max-listpack-size` (`quicklistNodeLimit`). */
 export function listNodeLimits(fill: number): { bytes: number; entries: number } {

@@ -15,7 +15,7 @@ import { memoizeShortStrings } from './short-string-memo.js';
 export type { ServerProfile } from './profile.js';
 export { parseProfile, profileFromAux } from './profile.js';
 export type { EncodingConfig } from './config.js';
-export { compactLimitsOf, DEFAULT_ENCODING_CONFIG, readRedisConf } from './config.js';
+export { compactLimitsOf, DEFAULT_ENCODING_CONFIG, ENCODING_DIRECTIVES, type EncodingDirective } from './config.js';
 export { jemallocSize } from './jemalloc.js';
 export { isRandomEncoding } from './randomness.js';
 export type { KeyspaceOverhead } from './keyspace.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENCODING_CONFIG, parseProfile, profileFromAux, readRedisConf } from '../../src/memory/index.js';
+import { DEFAULT_ENCODING_CONFIG, parseProfile, profileFromAux } from '../../src/memory/index.js';
 
 describe('parseProfile', () => {
   it('reads family, version and build', () => {
@@ -31,26 +31,7 @@ describe('profileFromAux', () => {
   });
 });
 
-describe('readRedisConf', () => {
-  it('reads current and old directive names, units, last line wins', () => {
-    const conf = [
-      '# comment',
-      'hash-max-ziplist-entries 256',
-      'hash-max-listpack-entries 1024',
-      'zset-max-ziplist-value 32',
-      'set-max-intset-entries 1k',
-      'list-max-ziplist-size -3',
-      'maxmemory 1gb',
-      'set-max-listpack-value "80"',
-    ].join('\n');
-    expect(readRedisConf(conf)).toEqual({
-      hashMaxListpackEntries: 1024,
-      zsetMaxListpackValue: 32,
-      setMaxIntsetEntries: 1000,
-      listMaxListpackSize: -3,
-      setMaxListpackValue: 80,
-    });
-  });
+describe('encoding config', () => {
   it('defaults are Redis 7.0 config.c values', () => {
     expect(DEFAULT_ENCODING_CONFIG).toEqual({
       hashMaxListpackEntries: 512, hashMaxListpackValue: 64, zsetMaxListpackEntries: 128, zsetMaxListpackValue: 64,

@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/exit.js';
 import { parseMemorySize } from '../../src/cli/memory-size.js';
 import { readMemoryLimits } from '../../src/cli/redis-conf-limits.js';
-import { REDIS_SERVER, requireRedis } from '../support/redis.js';
+import { requireRedis } from '../support/redis.js';
+import { serverConfig } from '../support/redis-config.js';
 import { cliBuilt, runCli } from '../support/cli.js';
 import { storeWithDumps } from '../support/fixture-store.js';
 import { NIGHTLY_DIR, nightlyExpected } from '../support/nightly.js';
@@ -94,27 +94,10 @@ describe('capacity on a real dump', () => {
   });
 });
 
-/**
- * What a real redis-server started with this config file runs with (CONFIG GET), or 'refused' when
- * it will not start. On a unix socket of its own, no TCP port; started in the file's directory.
- */
+/** maxmemory and maxmemory-policy of a redis-server started with `conf`, or 'refused'. */
 async function serverLimits(conf: string, dir: string): Promise<{ maxmemory: number; policy: string } | 'refused'> {
-  const sock = join(dir, `redis-${Math.random().toString(36).slice(2)}.sock`);
-  const child = spawn(REDIS_SERVER!, [conf, '--port', '0', '--unixsocket', sock, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''], { cwd: dir, stdio: 'ignore' });
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  try {
-    const deadline = Date.now() + 10_000;
-    while (!exited && !existsSync(sock)) {
-      if (Date.now() > deadline) throw new Error(`redis-server ${conf}: neither started nor exited`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    if (exited) return 'refused';
-    const get = (name: string) => spawnSync('redis-cli', ['-s', sock, 'CONFIG', 'GET', name], { encoding: 'utf8' }).stdout.trim().split('\n')[1]!;
-    return { maxmemory: Number(get('maxmemory')), policy: get('maxmemory-policy') };
-  } finally {
-    if (!exited) child.kill('SIGKILL');
-  }
+  const got = await serverConfig(conf, dir, ['maxmemory', 'maxmemory-policy']);
+  return got === 'refused' ? got : { maxmemory: Number(got['maxmemory']), policy: got['maxmemory-policy']! };
 }
 
 requireRedis()('--redis-conf read as redis-server reads it', () => {

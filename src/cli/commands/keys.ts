@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { isEmptyCollection, type KeyRecord, type MemoryEstimate } from '../../core/record.js';
 import { runCommand, UsageError } from '../exit.js';
 import { openDump } from '../dump-source.js';
 import { OutputSink } from '../output-sink.js';
-import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, readRedisConf, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
+import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
+import { readEncodingConfig } from '../redis-conf-encoding.js';
 import { ByteLines } from '../../output/byte-lines.js';
 import { keyLineWriter, KEY_LINE_FORMATS, type KeyLineFormat } from '../../output/key-lines.js';
 import { argumentBytes } from '../argv-bytes.js';
@@ -55,7 +55,8 @@ export function registerKeys(program: Command): void {
             throw new UsageError((e as Error).message);
           }
         }
-        const config = opts.redisConf !== undefined ? { ...DEFAULT_ENCODING_CONFIG, ...readRedisConf(await readConf(opts.redisConf)) } : DEFAULT_ENCODING_CONFIG;
+        // A file name that is not UTF-8 is read by the bytes the shell passed (Node's argv lost them).
+        const config = opts.redisConf !== undefined ? readEncodingConfig(argumentBytes(opts.redisConf, '--redis-conf', undefined, undefined, 'rename the file')) : DEFAULT_ENCODING_CONFIG;
         const { parse } = await openDump(file, opts.verify, compactLimitsOf(config), relaxedVersionCheck(opts));
         const out = new OutputSink();
         const lines = new ByteLines((chunk) => out.push(chunk), LINE_BUFFER_BYTES);
@@ -110,11 +111,3 @@ export function registerKeys(program: Command): void {
     );
 }
 
-async function readConf(path: string): Promise<string> {
-  try {
-    // A file name that is not UTF-8 is read by the bytes the shell passed (Node's argv lost them).
-    return await readFile(argumentBytes(path, '--redis-conf', undefined, undefined, 'rename the file'), 'utf8');
-  } catch (e) {
-    throw new UsageError(`--redis-conf: cannot read ${path} (${(e as Error).message})`);
-  }
-}
