@@ -692,18 +692,23 @@ function hexLE(b: Uint8Array): string {
  * file format §2.1.1.1, bzip2's "BZh" + block size digit, 7-Zip's signature header, zip's local file
  * header): named, with what to do, where the bytes would otherwise be shown as noise.
  */
-const OTHER_COMPRESSION: readonly { name: string; magic: readonly number[]; hint: string }[] = [
-  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], hint: 'zstd -dc FILE | rdbscope info -' },
-  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], hint: 'xz -dc FILE | rdbscope info -' },
-  { name: 'bzip2', magic: [0x42, 0x5a, 0x68], hint: 'bzip2 -dc FILE | rdbscope info -' },
-  { name: '7-Zip', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], hint: 'extract the dump first' },
-  { name: 'zip', magic: [0x50, 0x4b, 0x03, 0x04], hint: 'unzip -p FILE | rdbscope info -' },
+const OTHER_COMPRESSION: readonly { name: string; magic: readonly number[]; decompress: string | null }[] = [
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], decompress: 'zstd -dc FILE' },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], decompress: 'xz -dc FILE' },
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68], decompress: 'bzip2 -dc FILE' },
+  { name: '7-Zip', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], decompress: null },
+  { name: 'zip', magic: [0x50, 0x4b, 0x03, 0x04], decompress: 'unzip -p FILE' },
 ];
 
 function describeMagic(b: Uint8Array): string {
   if (b[0] === 0x2a) return 'starts with "*": looks like an AOF file (RESP commands)';
   const other = OTHER_COMPRESSION.find((f) => f.magic.every((m, i) => b[i] === m));
-  if (other !== undefined) return `compressed with ${other.name}, which rdbscope does not read: ${other.hint}, or decompress it to a file for a load`;
+  // Every command reads a decompressed file; info and keys also read one from a pipe (`-`).
+  if (other !== undefined) {
+    return other.decompress === null
+      ? `compressed with ${other.name}, which rdbscope does not read; extract the dump first`
+      : `compressed with ${other.name}, which rdbscope does not read; decompress it first: ${other.decompress} > dump.rdb; info and keys also read a pipe: ${other.decompress} | rdbscope keys -`;
+  }
   if (b.length >= 4 && b[0] === 0x56 && b[1] === 0x4b && b[2] === 0x43 && b[3] === 0x53) return 'VKCS compressed envelope is not supported';
   let printableHead = '';
   for (const c of b) printableHead += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';

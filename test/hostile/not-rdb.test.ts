@@ -35,10 +35,10 @@ const BAD_INPUTS: [string, Make, RegExp][] = [
   ['an LZ4 magic with garbage behind it', (d) => file(d, 'bad.lz4', Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18]), Buffer.alloc(64, 0xaa)])), /BAD_COMPRESSION/],
   ['a truncated RDB', (d) => file(d, 'cut.rdb', mixed().subarray(0, 5000)), /UNEXPECTED_EOF/],
   // Backups in a format rdbscope does not decompress: named by their magic numbers, with what to do.
-  ['a zstd file', (d) => file(d, 'dump.rdb.zst', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64, 0x11)])), /compressed with zstd, which rdbscope does not read: zstd -dc .*NOT_RDB/],
-  ['an xz file', (d) => file(d, 'dump.rdb.xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(64, 0x11)])), /compressed with xz, which rdbscope does not read: xz -dc /],
-  ['a bzip2 file', (d) => file(d, 'dump.rdb.bz2', Buffer.concat([Buffer.from('BZh91AY&SY'), Buffer.alloc(64, 0x11)])), /compressed with bzip2, which rdbscope does not read: bzip2 -dc /],
-  ['a zip file', (d) => file(d, 'dump.zip', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 0x11)])), /compressed with zip, which rdbscope does not read: unzip -p /],
+  ['a zstd file', (d) => file(d, 'dump.rdb.zst', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64, 0x11)])), /compressed with zstd, which rdbscope does not read; decompress it first: zstd -dc FILE > dump\.rdb; info and keys also read a pipe: zstd -dc FILE \| rdbscope keys -\) at byte 0 \[NOT_RDB\]/],
+  ['an xz file', (d) => file(d, 'dump.rdb.xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(64, 0x11)])), /compressed with xz, which rdbscope does not read; decompress it first: xz -dc /],
+  ['a bzip2 file', (d) => file(d, 'dump.rdb.bz2', Buffer.concat([Buffer.from('BZh91AY&SY'), Buffer.alloc(64, 0x11)])), /compressed with bzip2, which rdbscope does not read; decompress it first: bzip2 -dc /],
+  ['a zip file', (d) => file(d, 'dump.zip', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 0x11)])), /compressed with zip, which rdbscope does not read; decompress it first: unzip -p /],
 ];
 
 function file(dir: string, name: string, content: string | Uint8Array): string {
