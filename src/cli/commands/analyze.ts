@@ -58,6 +58,8 @@ export function registerAnalyze(program: Command): void {
       const instance = instanceOption(options.instance);
       const maxmemory = sizeOption('--maxmemory', options.maxmemory) ?? (options.redisConf !== undefined ? readMemoryLimits(options.redisConf).maxmemory : undefined);
       const dbPath = options.db ?? defaultDbPath(file);
+      const taken = databaseFileAt(file, dbPath);
+      if (taken !== null) throw new UsageError(`${file} is ${taken} (--db ${dbPath}): name another file for --db`);
       if (options.html !== undefined) checkPagePath(options.html, file, dbPath);
       const created = !existsSync(dbPath);
       let opened: Store | undefined;

@@ -7,6 +7,7 @@ import { createdEmpty, loadFiles, removeDatabase } from '../load-files.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 import { relaxedVersionCheck, relaxedVersionCheckOption, type VersionCheckCliOptions } from '../version-check-option.js';
 import { checkDuplicatesOption, type DuplicateCheckCliOptions } from '../duplicate-check-option.js';
+import { databaseFileAt } from '../database-files.js';
 
 interface LoadCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
   db?: string;
@@ -46,6 +47,12 @@ export function registerLoad(program: Command): void {
       const instance = instanceOption(options.instance);
       const paths = await expandInputs(files);
       if (paths.length === 0) throw new UsageError('no dump files found in the arguments');
+      // A dump named as the database too would be made into one (SQLite takes an empty file for an
+      // empty database) or be refused as "not a database" after the load's start.
+      for (const path of paths) {
+        const taken = databaseFileAt(path, options.db);
+        if (taken !== null) throw new UsageError(`${path} is ${taken} (--db ${options.db}): name another file for --db`);
+      }
       const created = !existsSync(options.db);
       let db: Store | undefined;
       // Ctrl-C or a kill while loading into a database this run created: when no file has finished
