@@ -98,10 +98,12 @@ export const forecast: Report = {
         const x = reachesAt(wallMeasure.fit, bytes, lastX);
         const past = fitNow >= bytes || wallMeasure.last >= bytes;
         const beyond = x !== null && !past && x - lastX > FORECAST_HORIZON_DAYS;
+        // Past (the last snapshot or the line at it) is reached "now" whatever the slope: a last
+        // snapshot above the threshold on a falling line is still past it, as the note says.
         wall.push({
           threshold, bytes, measure: wallMeasure.measure,
-          reached_at: x === null || beyond ? null : past ? lastT : Math.round(t0 + x * DAY_MS),
-          days_from_last: x === null ? null : past ? 0 : x - lastX,
+          reached_at: past ? lastT : x === null || beyond ? null : Math.round(t0 + x * DAY_MS),
+          days_from_last: past ? 0 : x === null ? null : x - lastX,
         });
         const name = threshold === 'alarm' ? `the ${ALARM_SHARE * 100}% alarm (${humanBytes(bytes)})` : `maxmemory (${humanBytes(bytes)})`;
         const rate = `${humanBytes(Math.round(wallMeasure.fit.slope))}/day`;

@@ -95,6 +95,20 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     expect(r.notes.some((n) => n.startsWith('used_mem is already past the 85% alarm'))).toBe(true);
   });
 
+  it('a last snapshot past maxmemory on a falling line is reached at the last snapshot, in the table as in the notes', async () => {
+    const { db, dir } = freshStore();
+    const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
+    const t0 = 1_700_000_000;
+    // 5, 3, then 4.2 MB: the line falls (-0.4 MB/day) and is at 3.67 MB on the last day, below
+    // maxmemory (4 MB) and above the alarm (3.4 MB); the last snapshot is past both.
+    const mb = 1_000_000;
+    for (const [i, used] of [5, 3, 4.2].entries()) await loadRecords(db, dir, `n${i}.rdb`, keys, { ctimeS: t0 + i * DAY_S, usedMem: used * mb });
+    const r = forecast(db, { top: 5, maxmemory: 4 * mb });
+    expect(r.notes.filter((n) => n.startsWith('used_mem is already past'))).toHaveLength(2);
+    const wall = r.tables.find((t) => t.name === 'wall')!.rows;
+    expect(wall.map((x) => [x.threshold, x.reached_at, x.days_from_last])).toEqual([['alarm', (t0 + 2 * DAY_S) * 1000, 0], ['maxmemory', (t0 + 2 * DAY_S) * 1000, 0]]);
+  });
+
   it('says how many dumps lack used-mem when the wall is forecast from the estimates instead', async () => {
     const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
     const noteOf = async (usedMems: (number | null)[]) => {
