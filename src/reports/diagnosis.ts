@@ -127,10 +127,18 @@ interface PatternFacts {
   keys: number;
   maxSize: number | null;
   maxUntimedElements: number | null;
-  medianElements: number | null;
+  /**
+   * Per capped type (list, zset, stream): the pattern's keys of that type and their median element
+   * count. Per type: a pattern can mix types, and a string's element count is its length, so the
+   * median of the whole pattern would cap a list at the length of its sibling strings.
+   */
+  elementsByType: Map<string, { keys: number; median: number | null }>;
   withTtl: number;
   medianTtlSeconds: number | null;
 }
+
+/** The types a remedy caps by element count from the siblings' median (remedy-command.ts cap()). */
+const CAPPED_TYPES = ['list', 'zset', 'stream'] as const;
 
 function patternFacts(db: Store, snap: SnapshotRow, b: Basis, patternIds: number[]): Map<number, PatternFacts> {
   const wanted = new Set(patternIds.filter((id) => id >= 0));
@@ -142,7 +150,7 @@ function patternFacts(db: Store, snap: SnapshotRow, b: Basis, patternIds: number
     measures: [
       `coalesce(${b.keysColumn}, 0)`,
       "CASE WHEN expire_at_ms IS NULL AND kind_id IN (SELECT id FROM key_kinds WHERE type <> 'string') THEN elements END",
-      'elements',
+      ...CAPPED_TYPES.map((t) => `CASE WHEN kind_id IN (SELECT id FROM key_kinds WHERE type = '${t}') THEN elements END`),
       // Lower median by rank (p50, nearest rank) of the TTL still to run at snapshot time.
       `CASE WHEN expire_at_ms > ${Math.trunc(now)} THEN expire_at_ms - ${Math.trunc(now)} END`,
     ],
@@ -150,10 +158,12 @@ function patternFacts(db: Store, snap: SnapshotRow, b: Basis, patternIds: number
     groupOf: (_kind, pattern) => (wanted.has(pattern) ? String(pattern) : null),
     patternIds: [...wanted],
   });
-  for (const [id, [size, untimedElements, elements, ttl]] of stats) {
+  for (const [id, [size, untimedElements, ...rest]] of stats) {
+    const ttl = rest.at(-1)!;
     out.set(Number(id), {
-      keys: size!.n, maxSize: size!.max, maxUntimedElements: untimedElements!.max, medianElements: elements!.p.get(50) ?? null,
-      withTtl: ttl!.n, medianTtlSeconds: ttl!.n > 0 ? Math.round(ttl!.p.get(50)! / 1000) : null,
+      keys: size!.n, maxSize: size!.max, maxUntimedElements: untimedElements!.max,
+      elementsByType: new Map(CAPPED_TYPES.map((t, i) => [t, { keys: rest[i]!.n, median: rest[i]!.p.get(50) ?? null }])),
+      withTtl: ttl.n, medianTtlSeconds: ttl.n > 0 ? Math.round(ttl.p.get(50)! / 1000) : null,
     });
   }
   return out;
@@ -238,7 +248,10 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
     rows: keys.map((k) => {
       const ttl = k.expire_at_ms === null ? null : Math.round((k.expire_at_ms - now) / 1000);
       const f = facts.get(k.pattern_id);
-      const siblings: SiblingFacts | null = f ? { keys: f.keys, withTtl: f.withTtl, medianTtlSeconds: f.medianTtlSeconds, medianElements: f.medianElements } : null;
+      const sameType = f?.elementsByType.get(k.type);
+      const siblings: SiblingFacts | null = f
+        ? { keys: f.keys, withTtl: f.withTtl, medianTtlSeconds: f.medianTtlSeconds, sameTypeKeys: sameType?.keys ?? 0, medianElements: sameType?.median ?? null }
+        : null;
       // Expired when the dump was written (the ttl report's 'expired' bucket): nothing to type.
       const expired = k.expire_at_ms !== null && snap.snapshot_time_ms !== null && k.expire_at_ms <= snap.snapshot_time_ms;
       const fix = expired ? EXPIRED_FIX : remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null }, siblings);

@@ -22,7 +22,8 @@ export interface SiblingFacts {
   /** Siblings with a TTL, and their median remaining TTL at snapshot time (seconds). */
   withTtl: number;
   medianTtlSeconds: number | null;
-  /** Median element count of the pattern's keys. */
+  /** The pattern's keys of this key's type (this one included), and their median element count. */
+  sameTypeKeys: number;
   medianElements: number | null;
 }
 
@@ -47,10 +48,11 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
     return { command: `UNLINK ${key}`, why: `no TTL and untouched for ${Math.floor(k.idleSeconds / 86_400)} days` };
   }
   const ttlWhy = (n: number) => `no TTL; ${n} of ${s!.keys - 1} siblings have one (median ${formatDuration(siblingTtl!)})`;
-  // A cap from the siblings when they are clearly smaller, else the default cap.
+  // A cap from the siblings of its type when they are clearly smaller, else the default cap (a
+  // sibling of another type says nothing of how long a list may be: a string's count is its length).
   const cap = (fallback: number) => {
     const m = s?.medianElements ?? null;
-    return m !== null && s!.keys >= 3 && m > 0 && m * 2 <= k.elements ? niceCeil(m) : fallback;
+    return m !== null && s!.sameTypeKeys >= 3 && m > 0 && m * 2 <= k.elements ? niceCeil(m) : fallback;
   };
   switch (k.type) {
     case 'string':

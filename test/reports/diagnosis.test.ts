@@ -98,14 +98,14 @@ describe('diagnosis of an older snapshot', () => {
 describe('remedy commands', () => {
   it('caps from the siblings when they are clearly smaller, else the defaults; UNLINK for a month-idle giant', () => {
     const key = new TextEncoder().encode('q:1');
-    expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, { keys: 10, withTtl: 0, medianTtlSeconds: null, medianElements: 180 }).command).toBe('LTRIM q:1 -200 -1');
+    expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, { keys: 10, withTtl: 0, medianTtlSeconds: null, sameTypeKeys: 10, medianElements: 180 }).command).toBe('LTRIM q:1 -200 -1');
     expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('LTRIM q:1 -1000 -1');
     expect(remedyCommand({ key, type: 'stream', elements: 50_000, ttlSeconds: 60, idleSeconds: null }, null).command).toBe('XTRIM q:1 MAXLEN ~ 10000');
     expect(remedyCommand({ key, type: 'zset', elements: 5000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('ZREMRANGEBYRANK q:1 0 -1001');
     expect(remedyCommand({ key, type: 'hash', elements: 2_000_000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('split: HSET q:1:<n> field value, n = crc32(field) % 7813');
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: 40 * 86_400 }, null).command).toBe('UNLINK q:1');
-    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, medianElements: 10 }).command).toBe('EXPIRE q:1 300');
-    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: 20, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, medianElements: 10 }).command).toBeNull();
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, sameTypeKeys: 5, medianElements: 10 }).command).toBe('EXPIRE q:1 300');
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: 20, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, sameTypeKeys: 5, medianElements: 10 }).command).toBeNull();
     expect([1, 7, 10, 11, 180, 999, 1001].map(niceCeil)).toEqual([1, 10, 10, 20, 200, 1000, 2000]);
   });
 });
@@ -279,6 +279,25 @@ describe('diagnosis big keys: what is no big key, and how many', () => {
     expect(big.map((r) => r.key)).toEqual(['gone', 'live', 'empty:string']);
     expect(big[0]).toMatchObject({ command: null, why: 'none: expired at snapshot time, a server drops it on load' });
     expect(big[1]!.command).toBe('LTRIM live -1000 -1');
+  });
+
+  it('a list is capped from the lists of its pattern, not from sibling strings whose element count is their length', async () => {
+    const { db, dir } = freshStore();
+    const list = (key: string, n: number, bytes: number) => rec(key, { type: 'list', rdbType: 'quicklist2', rdbTypeId: 18, elements: n, valueBytes: bytes });
+    // feed:<id>: nine strings of 20 bytes and one list of 5000 entries. The pattern's median element
+    // count is 20, a string's length: 'LTRIM feed:100 -20 -1' would drop 4980 of the list's entries.
+    await loadRecords(db, dir, 'a.rdb', [
+      ...Array.from({ length: 9 }, (_, i) => rec(`feed:${i + 1}`, { elements: 20, largestElementBytes: 20, valueBytes: 20 })),
+      list('feed:100', 5000, 60_000),
+      // q:<id>: lists of 180 to 220 entries beside a string; the long list is capped from the lists.
+      ...Array.from({ length: 5 }, (_, i) => list(`q:${i + 1}`, 180 + 10 * i, 2000)),
+      rec('q:9', { elements: 3, valueBytes: 3 }),
+      list('q:100', 50_000, 500_000),
+    ]);
+    const big = diagnosis(db, { top: 20 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+    expect(big.find((r) => r.key === 'feed:100')!.command).toBe('LTRIM feed:100 -1000 -1');
+    // The lists' median is 200 (nearest rank of 180, 190, 200, 210, 220, 50000).
+    expect(big.find((r) => r.key === 'q:100')!.command).toBe('LTRIM q:100 -200 -1');
   });
 
   it('--top past the bound lists at most DIAGNOSIS_MAX_TOP keys and says so', async () => {
