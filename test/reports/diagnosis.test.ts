@@ -156,6 +156,29 @@ describeRedis('remedy commands as the screen and the table print them', () => {
   });
 });
 
+describeRedis('remedy commands of long keys on a terminal', () => {
+  it('a command longer than the terminal is printed whole (its comment goes): pasted into redis-cli it trims that key', async () => {
+    // Key names of 120 and 97 characters: their LTRIM lines are wider than a 100-column terminal.
+    const keys = [`timeline:${'a'.repeat(100)}:events:2026`, `feed:${'b'.repeat(92)}`];
+    const server = await startRedis();
+    try {
+      await server.client.pipeline(keys.map((k) => ['RPUSH', k, ...Array.from({ length: 1500 }, (_, i) => String(i))]));
+      const { db } = await storeWithDumps([await server.save()]);
+      const screen = formatDiagnosisScreen(diagnosis(db, { top: 10 }), { human: true, width: 100 });
+      db.close();
+      const commands = screen.split('\n').filter((l) => l.startsWith('    LTRIM ')).map((l) => l.replace(/ {3}# .*$/, '').trim());
+      expect(commands.sort()).toEqual(keys.map((k) => `LTRIM ${k} -1000 -1`).sort());
+      const cli = spawnSync('redis-cli', ['-p', String(server.port)], { input: commands.join('\n') + '\n', encoding: 'utf8' });
+      expect(cli.status).toBe(0);
+      expect(await server.client.pipeline(keys.map((k) => ['LLEN', k]))).toEqual([1000, 1000]);
+      // Other lines still fit the terminal.
+      for (const l of screen.trimEnd().split('\n').filter((x) => !x.startsWith('    LTRIM '))) expect([...l].length, l).toBeLessThanOrEqual(100);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describeRedis('remedy commands of keys outside db 0', () => {
   it('the screen\'s lines, pasted into redis-cli in order, trim the key of each db and no other', async () => {
     const server = await startRedis();
