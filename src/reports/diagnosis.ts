@@ -244,7 +244,7 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
     name: 'bigkeys',
     title: 'Big keys and what to type',
     columns: [col('db', 'int'), col('key', 'text'), col('type', 'text'), col(m, 'bytes'), col('elements', 'int'), col('ttl_s', 'int', 'seconds left at snapshot time; - = no TTL'),
-      col('pattern', 'text'), col('command', 'text', 'the redis-cli command that fixes it'), col('why', 'text')],
+      col('pattern', 'text'), { ...col('command', 'text', 'the redis-cli command that fixes it'), whole: true }, col('why', 'text')],
     rows: keys.map((k) => {
       const ttl = k.expire_at_ms === null ? null : Math.round((k.expire_at_ms - now) / 1000);
       const f = facts.get(k.pattern_id);

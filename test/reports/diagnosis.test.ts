@@ -164,7 +164,8 @@ describeRedis('remedy commands of long keys on a terminal', () => {
     try {
       await server.client.pipeline(keys.map((k) => ['RPUSH', k, ...Array.from({ length: 1500 }, (_, i) => String(i))]));
       const { db } = await storeWithDumps([await server.save()]);
-      const screen = formatDiagnosisScreen(diagnosis(db, { top: 10 }), { human: true, width: 100 });
+      const result = diagnosis(db, { top: 10 });
+      const screen = formatDiagnosisScreen(result, { human: true, width: 100 });
       db.close();
       const commands = screen.split('\n').filter((l) => l.startsWith('    LTRIM ')).map((l) => l.replace(/ {3}# .*$/, '').trim());
       expect(commands.sort()).toEqual(keys.map((k) => `LTRIM ${k} -1000 -1`).sort());
@@ -173,6 +174,9 @@ describeRedis('remedy commands of long keys on a terminal', () => {
       expect(await server.client.pipeline(keys.map((k) => ['LLEN', k]))).toEqual([1000, 1000]);
       // Other lines still fit the terminal.
       for (const l of screen.trimEnd().split('\n').filter((x) => !x.startsWith('    LTRIM '))) expect([...l].length, l).toBeLessThanOrEqual(100);
+      // `report diagnosis` on a terminal: the command column is not cut either (other long text is).
+      const table = formatTable(result, { human: true });
+      for (const k of keys) expect(table).toContain(`LTRIM ${k} -1000 -1`);
     } finally {
       await server.stop();
     }
