@@ -43,7 +43,11 @@ export interface RemedyCommand {
 export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCommand {
   const key = cliArgument(k.key);
   const untimed = k.ttlSeconds === null;
-  const siblingTtl = untimed && s !== null && s.withTtl > 0 && s.medianTtlSeconds !== null && s.medianTtlSeconds > 0 ? Math.round(s.medianTtlSeconds) : null;
+  // The siblings' TTL only when most of them have one: when most have none, no TTL is the family's
+  // rule, and a ready-to-paste EXPIRE would delete a key its application keeps for good.
+  const siblings = s === null ? 0 : s.keys - 1;
+  const siblingTtl = untimed && s !== null && s.withTtl * 2 > siblings && s.medianTtlSeconds !== null && s.medianTtlSeconds > 0 ? Math.round(s.medianTtlSeconds) : null;
+  const fewTtl = untimed && siblingTtl === null && s !== null && s.withTtl > 0 ? `only ${s.withTtl} of ${siblings} siblings have one` : null;
   if (untimed && k.idleSeconds !== null && k.idleSeconds >= FORGOTTEN_IDLE_SECONDS) {
     return { command: `UNLINK ${key}`, why: `no TTL and untouched for ${Math.floor(k.idleSeconds / 86_400)} days` };
   }
@@ -58,7 +62,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
     case 'string':
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
       return untimed
-        ? { command: `EXPIRE ${key} <seconds>`, why: 'no TTL, nor have its siblings: give it one if it is a cache entry' }
+        ? { command: `EXPIRE ${key} <seconds>`, why: fewTtl === null ? 'no TTL, nor have its siblings: give it one if it is a cache entry' : `no TTL, like most siblings (${fewTtl}): give it one if it is a cache entry` }
         : { command: null, why: 'a large value with a TTL: compress or split it' };
     case 'list': {
       const n = cap(LIST_CAP);
@@ -89,7 +93,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
   }
   if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
   return untimed
-    ? { command: `EXPIRE ${key} <seconds>`, why: `${k.elements} elements, no TTL: cap it where it is written, or give it a TTL` }
+    ? { command: `EXPIRE ${key} <seconds>`, why: `${k.elements} elements, no TTL${fewTtl === null ? '' : ` (${fewTtl})`}: cap it where it is written, or give it a TTL` }
     : { command: null, why: `${k.elements} elements: cap its size where it is written` };
 }
 

@@ -107,6 +107,14 @@ describe('remedy commands', () => {
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, sameTypeKeys: 5, medianElements: 10 }).command).toBe('EXPIRE q:1 300');
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: 20, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, sameTypeKeys: 5, medianElements: 10 }).command).toBeNull();
     expect([1, 7, 10, 11, 180, 999, 1001].map(niceCeil)).toEqual([1, 10, 10, 20, 200, 1000, 2000]);
+    // Most siblings without a TTL: no TTL is the family's rule, so no paste-ready EXPIRE from the few.
+    const few = { keys: 20, withTtl: 5, medianTtlSeconds: 13_004, sameTypeKeys: 6, medianElements: 30 };
+    expect(remedyCommand({ key, type: 'hash', elements: 30, ttlSeconds: null, idleSeconds: null }, few))
+      .toEqual({ command: 'EXPIRE q:1 <seconds>', why: '30 elements, no TTL (only 5 of 19 siblings have one): cap it where it is written, or give it a TTL' });
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, few))
+      .toEqual({ command: 'EXPIRE q:1 <seconds>', why: 'no TTL, like most siblings (only 5 of 19 siblings have one): give it one if it is a cache entry' });
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { ...few, withTtl: 10 }).command).toBe('EXPIRE q:1 13004');
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { ...few, keys: 2, withTtl: 1 }).command).toBe('EXPIRE q:1 13004');
   });
 });
 
