@@ -113,12 +113,14 @@ function pickPair(db: Store, options: ReportOptions): { from: SnapshotRow; to: S
   const passOver = (s: SnapshotRow, option: string) =>
     skipped.push(`snapshot ${s.id} (${s.file_name}) is PARTIAL and left out of the default pair (its keys stop at a fault); give ${option} ${s.id} to compare with it`);
   // With only --from, --to defaults to the latest snapshot of --from's instance.
-  const fromInstance = options.from !== undefined && options.to === undefined ? instanceOf(pickSnapshot(db, options.from, options.instance)) : undefined;
-  let to = pickSnapshot(db, options.to, options.instance ?? fromInstance);
+  const given = options.from !== undefined && options.to === undefined ? pickSnapshot(db, options.from, options.instance) : undefined;
+  let to = pickSnapshot(db, options.to, options.instance ?? (given === undefined ? undefined : instanceOf(given)));
   const instance = instanceOf(to);
   const mine = listSnapshots(db, instance);
   if (options.to === undefined && to.status === 'partial') {
-    const last = mine.filter((s) => s.status === 'complete' && compareSnapshots(s, to) < 0).at(-1);
+    // The latest complete one after --from when given: one at or before it is no --to for it, and
+    // the PARTIAL latest is still a later snapshot to compare with.
+    const last = mine.filter((s) => s.status === 'complete' && compareSnapshots(s, to) < 0 && (given === undefined || compareSnapshots(s, given) > 0)).at(-1);
     if (last !== undefined) {
       for (const s of mine.filter((s) => s.status === 'partial' && compareSnapshots(s, last) > 0)) passOver(s, '--to');
       to = last;

@@ -103,5 +103,14 @@ describe('growth with a PARTIAL snapshot (a dump cut short)', () => {
     const asked = run(db, { top: 10, to: '4' });
     expect(asked.notes[0]).toMatch(/from snapshot 3 \(d2\.rdb.* to 4 \(d3\.rdb/);
     expect(asked.notes.some((n) => n.startsWith('PARTIAL snapshot 4'))).toBe(true);
+    // --from the latest complete one (or the PARTIAL latest itself): no complete snapshot after it,
+    // so the PARTIAL one after it is --to. It was said to be the latest with nothing to compare it
+    // with, or later than a --to never given.
+    const fromLast = run(db, { top: 10, from: '3' });
+    expect(fromLast.notes[0]).toMatch(/from snapshot 3 \(d2\.rdb.* to 4 \(d3\.rdb/);
+    expect(fromLast.notes.some((n) => n.startsWith('PARTIAL snapshot 4'))).toBe(true);
+    expect(() => run(db, { top: 10, from: '4' })).toThrow(/--from is snapshot 4 \(d3\.rdb\), the latest of instance/);
+    // From an earlier one, the latest complete one is still --to.
+    expect(run(db, { top: 10, from: '1' }).notes[0]).toMatch(/from snapshot 1 \(d0\.rdb.* to 3 \(d2\.rdb/);
   });
 });
