@@ -219,12 +219,14 @@ interface BigKeyRow {
   elements: number;
   expire_at_ms: number | null;
   access: number | null;
+  stream_pending: number | null;
 }
 
 function bigKeys(db: Store, snap: SnapshotRow, b: Basis, top: number): BigKeyRow[] {
   if (snap.first_row === null) return [];
   return db.prepare(
-    `SELECT r.key, coalesce(r.key_printable, CAST(r.key AS TEXT)) AS key_text, r.pattern_id, p.pattern, k.type, k.db, r.${b.keysColumn} AS size, r.elements, r.expire_at_ms, r.access
+    `SELECT r.key, coalesce(r.key_printable, CAST(r.key AS TEXT)) AS key_text, r.pattern_id, p.pattern, k.type, k.db, r.${b.keysColumn} AS size, r.elements, r.expire_at_ms, r.access,
+            json_extract(r.extra, '$.stream_pending') AS stream_pending
      FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
      -- The ranking sorts row ids only (sizes and keys would copy every key into SQLite's sorter).
      -- Empty lists, sets, zsets and hashes are no big keys: a server drops them on load, and every
@@ -254,7 +256,7 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
         : null;
       // Expired when the dump was written (the ttl report's 'expired' bucket): nothing to type.
       const expired = k.expire_at_ms !== null && snap.snapshot_time_ms !== null && k.expire_at_ms <= snap.snapshot_time_ms;
-      const fix = expired ? EXPIRED_FIX : remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null }, siblings);
+      const fix = expired ? EXPIRED_FIX : remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null, streamPending: k.stream_pending }, siblings);
       // redis-cli starts in db 0: a command for a key of another db names a key of db 0 unless
       // SELECT comes first (and may trim or delete that other key).
       const why = k.db !== 0 && fix.command !== null ? `in db ${k.db}: SELECT ${k.db} first; ${fix.why}` : fix.why;

@@ -13,6 +13,8 @@ export interface BigKeyFacts {
   ttlSeconds: number | null;
   /** LRU idle seconds when the dump has them. */
   idleSeconds: number | null;
+  /** A stream's entries delivered to its consumer groups and not acknowledged (Σ of the groups' PELs). */
+  streamPending?: number | null;
 }
 
 /** What the key's siblings (the other keys of its pattern) do, from the snapshot's rows. */
@@ -77,7 +79,15 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
     }
     case 'stream': {
       const n = cap(STREAM_CAP);
-      if (k.elements > n) return { command: `XTRIM ${key} MAXLEN ~ ${n}`, why: `keep ~${n} of ${k.elements} entries; XADD … MAXLEN ~ ${n}` };
+      if (k.elements > n) {
+        // XTRIM deletes the oldest entries whether or not a consumer group still has them pending
+        // (R:t_stream.c streamTrim): those are the messages a stalled consumer has not handled yet.
+        const pending = k.streamPending ?? 0;
+        const why = pending > 0
+          ? `keep ~${n} of ${k.elements} entries, but ${pending} are pending in its consumer groups: trimming loses those not yet handled; XPENDING first`
+          : `keep ~${n} of ${k.elements} entries; XADD … MAXLEN ~ ${n}`;
+        return { command: `XTRIM ${key} MAXLEN ~ ${n}`, why };
+      }
       break;
     }
     case 'hash':

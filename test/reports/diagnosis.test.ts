@@ -191,6 +191,34 @@ describeRedis('remedy commands of long keys on a terminal', () => {
   });
 });
 
+describeRedis('remedy commands of streams with consumer groups', () => {
+  it('an XTRIM that would drop entries still pending in a consumer group says so', async () => {
+    const server = await startRedis();
+    try {
+      const entries = (key: string) => Array.from({ length: 12_000 }, (_, i) => ['XADD', key, `${i + 1}-1`, 'f', 'v']);
+      await server.client.pipeline([...entries('jobs'), ...entries('log')]);
+      // A consumer read the 300 oldest jobs and acknowledged none: a stalled worker.
+      await server.client.call('XGROUP', 'CREATE', 'jobs', 'workers', '0');
+      await server.client.call('XREADGROUP', 'GROUP', 'workers', 'w1', 'COUNT', '300', 'STREAMS', 'jobs', '>');
+      const { db } = await storeWithDumps([await server.save()]);
+      const big = diagnosis(db, { top: 5 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+      db.close();
+      expect(big.find((r) => r.key === 'jobs')).toMatchObject({
+        command: 'XTRIM jobs MAXLEN ~ 10000',
+        why: 'keep ~10000 of 12000 entries, but 300 are pending in its consumer groups: trimming loses those not yet handled; XPENDING first',
+      });
+      expect(big.find((r) => r.key === 'log')).toMatchObject({ command: 'XTRIM log MAXLEN ~ 10000', why: 'keep ~10000 of 12000 entries; XADD … MAXLEN ~ 10000' });
+      // What the warning is about: the trim takes the pending entries with it.
+      await server.client.call('XTRIM', 'jobs', 'MAXLEN', '10000');
+      const pending = (await server.client.call('XPENDING', 'jobs', 'workers')) as unknown[];
+      expect(pending[0]).toBe(300);
+      expect(await server.client.call('XRANGE', 'jobs', '1-1', '300-1')).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describeRedis('remedy commands of keys outside db 0', () => {
   it('the screen\'s lines, pasted into redis-cli in order, trim the key of each db and no other', async () => {
     const server = await startRedis();
