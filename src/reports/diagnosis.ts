@@ -122,51 +122,63 @@ function topPatterns(db: Store, snap: SnapshotRow, b: Basis, top: number): Patte
   ).all(snap.id, top) as PatternRow[];
 }
 
-/** Per pattern id, from its key rows: the largest key, the longest collection without a TTL, the median element count and median TTL left. */
+/**
+ * Per pattern id, from its key rows: the largest key, the longest collection without a TTL, and per
+ * type what a remedy goes by. Per type: a pattern can mix types (`user:42` profile hashes kept for
+ * good beside `user:<token>` strings that expire), and neither a string's length (its element
+ * count) nor a token's TTL says how long a list may be or how long a profile may live.
+ */
 interface PatternFacts {
   keys: number;
   maxSize: number | null;
   maxUntimedElements: number | null;
-  /**
-   * Per capped type (list, zset, stream): the pattern's keys of that type and their median element
-   * count. Per type: a pattern can mix types, and a string's element count is its length, so the
-   * median of the whole pattern would cap a list at the length of its sibling strings.
-   */
-  elementsByType: Map<string, { keys: number; median: number | null }>;
+  byType: Map<string, TypeFacts>;
+}
+
+/** The pattern's keys of one type: how many, their median element count, how many have a TTL still to run and its median. */
+interface TypeFacts {
+  keys: number;
+  medianElements: number | null;
   withTtl: number;
   medianTtlSeconds: number | null;
 }
-
-/** The types a remedy caps by element count from the siblings' median (remedy-command.ts cap()). */
-const CAPPED_TYPES = ['list', 'zset', 'stream'] as const;
 
 function patternFacts(db: Store, snap: SnapshotRow, b: Basis, patternIds: number[]): Map<number, PatternFacts> {
   const wanted = new Set(patternIds.filter((id) => id >= 0));
   const out = new Map<number, PatternFacts>();
   if (wanted.size === 0) return out;
   const now = snap.snapshot_time_ms ?? 0;
+  const typeOf = new Map((db.prepare('SELECT id, type FROM key_kinds').all() as { id: number; type: string }[]).map((k) => [k.id, k.type]));
   // One pass over the rows (two scans): no sort of a pattern's keys, however many it has.
   const stats = groupPercentiles(db, snap, {
     measures: [
       `coalesce(${b.keysColumn}, 0)`,
       "CASE WHEN expire_at_ms IS NULL AND kind_id IN (SELECT id FROM key_kinds WHERE type <> 'string') THEN elements END",
-      ...CAPPED_TYPES.map((t) => `CASE WHEN kind_id IN (SELECT id FROM key_kinds WHERE type = '${t}') THEN elements END`),
+      'elements',
       // Lower median by rank (p50, nearest rank) of the TTL still to run at snapshot time.
       `CASE WHEN expire_at_ms > ${Math.trunc(now)} THEN expire_at_ms - ${Math.trunc(now)} END`,
     ],
     percentiles: [50],
-    groupOf: (_kind, pattern) => (wanted.has(pattern) ? String(pattern) : null),
+    groupOf: (kind, pattern) => (wanted.has(pattern) ? `${pattern}\0${typeOf.get(kind)}` : null),
     patternIds: [...wanted],
   });
-  for (const [id, [size, untimedElements, ...rest]] of stats) {
-    const ttl = rest.at(-1)!;
-    out.set(Number(id), {
-      keys: size!.n, maxSize: size!.max, maxUntimedElements: untimedElements!.max,
-      elementsByType: new Map(CAPPED_TYPES.map((t, i) => [t, { keys: rest[i]!.n, median: rest[i]!.p.get(50) ?? null }])),
-      withTtl: ttl.n, medianTtlSeconds: ttl.n > 0 ? Math.round(ttl.p.get(50)! / 1000) : null,
+  for (const [group, [size, untimedElements, elements, ttl]] of stats) {
+    const [id, type] = group.split('\0') as [string, string];
+    let f = out.get(Number(id));
+    if (f === undefined) out.set(Number(id), (f = { keys: 0, maxSize: null, maxUntimedElements: null, byType: new Map() }));
+    f.keys += size!.n;
+    f.maxSize = larger(f.maxSize, size!.max);
+    f.maxUntimedElements = larger(f.maxUntimedElements, untimedElements!.max);
+    f.byType.set(type, {
+      keys: size!.n, medianElements: elements!.p.get(50) ?? null,
+      withTtl: ttl!.n, medianTtlSeconds: ttl!.n > 0 ? Math.round(ttl!.p.get(50)! / 1000) : null,
     });
   }
   return out;
+}
+
+function larger(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 /** The top patterns by memory, each with the seed causes that apply to it. */
@@ -250,10 +262,8 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
     rows: keys.map((k) => {
       const ttl = k.expire_at_ms === null ? null : Math.round((k.expire_at_ms - now) / 1000);
       const f = facts.get(k.pattern_id);
-      const sameType = f?.elementsByType.get(k.type);
-      const siblings: SiblingFacts | null = f
-        ? { keys: f.keys, withTtl: f.withTtl, medianTtlSeconds: f.medianTtlSeconds, sameTypeKeys: sameType?.keys ?? 0, medianElements: sameType?.median ?? null }
-        : null;
+      const t = f?.byType.get(k.type);
+      const siblings: SiblingFacts | null = t ? { keys: t.keys, withTtl: t.withTtl, medianTtlSeconds: t.medianTtlSeconds, medianElements: t.medianElements } : null;
       // Expired when the dump was written (the ttl report's 'expired' bucket): nothing to type.
       const expired = k.expire_at_ms !== null && snap.snapshot_time_ms !== null && k.expire_at_ms <= snap.snapshot_time_ms;
       const fix = expired ? EXPIRED_FIX : remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null, streamPending: k.stream_pending }, siblings);

@@ -17,15 +17,18 @@ export interface BigKeyFacts {
   streamPending?: number | null;
 }
 
-/** What the key's siblings (the other keys of its pattern) do, from the snapshot's rows. */
+/**
+ * What the key's siblings (the other keys of its pattern and type) do, from the snapshot's rows. Of
+ * its type: another type's keys say nothing of this one's length or lifetime (a string's element
+ * count is its length; the tokens of `user:*` expire, its profile hashes do not).
+ */
 export interface SiblingFacts {
-  /** Keys in the pattern, this one included. */
+  /** Keys of the pattern and type, this one included. */
   keys: number;
   /** Siblings with a TTL, and their median remaining TTL at snapshot time (seconds). */
   withTtl: number;
   medianTtlSeconds: number | null;
-  /** The pattern's keys of this key's type (this one included), and their median element count. */
-  sameTypeKeys: number;
+  /** Median element count of the pattern's keys of this type. */
   medianElements: number | null;
 }
 
@@ -54,11 +57,10 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
     return { command: `UNLINK ${key}`, why: `no TTL and untouched for ${Math.floor(k.idleSeconds / 86_400)} days` };
   }
   const ttlWhy = (n: number) => `no TTL; ${n} of ${s!.keys - 1} siblings have one (median ${formatDuration(siblingTtl!)})`;
-  // A cap from the siblings of its type when they are clearly smaller, else the default cap (a
-  // sibling of another type says nothing of how long a list may be: a string's count is its length).
+  // A cap from the siblings when they are clearly smaller, else the default cap.
   const cap = (fallback: number) => {
     const m = s?.medianElements ?? null;
-    return m !== null && s!.sameTypeKeys >= 3 && m > 0 && m * 2 <= k.elements ? niceCeil(m) : fallback;
+    return m !== null && s!.keys >= 3 && m > 0 && m * 2 <= k.elements ? niceCeil(m) : fallback;
   };
   switch (k.type) {
     case 'string':

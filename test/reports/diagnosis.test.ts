@@ -98,17 +98,17 @@ describe('diagnosis of an older snapshot', () => {
 describe('remedy commands', () => {
   it('caps from the siblings when they are clearly smaller, else the defaults; UNLINK for a month-idle giant', () => {
     const key = new TextEncoder().encode('q:1');
-    expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, { keys: 10, withTtl: 0, medianTtlSeconds: null, sameTypeKeys: 10, medianElements: 180 }).command).toBe('LTRIM q:1 -200 -1');
+    expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, { keys: 10, withTtl: 0, medianTtlSeconds: null, medianElements: 180 }).command).toBe('LTRIM q:1 -200 -1');
     expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('LTRIM q:1 -1000 -1');
     expect(remedyCommand({ key, type: 'stream', elements: 50_000, ttlSeconds: 60, idleSeconds: null }, null).command).toBe('XTRIM q:1 MAXLEN ~ 10000');
     expect(remedyCommand({ key, type: 'zset', elements: 5000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('ZREMRANGEBYRANK q:1 0 -1001');
     expect(remedyCommand({ key, type: 'hash', elements: 2_000_000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('split: HSET q:1:<n> field value, n = crc32(field) % 7813');
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: 40 * 86_400 }, null).command).toBe('UNLINK q:1');
-    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, sameTypeKeys: 5, medianElements: 10 }).command).toBe('EXPIRE q:1 300');
-    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: 20, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, sameTypeKeys: 5, medianElements: 10 }).command).toBeNull();
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, medianElements: 10 }).command).toBe('EXPIRE q:1 300');
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: 20, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, medianElements: 10 }).command).toBeNull();
     expect([1, 7, 10, 11, 180, 999, 1001].map(niceCeil)).toEqual([1, 10, 10, 20, 200, 1000, 2000]);
     // Most siblings without a TTL: no TTL is the family's rule, so no paste-ready EXPIRE from the few.
-    const few = { keys: 20, withTtl: 5, medianTtlSeconds: 13_004, sameTypeKeys: 6, medianElements: 30 };
+    const few = { keys: 20, withTtl: 5, medianTtlSeconds: 13_004, medianElements: 30 };
     expect(remedyCommand({ key, type: 'hash', elements: 30, ttlSeconds: null, idleSeconds: null }, few))
       .toEqual({ command: 'EXPIRE q:1 <seconds>', why: '30 elements, no TTL (only 5 of 19 siblings have one): cap it where it is written, or give it a TTL' });
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, few))
@@ -361,6 +361,26 @@ describe('diagnosis big keys: what is no big key, and how many', () => {
     expect(big.find((r) => r.key === 'feed:100')!.command).toBe('LTRIM feed:100 -1000 -1');
     // The lists' median is 200 (nearest rank of 180, 190, 200, 210, 220, 50000).
     expect(big.find((r) => r.key === 'q:100')!.command).toBe('LTRIM q:100 -200 -1');
+  });
+
+  it('a key without TTL is given the TTL of the siblings of its type, not of another type\'s keys', async () => {
+    const { db, dir } = freshStore();
+    const now = 1_700_000_000_000;
+    const hash = (key: string, ttlS: number | null) => rec(key, { type: 'hash', rdbType: 'hash-listpack', rdbTypeId: 16, elements: 20, valueBytes: 5000, expireAtMs: ttlS === null ? null : now + ttlS * 1000 });
+    // user:<id> profile hashes, kept for good, beside the many user:<token> strings that expire in
+    // an hour: one pattern, user:*. 'EXPIRE user:1 3600' would delete a profile within the hour.
+    await loadRecords(db, dir, 'a.rdb', [
+      ...[1, 2, 3].map((i) => hash(`user:${i}`, null)),
+      ...Array.from({ length: 20 }, (_, i) => rec(`user:${(0xa000_0000 + i).toString(16)}`, { valueBytes: 40, expireAtMs: now + 3600_000 })),
+      // sess:<id> hashes: most expire in 2 h, the big one has no TTL; strings of the pattern in 60 s.
+      ...[1, 2, 3].map((i) => hash(`sess:${i}`, 7200)), hash('sess:4', null),
+      ...Array.from({ length: 9 }, (_, i) => rec(`sess:${10 + i}`, { valueBytes: 20, expireAtMs: now + 60_000 })),
+    ], { ctimeS: now / 1000 });
+    const big = diagnosis(db, { top: 50 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+    const fix = (key: string) => big.find((r) => r.key === key)!;
+    expect(new Set(big.filter((r) => String(r.key).startsWith('user:')).map((r) => r.pattern))).toEqual(new Set(['user:*']));
+    expect(fix('user:1').command).toBe('EXPIRE user:1 <seconds>');
+    expect(fix('sess:4')).toMatchObject({ command: 'EXPIRE sess:4 7200', why: 'no TTL; 3 of 3 siblings have one (median 2 h)' });
   });
 
   it('--top past the bound lists at most DIAGNOSIS_MAX_TOP keys and says so', async () => {
