@@ -111,12 +111,17 @@ interface PatternRow {
   untimed_keys: number;
   size: number;
   untimed_size: number;
+  /** Keys without a TTL, and keys, of the pattern's types whose keys are partly timed (a TTL forgotten on some). */
+  mixed_untimed: number;
+  mixed_keys: number;
 }
 
 function topPatterns(db: Store, snap: SnapshotRow, b: Basis, top: number): PatternRow[] {
   return db.prepare(
     `SELECT s.pattern, coalesce(p.id, -1) AS pattern_id, group_concat(DISTINCT s.type) AS types, sum(s.keys) AS keys, sum(s.untimed_keys) AS untimed_keys,
-            sum(s.${b.statsColumn}) AS size, sum(s.${b.untimedColumn}) AS untimed_size
+            sum(s.${b.statsColumn}) AS size, sum(s.${b.untimedColumn}) AS untimed_size,
+            sum(CASE WHEN s.untimed_keys BETWEEN 1 AND s.keys - 1 THEN s.untimed_keys ELSE 0 END) AS mixed_untimed,
+            sum(CASE WHEN s.untimed_keys BETWEEN 1 AND s.keys - 1 THEN s.keys ELSE 0 END) AS mixed_keys
      FROM pattern_stats s LEFT JOIN patterns p ON p.pattern = s.pattern
      WHERE s.snapshot_id = ? GROUP BY s.pattern ORDER BY size DESC, keys DESC, s.pattern LIMIT ?`,
   ).all(snap.id, top) as PatternRow[];
@@ -203,7 +208,9 @@ function patternsTable(rows: PatternRow[], facts: Map<number, PatternFacts>, b: 
 function flags(r: PatternRow, x: PatternFacts | undefined, rate: PatternRate | null): string {
   const out: string[] = [];
   const untimedShare = r.size > 0 ? r.untimed_size / r.size : 0;
-  if (r.untimed_keys > 0 && r.untimed_keys < r.keys) out.push(`TTL missing on ${r.untimed_keys} of ${r.keys} keys`);
+  // Within a type: timed keys of one type (user:<token> strings) and untimed ones of another
+  // (user:<id> profile hashes) are two kinds of key, not a TTL forgotten on some.
+  if (r.mixed_untimed > 0) out.push(`TTL missing on ${r.mixed_untimed} of ${r.mixed_keys} keys`);
   else if (r.untimed_keys === r.keys && untimedShare >= IMMORTAL_SHARE && CACHE_LIKE.test(r.pattern)) out.push('cache keys without TTL');
   if (x?.maxUntimedElements != null && x.maxUntimedElements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.maxUntimedElements} el., no TTL`);
   else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')) {

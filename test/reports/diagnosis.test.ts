@@ -381,6 +381,10 @@ describe('diagnosis big keys: what is no big key, and how many', () => {
     expect(new Set(big.filter((r) => String(r.key).startsWith('user:')).map((r) => r.pattern))).toEqual(new Set(['user:*']));
     expect(fix('user:1').command).toBe('EXPIRE user:1 <seconds>');
     expect(fix('sess:4')).toMatchObject({ command: 'EXPIRE sess:4 7200', why: 'no TTL; 3 of 3 siblings have one (median 2 h)' });
+    // The flags say so too: no TTL missing in user:* (its hashes have none, its strings all have one).
+    const flag = (p: string) => diagnosis(db, { top: 50 }).tables.find((t) => t.name === 'patterns')!.rows.find((r) => r.pattern === p)!.flag;
+    expect(flag('user:*')).toBeNull();
+    expect(flag('sess:*')).toBe('TTL missing on 1 of 4 keys');
   });
 
   it('--top past the bound lists at most DIAGNOSIS_MAX_TOP keys and says so', async () => {
