@@ -3,6 +3,7 @@ import { isoTime, rowArray, type ResultTable, type Row } from '../output/result.
 import type { Store } from '../store/open-store.js';
 import { keyRowsOf } from '../store/schema.js';
 import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
+import { capacity } from './capacity.js';
 import { eviction } from './eviction.js';
 import { forecast } from './forecast.js';
 import { growth } from './growth.js';
@@ -42,6 +43,11 @@ export const diagnosis: Report = {
     const explained = (recon?.rows[0]?.['share_explained'] as number | null | undefined) ?? null;
     tables.push(headline(snap, b, total, explained));
     notes.push(...headlineNotes(snap, b, total, explained));
+    // Where the snapshot stands against --maxmemory, as capacity says it: the forecast's dates need
+    // three snapshots, and the dump taken after an OOM is often the only one.
+    if (options.maxmemory !== undefined && options.maxmemory > 0) {
+      notes.push(...capacity.run(db, { snapshot: String(snap.id), top: 1, maxmemory: options.maxmemory }).notes.filter((n) => CAPACITY_VERDICT.test(n)));
+    }
 
     const growth = growthSection(db, snap, options, remark('growth'));
     // Its rows and each one's facts are held to be printed together: a bound, not the whole keyspace.
@@ -68,6 +74,9 @@ export const diagnosis: Report = {
     return { report: 'diagnosis', notes, tables, labels: snapshotLabels(snap), snapshot: snapshotFacts(snap) };
   },
 };
+
+/** capacity's line on used memory against maxmemory (past it, past the alarm, or what is left), and where used memory comes from. */
+const CAPACITY_VERDICT = /^(at or past maxmemory|ALARM: |[\d.]+% of maxmemory used;|used memory: )/;
 
 function headline(snap: SnapshotRow, b: Basis, total: { keys: number; size: number }, explained: number | null): ResultTable {
   return {

@@ -327,6 +327,21 @@ describe('diagnosis with a PARTIAL snapshot among too few for a forecast', () =>
   });
 });
 
+describe('diagnosis with --maxmemory', () => {
+  it('says where the snapshot stands against it, as capacity does, with a single snapshot too (no forecast yet)', async () => {
+    const { db, dir } = freshStore();
+    await loadRecords(db, dir, 'after-oom.rdb', [rec('k:1', { valueBytes: 100 })], { usedMem: 3_800_000 });
+    const mb4 = 4_000_000;
+    const lines = (maxmemory: number | undefined) => diagnosis(db, { top: 5, maxmemory }).notes;
+    expect(lines(mb4)).toContain('ALARM: used memory is 95.0% of maxmemory, past the 85% alarm threshold; 195 KB left');
+    expect(lines(3_000_000)).toContain('at or past maxmemory (127%): writes fail with OOM under noeviction, or keys are evicted');
+    expect(lines(10_000_000).some((n) => /^38\.0% of maxmemory used; /.test(n))).toBe(true);
+    const without = lines(undefined);
+    expect(lines(mb4).filter((n) => !without.includes(n))).toHaveLength(1);
+    expect(lines(0)).toEqual(without);
+  });
+});
+
 describe('diagnosis big keys: what is no big key, and how many', () => {
   it('an empty list, set, zset or hash is not listed; a key expired at snapshot time gets no command', async () => {
     const { db, dir } = freshStore();
