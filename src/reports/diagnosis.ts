@@ -313,6 +313,8 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
   // Every pattern's rate (for the patterns table); the growth table shows the top three.
   const f = forecast.run(db, { snapshot: String(snap.id), top: Number.MAX_SAFE_INTEGER, maxmemory: options.maxmemory });
   const total = f.tables.find((t) => t.name === 'total');
+  // What the patterns table measures; growth and the forecast measure file bytes instead when an
+  // earlier snapshot has no memory estimates (basisFor of all of them).
   const m = basisFor(snap).name;
   const columns = [col('scope', 'text'), col('per_day', 'bytes', 'bytes added per day'), col('r2', 'float'), col('snapshots', 'int'),
     col('alarm_at', 'time', 'when the 85% alarm is reached (with --maxmemory)'), col('maxmemory_at', 'time', 'when maxmemory is reached (with --maxmemory)')];
@@ -333,31 +335,35 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
     }
     say(`${fit}; above, the change since the previous complete one, snapshot ${previous.id}${skippedNote}`);
     const g = growth.run(db, { from: String(previous.id), to: String(snap.id), top: 3 });
-    const per = (r: Row) => (r[`${m}_change_per_day`] as number | null) ?? null;
+    const gm = basisFor(previous, snap).name;
+    const per = (r: Row) => (r[`${gm}_change_per_day`] as number | null) ?? null;
     const changes = rowArray(g.tables.find((t) => t.name === 'growth')!.rows);
     return {
       table: {
         name: 'growth',
-        title: `Change since the previous snapshot of instance ${instance}${skipped.length > 0 ? ` that is complete (${previous.id})` : ''}`,
+        title: `Change since the previous snapshot of instance ${instance}${skipped.length > 0 ? ` that is complete (${previous.id})` : ''}${gm === m ? '' : ' (in bytes in the file: it has no memory estimates)'}`,
         columns: [col('scope', 'text'), col('change', 'bytes'), col('per_day', 'bytes'), col('status', 'text')],
-        rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${m}_change`]!, per_day: per(r), status: r['status']! })),
+        rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${gm}_change`]!, per_day: per(r), status: r['status']! })),
       },
       rates: null,
     };
   }
   // The forecast's lines about the walls (and, with maxmemory 0, why there is none).
-  f.notes.filter((n) => / reaches | already past | not growing|driven by|^maxmemory 0:/.test(n)).forEach(say);
+  f.notes.filter((n) => / reaches | already past | not growing|driven by|^maxmemory 0:|^no dates for the alarm/.test(n)).forEach(say);
   const wall = f.tables.find((t) => t.name === 'wall');
   const wallRows = wall ? rowArray(wall.rows) : [];
   const reached = (threshold: string) => (wallRows.find((r) => r['threshold'] === threshold)?.['reached_at'] as number | null | undefined) ?? null;
   const totals = rowArray(total.rows);
-  const pats = rowArray(f.tables.find((t) => t.name === 'patterns')!.rows);
-  const rates = new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${m}_per_day`] as number, keysPerDay: p['keys_per_day'] as number }]));
+  const patternsTable = f.tables.find((t) => t.name === 'patterns')!;
+  const pats = rowArray(patternsTable.rows);
+  const fm = patternsTable.columns.some((c) => c.name === `${m}_per_day`) ? m : 'file_bytes';
+  // A rate in the patterns table only in its own measure (memory per day beside memory).
+  const rates = fm === m ? new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${m}_per_day`] as number, keysPerDay: p['keys_per_day'] as number }])) : null;
   const rows: Row[] = totals.filter((r) => r['measure'] !== 'keys').map((r) => ({
     scope: `total ${r['measure']}`, per_day: Math.round(r['per_day'] as number), r2: r['r2']!, snapshots: r['snapshots']!,
     alarm_at: r['measure'] === wallRows[0]?.['measure'] ? reached('alarm') : null, maxmemory_at: r['measure'] === wallRows[0]?.['measure'] ? reached('maxmemory') : null,
   }));
-  for (const p of pats.slice(0, 3)) rows.push({ scope: String(p['pattern']), per_day: p[`${m}_per_day`]!, r2: p['r2']!, snapshots: p['snapshots']!, alarm_at: null, maxmemory_at: null });
+  for (const p of pats.slice(0, 3)) rows.push({ scope: String(p['pattern']), per_day: p[`${fm}_per_day`]!, r2: p['r2']!, snapshots: p['snapshots']!, alarm_at: null, maxmemory_at: null });
   return { table: { name: 'growth', title: `Growth per day over the snapshots of instance ${instance} (least squares)`, columns, rows }, rates };
 }
 

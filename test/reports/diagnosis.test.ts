@@ -22,6 +22,7 @@ import { freshStore, loadRecords } from '../support/store.js';
 const diagnosis = reportRunner('diagnosis');
 const growth = reportRunner('growth');
 const describeRedis = requireRedis();
+const DAY_S = 86_400;
 
 describe('diagnosis on five nightly dumps of a real server', () => {
   it('headline, flagged patterns, big keys with their commands, eviction and growth', async () => {
@@ -324,6 +325,25 @@ describe('diagnosis with a PARTIAL snapshot among too few for a forecast', () =>
     expect(change.rows.map((x) => x.scope)).toEqual(g.tables.find((t) => t.name === 'growth')!.rows.map((x) => x.pattern));
     expect(change.rows.length).toBeGreaterThan(0);
     expect(remarks(r)).toEqual([expect.stringMatching(/the change since the previous complete one, snapshot 1 \(PARTIAL snapshot\(s\) 2 left out/)]);
+  });
+});
+
+describe('diagnosis growth when an earlier snapshot has no memory estimates', () => {
+  it('gives the change and rates in bytes in the file, not empty cells', async () => {
+    const { db, dir } = freshStore();
+    const t0 = 1_700_000_000;
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => rec(`k:${i}`, { valueBytes: 100, memory: { encoding: 'raw', bytes: 160, exact: true } }));
+    await loadRecords(db, dir, 'a.rdb', keys(10), { ctimeS: t0 });
+    await loadRecords(db, dir, 'b.rdb', keys(20), { ctimeS: t0 + DAY_S, memoryProfile: 'redis-7.0' });
+    const two = diagnosis(db, { top: 5 }).tables.find((t) => t.name === 'growth')!;
+    // 10 keys of 100 bytes in the file added in a day (a.rdb has no estimates to compare memory with).
+    expect(two.rows).toEqual([{ scope: 'k:*', change: 1000, per_day: 1000, status: 'grown' }]);
+    expect(two.title).toMatch(/in bytes in the file/);
+    await loadRecords(db, dir, 'c.rdb', keys(30), { ctimeS: t0 + 2 * DAY_S, memoryProfile: 'redis-7.0' });
+    const r = diagnosis(db, { top: 5 });
+    expect(r.tables.find((t) => t.name === 'growth')!.rows.find((x) => x.scope === 'k:*')).toMatchObject({ per_day: 1000 });
+    // The patterns table is in memory: no file-bytes rate beside it.
+    expect(r.tables.find((t) => t.name === 'patterns')!.columns.map((c) => c.name)).not.toContain('per_day');
   });
 });
 
