@@ -70,7 +70,10 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
         : { command: null, why: 'a large value with a TTL: compress or split it' };
     case 'list': {
       const n = cap(LIST_CAP);
-      if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `keep the last ${n} of ${k.elements}; LTRIM after every push` };
+      // The tail is the newest only when the list is fed by RPUSH: fed by LPUSH (the idiom of LTRIM's
+      // own docs: LPUSH, then LTRIM 0 N-1) it is the oldest, and -N -1 would drop every recent entry.
+      // The dump does not say which end is pushed, so the why names the other command.
+      if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `the last ${n} of ${k.elements}: newest if RPUSHed; LPUSHed? LTRIM 0 ${n - 1}` };
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
       return { command: null, why: `${k.elements} elements${untimed ? ', no TTL' : ''}: cap it where it is written (LTRIM after each push)` };
     }

@@ -192,6 +192,29 @@ describeRedis('remedy commands of long keys on a terminal', () => {
   });
 });
 
+describeRedis('remedy commands of lists fed by LPUSH', () => {
+  it('the why names the LTRIM that keeps the newest of a list pushed at its head', async () => {
+    const server = await startRedis();
+    try {
+      // A feed pushed at the head (LPUSH, the idiom of LTRIM's docs) and one pushed at the tail.
+      await server.client.pipeline([...Array.from({ length: 1500 }, (_, i) => ['LPUSH', 'head', String(i)]), ...Array.from({ length: 1500 }, (_, i) => ['RPUSH', 'tail', String(i)])]);
+      const { db } = await storeWithDumps([await server.save()]);
+      const big = diagnosis(db, { top: 5 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+      db.close();
+      expect(big.find((r) => r.key === 'head')).toMatchObject({ command: 'LTRIM head -1000 -1', why: 'the last 1000 of 1500: newest if RPUSHed; LPUSHed? LTRIM 0 999' });
+      // What the why is about: on the LPUSHed list the command keeps the oldest, LTRIM 0 999 the newest.
+      await server.client.call('COPY', 'head', 'head2');
+      await server.client.call('LTRIM', 'head', '-1000', '-1');
+      await server.client.call('LTRIM', 'head2', '0', '999');
+      await server.client.call('LTRIM', 'tail', '-1000', '-1');
+      const firsts = (await server.client.pipeline([['LINDEX', 'head', '0'], ['LINDEX', 'head2', '0'], ['LINDEX', 'tail', '-1']])) as Buffer[];
+      expect(firsts.map(String)).toEqual(['999', '1499', '1499']);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describeRedis('remedy commands of streams with consumer groups', () => {
   it('an XTRIM that would drop entries still pending in a consumer group says so', async () => {
     const server = await startRedis();
