@@ -13,11 +13,9 @@ const ALNUM = /^[A-Za-z0-9]+$/;
 
 /** Returns the segment's replacement: `*`, `word*`, or the segment unchanged. */
 export function generalizeSegment(segment: string): string {
-  // Short segments are fixed words unless all digits: skip the regexes for them (hot path). A
-  // segment of 5 characters or more can be binary (`\xff` is 4 and escapes one byte).
+  // Short segments are fixed words unless all digits: skip the regexes for them (hot path).
   if (segment.length < 5) return segment.length > 0 && DIGITS.test(segment) ? '*' : segment;
   if (segment === '*') return segment;
-  if (segment.includes('\\') && isBinaryId(segment)) return '*';
   if (DIGITS.test(segment)) return '*';
   if (HEX_ID.test(segment)) return '*';
   if (isRandomToken(segment)) return '*';
@@ -27,30 +25,34 @@ export function generalizeSegment(segment: string): string {
 }
 
 /** Bytes in a binary id at least: as many as the shortest HEX_ID (8 hex digits) spells. */
-const BINARY_ID_BYTES = 4;
+export const BINARY_ID_BYTES = 4;
 
 /**
- * Whether a segment of a binary key's printable text (rdb/printable.ts: redis-cli's escapes, `\xHH`
- * for a byte that is not printable ASCII, `\\` and `\"` for backslash and quote) is binary data:
- * at least BINARY_ID_BYTES bytes, one of them not printable. Raw ids (an int64, a UUID's 16 bytes)
- * made every key of their family a pattern of its own; a shorter one stays, as a short word does
- * (a one- or two-byte tag).
+ * Bytes spelled by text of a binary key's printable form (rdb/printable.ts: redis-cli's escapes,
+ * `\xHH` for a byte that is not printable ASCII, `\n` `\r` `\t` `\a` `\b`, and `\\` `\"` for
+ * backslash and quote), and whether one of them is not printable.
  */
-export function isBinaryId(segment: string): boolean {
+export function escapedBytes(text: string): { bytes: number; binary: boolean } {
   let bytes = 0;
   let binary = false;
-  for (let i = 0; i < segment.length; i++, bytes++) {
-    if (segment[i] !== '\\') continue;
-    const next = segment[i + 1];
+  for (let i = 0; i < text.length; i++, bytes++) {
+    if (text[i] !== '\\') continue;
+    const next = text[i + 1];
     if (next === 'x') {
       binary = true;
       i += 3;
     } else {
-      if (next !== '\\' && next !== '"') binary = true; // \n \r \t \a \b
+      if (next !== '\\' && next !== '"') binary = true;
       i += 1;
     }
   }
-  return binary && bytes >= BINARY_ID_BYTES;
+  return { bytes, binary };
+}
+
+/** Whether a segment of a binary key's printable text is a binary id: BINARY_ID_BYTES bytes or more, one not printable. */
+export function isBinaryId(segment: string): boolean {
+  const e = escapedBytes(segment);
+  return e.binary && e.bytes >= BINARY_ID_BYTES;
 }
 
 /**
