@@ -11,7 +11,7 @@ import { reconcileSnapshot } from './reconciliation.js';
 import { remedyCommand, type SiblingFacts } from './remedy-command.js';
 import type { Report, ReportOptions } from './report.js';
 import { groupPercentiles } from './percentiles.js';
-import { basisFor, col, compareSnapshots, pickSnapshot, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
+import { basisFor, col, compareSnapshots, describeSnapshot, pickSnapshot, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
 import { DOMINANT_KEY_SHARE, IMMORTAL_SHARE, MIN_FORECAST_SNAPSHOTS, UNBOUNDED_ELEMENTS } from './thresholds.js';
 
 /** Pattern names that say "cache": keys that should expire (seed: cache keys without TTLs accumulating forever). */
@@ -102,7 +102,9 @@ function headlineNotes(snap: SnapshotRow, b: Basis, total: { keys: number; size:
   lines.push(b.estimated
     ? `keys estimated at ${humanBytes(total.size)}${explained !== null ? `, ${humanPercentOrDash(explained)} of used-mem explained` : ''} (profile ${snap.memory_profile})`
     : `${humanBytes(total.size)} of values in the file (no memory estimate)`);
-  if (snap.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${snap.error ?? 'unknown error'}`);
+  // What every other report says of such a snapshot (describeSnapshot): the screen read after an
+  // OOM must not show figures as sound when they are not.
+  lines.push(...describeSnapshot(snap).slice(1));
   return lines;
 }
 
