@@ -17,6 +17,9 @@ export interface ScreenOptions {
  */
 export function formatDiagnosisScreen(result: ReportResult, options: ScreenOptions): string {
   const out: string[] = result.notes.map(terminalSafe);
+  // Lines holding a command to type, by the length of the command: cut to the terminal, such a line
+  // loses its comment, never part of the command (a cut key names another key, or none).
+  const whole = new Map<number, number>();
   const table = (name: string) => result.tables.find((t) => t.name === name);
   const remarks = (section: string) => rowArray(table('remarks')?.rows ?? []).filter((r) => r['section'] === section).map((r) => terminalSafe(String(r['text'])));
   const bytes = (n: unknown) => (n === null || n === undefined ? '-' : options.human ? humanBytes(Number(n)) : String(n));
@@ -37,7 +40,9 @@ export function formatDiagnosisScreen(result: ReportResult, options: ScreenOptio
       const ttl = r['ttl_s'] === null ? 'no TTL' : `TTL ${r['ttl_s']} s`;
       out.push(`${String(i + 1).padStart(2)}. ${terminalSafe(String(r['key']))}  ${r['type']}  ${bytes(r[sizeCol])}  ${r['elements']} el.  ${ttl}  (db ${r['db']}, ${terminalSafe(String(r['pattern']))})`);
       if (select && r['command'] !== null) out.push(`    SELECT ${r['db']}`);
-      out.push(`    ${r['command'] === null ? '-' : terminalSafe(String(r['command']))}   # ${terminalSafe(String(r['why']))}`);
+      const command = `    ${r['command'] === null ? '-' : terminalSafe(String(r['command']))}`;
+      whole.set(out.length, [...command].length);
+      out.push(`${command}   # ${terminalSafe(String(r['why']))}`);
     });
   }
 
@@ -60,7 +65,7 @@ export function formatDiagnosisScreen(result: ReportResult, options: ScreenOptio
     if (growth) out.push(...plainTable(growth, options));
     out.push(...growthNotes);
   }
-  const lines = options.human ? out.map((l) => cut(l, options.width)) : out;
+  const lines = options.human ? out.map((l, i) => cut(l, options.width, whole.get(i) ?? 0)) : out;
   return lines.join('\n') + '\n';
 }
 
@@ -69,7 +74,10 @@ function plainTable(t: ResultTable, options: ScreenOptions): string[] {
   return formatTable({ report: '', notes: [], tables: [{ ...t, rows }] }, { human: options.human, maxCellWidth: 40 }).trimEnd().split('\n');
 }
 
-function cut(line: string, width: number): string {
+/** The line in `width` columns, cut with '…'; its first `keep` characters are never cut. */
+function cut(line: string, width: number, keep = 0): string {
   const chars = [...line];
-  return chars.length <= width ? line : chars.slice(0, width - 1).join('') + '…';
+  if (chars.length <= width) return line;
+  if (keep >= width - 1) return chars.slice(0, keep).join('');
+  return chars.slice(0, width - 1).join('') + '…';
 }

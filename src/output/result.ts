@@ -24,6 +24,8 @@ export interface Column {
    * `true` for an identifying number such as `db`, `false` for descriptive text.
    */
   key?: boolean;
+  /** Text never cut on a terminal (a command to type: cut, it names another key). */
+  whole?: boolean;
 }
 
 export type Cell = string | number | bigint | null;

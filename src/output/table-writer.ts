@@ -119,7 +119,7 @@ export function formatCell(value: Cell, column: Column, options: TableOptions): 
   }
   const text = terminalSafe(value);
   const max = options.maxCellWidth ?? 80;
-  return options.human && width(text) > max ? [...text].slice(0, max - 1).join('') + '…' : text;
+  return options.human && column.whole !== true && width(text) > max ? [...text].slice(0, max - 1).join('') + '…' : text;
 }
 
 /** Code points in s (`[...s].length`): UTF-16 units less one per surrogate pair, without an array per cell. */

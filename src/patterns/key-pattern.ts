@@ -1,6 +1,6 @@
 import { replaceCompoundTokens } from './compound-tokens.js';
 import { DEFAULT_PATTERN_OPTIONS, MAX_PATTERN_INPUT, type PatternOptions } from './options.js';
-import { generalizeSegment } from './variable-segment.js';
+import { BINARY_ID_BYTES, escapedBytes, generalizeSegment } from './variable-segment.js';
 
 /**
  * The key family a key belongs to: `user:42:events` and `user:7:events` → `user:*:events`.
@@ -16,6 +16,36 @@ export function keyPattern(key: string, options: PatternOptions = DEFAULT_PATTER
 function inferPattern(key: string, separators: string): string {
   // Compound tokens all contain '-', '.' or '@': skip the big regex for keys that have none (hot path).
   const text = key.includes('-') || key.includes('.') || key.includes('@') ? replaceCompoundTokens(key) : key;
+  // A binary key (its printable text holds escapes): its raw id is one variable, however its bytes
+  // fall on separators (`sess:<16 random bytes>:data` holds a `:`, `-` or `.` in a third of its
+  // keys, and the pieces of the id between them were fixed words, a pattern per key).
+  const run = text.includes('\\') ? binaryRun(text, separators) : null;
+  if (run !== null) return inferSegments(text.slice(0, run.start), separators) + '*' + inferSegments(text.slice(run.end), separators);
+  return inferSegments(text, separators);
+}
+
+/**
+ * Where the raw id of a binary key's printable text is: from the first segment holding a byte that
+ * is not printable to the end of the last such segment, when it spells BINARY_ID_BYTES bytes or
+ * more (a one- or two-byte binary tag stays, as a short word does). Null otherwise.
+ */
+function binaryRun(text: string, separators: string): { start: number; end: number } | null {
+  let first = -1;
+  let last = -1;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !separators.includes(text[i]!)) continue;
+    if (escapedBytes(text.slice(start, i)).binary) {
+      if (first < 0) first = start;
+      last = i;
+    }
+    start = i + 1;
+  }
+  if (first < 0 || escapedBytes(text.slice(first, last)).bytes < BINARY_ID_BYTES) return null;
+  return { start: first, end: last };
+}
+
+function inferSegments(text: string, separators: string): string {
   let out = '';
   let start = 0;
   for (let i = 0; i < text.length; i++) {

@@ -24,6 +24,37 @@ export function generalizeSegment(segment: string): string {
   return segment;
 }
 
+/** Bytes in a binary id at least: as many as the shortest HEX_ID (8 hex digits) spells. */
+export const BINARY_ID_BYTES = 4;
+
+/**
+ * Bytes spelled by text of a binary key's printable form (rdb/printable.ts: redis-cli's escapes,
+ * `\xHH` for a byte that is not printable ASCII, `\n` `\r` `\t` `\a` `\b`, and `\\` `\"` for
+ * backslash and quote), and whether one of them is not printable.
+ */
+export function escapedBytes(text: string): { bytes: number; binary: boolean } {
+  let bytes = 0;
+  let binary = false;
+  for (let i = 0; i < text.length; i++, bytes++) {
+    if (text[i] !== '\\') continue;
+    const next = text[i + 1];
+    if (next === 'x') {
+      binary = true;
+      i += 3;
+    } else {
+      if (next !== '\\' && next !== '"') binary = true;
+      i += 1;
+    }
+  }
+  return { bytes, binary };
+}
+
+/** Whether a segment of a binary key's printable text is a binary id: BINARY_ID_BYTES bytes or more, one not printable. */
+export function isBinaryId(segment: string): boolean {
+  const e = escapedBytes(segment);
+  return e.binary && e.bytes >= BINARY_ID_BYTES;
+}
+
 /**
  * Long random tokens (session ids, API keys, base62 ids): ≥ 12 alphanumerics mixing letters and
  * digits, or mixing upper and lower case, whose character entropy is close to what a random string

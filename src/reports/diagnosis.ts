@@ -3,6 +3,7 @@ import { isoTime, rowArray, type ResultTable, type Row } from '../output/result.
 import type { Store } from '../store/open-store.js';
 import { keyRowsOf } from '../store/schema.js';
 import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
+import { capacity } from './capacity.js';
 import { eviction } from './eviction.js';
 import { forecast } from './forecast.js';
 import { growth } from './growth.js';
@@ -10,7 +11,7 @@ import { reconcileSnapshot } from './reconciliation.js';
 import { remedyCommand, type SiblingFacts } from './remedy-command.js';
 import type { Report, ReportOptions } from './report.js';
 import { groupPercentiles } from './percentiles.js';
-import { basisFor, col, compareSnapshots, pickSnapshot, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
+import { basisFor, col, compareSnapshots, describeSnapshot, pickSnapshot, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
 import { DOMINANT_KEY_SHARE, IMMORTAL_SHARE, MIN_FORECAST_SNAPSHOTS, UNBOUNDED_ELEMENTS } from './thresholds.js';
 
 /** Pattern names that say "cache": keys that should expire (seed: cache keys without TTLs accumulating forever). */
@@ -42,6 +43,11 @@ export const diagnosis: Report = {
     const explained = (recon?.rows[0]?.['share_explained'] as number | null | undefined) ?? null;
     tables.push(headline(snap, b, total, explained));
     notes.push(...headlineNotes(snap, b, total, explained));
+    // Where the snapshot stands against --maxmemory, as capacity says it: the forecast's dates need
+    // three snapshots, and the dump taken after an OOM is often the only one.
+    if (options.maxmemory !== undefined && options.maxmemory > 0) {
+      notes.push(...capacity.run(db, { snapshot: String(snap.id), top: 1, maxmemory: options.maxmemory }).notes.filter((n) => CAPACITY_VERDICT.test(n)));
+    }
 
     const growth = growthSection(db, snap, options, remark('growth'));
     // Its rows and each one's facts are held to be printed together: a bound, not the whole keyspace.
@@ -69,6 +75,9 @@ export const diagnosis: Report = {
   },
 };
 
+/** capacity's line on used memory against maxmemory (past it, past the alarm, or what is left), and where used memory comes from. */
+const CAPACITY_VERDICT = /^(at or past maxmemory|ALARM: |[\d.]+% of maxmemory used;|used memory: )/;
+
 function headline(snap: SnapshotRow, b: Basis, total: { keys: number; size: number }, explained: number | null): ResultTable {
   return {
     name: 'headline',
@@ -93,7 +102,9 @@ function headlineNotes(snap: SnapshotRow, b: Basis, total: { keys: number; size:
   lines.push(b.estimated
     ? `keys estimated at ${humanBytes(total.size)}${explained !== null ? `, ${humanPercentOrDash(explained)} of used-mem explained` : ''} (profile ${snap.memory_profile})`
     : `${humanBytes(total.size)} of values in the file (no memory estimate)`);
-  if (snap.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${snap.error ?? 'unknown error'}`);
+  // What every other report says of such a snapshot (describeSnapshot): the screen read after an
+  // OOM must not show figures as sound when they are not.
+  lines.push(...describeSnapshot(snap).slice(1));
   return lines;
 }
 
@@ -111,22 +122,38 @@ interface PatternRow {
   untimed_keys: number;
   size: number;
   untimed_size: number;
+  /** Keys without a TTL, and keys, of the pattern's types whose keys are partly timed (a TTL forgotten on some). */
+  mixed_untimed: number;
+  mixed_keys: number;
 }
 
 function topPatterns(db: Store, snap: SnapshotRow, b: Basis, top: number): PatternRow[] {
   return db.prepare(
     `SELECT s.pattern, coalesce(p.id, -1) AS pattern_id, group_concat(DISTINCT s.type) AS types, sum(s.keys) AS keys, sum(s.untimed_keys) AS untimed_keys,
-            sum(s.${b.statsColumn}) AS size, sum(s.${b.untimedColumn}) AS untimed_size
+            sum(s.${b.statsColumn}) AS size, sum(s.${b.untimedColumn}) AS untimed_size,
+            sum(CASE WHEN s.untimed_keys BETWEEN 1 AND s.keys - 1 THEN s.untimed_keys ELSE 0 END) AS mixed_untimed,
+            sum(CASE WHEN s.untimed_keys BETWEEN 1 AND s.keys - 1 THEN s.keys ELSE 0 END) AS mixed_keys
      FROM pattern_stats s LEFT JOIN patterns p ON p.pattern = s.pattern
      WHERE s.snapshot_id = ? GROUP BY s.pattern ORDER BY size DESC, keys DESC, s.pattern LIMIT ?`,
   ).all(snap.id, top) as PatternRow[];
 }
 
-/** Per pattern id, from its key rows: the largest key, the longest collection without a TTL, the median element count and median TTL left. */
+/**
+ * Per pattern id, from its key rows: the largest key, the longest collection without a TTL, and per
+ * type what a remedy goes by. Per type: a pattern can mix types (`user:42` profile hashes kept for
+ * good beside `user:<token>` strings that expire), and neither a string's length (its element
+ * count) nor a token's TTL says how long a list may be or how long a profile may live.
+ */
 interface PatternFacts {
   keys: number;
   maxSize: number | null;
   maxUntimedElements: number | null;
+  byType: Map<string, TypeFacts>;
+}
+
+/** The pattern's keys of one type: how many, their median element count, how many have a TTL still to run and its median. */
+interface TypeFacts {
+  keys: number;
   medianElements: number | null;
   withTtl: number;
   medianTtlSeconds: number | null;
@@ -137,6 +164,7 @@ function patternFacts(db: Store, snap: SnapshotRow, b: Basis, patternIds: number
   const out = new Map<number, PatternFacts>();
   if (wanted.size === 0) return out;
   const now = snap.snapshot_time_ms ?? 0;
+  const typeOf = new Map((db.prepare('SELECT id, type FROM key_kinds').all() as { id: number; type: string }[]).map((k) => [k.id, k.type]));
   // One pass over the rows (two scans): no sort of a pattern's keys, however many it has.
   const stats = groupPercentiles(db, snap, {
     measures: [
@@ -147,16 +175,26 @@ function patternFacts(db: Store, snap: SnapshotRow, b: Basis, patternIds: number
       `CASE WHEN expire_at_ms > ${Math.trunc(now)} THEN expire_at_ms - ${Math.trunc(now)} END`,
     ],
     percentiles: [50],
-    groupOf: (_kind, pattern) => (wanted.has(pattern) ? String(pattern) : null),
+    groupOf: (kind, pattern) => (wanted.has(pattern) ? `${pattern}\0${typeOf.get(kind)}` : null),
     patternIds: [...wanted],
   });
-  for (const [id, [size, untimedElements, elements, ttl]] of stats) {
-    out.set(Number(id), {
-      keys: size!.n, maxSize: size!.max, maxUntimedElements: untimedElements!.max, medianElements: elements!.p.get(50) ?? null,
+  for (const [group, [size, untimedElements, elements, ttl]] of stats) {
+    const [id, type] = group.split('\0') as [string, string];
+    let f = out.get(Number(id));
+    if (f === undefined) out.set(Number(id), (f = { keys: 0, maxSize: null, maxUntimedElements: null, byType: new Map() }));
+    f.keys += size!.n;
+    f.maxSize = larger(f.maxSize, size!.max);
+    f.maxUntimedElements = larger(f.maxUntimedElements, untimedElements!.max);
+    f.byType.set(type, {
+      keys: size!.n, medianElements: elements!.p.get(50) ?? null,
       withTtl: ttl!.n, medianTtlSeconds: ttl!.n > 0 ? Math.round(ttl!.p.get(50)! / 1000) : null,
     });
   }
   return out;
+}
+
+function larger(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 /** The top patterns by memory, each with the seed causes that apply to it. */
@@ -181,7 +219,9 @@ function patternsTable(rows: PatternRow[], facts: Map<number, PatternFacts>, b: 
 function flags(r: PatternRow, x: PatternFacts | undefined, rate: PatternRate | null): string {
   const out: string[] = [];
   const untimedShare = r.size > 0 ? r.untimed_size / r.size : 0;
-  if (r.untimed_keys > 0 && r.untimed_keys < r.keys) out.push(`TTL missing on ${r.untimed_keys} of ${r.keys} keys`);
+  // Within a type: timed keys of one type (user:<token> strings) and untimed ones of another
+  // (user:<id> profile hashes) are two kinds of key, not a TTL forgotten on some.
+  if (r.mixed_untimed > 0) out.push(`TTL missing on ${r.mixed_untimed} of ${r.mixed_keys} keys`);
   else if (r.untimed_keys === r.keys && untimedShare >= IMMORTAL_SHARE && CACHE_LIKE.test(r.pattern)) out.push('cache keys without TTL');
   if (x?.maxUntimedElements != null && x.maxUntimedElements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.maxUntimedElements} el., no TTL`);
   else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')) {
@@ -209,12 +249,14 @@ interface BigKeyRow {
   elements: number;
   expire_at_ms: number | null;
   access: number | null;
+  stream_pending: number | null;
 }
 
 function bigKeys(db: Store, snap: SnapshotRow, b: Basis, top: number): BigKeyRow[] {
   if (snap.first_row === null) return [];
   return db.prepare(
-    `SELECT r.key, coalesce(r.key_printable, CAST(r.key AS TEXT)) AS key_text, r.pattern_id, p.pattern, k.type, k.db, r.${b.keysColumn} AS size, r.elements, r.expire_at_ms, r.access
+    `SELECT r.key, coalesce(r.key_printable, CAST(r.key AS TEXT)) AS key_text, r.pattern_id, p.pattern, k.type, k.db, r.${b.keysColumn} AS size, r.elements, r.expire_at_ms, r.access,
+            json_extract(r.extra, '$.stream_pending') AS stream_pending
      FROM key_rows r JOIN key_kinds k ON k.id = r.kind_id JOIN patterns p ON p.id = r.pattern_id
      -- The ranking sorts row ids only (sizes and keys would copy every key into SQLite's sorter).
      -- Empty lists, sets, zsets and hashes are no big keys: a server drops them on load, and every
@@ -234,14 +276,15 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
     name: 'bigkeys',
     title: 'Big keys and what to type',
     columns: [col('db', 'int'), col('key', 'text'), col('type', 'text'), col(m, 'bytes'), col('elements', 'int'), col('ttl_s', 'int', 'seconds left at snapshot time; - = no TTL'),
-      col('pattern', 'text'), col('command', 'text', 'the redis-cli command that fixes it'), col('why', 'text')],
+      col('pattern', 'text'), { ...col('command', 'text', 'the redis-cli command that fixes it'), whole: true }, col('why', 'text')],
     rows: keys.map((k) => {
       const ttl = k.expire_at_ms === null ? null : Math.round((k.expire_at_ms - now) / 1000);
       const f = facts.get(k.pattern_id);
-      const siblings: SiblingFacts | null = f ? { keys: f.keys, withTtl: f.withTtl, medianTtlSeconds: f.medianTtlSeconds, medianElements: f.medianElements } : null;
+      const t = f?.byType.get(k.type);
+      const siblings: SiblingFacts | null = t ? { keys: t.keys, withTtl: t.withTtl, medianTtlSeconds: t.medianTtlSeconds, medianElements: t.medianElements } : null;
       // Expired when the dump was written (the ttl report's 'expired' bucket): nothing to type.
       const expired = k.expire_at_ms !== null && snap.snapshot_time_ms !== null && k.expire_at_ms <= snap.snapshot_time_ms;
-      const fix = expired ? EXPIRED_FIX : remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null }, siblings);
+      const fix = expired ? EXPIRED_FIX : remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null, streamPending: k.stream_pending }, siblings);
       // redis-cli starts in db 0: a command for a key of another db names a key of db 0 unless
       // SELECT comes first (and may trim or delete that other key).
       const why = k.db !== 0 && fix.command !== null ? `in db ${k.db}: SELECT ${k.db} first; ${fix.why}` : fix.why;
@@ -272,6 +315,8 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
   // Every pattern's rate (for the patterns table); the growth table shows the top three.
   const f = forecast.run(db, { snapshot: String(snap.id), top: Number.MAX_SAFE_INTEGER, maxmemory: options.maxmemory });
   const total = f.tables.find((t) => t.name === 'total');
+  // What the patterns table measures; growth and the forecast measure file bytes instead when an
+  // earlier snapshot has no memory estimates (basisFor of all of them).
   const m = basisFor(snap).name;
   const columns = [col('scope', 'text'), col('per_day', 'bytes', 'bytes added per day'), col('r2', 'float'), col('snapshots', 'int'),
     col('alarm_at', 'time', 'when the 85% alarm is reached (with --maxmemory)'), col('maxmemory_at', 'time', 'when maxmemory is reached (with --maxmemory)')];
@@ -292,31 +337,35 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
     }
     say(`${fit}; above, the change since the previous complete one, snapshot ${previous.id}${skippedNote}`);
     const g = growth.run(db, { from: String(previous.id), to: String(snap.id), top: 3 });
-    const per = (r: Row) => (r[`${m}_change_per_day`] as number | null) ?? null;
+    const gm = basisFor(previous, snap).name;
+    const per = (r: Row) => (r[`${gm}_change_per_day`] as number | null) ?? null;
     const changes = rowArray(g.tables.find((t) => t.name === 'growth')!.rows);
     return {
       table: {
         name: 'growth',
-        title: `Change since the previous snapshot of instance ${instance}${skipped.length > 0 ? ` that is complete (${previous.id})` : ''}`,
+        title: `Change since the previous snapshot of instance ${instance}${skipped.length > 0 ? ` that is complete (${previous.id})` : ''}${gm === m ? '' : ' (in bytes in the file: it has no memory estimates)'}`,
         columns: [col('scope', 'text'), col('change', 'bytes'), col('per_day', 'bytes'), col('status', 'text')],
-        rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${m}_change`]!, per_day: per(r), status: r['status']! })),
+        rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${gm}_change`]!, per_day: per(r), status: r['status']! })),
       },
       rates: null,
     };
   }
   // The forecast's lines about the walls (and, with maxmemory 0, why there is none).
-  f.notes.filter((n) => / reaches | already past | not growing|driven by|^maxmemory 0:/.test(n)).forEach(say);
+  f.notes.filter((n) => / reaches | already past | not growing|driven by|^maxmemory 0:|^no dates for the alarm/.test(n)).forEach(say);
   const wall = f.tables.find((t) => t.name === 'wall');
   const wallRows = wall ? rowArray(wall.rows) : [];
   const reached = (threshold: string) => (wallRows.find((r) => r['threshold'] === threshold)?.['reached_at'] as number | null | undefined) ?? null;
   const totals = rowArray(total.rows);
-  const pats = rowArray(f.tables.find((t) => t.name === 'patterns')!.rows);
-  const rates = new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${m}_per_day`] as number, keysPerDay: p['keys_per_day'] as number }]));
+  const patternsTable = f.tables.find((t) => t.name === 'patterns')!;
+  const pats = rowArray(patternsTable.rows);
+  const fm = patternsTable.columns.some((c) => c.name === `${m}_per_day`) ? m : 'file_bytes';
+  // A rate in the patterns table only in its own measure (memory per day beside memory).
+  const rates = fm === m ? new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${m}_per_day`] as number, keysPerDay: p['keys_per_day'] as number }])) : null;
   const rows: Row[] = totals.filter((r) => r['measure'] !== 'keys').map((r) => ({
     scope: `total ${r['measure']}`, per_day: Math.round(r['per_day'] as number), r2: r['r2']!, snapshots: r['snapshots']!,
     alarm_at: r['measure'] === wallRows[0]?.['measure'] ? reached('alarm') : null, maxmemory_at: r['measure'] === wallRows[0]?.['measure'] ? reached('maxmemory') : null,
   }));
-  for (const p of pats.slice(0, 3)) rows.push({ scope: String(p['pattern']), per_day: p[`${m}_per_day`]!, r2: p['r2']!, snapshots: p['snapshots']!, alarm_at: null, maxmemory_at: null });
+  for (const p of pats.slice(0, 3)) rows.push({ scope: String(p['pattern']), per_day: p[`${fm}_per_day`]!, r2: p['r2']!, snapshots: p['snapshots']!, alarm_at: null, maxmemory_at: null });
   return { table: { name: 'growth', title: `Growth per day over the snapshots of instance ${instance} (least squares)`, columns, rows }, rates };
 }
 

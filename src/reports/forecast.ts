@@ -88,9 +88,14 @@ export const forecast: Report = {
     const ranked = fitted.sort((a, c) => c.fit!.slope - a.fit!.slope || (a.pattern < c.pattern ? -1 : 1)).slice(0, options.top);
 
     // The wall: the measure the server compares with maxmemory (used-mem; the estimate of the loaded
-    // server when the dumps record none; the keys' own bytes without a memory model).
+    // server when the dumps record none; none without a memory model).
     const wallMeasure = fits[0]!;
-    if (options.maxmemory !== undefined && options.maxmemory > 0) {
+    // Bytes of values in the file are no measure of memory (compressed, without per-key overhead:
+    // a fraction of what a server holds): no date from them, as capacity compares nothing then.
+    const noMemoryMeasure = wallMeasure.measure === 'file_bytes';
+    if (options.maxmemory !== undefined && options.maxmemory > 0 && noMemoryMeasure) {
+      notes.push('no dates for the alarm and maxmemory: the dumps record no used-mem and have no memory estimates; the bytes of the values in the file are far below what a server holds');
+    } else if (options.maxmemory !== undefined && options.maxmemory > 0) {
       const maxmemory = options.maxmemory;
       const wall: Row[] = [];
       for (const [threshold, bytes] of [['alarm', Math.floor(maxmemory * ALARM_SHARE)], ['maxmemory', maxmemory]] as const) {
@@ -98,10 +103,12 @@ export const forecast: Report = {
         const x = reachesAt(wallMeasure.fit, bytes, lastX);
         const past = fitNow >= bytes || wallMeasure.last >= bytes;
         const beyond = x !== null && !past && x - lastX > FORECAST_HORIZON_DAYS;
+        // Past (the last snapshot or the line at it) is reached "now" whatever the slope: a last
+        // snapshot above the threshold on a falling line is still past it, as the note says.
         wall.push({
           threshold, bytes, measure: wallMeasure.measure,
-          reached_at: x === null || beyond ? null : past ? lastT : Math.round(t0 + x * DAY_MS),
-          days_from_last: x === null ? null : past ? 0 : x - lastX,
+          reached_at: past ? lastT : x === null || beyond ? null : Math.round(t0 + x * DAY_MS),
+          days_from_last: past ? 0 : x === null ? null : x - lastX,
         });
         const name = threshold === 'alarm' ? `the ${ALARM_SHARE * 100}% alarm (${humanBytes(bytes)})` : `maxmemory (${humanBytes(bytes)})`;
         const rate = `${humanBytes(Math.round(wallMeasure.fit.slope))}/day`;

@@ -23,7 +23,11 @@ export const growth: Report = {
     const { from, to, skipped } = pickPair(db, options);
     // Only one server's snapshots are compared: the series is over the snapshots of `to`'s instance
     // up to `to` (a later one is no part of a comparison that ends at `to`).
-    const all = snapshotsUpTo(db, to);
+    // PARTIAL snapshots other than the pair itself are left out of it: their keys stop at a fault,
+    // and each would draw every pattern dipping and recovering (the HTML page charts this series).
+    const upTo = snapshotsUpTo(db, to);
+    const all = upTo.filter((s) => s.status === 'complete' || s.id === from.id || s.id === to.id);
+    const cutOut = upTo.filter((s) => !all.includes(s)).map((s) => s.id);
     const b = basisFor(from, to);
     const f = filters(db, options, { column: 'pattern' });
     const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
@@ -78,6 +82,7 @@ export const growth: Report = {
         `instance ${instanceOf(to)}: from snapshot ${from.id} (${from.file_name}, ${when(from)}) to ${to.id} (${to.file_name}, ${when(to)})` +
           (days !== null ? `: ${days.toFixed(2)} days` : gapMs !== null ? `: ${Math.round(gapMs / 1000)} s apart, too close for a per-day rate` : ''),
         ...skipped,
+        ...(all.length > 2 && cutOut.length > 0 ? [`PARTIAL snapshot(s) ${cutOut.join(', ')} left out of the series: their keys stop at a fault`] : []),
         ...[from, to].filter((s) => s.status === 'partial').map((s) => `PARTIAL snapshot ${s.id}: ${s.error ?? ''}`),
         b.note,
         `total ${n} change: ${total} bytes${days === null ? '' : ` (${Math.round(total / days)} per day)`}`,
@@ -113,12 +118,14 @@ function pickPair(db: Store, options: ReportOptions): { from: SnapshotRow; to: S
   const passOver = (s: SnapshotRow, option: string) =>
     skipped.push(`snapshot ${s.id} (${s.file_name}) is PARTIAL and left out of the default pair (its keys stop at a fault); give ${option} ${s.id} to compare with it`);
   // With only --from, --to defaults to the latest snapshot of --from's instance.
-  const fromInstance = options.from !== undefined && options.to === undefined ? instanceOf(pickSnapshot(db, options.from, options.instance)) : undefined;
-  let to = pickSnapshot(db, options.to, options.instance ?? fromInstance);
+  const given = options.from !== undefined && options.to === undefined ? pickSnapshot(db, options.from, options.instance) : undefined;
+  let to = pickSnapshot(db, options.to, options.instance ?? (given === undefined ? undefined : instanceOf(given)));
   const instance = instanceOf(to);
   const mine = listSnapshots(db, instance);
   if (options.to === undefined && to.status === 'partial') {
-    const last = mine.filter((s) => s.status === 'complete' && compareSnapshots(s, to) < 0).at(-1);
+    // The latest complete one after --from when given: one at or before it is no --to for it, and
+    // the PARTIAL latest is still a later snapshot to compare with.
+    const last = mine.filter((s) => s.status === 'complete' && compareSnapshots(s, to) < 0 && (given === undefined || compareSnapshots(s, given) > 0)).at(-1);
     if (last !== undefined) {
       for (const s of mine.filter((s) => s.status === 'partial' && compareSnapshots(s, last) > 0)) passOver(s, '--to');
       to = last;

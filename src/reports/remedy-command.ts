@@ -13,16 +13,22 @@ export interface BigKeyFacts {
   ttlSeconds: number | null;
   /** LRU idle seconds when the dump has them. */
   idleSeconds: number | null;
+  /** A stream's entries delivered to its consumer groups and not acknowledged (Σ of the groups' PELs). */
+  streamPending?: number | null;
 }
 
-/** What the key's siblings (the other keys of its pattern) do, from the snapshot's rows. */
+/**
+ * What the key's siblings (the other keys of its pattern and type) do, from the snapshot's rows. Of
+ * its type: another type's keys say nothing of this one's length or lifetime (a string's element
+ * count is its length; the tokens of `user:*` expire, its profile hashes do not).
+ */
 export interface SiblingFacts {
-  /** Keys in the pattern, this one included. */
+  /** Keys of the pattern and type, this one included. */
   keys: number;
   /** Siblings with a TTL, and their median remaining TTL at snapshot time (seconds). */
   withTtl: number;
   medianTtlSeconds: number | null;
-  /** Median element count of the pattern's keys. */
+  /** Median element count of the pattern's keys of this type. */
   medianElements: number | null;
 }
 
@@ -42,7 +48,11 @@ export interface RemedyCommand {
 export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCommand {
   const key = cliArgument(k.key);
   const untimed = k.ttlSeconds === null;
-  const siblingTtl = untimed && s !== null && s.withTtl > 0 && s.medianTtlSeconds !== null && s.medianTtlSeconds > 0 ? Math.round(s.medianTtlSeconds) : null;
+  // The siblings' TTL only when most of them have one: when most have none, no TTL is the family's
+  // rule, and a ready-to-paste EXPIRE would delete a key its application keeps for good.
+  const siblings = s === null ? 0 : s.keys - 1;
+  const siblingTtl = untimed && s !== null && s.withTtl * 2 > siblings && s.medianTtlSeconds !== null && s.medianTtlSeconds > 0 ? Math.round(s.medianTtlSeconds) : null;
+  const fewTtl = untimed && siblingTtl === null && s !== null && s.withTtl > 0 ? `only ${s.withTtl} of ${siblings} siblings have one` : null;
   if (untimed && k.idleSeconds !== null && k.idleSeconds >= FORGOTTEN_IDLE_SECONDS) {
     return { command: `UNLINK ${key}`, why: `no TTL and untouched for ${Math.floor(k.idleSeconds / 86_400)} days` };
   }
@@ -56,11 +66,14 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
     case 'string':
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
       return untimed
-        ? { command: `EXPIRE ${key} <seconds>`, why: 'no TTL, nor have its siblings: give it one if it is a cache entry' }
+        ? { command: `EXPIRE ${key} <seconds>`, why: fewTtl === null ? 'no TTL, nor have its siblings: give it one if it is a cache entry' : `no TTL, like most siblings (${fewTtl}): give it one if it is a cache entry` }
         : { command: null, why: 'a large value with a TTL: compress or split it' };
     case 'list': {
       const n = cap(LIST_CAP);
-      if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `keep the last ${n} of ${k.elements}; LTRIM after every push` };
+      // The tail is the newest only when the list is fed by RPUSH: fed by LPUSH (the idiom of LTRIM's
+      // own docs: LPUSH, then LTRIM 0 N-1) it is the oldest, and -N -1 would drop every recent entry.
+      // The dump does not say which end is pushed, so the why names the other command.
+      if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `the last ${n} of ${k.elements}: newest if RPUSHed; LPUSHed? LTRIM 0 ${n - 1}` };
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
       return { command: null, why: `${k.elements} elements${untimed ? ', no TTL' : ''}: cap it where it is written (LTRIM after each push)` };
     }
@@ -71,7 +84,15 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
     }
     case 'stream': {
       const n = cap(STREAM_CAP);
-      if (k.elements > n) return { command: `XTRIM ${key} MAXLEN ~ ${n}`, why: `keep ~${n} of ${k.elements} entries; XADD … MAXLEN ~ ${n}` };
+      if (k.elements > n) {
+        // XTRIM deletes the oldest entries whether or not a consumer group still has them pending
+        // (R:t_stream.c streamTrim): those are the messages a stalled consumer has not handled yet.
+        const pending = k.streamPending ?? 0;
+        const why = pending > 0
+          ? `keep ~${n} of ${k.elements} entries, but ${pending} are pending in its consumer groups: trimming loses those not yet handled; XPENDING first`
+          : `keep ~${n} of ${k.elements} entries; XADD … MAXLEN ~ ${n}`;
+        return { command: `XTRIM ${key} MAXLEN ~ ${n}`, why };
+      }
       break;
     }
     case 'hash':
@@ -87,7 +108,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
   }
   if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
   return untimed
-    ? { command: `EXPIRE ${key} <seconds>`, why: `${k.elements} elements, no TTL: cap it where it is written, or give it a TTL` }
+    ? { command: `EXPIRE ${key} <seconds>`, why: `${k.elements} elements, no TTL${fewTtl === null ? '' : ` (${fewTtl})`}: cap it where it is written, or give it a TTL` }
     : { command: null, why: `${k.elements} elements: cap its size where it is written` };
 }
 

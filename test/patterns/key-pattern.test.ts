@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixedDepthPattern, keyPattern, isRandomToken } from '../../src/patterns/index.js';
+import { isBinaryId } from '../../src/patterns/variable-segment.js';
+import { printable } from '../../src/rdb/printable.js';
 import { rng } from '../support/records.js';
 
 const fixed = (depth: number, separators = ':') => ({ separators, depth });
@@ -57,6 +59,25 @@ describe('keyPattern (inferred)', () => {
 
   it('escaped binary keys still fold', () => {
     expect(keyPattern('bin:\\xff\\x00:42')).toBe('bin:\\xff\\x00:*');
+  });
+
+  it('a binary id of 4 bytes or more is variable: a family of raw ids is one pattern, not one per key', () => {
+    // What printable() makes of `sess:` + 8 raw bytes (an int64), and of 16 (a UUID's bytes).
+    const key = (id: number[]) => printable(Buffer.concat([Buffer.from('sess:'), Buffer.from(id), Buffer.from(':data')]));
+    const ids = [[0, 0, 0, 0, 0, 1, 0x8c, 0x1f], [0, 0, 0, 0, 0, 2, 0x41, 0x07], [0x9f, 0x12, 0x7e, 0xc3, 0x28, 0x0a, 0x0d, 0x22, 0x5c, 0x99, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06]];
+    // Bytes that are separators (: - . / _ |) inside the id split it, but it stays one variable.
+    ids.push([0x9f, 0x3a, 0x12, 0x7e, 0x2d, 0xc3, 0x2e, 0x0a], [0x01, 0x02, 0x5f, 0x41, 0x42, 0x7c, 0xfe, 0xff]);
+    for (const id of ids) expect(keyPattern(key(id)), key(id)).toBe('sess:*:data');
+    // Random 16-byte ids: all but those starting or ending with printable bytes cut off by a
+    // separator fold (94% here; each piece of the id was a fixed word, a pattern per key in a third).
+    const next = rng(77);
+    const random = Array.from({ length: 2000 }, () => keyPattern(key(Array.from({ length: 16 }, () => Math.floor(next() * 256)))));
+    expect(random.filter((p) => p === 'sess:*:data').length).toBeGreaterThan(0.9 * random.length);
+    expect(isBinaryId('\\x00\\x01AB')).toBe(true);
+    expect(isBinaryId('\\x00AB')).toBe(false); // 3 bytes: a tag, kept as a short word is
+    expect(isBinaryId('\\\\back')).toBe(false); // a backslash and 'back': printable bytes only
+    expect(isBinaryId('ab\\"cd')).toBe(false);
+    expect(keyPattern('tag:\\x01:42')).toBe('tag:\\x01:*');
   });
 });
 

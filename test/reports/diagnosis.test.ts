@@ -22,6 +22,7 @@ import { freshStore, loadRecords } from '../support/store.js';
 const diagnosis = reportRunner('diagnosis');
 const growth = reportRunner('growth');
 const describeRedis = requireRedis();
+const DAY_S = 86_400;
 
 describe('diagnosis on five nightly dumps of a real server', () => {
   it('headline, flagged patterns, big keys with their commands, eviction and growth', async () => {
@@ -107,6 +108,14 @@ describe('remedy commands', () => {
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, medianElements: 10 }).command).toBe('EXPIRE q:1 300');
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: 20, idleSeconds: null }, { keys: 5, withTtl: 3, medianTtlSeconds: 300, medianElements: 10 }).command).toBeNull();
     expect([1, 7, 10, 11, 180, 999, 1001].map(niceCeil)).toEqual([1, 10, 10, 20, 200, 1000, 2000]);
+    // Most siblings without a TTL: no TTL is the family's rule, so no paste-ready EXPIRE from the few.
+    const few = { keys: 20, withTtl: 5, medianTtlSeconds: 13_004, medianElements: 30 };
+    expect(remedyCommand({ key, type: 'hash', elements: 30, ttlSeconds: null, idleSeconds: null }, few))
+      .toEqual({ command: 'EXPIRE q:1 <seconds>', why: '30 elements, no TTL (only 5 of 19 siblings have one): cap it where it is written, or give it a TTL' });
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, few))
+      .toEqual({ command: 'EXPIRE q:1 <seconds>', why: 'no TTL, like most siblings (only 5 of 19 siblings have one): give it one if it is a cache entry' });
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { ...few, withTtl: 10 }).command).toBe('EXPIRE q:1 13004');
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { ...few, keys: 2, withTtl: 1 }).command).toBe('EXPIRE q:1 13004');
   });
 });
 
@@ -150,6 +159,84 @@ describeRedis('remedy commands as the screen and the table print them', () => {
       expect(cli.status).toBe(0);
       const lengths = await server.client.pipeline(keys.map((k) => ['LLEN', k]));
       expect(lengths).toEqual(keys.map(() => 1000));
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describeRedis('remedy commands of long keys on a terminal', () => {
+  it('a command longer than the terminal is printed whole (its comment goes): pasted into redis-cli it trims that key', async () => {
+    // Key names of 120 and 97 characters: their LTRIM lines are wider than a 100-column terminal.
+    const keys = [`timeline:${'a'.repeat(100)}:events:2026`, `feed:${'b'.repeat(92)}`];
+    const server = await startRedis();
+    try {
+      await server.client.pipeline(keys.map((k) => ['RPUSH', k, ...Array.from({ length: 1500 }, (_, i) => String(i))]));
+      const { db } = await storeWithDumps([await server.save()]);
+      const result = diagnosis(db, { top: 10 });
+      const screen = formatDiagnosisScreen(result, { human: true, width: 100 });
+      db.close();
+      const commands = screen.split('\n').filter((l) => l.startsWith('    LTRIM ')).map((l) => l.replace(/ {3}# .*$/, '').trim());
+      expect(commands.sort()).toEqual(keys.map((k) => `LTRIM ${k} -1000 -1`).sort());
+      const cli = spawnSync('redis-cli', ['-p', String(server.port)], { input: commands.join('\n') + '\n', encoding: 'utf8' });
+      expect(cli.status).toBe(0);
+      expect(await server.client.pipeline(keys.map((k) => ['LLEN', k]))).toEqual([1000, 1000]);
+      // Other lines still fit the terminal.
+      for (const l of screen.trimEnd().split('\n').filter((x) => !x.startsWith('    LTRIM '))) expect([...l].length, l).toBeLessThanOrEqual(100);
+      // `report diagnosis` on a terminal: the command column is not cut either (other long text is).
+      const table = formatTable(result, { human: true });
+      for (const k of keys) expect(table).toContain(`LTRIM ${k} -1000 -1`);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describeRedis('remedy commands of lists fed by LPUSH', () => {
+  it('the why names the LTRIM that keeps the newest of a list pushed at its head', async () => {
+    const server = await startRedis();
+    try {
+      // A feed pushed at the head (LPUSH, the idiom of LTRIM's docs) and one pushed at the tail.
+      await server.client.pipeline([...Array.from({ length: 1500 }, (_, i) => ['LPUSH', 'head', String(i)]), ...Array.from({ length: 1500 }, (_, i) => ['RPUSH', 'tail', String(i)])]);
+      const { db } = await storeWithDumps([await server.save()]);
+      const big = diagnosis(db, { top: 5 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+      db.close();
+      expect(big.find((r) => r.key === 'head')).toMatchObject({ command: 'LTRIM head -1000 -1', why: 'the last 1000 of 1500: newest if RPUSHed; LPUSHed? LTRIM 0 999' });
+      // What the why is about: on the LPUSHed list the command keeps the oldest, LTRIM 0 999 the newest.
+      await server.client.call('COPY', 'head', 'head2');
+      await server.client.call('LTRIM', 'head', '-1000', '-1');
+      await server.client.call('LTRIM', 'head2', '0', '999');
+      await server.client.call('LTRIM', 'tail', '-1000', '-1');
+      const firsts = (await server.client.pipeline([['LINDEX', 'head', '0'], ['LINDEX', 'head2', '0'], ['LINDEX', 'tail', '-1']])) as Buffer[];
+      expect(firsts.map(String)).toEqual(['999', '1499', '1499']);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describeRedis('remedy commands of streams with consumer groups', () => {
+  it('an XTRIM that would drop entries still pending in a consumer group says so', async () => {
+    const server = await startRedis();
+    try {
+      const entries = (key: string) => Array.from({ length: 12_000 }, (_, i) => ['XADD', key, `${i + 1}-1`, 'f', 'v']);
+      await server.client.pipeline([...entries('jobs'), ...entries('log')]);
+      // A consumer read the 300 oldest jobs and acknowledged none: a stalled worker.
+      await server.client.call('XGROUP', 'CREATE', 'jobs', 'workers', '0');
+      await server.client.call('XREADGROUP', 'GROUP', 'workers', 'w1', 'COUNT', '300', 'STREAMS', 'jobs', '>');
+      const { db } = await storeWithDumps([await server.save()]);
+      const big = diagnosis(db, { top: 5 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+      db.close();
+      expect(big.find((r) => r.key === 'jobs')).toMatchObject({
+        command: 'XTRIM jobs MAXLEN ~ 10000',
+        why: 'keep ~10000 of 12000 entries, but 300 are pending in its consumer groups: trimming loses those not yet handled; XPENDING first',
+      });
+      expect(big.find((r) => r.key === 'log')).toMatchObject({ command: 'XTRIM log MAXLEN ~ 10000', why: 'keep ~10000 of 12000 entries; XADD … MAXLEN ~ 10000' });
+      // What the warning is about: the trim takes the pending entries with it.
+      await server.client.call('XTRIM', 'jobs', 'MAXLEN', '10000');
+      const pending = (await server.client.call('XPENDING', 'jobs', 'workers')) as unknown[];
+      expect(pending[0]).toBe(300);
+      expect(await server.client.call('XRANGE', 'jobs', '1-1', '300-1')).toEqual([]);
     } finally {
       await server.stop();
     }
@@ -264,6 +351,40 @@ describe('diagnosis with a PARTIAL snapshot among too few for a forecast', () =>
   });
 });
 
+describe('diagnosis growth when an earlier snapshot has no memory estimates', () => {
+  it('gives the change and rates in bytes in the file, not empty cells', async () => {
+    const { db, dir } = freshStore();
+    const t0 = 1_700_000_000;
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => rec(`k:${i}`, { valueBytes: 100, memory: { encoding: 'raw', bytes: 160, exact: true } }));
+    await loadRecords(db, dir, 'a.rdb', keys(10), { ctimeS: t0 });
+    await loadRecords(db, dir, 'b.rdb', keys(20), { ctimeS: t0 + DAY_S, memoryProfile: 'redis-7.0' });
+    const two = diagnosis(db, { top: 5 }).tables.find((t) => t.name === 'growth')!;
+    // 10 keys of 100 bytes in the file added in a day (a.rdb has no estimates to compare memory with).
+    expect(two.rows).toEqual([{ scope: 'k:*', change: 1000, per_day: 1000, status: 'grown' }]);
+    expect(two.title).toMatch(/in bytes in the file/);
+    await loadRecords(db, dir, 'c.rdb', keys(30), { ctimeS: t0 + 2 * DAY_S, memoryProfile: 'redis-7.0' });
+    const r = diagnosis(db, { top: 5 });
+    expect(r.tables.find((t) => t.name === 'growth')!.rows.find((x) => x.scope === 'k:*')).toMatchObject({ per_day: 1000 });
+    // The patterns table is in memory: no file-bytes rate beside it.
+    expect(r.tables.find((t) => t.name === 'patterns')!.columns.map((c) => c.name)).not.toContain('per_day');
+  });
+});
+
+describe('diagnosis with --maxmemory', () => {
+  it('says where the snapshot stands against it, as capacity does, with a single snapshot too (no forecast yet)', async () => {
+    const { db, dir } = freshStore();
+    await loadRecords(db, dir, 'after-oom.rdb', [rec('k:1', { valueBytes: 100 })], { usedMem: 3_800_000 });
+    const mb4 = 4_000_000;
+    const lines = (maxmemory: number | undefined) => diagnosis(db, { top: 5, maxmemory }).notes;
+    expect(lines(mb4)).toContain('ALARM: used memory is 95.0% of maxmemory, past the 85% alarm threshold; 195 KB left');
+    expect(lines(3_000_000)).toContain('at or past maxmemory (127%): writes fail with OOM under noeviction, or keys are evicted');
+    expect(lines(10_000_000).some((n) => /^38\.0% of maxmemory used; /.test(n))).toBe(true);
+    const without = lines(undefined);
+    expect(lines(mb4).filter((n) => !without.includes(n))).toHaveLength(1);
+    expect(lines(0)).toEqual(without);
+  });
+});
+
 describe('diagnosis big keys: what is no big key, and how many', () => {
   it('an empty list, set, zset or hash is not listed; a key expired at snapshot time gets no command', async () => {
     const { db, dir } = freshStore();
@@ -279,6 +400,49 @@ describe('diagnosis big keys: what is no big key, and how many', () => {
     expect(big.map((r) => r.key)).toEqual(['gone', 'live', 'empty:string']);
     expect(big[0]).toMatchObject({ command: null, why: 'none: expired at snapshot time, a server drops it on load' });
     expect(big[1]!.command).toBe('LTRIM live -1000 -1');
+  });
+
+  it('a list is capped from the lists of its pattern, not from sibling strings whose element count is their length', async () => {
+    const { db, dir } = freshStore();
+    const list = (key: string, n: number, bytes: number) => rec(key, { type: 'list', rdbType: 'quicklist2', rdbTypeId: 18, elements: n, valueBytes: bytes });
+    // feed:<id>: nine strings of 20 bytes and one list of 5000 entries. The pattern's median element
+    // count is 20, a string's length: 'LTRIM feed:100 -20 -1' would drop 4980 of the list's entries.
+    await loadRecords(db, dir, 'a.rdb', [
+      ...Array.from({ length: 9 }, (_, i) => rec(`feed:${i + 1}`, { elements: 20, largestElementBytes: 20, valueBytes: 20 })),
+      list('feed:100', 5000, 60_000),
+      // q:<id>: lists of 180 to 220 entries beside a string; the long list is capped from the lists.
+      ...Array.from({ length: 5 }, (_, i) => list(`q:${i + 1}`, 180 + 10 * i, 2000)),
+      rec('q:9', { elements: 3, valueBytes: 3 }),
+      list('q:100', 50_000, 500_000),
+    ]);
+    const big = diagnosis(db, { top: 20 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+    expect(big.find((r) => r.key === 'feed:100')!.command).toBe('LTRIM feed:100 -1000 -1');
+    // The lists' median is 200 (nearest rank of 180, 190, 200, 210, 220, 50000).
+    expect(big.find((r) => r.key === 'q:100')!.command).toBe('LTRIM q:100 -200 -1');
+  });
+
+  it('a key without TTL is given the TTL of the siblings of its type, not of another type\'s keys', async () => {
+    const { db, dir } = freshStore();
+    const now = 1_700_000_000_000;
+    const hash = (key: string, ttlS: number | null) => rec(key, { type: 'hash', rdbType: 'hash-listpack', rdbTypeId: 16, elements: 20, valueBytes: 5000, expireAtMs: ttlS === null ? null : now + ttlS * 1000 });
+    // user:<id> profile hashes, kept for good, beside the many user:<token> strings that expire in
+    // an hour: one pattern, user:*. 'EXPIRE user:1 3600' would delete a profile within the hour.
+    await loadRecords(db, dir, 'a.rdb', [
+      ...[1, 2, 3].map((i) => hash(`user:${i}`, null)),
+      ...Array.from({ length: 20 }, (_, i) => rec(`user:${(0xa000_0000 + i).toString(16)}`, { valueBytes: 40, expireAtMs: now + 3600_000 })),
+      // sess:<id> hashes: most expire in 2 h, the big one has no TTL; strings of the pattern in 60 s.
+      ...[1, 2, 3].map((i) => hash(`sess:${i}`, 7200)), hash('sess:4', null),
+      ...Array.from({ length: 9 }, (_, i) => rec(`sess:${10 + i}`, { valueBytes: 20, expireAtMs: now + 60_000 })),
+    ], { ctimeS: now / 1000 });
+    const big = diagnosis(db, { top: 50 }).tables.find((t) => t.name === 'bigkeys')!.rows;
+    const fix = (key: string) => big.find((r) => r.key === key)!;
+    expect(new Set(big.filter((r) => String(r.key).startsWith('user:')).map((r) => r.pattern))).toEqual(new Set(['user:*']));
+    expect(fix('user:1').command).toBe('EXPIRE user:1 <seconds>');
+    expect(fix('sess:4')).toMatchObject({ command: 'EXPIRE sess:4 7200', why: 'no TTL; 3 of 3 siblings have one (median 2 h)' });
+    // The flags say so too: no TTL missing in user:* (its hashes have none, its strings all have one).
+    const flag = (p: string) => diagnosis(db, { top: 50 }).tables.find((t) => t.name === 'patterns')!.rows.find((r) => r.pattern === p)!.flag;
+    expect(flag('user:*')).toBeNull();
+    expect(flag('sess:*')).toBe('TTL missing on 1 of 4 keys');
   });
 
   it('--top past the bound lists at most DIAGNOSIS_MAX_TOP keys and says so', async () => {

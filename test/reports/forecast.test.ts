@@ -95,11 +95,25 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     expect(r.notes.some((n) => n.startsWith('used_mem is already past the 85% alarm'))).toBe(true);
   });
 
+  it('a last snapshot past maxmemory on a falling line is reached at the last snapshot, in the table as in the notes', async () => {
+    const { db, dir } = freshStore();
+    const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
+    const t0 = 1_700_000_000;
+    // 5, 3, then 4.2 MB: the line falls (-0.4 MB/day) and is at 3.67 MB on the last day, below
+    // maxmemory (4 MB) and above the alarm (3.4 MB); the last snapshot is past both.
+    const mb = 1_000_000;
+    for (const [i, used] of [5, 3, 4.2].entries()) await loadRecords(db, dir, `n${i}.rdb`, keys, { ctimeS: t0 + i * DAY_S, usedMem: used * mb });
+    const r = forecast(db, { top: 5, maxmemory: 4 * mb });
+    expect(r.notes.filter((n) => n.startsWith('used_mem is already past'))).toHaveLength(2);
+    const wall = r.tables.find((t) => t.name === 'wall')!.rows;
+    expect(wall.map((x) => [x.threshold, x.reached_at, x.days_from_last])).toEqual([['alarm', (t0 + 2 * DAY_S) * 1000, 0], ['maxmemory', (t0 + 2 * DAY_S) * 1000, 0]]);
+  });
+
   it('says how many dumps lack used-mem when the wall is forecast from the estimates instead', async () => {
     const keys = Array.from({ length: 5 }, (_, i) => rec(`k:${i}`, { valueBytes: 100 }));
     const noteOf = async (usedMems: (number | null)[]) => {
       const { db, dir } = freshStore();
-      for (const [i, usedMem] of usedMems.entries()) await loadRecords(db, dir, `n${i}.rdb`, keys, { ctimeS: 1_700_000_000 + i * DAY_S, usedMem });
+      for (const [i, usedMem] of usedMems.entries()) await loadRecords(db, dir, `n${i}.rdb`, keys, { ctimeS: 1_700_000_000 + i * DAY_S, usedMem, memoryProfile: 'redis-7.0' });
       return forecast(db, { top: 5, maxmemory: 4 * 1024 * 1024 }).notes.filter((n) => n.includes('no used-mem'));
     };
     expect(await noteOf([1_000_000, null, 3_000_000, 4_000_000])).toEqual(['1 of the 4 dumps record no used-mem: the wall is forecast from the memory estimates']);
@@ -158,6 +172,22 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     const wall = r.tables.find((t) => t.name === 'wall')!.rows;
     expect(wall.map((x) => [x.threshold, x.days_from_last, x.reached_at])).toEqual([['alarm', 0, (t0 + 2 * DAY_S + 1800) * 1000], ['maxmemory', 0, (t0 + 2 * DAY_S + 1800) * 1000]]);
     expect(r.notes).toContain('used_mem is already past maxmemory (3.81 MB)');
+  });
+  it('no wall dated from the bytes of the values in the file when the dumps have neither used-mem nor memory estimates', async () => {
+    const { db, dir } = freshStore();
+    for (let i = 0; i < 3; i++) {
+      const keys = Array.from({ length: 100 * (i + 1) }, (_, k) => rec(`k:${k}`, { valueBytes: 100 }));
+      await loadRecords(db, dir, `d${i}.rdb`, keys, { ctimeS: 1_700_000_000 + i * DAY_S, usedMem: null });
+    }
+    // 10, 20 and 30 KB of values: a 'maxmemory' of 35 KB would be dated a day out, though a server
+    // holding those keys uses about a megabyte (capacity compares nothing then either).
+    const r = forecast(db, { top: 5, maxmemory: 35_000 });
+    expect(r.tables.find((t) => t.name === 'total')!.rows.map((x) => x.measure)).toEqual(['file_bytes', 'keys']);
+    expect(r.tables.some((t) => t.name === 'wall')).toBe(false);
+    expect(r.notes.some((n) => / reaches /.test(n))).toBe(false);
+    expect(r.notes).toContain('no dates for the alarm and maxmemory: the dumps record no used-mem and have no memory estimates; the bytes of the values in the file are far below what a server holds');
+    const cap = reportRunner('capacity')(db, { top: 20, maxmemory: 35_000 }).tables.find((t) => t.name === 'capacity')!.rows[0]!;
+    expect(cap['used_share']).toBeNull();
   });
 });
 

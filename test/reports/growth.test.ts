@@ -103,5 +103,34 @@ describe('growth with a PARTIAL snapshot (a dump cut short)', () => {
     const asked = run(db, { top: 10, to: '4' });
     expect(asked.notes[0]).toMatch(/from snapshot 3 \(d2\.rdb.* to 4 \(d3\.rdb/);
     expect(asked.notes.some((n) => n.startsWith('PARTIAL snapshot 4'))).toBe(true);
+    // --from the latest complete one (or the PARTIAL latest itself): no complete snapshot after it,
+    // so the PARTIAL one after it is --to. It was said to be the latest with nothing to compare it
+    // with, or later than a --to never given.
+    const fromLast = run(db, { top: 10, from: '3' });
+    expect(fromLast.notes[0]).toMatch(/from snapshot 3 \(d2\.rdb.* to 4 \(d3\.rdb/);
+    expect(fromLast.notes.some((n) => n.startsWith('PARTIAL snapshot 4'))).toBe(true);
+    expect(() => run(db, { top: 10, from: '4' })).toThrow(/--from is snapshot 4 \(d3\.rdb\), the latest of instance/);
+    // From an earlier one, the latest complete one is still --to.
+    expect(run(db, { top: 10, from: '1' }).notes[0]).toMatch(/from snapshot 1 \(d0\.rdb.* to 3 \(d2\.rdb/);
+  });
+
+  it('is left out of the series over the snapshots (a dip of every pattern), unless it is one of the pair', async () => {
+    const { db, dir } = freshStore();
+    const t = 1_700_000_000;
+    const { loadSnapshot } = await import('../../src/store/index.js');
+    const { fakeSource } = await import('../support/records.js');
+    const { dummyFile } = await import('../support/temp.js');
+    const day = (n: number) => family('a', 10 + n, 100);
+    await loadRecords(db, dir, 'd0.rdb', day(0), { ctimeS: t });
+    await loadSnapshot(db, { path: dummyFile(dir, 'd1.rdb', 'd1'), open: fakeSource(day(1), { failAfter: 3, aux: { 'redis-ver': '7.2.4', ctime: String(t + DAY), 'used-mem': '1048576' } }), memoryProfile: null });
+    await loadRecords(db, dir, 'd2.rdb', day(2), { ctimeS: t + 2 * DAY });
+    await loadRecords(db, dir, 'd3.rdb', day(3), { ctimeS: t + 3 * DAY });
+    const ids = (r: ReturnType<typeof run>) => r.tables.find((x) => x.name === 'series')!.rows.map((x) => x.snapshot_id);
+    const r = run(db, { top: 10 });
+    expect(ids(r)).toEqual([1, 3, 4]);
+    expect(r.tables.find((x) => x.name === 'series')!.rows.map((x) => x.keys)).toEqual([10, 12, 13]);
+    expect(r.notes).toContain('PARTIAL snapshot(s) 2 left out of the series: their keys stop at a fault');
+    // Asked for as --from, it is in the series it starts.
+    expect(ids(run(db, { top: 10, from: '2', to: '4' }))).toEqual([1, 2, 3, 4]);
   });
 });

@@ -44,7 +44,7 @@ export function registerAnalyze(program: Command): void {
     .option('--db <path.sqlite>', 'database (default: <dump name>.rdbscope.sqlite in the current directory)')
     .option('--instance <name>', 'the server the dump comes from (default: the dump\'s directory name)')
     .option('--top <n>', 'patterns and big keys shown', '5')
-    .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes), for the forecast\'s dates; also read from --redis-conf')
+    .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes): used memory against it and the forecast\'s dates; also read from --redis-conf')
     .option('--format <format>', 'table (the screen) | json (the same content, for scripts)', 'table')
     .option('--quiet', 'no progress line')
     .option('--html <file.html>', `also write the self-contained HTML report (rdbscope html, --top ${HTML_TOP_DEFAULT}) to this file`)
