@@ -29,7 +29,7 @@ export const bigkeys: Report = {
       const stmt = db.prepare(
         `SELECT type, db, ${KEY_TEXT_SQL} AS key, ${b.keysColumn} AS size, elements, largest_element, ${enc} AS enc,
                 CASE WHEN ttl_ms IS NULL THEN NULL WHEN ttl_ms >= 0 THEN (ttl_ms + 500) / 1000 ELSE -((500 - ttl_ms) / 1000) END AS ttl_s,
-                coalesce(ttl_ms <= 0, 0) AS expired
+                coalesce(ttl_ms < 0, 0) AS expired
          -- Whole seconds, rounded as Redis's TTL rounds (R:expire.c ttlGenericCommand: (ttl+500)/1000),
          -- in integer arithmetic: the snapshot time is cast, or it is bound as a REAL and the TTL
          -- comes out with a fraction.

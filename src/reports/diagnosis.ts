@@ -283,7 +283,7 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
       const t = f?.byType.get(k.type);
       const siblings: SiblingFacts | null = t ? { keys: t.keys, withTtl: t.withTtl, medianTtlSeconds: t.medianTtlSeconds, medianElements: t.medianElements } : null;
       // Expired when the dump was written (the ttl report's 'expired' bucket): nothing to type.
-      const expired = k.expire_at_ms !== null && snap.snapshot_time_ms !== null && k.expire_at_ms <= snap.snapshot_time_ms;
+      const expired = k.expire_at_ms !== null && snap.snapshot_time_ms !== null && k.expire_at_ms < snap.snapshot_time_ms;
       const fix = expired ? EXPIRED_FIX : remedyCommand({ key: k.key, type: k.type, elements: k.elements, ttlSeconds: ttl, idleSeconds: k.access !== null && k.access >= 0 ? k.access : null, streamPending: k.stream_pending }, siblings);
       // redis-cli starts in db 0: a command for a key of another db names a key of db 0 unless
       // SELECT comes first (and may trim or delete that other key).

@@ -17,7 +17,9 @@ export function ttlBucket(expireAtMs: number | null, snapshotTimeMs: number): Tt
 export function ttlBucketIndex(expireAtMs: number | null, snapshotTimeMs: number): number {
   if (expireAtMs === null) return 7;
   const left = expireAtMs - snapshotTimeMs;
-  if (left <= 0) return 0;
+  // Expired once the clock is past the expiry, not at it: `now > when` (R:db.c keyIsExpired), and a
+  // load drops a key only when `expiretime < now` (R:rdb.c rdbLoadRioWithLoadingCtx).
+  if (left < 0) return 0;
   if (left < MINUTE) return 1;
   if (left < HOUR) return 2;
   if (left < DAY) return 3;
