@@ -37,6 +37,17 @@ export interface ParseOptions {
    * `rdb-version-check relaxed`: the parse fails later only on a byte it cannot read.
    */
   relaxedVersionCheck?: boolean;
+  /**
+   * How many bytes the stream holds, when known before reading it (a plain file's size; default:
+   * the source's own `streamBytes`, see SizedSource). A record claiming more than is left then
+   * fails at once instead of after buffering the rest of the input.
+   */
+  streamBytes?: number;
+}
+
+/** A source that knows its length up front (openInput's chunks of a plain file). */
+export interface SizedSource extends AsyncIterable<Uint8Array> {
+  readonly streamBytes: number;
 }
 
 /** A CRC64 computed elsewhere over the same bytes (see ParseOptions.checksumSource). */
@@ -144,6 +155,8 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     this.checksumSource = verify ? (options.checksumSource ?? null) : null;
     this.crc = verify && this.checksumSource === null ? new Crc64() : null;
     this.r = new ByteReader(this.crc);
+    const known = options.streamBytes ?? (source as Partial<SizedSource>).streamBytes;
+    if (typeof known === 'number' && Number.isSafeInteger(known) && known >= 0) this.r.knownEnd = known;
     if (!verify) this.info.checksum = { status: 'skipped' };
   }
 
