@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isEmptyCollection, type KeyRecord, type RdbEncoding, type RedisType, type ValueShape } from '../core/record.js';
 import { RdbError, isRdbError } from '../core/errors.js';
-import { emptyFileInfo, type RdbFileInfo } from './file-info.js';
+import { emptyFileInfo, keepRecord, MAX_KEPT_RECORDS, type RdbFileInfo } from './file-info.js';
 import { ByteReader, INCOMPLETE } from './byte-reader.js';
 import { Crc64 } from './crc64.js';
 import { readLength, readLengthBig } from './length.js';
@@ -418,7 +418,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
       case OP.RESIZEDB: {
         const keys = readLength(r);
         const expires = readLength(r);
-        this.info.resizeDb.push({ db: this.db, keys, expires });
+        keepRecord(this.info, 'resizeDb', { db: this.db, keys, expires });
         return;
       }
       case OP.AUX:
@@ -601,11 +601,17 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private readAux(): void {
     const key = printable(readStringBytes(this.r));
     const valueBytes = readStringBytes(this.r);
-    const value = printable(valueBytes);
-    this.info.aux.push({ key, value });
-    // Redis 4.0–6.2 saved cached scripts as AUX `lua`; a script is known by the SHA1 of its body.
-    if (key === 'lua') this.info.functions.push({ kind: 'script', engine: 'lua', name: createHash('sha1').update(valueBytes).digest('hex'), bytes: valueBytes.length });
-    else if (key === 'slot-info') this.info.slotInfo++;
+    // Redis 4.0–6.2 saved cached scripts as AUX `lua` (`R@6.2.16:rdb.c rdbSaveRio`: every script of
+    // the cache, when saving replication info); a script is known by the SHA1 of its body. A function
+    // record, not kept as an AUX value: a script-cache explosion puts millions in one dump.
+    if (key === 'lua') {
+      if (this.info.functions.length < MAX_KEPT_RECORDS) {
+        this.info.functions.push({ kind: 'script', engine: 'lua', name: createHash('sha1').update(valueBytes).digest('hex'), bytes: valueBytes.length });
+      } else this.info.omitted.functions++;
+      return;
+    }
+    keepRecord(this.info, 'aux', { key, value: printable(valueBytes) });
+    if (key === 'slot-info') this.info.slotInfo++;
   }
 
   /** MODULE_AUX (§3.1): module id, when-opcode 2, when, tagged items until EOF. */
@@ -617,16 +623,20 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const when = readLength(r);
     const start = r.offset;
     skipModuleItems(r);
-    this.info.moduleAux.push({ module: name, encver, when, bytes: r.offset + r.pendingSkip - start });
+    keepRecord(this.info, 'moduleAux', { module: name, encver, when, bytes: r.offset + r.pendingSkip - start });
   }
 
   /** FUNCTION2 (§3.1): the library source, starting with a `#!<engine> name=<lib>` line. */
   private readFunction(): void {
     const code = readStringBytes(this.r);
+    if (this.info.functions.length >= MAX_KEPT_RECORDS) {
+      this.info.omitted.functions++;
+      return;
+    }
     const nl = code.indexOf(0x0a);
     const shebang = new TextDecoder().decode(code.subarray(0, nl < 0 ? Math.min(code.length, 256) : Math.min(nl, 256)));
     const m = /^#!(\S+)(?:.*?\bname=(\S+))?/.exec(shebang);
-    this.info.functions.push({ kind: 'library', engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
+    keepRecord(this.info, 'functions', { kind: 'library', engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
   }
 
   /**
@@ -641,7 +651,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const engine = printable(readStringBytes(r));
     if (readLengthBig(r) !== 0n) readStringBytes(r);
     const code = readStringBytes(r);
-    this.info.functions.push({ kind: 'library', engine, name, bytes: code.length, preRelease: true });
+    keepRecord(this.info, 'functions', { kind: 'library', engine, name, bytes: code.length, preRelease: true });
   }
 
   /**
