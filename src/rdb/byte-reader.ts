@@ -86,8 +86,12 @@ export class ByteReader {
     // A length that lies (a corrupt 4-byte length claiming 4 GB) must not make the window buffer
     // the rest of a large file before the end shows the record never fits: when the stream's end
     // is known, a unit larger than the window that runs past it is the same UNEXPECTED_EOF, now.
-    // Only for units the window would have to grow for: smaller ones cost nothing to wait for.
-    if (n > MIN_WINDOW && this.skipDebt === 0 && this.base + this.pos + n > this.knownEnd) throw this.eofError(n, this.knownEnd);
+    // Only for units the window would have to grow for: smaller ones cost nothing to wait for. A
+    // size already exceeded by the bytes received was wrong (a file that grew, a size-0 special
+    // file): then the end is found as for any stream.
+    if (n > MIN_WINDOW && this.skipDebt === 0 && this.base + this.pos + n > this.knownEnd && this.base + this.end <= this.knownEnd) {
+      throw this.eofError(n, this.knownEnd);
+    }
     throw INCOMPLETE;
   }
 

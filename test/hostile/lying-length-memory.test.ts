@@ -127,3 +127,22 @@ describe('a length claiming more than the rest of a plain file', () => {
     expect(largest).toBeLessThan(4 * MB);
   });
 });
+
+describe('a stream length that turns out wrong', () => {
+  it('more bytes than announced arrived (a file that grew, a special file of size 0): the record is read, not refused', async () => {
+    // A 2 MiB string key: more than the window holds, so the announced end is consulted.
+    const key = new Uint8Array(2 * MB).fill(0x6b);
+    const head = Buffer.concat([Buffer.from('REDIS0009', 'latin1'), Buffer.from([0xfe, 0x00, 0x00, 0x80]), Buffer.from([0x00, 0x20, 0x00, 0x00])]);
+    const bytes = Buffer.concat([head, key, Buffer.from([1, 0x76, 0xff, 0, 0, 0, 0, 0, 0, 0, 0])]);
+    for (const announced of [0, 100]) {
+      async function* chunks(): AsyncGenerator<Uint8Array> {
+        for (let at = 0; at < bytes.length; at += 64 << 10) yield bytes.subarray(at, at + (64 << 10));
+      }
+      const parse = parseRdb(chunks(), { streamBytes: announced });
+      const lengths: number[] = [];
+      await parse.visit((r) => void lengths.push(r.keyPrintable.length));
+      expect(lengths).toEqual([2 * MB]);
+      expect(parse.info.complete).toBe(true);
+    }
+  });
+});
