@@ -9,8 +9,9 @@ import { blob, MAX_INT_TEXT, readKeyInto, readStringBytes } from './rdb-string.j
 import { printable } from './printable.js';
 import { refusedTypeReason, valueTypeFor } from './values/type-table.js';
 import type { DecodeContext, CompactLimits } from './values/decoder.js';
-import { decodeModuleId, skipModuleItems } from './values/modules.js';
-import { readKeyMeta, type KeyMetaClass } from './key-meta.js';
+import { decodeModuleId, MODULE_OP, ModuleItem, readModuleItem } from './values/modules.js';
+import { once, repeat } from './values/loop.js';
+import { keyMetaClasses, readKeyMetaCount, type KeyMetaClass } from './key-meta.js';
 import { KeyArena } from './key-arena.js';
 import { INT_STRING, PLAIN_STRING } from './values/strings.js';
 import { canonicalInt64 } from './canonical-int.js';
@@ -119,6 +120,12 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private recordStart = -1;
   /** A value being decoded across input chunks. */
   private pendingValue: Generator<void, void, void> | null = null;
+  /**
+   * The rest of an opcode record whose length has no bound (MODULE_AUX items, SLOT_IMPORT ranges),
+   * read one item per unit like a value: read whole as one unit, a 100 MB record held the window at
+   * its size and was re-read from its start on every chunk (78 s).
+   */
+  private pendingOpcode: Generator<void, void, void> | null = null;
   private pendingRecord: ParsedKey | null = null;
   private valueStart = 0;
   /** The key being decoded, for error messages. */
@@ -314,6 +321,12 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.emit(this.held);
         this.held = null;
       }
+      if (this.pendingOpcode !== null) {
+        if (!this.pendingOpcode.next().done) return 'need-input';
+        this.pendingOpcode = null;
+        r.commit();
+        continue;
+      }
       if (this.pendingValue !== null) {
         if (!this.pendingValue.next().done) {
           this.keepKey(this.pendingRecord!);
@@ -425,7 +438,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.readAux();
         return;
       case OP.MODULE_AUX:
-        this.readModuleAux(at);
+        this.pendingOpcode = this.readModuleAux(at);
         return;
       case OP.FUNCTION_PRE_GA:
         this.readFunctionPreGa();
@@ -440,10 +453,16 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.info.slotInfo++;
         return;
       case OP.SLOT_IMPORT_OR_KEY_META:
-        if (this.ctx.magic === 'VALKEY') this.readSlotImport();
+        if (this.ctx.magic === 'VALKEY') this.pendingOpcode = this.readSlotImport();
         else {
           this.markPrefix(at);
-          this.keyMeta = readKeyMeta(r);
+          const n = readKeyMetaCount(r);
+          const classes: KeyMetaClass[] = [];
+          const self = this;
+          this.pendingOpcode = (function* () {
+            yield* keyMetaClasses(r, n, classes);
+            self.keyMeta = classes;
+          })();
         }
         return;
       default:
@@ -614,16 +633,24 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     if (key === 'slot-info') this.info.slotInfo++;
   }
 
-  /** MODULE_AUX (§3.1): module id, when-opcode 2, when, tagged items until EOF. */
-  private readModuleAux(at: number): void {
+  /**
+   * MODULE_AUX (§3.1): module id, when-opcode 2, when (read here, with the opcode), then tagged items
+   * until EOF, one unit each (the generator, run by pump).
+   */
+  private readModuleAux(at: number): Generator<void, void, void> {
     const r = this.r;
     const { name, encver } = decodeModuleId(readLengthBig(r));
     const whenOp = readLength(r);
     if (whenOp !== 2) throw new RdbError('BAD_MODULE', `module aux for ${name}: when-opcode ${whenOp} (expected 2)`, at);
     const when = readLength(r);
     const start = r.offset;
-    skipModuleItems(r);
-    keepRecord(this.info, 'moduleAux', { module: name, encver, when, bytes: r.offset + r.pendingSkip - start });
+    const info = this.info;
+    return (function* () {
+      const it = new ModuleItem();
+      do yield* once(r, readModuleItem, it);
+      while (it.op !== MODULE_OP.EOF);
+      keepRecord(info, 'moduleAux', { module: name, encver, when, bytes: r.offset + r.pendingSkip - start });
+    })();
   }
 
   /** FUNCTION2 (§3.1): the library source, starting with a `#!<engine> name=<lib>` line. */
@@ -665,16 +692,16 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     seen.set(op, (seen.get(op) ?? 0) + 1);
   }
 
-  /** Valkey 9 SLOT_IMPORT (§3.3): job name, then n slot ranges. */
-  private readSlotImport(): void {
+  /** Valkey 9 SLOT_IMPORT (§3.3): job name, n (read with the opcode), then n slot ranges, one unit each. */
+  private readSlotImport(): Generator<void, void, void> {
     const r = this.r;
     readStringBytes(r);
     const n = readLength(r);
-    for (let i = 0; i < n; i++) {
-      readLength(r);
-      readLength(r);
-    }
-    this.info.slotImports++;
+    const info = this.info;
+    return (function* () {
+      yield* repeat(r, n, readSlotRange, null);
+      info.slotImports++;
+    })();
   }
 
   /** After EOF: the CRC64 trailer from RDB 5 on (§1.4). */
@@ -701,6 +728,12 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     }
     this.phase = Phase.Done;
   }
+}
+
+/** One SLOT_IMPORT range: start slot, end slot. */
+function readSlotRange(r: ByteReader): void {
+  readLength(r);
+  readLength(r);
 }
 
 /** The 8 trailer bytes (little-endian u64) as 16 hex digits, most significant first. */
