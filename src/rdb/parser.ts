@@ -118,14 +118,9 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private lfuFreq: number | null = null;
   private keyMeta: KeyMetaClass[] | null = null;
   private recordStart = -1;
-  /** A value being decoded across input chunks. */
+  /** A value being decoded across input chunks, or the rest of an opcode record (continueOpcode). */
   private pendingValue: Generator<void, void, void> | null = null;
-  /**
-   * The rest of an opcode record whose length has no bound (MODULE_AUX items, SLOT_IMPORT ranges),
-   * read one item per unit like a value: read whole as one unit, a 100 MB record held the window at
-   * its size and was re-read from its start on every chunk (78 s).
-   */
-  private pendingOpcode: Generator<void, void, void> | null = null;
+  /** The record whose value pendingValue decodes; null while it reads an opcode record. */
   private pendingRecord: ParsedKey | null = null;
   private valueStart = 0;
   /** The key being decoded, for error messages. */
@@ -321,20 +316,17 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.emit(this.held);
         this.held = null;
       }
-      if (this.pendingOpcode !== null) {
-        if (!this.pendingOpcode.next().done) return 'need-input';
-        this.pendingOpcode = null;
-        r.commit();
-        continue;
-      }
       if (this.pendingValue !== null) {
+        // pendingRecord is null for the rest of an opcode record (continueOpcode).
         if (!this.pendingValue.next().done) {
-          this.keepKey(this.pendingRecord!);
+          if (this.pendingRecord !== null) this.keepKey(this.pendingRecord);
           return 'need-input';
         }
         this.pendingValue = null;
-        this.finishRecord(this.pendingRecord!);
-        this.pendingRecord = null;
+        if (this.pendingRecord !== null) {
+          this.finishRecord(this.pendingRecord);
+          this.pendingRecord = null;
+        }
         r.commit();
         if (this.batch.length >= BATCH_SIZE) return 'batch-full';
         continue;
@@ -438,7 +430,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.readAux();
         return;
       case OP.MODULE_AUX:
-        this.pendingOpcode = this.readModuleAux(at);
+        this.continueOpcode(this.readModuleAux(at));
         return;
       case OP.FUNCTION_PRE_GA:
         this.readFunctionPreGa();
@@ -453,21 +445,32 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.info.slotInfo++;
         return;
       case OP.SLOT_IMPORT_OR_KEY_META:
-        if (this.ctx.magic === 'VALKEY') this.pendingOpcode = this.readSlotImport();
+        if (this.ctx.magic === 'VALKEY') this.continueOpcode(this.readSlotImport());
         else {
           this.markPrefix(at);
           const n = readKeyMetaCount(r);
           const classes: KeyMetaClass[] = [];
           const self = this;
-          this.pendingOpcode = (function* () {
+          this.continueOpcode((function* () {
             yield* keyMetaClasses(r, n, classes);
             self.keyMeta = classes;
-          })();
+          })());
         }
         return;
       default:
         throw new RdbError('UNKNOWN_OPCODE', `unknown opcode ${op} (not written by any Redis or Valkey release)`, at);
     }
+  }
+
+  /**
+   * The rest of an opcode record whose length has no bound (MODULE_AUX items, SLOT_IMPORT ranges,
+   * KEY_META classes), read one item per unit as a value is (pump runs it as pendingValue, with no
+   * record): read whole as one unit, a 100 MB record held the window at its size and was re-read
+   * from its start on every chunk (78 s).
+   */
+  private continueOpcode(rest: Generator<void, void, void>): void {
+    this.pendingRecord = null;
+    this.pendingValue = rest;
   }
 
   private markPrefix(at: number): void {
