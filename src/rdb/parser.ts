@@ -237,7 +237,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
       // What the source throws is a fault of reading, not of the bytes: an untyped one (a stream's
       // own error) is IO, never taken for a decoding fault.
       let err = isRdbError(e) ? e : new RdbError('IO', `cannot read the input (${e instanceof Error ? e.message : String(e)})`, arrived);
-      if (!isRdbError(e) && this.currentKey !== null) err.withKey(this.currentKey.keyPrintable);
+      if (!isRdbError(e) && this.currentKey !== null) err.withKey(this.currentKey.keyForError);
       if (err.offset === null) err = new RdbError(err.code, err.detail, arrived, err.key, err.file);
       this.fail(err);
       throw err;
@@ -296,7 +296,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     if (blob.compressedAt >= 0 && BLOB_ERRORS.has(err.code)) {
       err = new RdbError(err.code, `${err.detail} (inside LZF-compressed data)`, blob.compressedAt, err.key, err.file);
     }
-    if (this.currentKey !== null) err.withKey(this.currentKey.keyPrintable);
+    if (this.currentKey !== null) err.withKey(this.currentKey.keyForError);
     return err;
   }
 
@@ -307,7 +307,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     // it belongs to (held for those bytes, or still being decoded) is not handed out.
     const fault = r.takeSinkFault();
     if (fault !== null) {
-      if (this.held !== null && isRdbError(fault)) fault.withKey(this.held.keyPrintable);
+      if (this.held !== null && isRdbError(fault)) fault.withKey(this.held.keyForError);
       this.held = null;
       throw fault;
     }
