@@ -93,7 +93,8 @@ function infoText(info: RdbFileInfo, compression: string, duplicateKeys: Duplica
     const hint = info.resizeDb.find((r) => r.db === db);
     add(`  db ${db}`, `${n}${hint ? ` (RESIZEDB hint ${hint.keys} keys, ${hint.expires} with TTL)` : ''}`);
   }
-  for (const [type, n] of [...info.keysPerType].sort((a, b) => b[1] - a[1])) add(`  ${type}`, n);
+  // Equal counts by name: the map's order depends on where the input's chunks were cut (a pipe's differ from a file's).
+  for (const [type, n] of [...info.keysPerType].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) add(`  ${type}`, n);
   if (info.emptyKeys > 0) add('empty keys', `${info.emptyKeys} (lists, sets, zsets or hashes without elements: a server drops them on load)`);
   if (duplicateKeys === null) add('duplicate keys', `not checked: more than ${MAX_KEYS} keys or ${MAX_KEY_BYTES >> 20} MiB of keys (rdbscope load --check-duplicates counts them)`);
   else if (duplicateKeys > 0) add('duplicate keys', `${duplicateKeys} (each repeats a key of its db: a server refuses this file)`);
