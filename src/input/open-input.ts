@@ -4,7 +4,7 @@ import { RdbError } from '../core/errors.js';
 import { lz4OnWorker } from './lz4-thread.js';
 import { isLz4Magic } from './lz4-magic.js';
 import { crcOnThread } from './crc-thread.js';
-import type { ChecksumSource } from '../rdb/index.js';
+import type { ChecksumSource, SizedSource } from '../rdb/index.js';
 import type { GzipError } from './gunzip-members.js';
 
 /** How the bytes on disk were wrapped. Detected from magic bytes, never from the file name. */
@@ -109,7 +109,9 @@ export async function openInput(pathOrStream: string | Buffer | Readable, name?:
   // Null when LZ4 is not to be (or cannot be) decoded on a worker. Nothing starts until iterated.
   const lz4Thread = compression === 'lz4' && options.lz4Thread !== false ? lz4OnWorker(path, label, (n) => (bytesIn = n)) : null;
   if (compression === 'none') {
-    chunks = readPlainFile(fh, label, (n) => (bytesIn += n));
+    // The parser learns the stream's length: a length field that lies fails at once (ParseOptions.streamBytes).
+    const sized: SizedSource = Object.assign(readPlainFile(fh, label, (n) => (bytesIn += n)), { streamBytes: size });
+    chunks = sized;
   } else if (lz4Thread !== null) {
     await fh.close();
     chunks = lz4Thread;

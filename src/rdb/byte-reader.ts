@@ -40,6 +40,11 @@ export class ByteReader {
   base = 0;
   /** No more input will arrive. */
   eof = false;
+  /**
+   * Absolute offset where the stream ends, when known before it is read (a plain file's size):
+   * a read the stream cannot back then fails at once instead of buffering the rest of the input.
+   */
+  knownEnd = Number.POSITIVE_INFINITY;
 
   private commitPos = 0;
   private skipDebt = 0;
@@ -78,6 +83,15 @@ export class ByteReader {
   need(n: number): void {
     if (this.end - this.pos >= n && this.skipDebt === 0) return;
     if (this.eof) throw this.eofError(n);
+    // A length that lies (a corrupt 4-byte length claiming 4 GB) must not make the window buffer
+    // the rest of a large file before the end shows the record never fits: when the stream's end
+    // is known, a unit larger than the window that runs past it is the same UNEXPECTED_EOF, now.
+    // Only for units the window would have to grow for: smaller ones cost nothing to wait for. A
+    // size already exceeded by the bytes received was wrong (a file that grew, a size-0 special
+    // file): then the end is found as for any stream.
+    if (n > MIN_WINDOW && this.skipDebt === 0 && this.base + this.pos + n > this.knownEnd && this.base + this.end <= this.knownEnd) {
+      throw this.eofError(n, this.knownEnd);
+    }
     throw INCOMPLETE;
   }
 
@@ -325,13 +339,10 @@ export class ByteReader {
     if (upto > from) this.crc.update(c, from, upto);
   }
 
-  private eofError(n: number): RdbError {
-    const have = this.skipDebt > 0 ? 0 : this.end - this.pos;
+  /** The input ends (at `endsAt`, the bytes received so far by default) before n bytes from pos. */
+  private eofError(n: number, endsAt = this.base + this.end): RdbError {
+    const have = this.skipDebt > 0 ? 0 : endsAt - this.base - this.pos;
     const missing = this.skipDebt > 0 ? this.skipDebt : n - have;
-    return new RdbError(
-      'UNEXPECTED_EOF',
-      `input ends ${missing} byte(s) short of what the record needs`,
-      this.base + this.end,
-    );
+    return new RdbError('UNEXPECTED_EOF', `input ends ${missing} byte(s) short of what the record needs`, endsAt);
   }
 }

@@ -9,16 +9,26 @@ export interface RdbFileInfo {
    * relaxedVersionCheck): what follows may be misread.
    */
   unknownVersion: boolean;
-  /** AUX fields in file order; values printable (UTF-8 or escaped). */
+  /**
+   * AUX fields in file order; values printable (UTF-8 or escaped). The first MAX_KEPT_RECORDS, later
+   * ones counted in `omitted.aux`. AUX `lua` fields (cached scripts) are in `functions`, not here.
+   */
   aux: { key: string; value: string }[];
-  /** RESIZEDB hints, one per db section. */
+  /** RESIZEDB hints, one per db section (the first MAX_KEPT_RECORDS; see `omitted`). */
   resizeDb: { db: number; keys: number; expires: number }[];
   /**
    * FUNCTION2 libraries (name from the `#!lua name=` shebang), Redis 7.0 RC1/RC2 libraries (opcode
-   * 246, `preRelease`) and Redis ≤ 6.2 AUX `lua` scripts.
+   * 246, `preRelease`) and Redis ≤ 6.2 AUX `lua` scripts (the first MAX_KEPT_RECORDS; see `omitted`).
    */
   functions: FunctionInfo[];
+  /** MODULE_AUX records (the first MAX_KEPT_RECORDS; see `omitted`). */
   moduleAux: { module: string; encver: number; when: number; bytes: number }[];
+  /**
+   * Records of each list above read but not kept, past MAX_KEPT_RECORDS: a Redis 4.0-6.2 master saves
+   * every cached script as an AUX `lua` field (a script-cache explosion gives millions), and damaged
+   * input may hold any number of opcode records. Memory must not grow with them.
+   */
+  omitted: { aux: number; resizeDb: number; functions: number; moduleAux: number };
   slotInfo: number; // SLOT_INFO records (Redis 7.4+ cluster) + Valkey AUX slot-info
   slotImports: number; // Valkey 9 SLOT_IMPORT records
   keys: number;
@@ -55,6 +65,16 @@ export type ChecksumOutcome =
   | { status: 'skipped' } // --no-verify
   | { status: 'unknown' }; // not reached
 
+/** Entries kept per list of RdbFileInfo (aux, resizeDb, functions, moduleAux); later ones are counted. */
+export const MAX_KEPT_RECORDS = 1000;
+
+/** Appends `entry` to info[list] while under MAX_KEPT_RECORDS, else counts it in info.omitted. */
+export function keepRecord<L extends keyof RdbFileInfo['omitted']>(info: RdbFileInfo, list: L, entry: RdbFileInfo[L][number]): void {
+  const kept = info[list] as RdbFileInfo[L][number][];
+  if (kept.length < MAX_KEPT_RECORDS) kept.push(entry);
+  else info.omitted[list]++;
+}
+
 export function emptyFileInfo(): RdbFileInfo {
   return {
     magic: null,
@@ -64,6 +84,7 @@ export function emptyFileInfo(): RdbFileInfo {
     resizeDb: [],
     functions: [],
     moduleAux: [],
+    omitted: { aux: 0, resizeDb: 0, functions: 0, moduleAux: 0 },
     slotInfo: 0,
     slotImports: 0,
     keys: 0,

@@ -12,7 +12,7 @@
  * been yielded; `info.complete` is then false and `info.error` holds the error.
  */
 export { parseRdb, RdbParse } from './parser.js';
-export type { ChecksumSource, ParseOptions } from './parser.js';
+export type { ChecksumSource, ParseOptions, SizedSource } from './parser.js';
 export type { CompactLimits } from './values/decoder.js';
 export type { RdbFileInfo, ChecksumOutcome, FunctionInfo } from './file-info.js';
 export { auxValue } from './file-info.js';

@@ -1,6 +1,9 @@
 import type { ArrayInfo, KeyRecord, MemoryEstimate, ModuleInfo, RdbEncoding, RedisType, StreamInfo, ValueShape, VectorSetInfo } from '../core/record.js';
 import { printable } from './printable.js';
 
+/** Longest key, in bytes, an error message names in full (ParsedKey.keyForError). */
+export const ERROR_KEY_MAX = 256;
+
 /**
  * The parser's KeyRecord: a class so that every record has one hidden class (cheap to create by
  * the million) and so that the printable key is computed only when someone reads it.
@@ -87,6 +90,19 @@ export class ParsedKey implements KeyRecord {
 
   get keyPrintable(): string {
     return (this.printableCache ??= printable(this.key));
+  }
+
+  /**
+   * The key as an error names it: whole up to ERROR_KEY_MAX bytes, else its first bytes (cut
+   * before a UTF-8 continuation byte) and its length. An error is one line: a 3 MB key made it a
+   * 3 MB line, and the escaped text of a 200 MB binary key ran the process out of memory.
+   */
+  get keyForError(): string {
+    if (this.keyLength <= ERROR_KEY_MAX) return this.keyPrintable;
+    const buf = this.keyBuf;
+    let end = this.keyStart + ERROR_KEY_MAX;
+    while (end > this.keyStart && (buf[end]! & 0xc0) === 0x80) end--;
+    return `${printable(buf.subarray(this.keyStart, end))}… (${this.keyLength} bytes)`;
   }
 
   /** Plain-object form (JSON, structured clone): includes the key and its printable text. */

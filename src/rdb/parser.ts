@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isEmptyCollection, type KeyRecord, type RdbEncoding, type RedisType, type ValueShape } from '../core/record.js';
 import { RdbError, isRdbError } from '../core/errors.js';
-import { emptyFileInfo, type RdbFileInfo } from './file-info.js';
+import { emptyFileInfo, keepRecord, MAX_KEPT_RECORDS, type RdbFileInfo } from './file-info.js';
 import { ByteReader, INCOMPLETE } from './byte-reader.js';
 import { Crc64 } from './crc64.js';
 import { readLength, readLengthBig } from './length.js';
@@ -9,8 +9,9 @@ import { blob, MAX_INT_TEXT, readKeyInto, readStringBytes } from './rdb-string.j
 import { printable } from './printable.js';
 import { refusedTypeReason, valueTypeFor } from './values/type-table.js';
 import type { DecodeContext, CompactLimits } from './values/decoder.js';
-import { decodeModuleId, skipModuleItems } from './values/modules.js';
-import { readKeyMeta, type KeyMetaClass } from './key-meta.js';
+import { decodeModuleId, MODULE_OP, ModuleItem, readModuleItem } from './values/modules.js';
+import { once, repeat } from './values/loop.js';
+import { keyMetaClasses, readKeyMetaCount, type KeyMetaClass } from './key-meta.js';
 import { KeyArena } from './key-arena.js';
 import { INT_STRING, PLAIN_STRING } from './values/strings.js';
 import { canonicalInt64 } from './canonical-int.js';
@@ -37,6 +38,17 @@ export interface ParseOptions {
    * `rdb-version-check relaxed`: the parse fails later only on a byte it cannot read.
    */
   relaxedVersionCheck?: boolean;
+  /**
+   * How many bytes the stream holds, when known before reading it (a plain file's size; default:
+   * the source's own `streamBytes`, see SizedSource). A record claiming more than is left then
+   * fails at once instead of after buffering the rest of the input.
+   */
+  streamBytes?: number;
+}
+
+/** A source that knows its length up front (openInput's chunks of a plain file). */
+export interface SizedSource extends AsyncIterable<Uint8Array> {
+  readonly streamBytes: number;
 }
 
 /** A CRC64 computed elsewhere over the same bytes (see ParseOptions.checksumSource). */
@@ -106,8 +118,9 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private lfuFreq: number | null = null;
   private keyMeta: KeyMetaClass[] | null = null;
   private recordStart = -1;
-  /** A value being decoded across input chunks. */
+  /** A value being decoded across input chunks, or the rest of an opcode record (continueOpcode). */
   private pendingValue: Generator<void, void, void> | null = null;
+  /** The record whose value pendingValue decodes; null while it reads an opcode record. */
   private pendingRecord: ParsedKey | null = null;
   private valueStart = 0;
   /** The key being decoded, for error messages. */
@@ -144,6 +157,8 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     this.checksumSource = verify ? (options.checksumSource ?? null) : null;
     this.crc = verify && this.checksumSource === null ? new Crc64() : null;
     this.r = new ByteReader(this.crc);
+    const known = options.streamBytes ?? (source as Partial<SizedSource>).streamBytes;
+    if (typeof known === 'number' && Number.isSafeInteger(known) && known >= 0) this.r.knownEnd = known;
     if (!verify) this.info.checksum = { status: 'skipped' };
   }
 
@@ -222,7 +237,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
       // What the source throws is a fault of reading, not of the bytes: an untyped one (a stream's
       // own error) is IO, never taken for a decoding fault.
       let err = isRdbError(e) ? e : new RdbError('IO', `cannot read the input (${e instanceof Error ? e.message : String(e)})`, arrived);
-      if (!isRdbError(e) && this.currentKey !== null) err.withKey(this.currentKey.keyPrintable);
+      if (!isRdbError(e) && this.currentKey !== null) err.withKey(this.currentKey.keyForError);
       if (err.offset === null) err = new RdbError(err.code, err.detail, arrived, err.key, err.file);
       this.fail(err);
       throw err;
@@ -281,7 +296,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     if (blob.compressedAt >= 0 && BLOB_ERRORS.has(err.code)) {
       err = new RdbError(err.code, `${err.detail} (inside LZF-compressed data)`, blob.compressedAt, err.key, err.file);
     }
-    if (this.currentKey !== null) err.withKey(this.currentKey.keyPrintable);
+    if (this.currentKey !== null) err.withKey(this.currentKey.keyForError);
     return err;
   }
 
@@ -292,7 +307,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     // it belongs to (held for those bytes, or still being decoded) is not handed out.
     const fault = r.takeSinkFault();
     if (fault !== null) {
-      if (this.held !== null && isRdbError(fault)) fault.withKey(this.held.keyPrintable);
+      if (this.held !== null && isRdbError(fault)) fault.withKey(this.held.keyForError);
       this.held = null;
       throw fault;
     }
@@ -302,13 +317,16 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.held = null;
       }
       if (this.pendingValue !== null) {
+        // pendingRecord is null for the rest of an opcode record (continueOpcode).
         if (!this.pendingValue.next().done) {
-          this.keepKey(this.pendingRecord!);
+          if (this.pendingRecord !== null) this.keepKey(this.pendingRecord);
           return 'need-input';
         }
         this.pendingValue = null;
-        this.finishRecord(this.pendingRecord!);
-        this.pendingRecord = null;
+        if (this.pendingRecord !== null) {
+          this.finishRecord(this.pendingRecord);
+          this.pendingRecord = null;
+        }
         r.commit();
         if (this.batch.length >= BATCH_SIZE) return 'batch-full';
         continue;
@@ -405,14 +423,14 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
       case OP.RESIZEDB: {
         const keys = readLength(r);
         const expires = readLength(r);
-        this.info.resizeDb.push({ db: this.db, keys, expires });
+        keepRecord(this.info, 'resizeDb', { db: this.db, keys, expires });
         return;
       }
       case OP.AUX:
         this.readAux();
         return;
       case OP.MODULE_AUX:
-        this.readModuleAux(at);
+        this.continueOpcode(this.readModuleAux(at));
         return;
       case OP.FUNCTION_PRE_GA:
         this.readFunctionPreGa();
@@ -427,15 +445,32 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
         this.info.slotInfo++;
         return;
       case OP.SLOT_IMPORT_OR_KEY_META:
-        if (this.ctx.magic === 'VALKEY') this.readSlotImport();
+        if (this.ctx.magic === 'VALKEY') this.continueOpcode(this.readSlotImport());
         else {
           this.markPrefix(at);
-          this.keyMeta = readKeyMeta(r);
+          const n = readKeyMetaCount(r);
+          const classes: KeyMetaClass[] = [];
+          const self = this;
+          this.continueOpcode((function* () {
+            yield* keyMetaClasses(r, n, classes);
+            self.keyMeta = classes;
+          })());
         }
         return;
       default:
         throw new RdbError('UNKNOWN_OPCODE', `unknown opcode ${op} (not written by any Redis or Valkey release)`, at);
     }
+  }
+
+  /**
+   * The rest of an opcode record whose length has no bound (MODULE_AUX items, SLOT_IMPORT ranges,
+   * KEY_META classes), read one item per unit as a value is (pump runs it as pendingValue, with no
+   * record): read whole as one unit, a 100 MB record held the window at its size and was re-read
+   * from its start on every chunk (78 s).
+   */
+  private continueOpcode(rest: Generator<void, void, void>): void {
+    this.pendingRecord = null;
+    this.pendingValue = rest;
   }
 
   private markPrefix(at: number): void {
@@ -588,32 +623,50 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   private readAux(): void {
     const key = printable(readStringBytes(this.r));
     const valueBytes = readStringBytes(this.r);
-    const value = printable(valueBytes);
-    this.info.aux.push({ key, value });
-    // Redis 4.0–6.2 saved cached scripts as AUX `lua`; a script is known by the SHA1 of its body.
-    if (key === 'lua') this.info.functions.push({ kind: 'script', engine: 'lua', name: createHash('sha1').update(valueBytes).digest('hex'), bytes: valueBytes.length });
-    else if (key === 'slot-info') this.info.slotInfo++;
+    // Redis 4.0–6.2 saved cached scripts as AUX `lua` (`R@6.2.16:rdb.c rdbSaveRio`: every script of
+    // the cache, when saving replication info); a script is known by the SHA1 of its body. A function
+    // record, not kept as an AUX value: a script-cache explosion puts millions in one dump.
+    if (key === 'lua') {
+      if (this.info.functions.length < MAX_KEPT_RECORDS) {
+        this.info.functions.push({ kind: 'script', engine: 'lua', name: createHash('sha1').update(valueBytes).digest('hex'), bytes: valueBytes.length });
+      } else this.info.omitted.functions++;
+      return;
+    }
+    keepRecord(this.info, 'aux', { key, value: printable(valueBytes) });
+    if (key === 'slot-info') this.info.slotInfo++;
   }
 
-  /** MODULE_AUX (§3.1): module id, when-opcode 2, when, tagged items until EOF. */
-  private readModuleAux(at: number): void {
+  /**
+   * MODULE_AUX (§3.1): module id, when-opcode 2, when (read here, with the opcode), then tagged items
+   * until EOF, one unit each (the generator, run by pump).
+   */
+  private readModuleAux(at: number): Generator<void, void, void> {
     const r = this.r;
     const { name, encver } = decodeModuleId(readLengthBig(r));
     const whenOp = readLength(r);
     if (whenOp !== 2) throw new RdbError('BAD_MODULE', `module aux for ${name}: when-opcode ${whenOp} (expected 2)`, at);
     const when = readLength(r);
     const start = r.offset;
-    skipModuleItems(r);
-    this.info.moduleAux.push({ module: name, encver, when, bytes: r.offset + r.pendingSkip - start });
+    const info = this.info;
+    return (function* () {
+      const it = new ModuleItem();
+      do yield* once(r, readModuleItem, it);
+      while (it.op !== MODULE_OP.EOF);
+      keepRecord(info, 'moduleAux', { module: name, encver, when, bytes: r.offset + r.pendingSkip - start });
+    })();
   }
 
   /** FUNCTION2 (§3.1): the library source, starting with a `#!<engine> name=<lib>` line. */
   private readFunction(): void {
     const code = readStringBytes(this.r);
+    if (this.info.functions.length >= MAX_KEPT_RECORDS) {
+      this.info.omitted.functions++;
+      return;
+    }
     const nl = code.indexOf(0x0a);
     const shebang = new TextDecoder().decode(code.subarray(0, nl < 0 ? Math.min(code.length, 256) : Math.min(nl, 256)));
     const m = /^#!(\S+)(?:.*?\bname=(\S+))?/.exec(shebang);
-    this.info.functions.push({ kind: 'library', engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
+    keepRecord(this.info, 'functions', { kind: 'library', engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
   }
 
   /**
@@ -628,7 +681,7 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     const engine = printable(readStringBytes(r));
     if (readLengthBig(r) !== 0n) readStringBytes(r);
     const code = readStringBytes(r);
-    this.info.functions.push({ kind: 'library', engine, name, bytes: code.length, preRelease: true });
+    keepRecord(this.info, 'functions', { kind: 'library', engine, name, bytes: code.length, preRelease: true });
   }
 
   /**
@@ -642,16 +695,16 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     seen.set(op, (seen.get(op) ?? 0) + 1);
   }
 
-  /** Valkey 9 SLOT_IMPORT (§3.3): job name, then n slot ranges. */
-  private readSlotImport(): void {
+  /** Valkey 9 SLOT_IMPORT (§3.3): job name, n (read with the opcode), then n slot ranges, one unit each. */
+  private readSlotImport(): Generator<void, void, void> {
     const r = this.r;
     readStringBytes(r);
     const n = readLength(r);
-    for (let i = 0; i < n; i++) {
-      readLength(r);
-      readLength(r);
-    }
-    this.info.slotImports++;
+    const info = this.info;
+    return (function* () {
+      yield* repeat(r, n, readSlotRange, null);
+      info.slotImports++;
+    })();
   }
 
   /** After EOF: the CRC64 trailer from RDB 5 on (§1.4). */
@@ -678,6 +731,12 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     }
     this.phase = Phase.Done;
   }
+}
+
+/** One SLOT_IMPORT range: start slot, end slot. */
+function readSlotRange(r: ByteReader): void {
+  readLength(r);
+  readLength(r);
 }
 
 /** The 8 trailer bytes (little-endian u64) as 16 hex digits, most significant first. */

@@ -68,6 +68,8 @@ export function infoJson(info: RdbFileInfo, compression: string, duplicateKeys: 
     resizeDb: info.resizeDb,
     functions: info.functions,
     moduleAux: info.moduleAux,
+    // Records past the lists' limit (RdbFileInfo.omitted): counted, not listed.
+    omitted: info.omitted,
     slotInfo: info.slotInfo,
     slotImports: info.slotImports,
     enterpriseOpcodes: Object.fromEntries(info.enterpriseOpcodes),
@@ -85,12 +87,14 @@ function infoText(info: RdbFileInfo, compression: string, duplicateKeys: Duplica
   const unknown = info.unknownVersion ? ' (no release writes this version: read past the version check, --relaxed-version-check)' : '';
   add('format', `${info.magic ?? '?'} RDB version ${info.version ?? '?'}${compression === 'none' ? '' : ` (${compression} compressed)`}${unknown}`);
   for (const a of info.aux) add(`aux ${a.key}`.length > 14 ? `aux ${a.key}` : `aux ${a.key}`, a.value.length > 80 ? a.value.slice(0, 77) + '...' : a.value);
+  if (info.omitted.aux > 0) add('aux', `${info.omitted.aux} more AUX fields, not listed`);
   add('keys', info.keys);
   for (const [db, n] of [...info.keysPerDb].sort((a, b) => a[0] - b[0])) {
     const hint = info.resizeDb.find((r) => r.db === db);
     add(`  db ${db}`, `${n}${hint ? ` (RESIZEDB hint ${hint.keys} keys, ${hint.expires} with TTL)` : ''}`);
   }
-  for (const [type, n] of [...info.keysPerType].sort((a, b) => b[1] - a[1])) add(`  ${type}`, n);
+  // Equal counts by name: the map's order depends on where the input's chunks were cut (a pipe's differ from a file's).
+  for (const [type, n] of [...info.keysPerType].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) add(`  ${type}`, n);
   if (info.emptyKeys > 0) add('empty keys', `${info.emptyKeys} (lists, sets, zsets or hashes without elements: a server drops them on load)`);
   if (duplicateKeys === null) add('duplicate keys', `not checked: more than ${MAX_KEYS} keys or ${MAX_KEY_BYTES >> 20} MiB of keys (rdbscope load --check-duplicates counts them)`);
   else if (duplicateKeys > 0) add('duplicate keys', `${duplicateKeys} (each repeats a key of its db: a server refuses this file)`);
@@ -98,7 +102,9 @@ function infoText(info: RdbFileInfo, compression: string, duplicateKeys: Duplica
     const format = f.preRelease ? '; Redis 7.0 RC format: Redis 7.0 loads it, 7.2+ refuses the file' : '';
     add('function', `${f.engine} ${f.kind}${f.name ? ` ${f.name}` : ''} (${f.bytes} bytes${format})`);
   }
+  if (info.omitted.functions > 0) add('function', `${info.omitted.functions} more, not listed`);
   for (const m of info.moduleAux) add('module aux', `${m.module} v${m.encver} when=${m.when} (${m.bytes} bytes)`);
+  if (info.omitted.moduleAux > 0) add('module aux', `${info.omitted.moduleAux} more, not listed`);
   if (info.slotInfo > 0) add('slot info', `${info.slotInfo} records (cluster)`);
   if (info.slotImports > 0) add('slot imports', info.slotImports);
   for (const [op, n] of info.enterpriseOpcodes) add('note', `Redis Enterprise opcode ${op} (${ENTERPRISE_OPCODE_NAMES.get(op)}) seen ${n} times, ignored`);

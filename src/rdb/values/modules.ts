@@ -146,14 +146,3 @@ export const decodeModule2: StreamingDecoder = function* (r, rec) {
   } while (it.op !== MODULE_OP.EOF);
   rec.largestElementBytes = largest;
 };
-
-/** Skips a module-tagged stream until its EOF item (MODULE_AUX bodies, KEY_META classes). Atomic. */
-export function skipModuleItems(r: ByteReader): number {
-  const it = new ModuleItem();
-  let items = 0;
-  do {
-    readModuleItem(r, it);
-    items++;
-  } while (it.op !== MODULE_OP.EOF);
-  return items;
-}

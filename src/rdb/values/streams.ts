@@ -14,6 +14,12 @@ const MAX_IDS_KEPT = 65_536;
 const MAX_GROUPS_KEPT = 64;
 const MAX_CONSUMERS_KEPT = 256;
 const MAX_PRODUCERS_KEPT = 1024;
+/**
+ * IDMP iid lengths kept per stream (the memory model's Σ A(32 + len), §9.7.6). A producer whose iids
+ * would pass it is not kept, and the model falls back to its estimate: the loader caps each producer
+ * at idmp_max_entries ≤ 10 000 (§6.1), but a damaged count must not make one key's memory unbounded.
+ */
+const MAX_IIDS_KEPT = 65_536;
 /** Names (groups, consumers, producer ids) longer than this are counted but not kept. */
 const MAX_NAME_KEPT = 256;
 /** 2^64 - 1: a -1 written through the unsigned length encoder (SCG_INVALID_ENTRIES_READ, §2.1). */
@@ -31,6 +37,8 @@ class StreamState {
   pelSize = 0;
   consumerPending = 0;
   producerIids = 0;
+  /** iid lengths kept so far over the producers (MAX_IIDS_KEPT). */
+  iidsKept = 0;
   producer: { id: Uint8Array | null; iidLengths: number[] } | null = null;
   /** Raw 16-byte IDs in file order: node keys, then per group its PEL and each consumer's PEL. */
   readonly ids = new IdCollector();
@@ -205,8 +213,12 @@ function producerHeader(r: ByteReader, s: StreamState): void {
   readName(r);
   const id = nameSlot.bytes;
   s.producerIids = readLength(r);
-  s.producer = s.info.idmp!.producerShapes.length < MAX_PRODUCERS_KEPT && s.producerIids > 0 ? { id, iidLengths: [] } : null;
-  if (s.producer) s.info.idmp!.producerShapes.push(s.producer);
+  const keep = s.info.idmp!.producerShapes.length < MAX_PRODUCERS_KEPT && s.producerIids > 0 && s.iidsKept + s.producerIids <= MAX_IIDS_KEPT;
+  s.producer = keep ? { id, iidLengths: [] } : null;
+  if (s.producer) {
+    s.iidsKept += s.producerIids;
+    s.info.idmp!.producerShapes.push(s.producer);
+  }
 }
 
 function iidEntry(r: ByteReader, s: StreamState): void {
