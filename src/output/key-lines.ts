@@ -138,6 +138,14 @@ function putKeyAndClass(buf: Uint8Array, p: number): number {
   return cls & OTHER ? OTHER : cls;
 }
 
+/**
+ * Bytes of a key's text in UTF-8, at most: 3 a character for a short text, counted for a long one
+ * (a key of 100 MB would otherwise ask for a line buffer three times the size of its text).
+ */
+function textRoom(text: string): number {
+  return text.length < 1 << 16 ? 3 * text.length : Buffer.byteLength(text, 'utf8');
+}
+
 /** Formula starters neutralizeFormula prefixes with `'` (\t and \r are not printable ASCII). */
 function startsFormula(): boolean {
   if (keyLength === 0) return false;
@@ -321,7 +329,7 @@ function jsonLine(out: ByteLines, rec: KeyRecord): void {
     p = hexAt + 2 * keyLength;
   } else {
     const keyText = JSON.stringify(rec.keyPrintable);
-    out.room(JSON_ROOM + 3 * keyText.length + 2 * keyLength + kind.length);
+    out.room(JSON_ROOM + textRoom(keyText) + 2 * keyLength + kind.length);
     buf = out.buf;
     p = putText(buf, jsonLineStart(buf, out.pos, rec.db), keyText);
     p = putBytes(buf, p, J.keyHex);
@@ -406,7 +414,7 @@ function csvLine(out: ByteLines, rec: KeyRecord): void {
     p = hexAt + 2 * keyLength;
   } else {
     const keyText = csvQuoted(neutralizeFormula(rec.keyPrintable));
-    out.room(CSV_ROOM + 3 * keyText.length + 2 * keyLength + kind.length);
+    out.room(CSV_ROOM + textRoom(keyText) + 2 * keyLength + kind.length);
     buf = out.buf;
     p = putNum(buf, out.pos, rec.db);
     buf[p++] = COMMA;
@@ -459,7 +467,7 @@ function rdbtoolsLine(out: ByteLines, rec: KeyRecord): void {
   if (putKeyAndClass(buf, p) === PLAIN) p += keyLength;
   else {
     const keyText = csvField(rec.keyPrintable);
-    out.room(RDBTOOLS_ROOM + 3 * keyText.length + type.length + encoding.length + ISO_ROOM);
+    out.room(RDBTOOLS_ROOM + textRoom(keyText) + type.length + encoding.length + ISO_ROOM);
     buf = out.buf;
     p = putText(buf, rdbtoolsLineStart(buf, out.pos, rec.db, type), keyText);
   }

@@ -119,7 +119,23 @@ export function formatCell(value: Cell, column: Column, options: TableOptions): 
   }
   const text = terminalSafe(value);
   const max = options.maxCellWidth ?? 80;
-  return options.human && column.whole !== true && width(text) > max ? [...text].slice(0, max - 1).join('') + '…' : text;
+  if (options.human && column.whole !== true && width(text) > max) return [...text].slice(0, max - 1).join('') + '…';
+  return column.whole !== true && text.length > TEXT_CELL_MAX ? cutCell(text) : text;
+}
+
+/**
+ * Characters a text cell keeps in any table (csv and json keep every one). A key name may be 512 MB
+ * (its printable form up to 256 Mi characters, printable.ts): padded into a column, its table would
+ * pass V8's longest string and fail the report. Whole cells (commands) are bounded where they are
+ * made (remedy-command.ts).
+ */
+const TEXT_CELL_MAX = 1 << 16;
+
+function cutCell(text: string): string {
+  let end = TEXT_CELL_MAX;
+  const c = text.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--; // not half a surrogate pair
+  return `${text.slice(0, end)}…(+${text.length - end} characters)`;
 }
 
 /** Code points in s (`[...s].length`): UTF-16 units less one per surrogate pair, without an array per cell. */

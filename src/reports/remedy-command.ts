@@ -40,12 +40,20 @@ export interface RemedyCommand {
 }
 
 /**
+ * Key names past this many bytes get no command: no one types or pastes a line of up to 4 characters
+ * a byte of it (redis-cli's prompt takes 4096 characters, linenoise's LINENOISE_MAX_LINE), and a
+ * name past PRINTABLE_MAX_BYTES is cut in its printable form, so the command would name another key.
+ */
+const COMMAND_KEY_MAX_BYTES = 64 << 10;
+
+/**
  * The command that fixes one big key, following the seed's remedies: a TTL on cache keys (the one its
  * siblings use, their median remaining TTL), a hard cap on lists, sets, sorted sets and streams
  * (LTRIM / ZREMRANGEBYRANK / XTRIM), splitting a huge hash into buckets that stay compact, and UNLINK
  * (a delete that frees memory off the main thread) for a giant nobody has touched in a month.
  */
 export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCommand {
+  if (k.key.length > COMMAND_KEY_MAX_BYTES) return { command: null, why: `a key name of ${k.key.length} bytes: too long to type; fix it where it is written` };
   const key = cliArgument(k.key);
   const untimed = k.ttlSeconds === null;
   // The siblings' TTL only when most of them have one: when most have none, no TTL is the family's
@@ -129,7 +137,7 @@ export function cliArgument(bytes: Uint8Array): string {
   // A character every text writer shows escaped (terminalSafe: zero-width, bidi and line
   // separators, BOM) goes as its UTF-8 bytes in \xHH: shown as `\u200b` the line would name another
   // key, since sdssplitargs reads `\u` as a plain `u`.
-  const utf8 = new TextDecoder().decode(bytes);
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   if (text === utf8) {
     let quoted = '';
     for (const ch of utf8) {

@@ -56,6 +56,15 @@ describe('table', () => {
     expect(out).toContain('\\x1b[31mred\\x1b[0m');
     expect(out).toContain('nl\\nx');
   });
+  it('cuts a text cell past 65 536 characters in any table (a key name of up to 512 MB), never a whole cell (a command)', () => {
+    const long = 'k'.repeat(200_000);
+    const cut = formatTable(result([long, 'short']), { human: false });
+    expect(cut).toContain(`${'k'.repeat(65_536)}…(+134464 characters)`);
+    expect(cut).not.toContain('k'.repeat(65_537));
+    expect(cut).toContain('short');
+    const whole: ReportResult = { report: 't', notes: [], tables: [{ name: 'c', columns: [{ name: 'command', kind: 'text', whole: true }], rows: [{ command: long }] }] };
+    expect(formatTable(whole, { human: false })).toContain(long);
+  });
   it('aligns columns and uses human units only when asked', () => {
     const human = formatTable(result(['a', 'bb']), { human: true }).split('\n');
     expect(human[2]).toMatch(/^key\s+bytes\s+share\s+at$/);

@@ -101,6 +101,11 @@ describe('remedy commands', () => {
     const key = new TextEncoder().encode('q:1');
     expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, { keys: 10, withTtl: 0, medianTtlSeconds: null, medianElements: 180 }).command).toBe('LTRIM q:1 -200 -1');
     expect(remedyCommand({ key, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('LTRIM q:1 -1000 -1');
+    // No command for a key name no one can type or paste (and whose printed form may be cut).
+    const huge = new Uint8Array(70_000).fill(0x71);
+    expect(remedyCommand({ key: huge, type: 'list', elements: 50_000, ttlSeconds: null, idleSeconds: null }, null)).toEqual({ command: null, why: 'a key name of 70000 bytes: too long to type; fix it where it is written' });
+    // A leading byte order mark is part of the name: quoted as its bytes, not dropped.
+    expect(cliArgument(new TextEncoder().encode('\uFEFFuser:1'))).toBe('"\\xef\\xbb\\xbfuser:1"');
     expect(remedyCommand({ key, type: 'stream', elements: 50_000, ttlSeconds: 60, idleSeconds: null }, null).command).toBe('XTRIM q:1 MAXLEN ~ 10000');
     expect(remedyCommand({ key, type: 'zset', elements: 5000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('ZREMRANGEBYRANK q:1 0 -1001');
     expect(remedyCommand({ key, type: 'hash', elements: 2_000_000, ttlSeconds: null, idleSeconds: null }, null).command).toBe('split: HSET q:1:<n> field value, n = crc32(field) % 7813');
