@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
@@ -23,6 +23,16 @@ describe.skipIf(!cliBuilt)('export usage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  // `--out "$DIR"` with DIR unset: the partitions went to the current directory, then the run
+  // failed reading '' back (ENOENT scandir '', exit 1).
+  it('an empty --out is a usage error and writes nothing', () => {
+    const cwd = tempDir();
+    const r = runCli(['export', dump, '--out', ''], cwd);
+    expect(r.stderr).toBe('rdbscope: --out is empty: give the export directory\n');
+    expect(r.code).toBe(2);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   // Under /proc mkdir of a missing child fails with ENOENT though its parent exists: Node's recursive

@@ -37,6 +37,9 @@ export function registerExport(program: Command): void {
     runCommand(async () => {
       if (options.format !== 'parquet') throw new UsageError(`--format must be parquet, got ${JSON.stringify(options.format)}`);
       if (options.out === undefined) throw new UsageError('export needs --out <dir>');
+      // An empty path (`--out "$DIR"` with DIR unset) named no directory: the partitions went to the
+      // current directory before the export failed on reading '' back (ENOENT scandir '').
+      if (options.out === '') throw new UsageError('--out is empty: give the export directory');
       // Said up front: a file there failed only at the first write, after the dump's first row group,
       // as a bare ENOTDIR naming a temporary file.
       if (statSync(options.out, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`--out ${options.out} is not a directory`);
