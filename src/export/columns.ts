@@ -76,7 +76,7 @@ export const SNAPSHOT_COLUMNS: readonly ColumnSpec[] = [
   col('server', 'string', true, 'redis or valkey (from the AUX version fields)'),
   col('server_version', 'string', true, 'valkey-ver, else redis-ver'),
   col('rdb_version', 'int32', true, 'RDB format version'),
-  col('used_mem', 'int64', true, 'AUX used-mem: the server\'s used_memory when it saved'),
+  col('used_mem', 'int64', true, 'AUX used-mem: the server\'s used_memory when it saved; null when absent or not an integer below 2^63 in magnitude'),
   col('key_count', 'int64', false, 'keys in the dump (read before the error when partial)'),
   col('key_rows', 'int64', false, 'rows in keys.parquet'),
   col('keys_min_bytes', 'int64', true, 'the --keys-min-bytes limit of the key rows; null = every key'),
