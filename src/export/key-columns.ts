@@ -1,5 +1,6 @@
 import { KEY_COLUMNS } from './columns.js';
 import type { ColumnValues, ParquetFile } from './parquet-file.js';
+import { ExportRefusal } from './partition.js';
 import { TextBytes } from './text-bytes.js';
 
 /**
@@ -77,7 +78,7 @@ export class KeyColumns {
     const i = this.n;
     const orNull = (v: number): number | null => (v === v ? v : null);
     c[SNAPSHOT]![i] = this.snapshotId;
-    if (r.db > INT32_MAX) throw new RangeError(`db ${r.db} does not fit keys.parquet's INT32 db column (a server numbers its databases below 2^31)`);
+    if (r.db > INT32_MAX) throw new ExportRefusal(`db ${r.db} does not fit keys.parquet's INT32 db column (a server numbers its databases below 2^31)`);
     c[DB]![i] = r.db;
     c[KEY]![i] = r.key;
     c[KEY_TEXT]![i] = r.keyText;

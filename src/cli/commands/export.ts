@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isRdbError } from '../../core/errors.js';
-import { exportDump, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
+import { exportDump, ExportRefusal, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
 import { openStore } from '../../store/open-store.js';
 import { instancesNamedBy, listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
@@ -69,15 +69,23 @@ export function registerExport(program: Command): void {
             snapshots = [one];
           } else snapshots = listSnapshots(db, instance);
           if (snapshots.length === 0) throw new UsageError(`no finished snapshot in ${options.db}`);
+          let refused = 0;
           for (const s of snapshots) {
-            const { snapshot, dir } = exportStoredSnapshot(db, s, options.out);
-            place(snapshot, dir);
-            say(`snapshot ${s.id} (${s.file_name}): ${snapshot.keyRows} key rows of ${snapshot.keyCount} keys, ${snapshot.status}, to ${dir}`);
+            try {
+              const { snapshot, dir } = exportStoredSnapshot(db, s, options.out);
+              place(snapshot, dir);
+              say(`snapshot ${s.id} (${s.file_name}): ${snapshot.keyRows} key rows of ${snapshot.keyCount} keys, ${snapshot.status}, to ${dir}`);
+            } catch (err) {
+              // One snapshot refused does not stop the others (docs/fleet.md, exit codes).
+              if (!(err instanceof ExportRefusal)) throw err;
+              refused++;
+              process.stderr.write(`rdbscope: ${err.message}\n`);
+            }
           }
+          return refused > 0 ? 1 : 0;
         } finally {
           db.close();
         }
-        return 0;
       }
       if (options.snapshot !== undefined) throw new UsageError('--snapshot goes with --db');
       const memory = memorySpecFrom(options);
@@ -105,7 +113,8 @@ export function registerExport(program: Command): void {
             } else say(`${path}: exported ${res.snapshot.keyCount} keys${rows} to ${res.dir} in ${secs}s`);
           } catch (err) {
             progress.done();
-            if (!isRdbError(err)) throw err;
+            // A dump that cannot be read or is refused (ExportRefusal) does not stop the next ones.
+            if (!isRdbError(err) && !(err instanceof ExportRefusal)) throw err;
             failures++;
             process.stderr.write(`rdbscope: ${err.message}\n`);
           }
