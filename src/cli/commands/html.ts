@@ -113,15 +113,15 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
 }
 
 /**
- * Where no page can be written, said before any report runs (on a database of a million keys they
+ * Where no page can be written (`option`: the option naming it), said before any report runs (on a database of a million keys they
  * take half a minute): an empty path (`--out "$PAGE"` with PAGE unset), a directory, a missing
  * directory. These failed only at the write, after every report, as EISDIR / ENOENT and exit 1.
  */
-export function checkPageTarget(out: string): void {
-  if (out === '') throw new UsageError('--out is empty: give the page a file name');
-  if (isDirectory(out)) throw new UsageError(`--out ${out} is a directory: give the page a file name`);
+export function checkPageTarget(out: string, option = '--out'): void {
+  if (out === '') throw new UsageError(`${option} is empty: give the page a file name`);
+  if (isDirectory(out)) throw new UsageError(`${option} ${out} is a directory: give the page a file name`);
   const dir = dirname(out);
-  if (!isDirectory(dir)) throw new UsageError(`--out ${out}: no directory ${dir}`);
+  if (!isDirectory(dir)) throw new UsageError(`${option} ${out}: no directory ${dir}`);
 }
 
 /** True for a directory; false for anything else, nothing there, or a path through a file (ENOTDIR). */
