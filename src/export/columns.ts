@@ -72,7 +72,7 @@ export const SNAPSHOT_COLUMNS: readonly ColumnSpec[] = [
   col('file_bytes', 'int64', false, 'size of the file as stored (compressed for .gz / .lz4)'),
   col('compression', 'string', false, 'none, gzip or lz4'),
   col('snapshot_time', 'timestamp', false, 'when the dump was made: AUX ctime, else the file mtime (see time_source); the partition date is its UTC day'),
-  col('time_source', 'string', false, 'ctime or mtime'),
+  col('time_source', 'string', false, 'ctime or mtime; loaded_at (with --db) for a stored time no date holds'),
   col('server', 'string', true, 'redis or valkey (from the AUX version fields)'),
   col('server_version', 'string', true, 'valkey-ver, else redis-ver'),
   col('rdb_version', 'int32', true, 'RDB format version'),
