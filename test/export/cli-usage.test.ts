@@ -25,6 +25,14 @@ describe.skipIf(!cliBuilt)('export usage', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('--db with an --instance no snapshot has names the instances there are', () => {
+    const cwd = tempDir();
+    expect(runCli(['load', dump, '--db', 'x.sqlite', '--instance', 'shard-1', '--quiet'], cwd).code).toBe(0);
+    const r = runCli(['export', '--db', 'x.sqlite', '--instance', 'shard-l', '--out', 'out'], cwd);
+    expect(r.stderr).toBe('rdbscope: no finished snapshot of instance "shard-l" in x.sqlite; instances: shard-1\n');
+    expect(r.code).toBe(2);
+  });
+
   // `--out "$DIR"` with DIR unset: the partitions went to the current directory, then the run
   // failed reading '' back (ENOENT scandir '', exit 1).
   it('an empty --out is a usage error and writes nothing', () => {

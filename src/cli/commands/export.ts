@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { isRdbError } from '../../core/errors.js';
 import { exportDump, ExportRefusal, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
 import { openStore } from '../../store/open-store.js';
-import { instancesNamedBy, listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
+import { instancesNamedBy, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { expandInputs } from '../expand-inputs.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
@@ -68,7 +68,12 @@ export function registerExport(program: Command): void {
             if (one === undefined) throw new UsageError(`no finished snapshot ${JSON.stringify(options.snapshot)}${instance === undefined ? '' : ` of instance ${JSON.stringify(instance)}`} in ${options.db}`);
             snapshots = [one];
           } else snapshots = listSnapshots(db, instance);
-          if (snapshots.length === 0) throw new UsageError(`no finished snapshot in ${options.db}`);
+          if (snapshots.length === 0) {
+            // An --instance no snapshot has (a typo) is named with the instances there are, as `report` does;
+            // it read as a database without any snapshot.
+            if (instance !== undefined) throw new UsageError(`no finished snapshot of instance ${JSON.stringify(instance)} in ${options.db}; instances: ${listInstances(db).join(', ') || 'none'}`);
+            throw new UsageError(`no finished snapshot in ${options.db}`);
+          }
           let refused = 0;
           for (const s of snapshots) {
             try {
