@@ -14,6 +14,8 @@ describe.skipIf(!cliBuilt)('export usage', () => {
     [['export', '--out', 'x'], /needs dump files or --db/],
     [['export', dump, '--db', 'x.sqlite', '--out', 'x'], /dump files or --db, not both/],
     [['export', '--db', 'missing.sqlite', '--out', 'x'], /no database at missing.sqlite/],
+    [['export', '--db', 'missing.sqlite', '--server', 'redis-7.2', '--out', 'x'], /^rdbscope: --server applies to dumps; a snapshot exports the memory estimates of its load/],
+    [['export', '--db', 'missing.sqlite', '--redis-conf', 'redis.conf', '--out', 'x'], /^rdbscope: --redis-conf applies to dumps/],
     [['export', dump, '--snapshot', '1', '--out', 'x'], /--snapshot goes with --db/],
     [['export', dump, '--keys-min-bytes', '-1', '--out', 'x'], /--keys-min-bytes must be an integer >= 0/],
     [['export', dump, '--instance', 'a\nb', '--out', 'x'], /--instance must be 1 to 200 printable characters/],

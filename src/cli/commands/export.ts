@@ -57,6 +57,10 @@ export function registerExport(program: Command): void {
       if (options.db !== undefined) {
         if (files.length > 0) throw new UsageError('export takes dump files or --db, not both');
         if (options.keysMinBytes !== undefined) throw new UsageError('--keys-min-bytes applies to dumps; a snapshot exports the rows its load kept');
+        // A stored snapshot carries the estimates of its load: these were ignored without a word.
+        for (const [flag, value] of [['--server', options.server], ['--redis-conf', options.redisConf]] as const) {
+          if (value !== undefined) throw new UsageError(`${flag} applies to dumps; a snapshot exports the memory estimates of its load (load it again with ${flag} to change them)`);
+        }
         if (!existsSync(options.db)) throw new UsageError(`no database at ${options.db}`);
         const db = openStore(options.db, { readonly: true });
         try {
