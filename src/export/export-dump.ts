@@ -12,7 +12,7 @@ import { defaultInstanceFor } from '../store/snapshots.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
 import { WriterAggregation } from '../store/writer-aggregation.js';
 import { BatchRows } from './batch-rows.js';
-import { checkInstanceDir, hasPartitionDate } from './partition.js';
+import { checkInstanceDir, ExportRefusal, hasPartitionDate } from './partition.js';
 import { PartitionWriter } from './partition-writer.js';
 import { serverOf, type PatternRow, type SnapshotInfo } from './snapshot-info.js';
 
@@ -133,7 +133,7 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
   } catch (err) {
     partition.abort();
     // A value the Parquet schema cannot hold (key-columns.ts): named with its dump.
-    throw err instanceof RangeError ? new RangeError(`${path}: ${err.message}`) : err;
+    throw err instanceof ExportRefusal ? new ExportRefusal(`${path}: ${err.message}`) : err;
   } finally {
     await source.return(undefined);
   }

@@ -4,7 +4,7 @@ import { KEY_ROWS_OF, keyRowsOf } from '../store/schema.js';
 import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
 import { keyTextBytes } from './batch-rows.js';
 import type { KeyRowValues } from './key-columns.js';
-import { checkInstanceDir, hasPartitionDate } from './partition.js';
+import { checkInstanceDir, ExportRefusal, hasPartitionDate } from './partition.js';
 import { PartitionWriter } from './partition-writer.js';
 import { serverOf, type PatternRow, type SnapshotInfo } from './snapshot-info.js';
 import { utf8Bytes } from './text-bytes.js';
@@ -97,6 +97,6 @@ export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, 
   } catch (err) {
     partition.abort();
     // A value the Parquet schema cannot hold (key-columns.ts): named with its snapshot.
-    throw err instanceof RangeError ? new RangeError(`snapshot ${s.id} (${s.path}): ${err.message}`) : err;
+    throw err instanceof ExportRefusal ? new ExportRefusal(`snapshot ${s.id} (${s.path}): ${err.message}`) : err;
   }
 }

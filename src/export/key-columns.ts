@@ -1,5 +1,6 @@
 import { KEY_COLUMNS } from './columns.js';
 import type { ColumnValues, ParquetFile } from './parquet-file.js';
+import { ExportRefusal } from './partition.js';
 import { TextBytes } from './text-bytes.js';
 
 /**
@@ -8,6 +9,14 @@ import { TextBytes } from './text-bytes.js';
  * mixed bench dump: 8 192 rows 142-150 MB peak RSS, 16 384 164 MB, 32 768 181 MB (docs/fleet.md).
  */
 export const KEY_ROWS_PER_GROUP = 8_192;
+
+/**
+ * Bytes of key and key_text a row group holds at most before it is written, whatever its row count:
+ * a key may be up to 512 MB (proto-max-bulk-len) and a binary one's printable text four times its
+ * bytes, so a bound in rows alone bounded nothing (1 000 binary keys of 100 KB held 500 MB in one
+ * group; 8 192 of them, an out-of-memory crash). One row larger than this is a group of its own.
+ */
+export const KEY_GROUP_BYTES = 16 << 20;
 
 /** One key row in the units of keys.parquet; NaN = null for the nullable numbers. */
 export interface KeyRowValues {
@@ -54,8 +63,10 @@ export class KeyColumns {
   private readonly snapshotId: Uint8Array;
   private readonly cols: (Float64Array | (number | Uint8Array | null)[])[];
   private n = 0;
+  /** Key and key_text bytes of the rows gathered (KEY_GROUP_BYTES). */
+  private bytes = 0;
 
-  constructor(private readonly file: ParquetFile, snapshotId: string, private readonly rowsPerGroup = KEY_ROWS_PER_GROUP) {
+  constructor(private readonly file: ParquetFile, snapshotId: string, private readonly rowsPerGroup = KEY_ROWS_PER_GROUP, private readonly groupBytes = KEY_GROUP_BYTES) {
     this.snapshotId = this.text.of(snapshotId);
     this.cols = KEY_COLUMNS.map((c) =>
       !c.nullable && (c.kind === 'int64' || c.kind === 'int32') ? new Float64Array(rowsPerGroup) : new Array<number | Uint8Array | null>(rowsPerGroup).fill(null),
@@ -67,7 +78,7 @@ export class KeyColumns {
     const i = this.n;
     const orNull = (v: number): number | null => (v === v ? v : null);
     c[SNAPSHOT]![i] = this.snapshotId;
-    if (r.db > INT32_MAX) throw new RangeError(`db ${r.db} does not fit keys.parquet's INT32 db column (a server numbers its databases below 2^31)`);
+    if (r.db > INT32_MAX) throw new ExportRefusal(`db ${r.db} does not fit keys.parquet's INT32 db column (a server numbers its databases below 2^31)`);
     c[DB]![i] = r.db;
     c[KEY]![i] = r.key;
     c[KEY_TEXT]![i] = r.keyText;
@@ -85,7 +96,8 @@ export class KeyColumns {
     c[FIELDS_TTL]![i] = orNull(r.fieldsWithTtl);
     c[STREAM_GROUPS]![i] = orNull(r.streamGroups);
     c[STREAM_PENDING]![i] = orNull(r.streamPending);
-    if (++this.n >= this.rowsPerGroup) this.flush();
+    this.bytes += r.key.length + r.keyText.length;
+    if (++this.n >= this.rowsPerGroup || this.bytes >= this.groupBytes) this.flush();
   }
 
   /** Writes the rows gathered so far as a row group. */
@@ -93,6 +105,9 @@ export class KeyColumns {
     const n = this.n;
     if (n === 0) return;
     this.file.writeGroup(this.cols.map((c) => (n === this.rowsPerGroup ? c : c.slice(0, n))) as ColumnValues[]);
+    // The written rows' keys are not kept alive by the arrays until overwritten.
+    for (const c of this.cols) if (!(c instanceof Float64Array)) c.fill(null, 0, n);
     this.n = 0;
+    this.bytes = 0;
   }
 }

@@ -56,7 +56,7 @@ export class PartitionWriter {
     const s = info;
     const row: (number | Uint8Array | null)[] = [
       id, str(s.fileName), str(s.path), s.fileBytes, str(s.compression), s.snapshotTimeMs, str(s.timeSource), str(s.server),
-      str(s.serverVersion), s.rdbVersion, s.usedMem, s.keyCount, s.keyRows, s.keysMinBytes, s.topPerPattern,
+      str(s.serverVersion), s.rdbVersion, int64OrNull(s.usedMem), s.keyCount, s.keyRows, s.keysMinBytes, s.topPerPattern,
       str(s.status), str(s.error), str(s.memoryProfile), s.unestimatedKeys, s.rdbBytes, str(s.checksum),
     ];
     snapshotFile.writeGroup(row.map((v) => [v]) as ColumnValues[]);
@@ -88,6 +88,18 @@ export class PartitionWriter {
     this.others.push(f);
     return f;
   }
+}
+
+/** 2^63: the first magnitude past Parquet's INT64 (and past a C long long, as a server writes used-mem). */
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * A figure read from the dump's own text (AUX used-mem) as INT64, or null when no INT64 holds it: a
+ * server writes used-mem as a long long, so a larger one is no server's figure, and the Parquet
+ * writer refused it ("INT64 value out of range"), failing the whole export for one AUX field.
+ */
+function int64OrNull(v: number | null): number | null {
+  return v !== null && Math.abs(v) < INT64_LIMIT ? v : null;
 }
 
 /**

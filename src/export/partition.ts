@@ -2,6 +2,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
+ * A dump or snapshot the export refuses as it stands (a partition name no file system takes, a value
+ * keys.parquet's schema cannot hold): one line naming it; the export goes on with the next one, as
+ * for a dump that cannot be read.
+ */
+export class ExportRefusal extends RangeError {
+  override name = 'ExportRefusal';
+}
+
+/**
  * Characters escaped in a Hive partition value, as Hive writes them and Hive, Spark and DuckDB read
  * them back (Hive's FileUtils.escapePathName; Spark's ExternalCatalogUtils.charToEscape has the same
  * list): the ASCII control characters, DEL, and `" # % ' * / : = ? \ { [ ] ^`, each as `%XX`
@@ -48,7 +57,7 @@ export function partitionDate(ms: number): string {
 const NAME_MAX_BYTES = 255;
 
 /**
- * `instance=<escaped name>`, the first directory of a snapshot's partition. Throws a RangeError saying
+ * `instance=<escaped name>`, the first directory of a snapshot's partition. Throws an ExportRefusal saying
  * so when it is longer than a file name can be: an instance name of 200 characters escapes to up to
  * 600 (`%` is `%25`) or 800 bytes of UTF-8, and mkdir failed with a bare ENAMETOOLONG after the whole
  * dump was read.
@@ -57,20 +66,20 @@ export function instanceDirName(instance: string): string {
   const name = `instance=${escapePartitionValue(instance)}`;
   const bytes = Buffer.byteLength(name);
   if (bytes > NAME_MAX_BYTES) {
-    throw new RangeError(`instance name ${JSON.stringify(instance)} makes a partition directory name of ${bytes} bytes (instance=…, escaped, UTF-8); file systems take at most ${NAME_MAX_BYTES}: give a shorter --instance`);
+    throw new ExportRefusal(`instance name ${JSON.stringify(instance)} makes a partition directory name of ${bytes} bytes (instance=…, escaped, UTF-8); file systems take at most ${NAME_MAX_BYTES}: give a shorter --instance`);
   }
   return name;
 }
 
 /**
- * instanceDirName as a check made before an export reads anything: its RangeError names `subject` (the
+ * instanceDirName as a check made before an export reads anything: its ExportRefusal names `subject` (the
  * dump, or the stored snapshot), not only the name.
  */
 export function checkInstanceDir(instance: string, subject: string): void {
   try {
     instanceDirName(instance);
   } catch (err) {
-    throw err instanceof RangeError ? new RangeError(`${subject}: ${err.message}`) : err;
+    throw err instanceof ExportRefusal ? new ExportRefusal(`${subject}: ${err.message}`) : err;
   }
 }
 

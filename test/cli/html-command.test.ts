@@ -148,10 +148,17 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(unknown.stderr).toContain('no snapshot "99"');
     expect(readFileSync(join(dir, 'x.html'), 'utf8')).toBe('old');
     expect(readdirSync(dir).filter((f) => f.includes('x.html'))).toEqual(['x.html']);
-    // A page it cannot write is named as asked, not by its temporary name.
+    // A missing directory is refused before the reports run (html-out.test.ts).
     const nowhere = runCli(['html', '--out', join(dir, 'no-such-dir', 'y.html')], dir);
-    expect(nowhere.code).toBe(1);
-    expect(nowhere.stderr).toBe(`rdbscope: ENOENT: no such file or directory, cannot write '${join(dir, 'no-such-dir', 'y.html')}'\n`);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toBe(`rdbscope: --out ${join(dir, 'no-such-dir', 'y.html')}: no directory ${join(dir, 'no-such-dir')}\n`);
+    // A page it cannot write in a directory that exists (/proc takes no new file) is named as asked,
+    // not by its temporary name.
+    if (existsSync('/proc/self')) {
+      const refused = runCli(['html', '--out', '/proc/rdbscope-page.html'], dir);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`rdbscope: ENOENT: no such file or directory, cannot write '/proc/rdbscope-page.html'\n`);
+    }
   });
 
   it('writes a page whose name takes all 255 bytes a file name may have', () => {

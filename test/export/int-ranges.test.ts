@@ -72,3 +72,35 @@ it.skipIf(!cliBuilt)('a db number past INT32 is one line naming the dump, not a 
   expect(r.code).toBe(1);
   expect(r.stderr).toBe(`rdbscope: ${file}: db 2147483648 does not fit keys.parquet's INT32 db column (a server numbers its databases below 2^31)\n`);
 });
+
+it.skipIf(!cliBuilt)('an AUX used-mem no INT64 holds is a null used_mem, not a failed export, from the dump and from --db', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'dump.rdb');
+  const w = new RdbWriter({ version: 10 });
+  w.aux('redis-ver', '7.0.0');
+  w.aux('ctime', '1700000000');
+  w.aux('used-mem', '99999999999999999999');
+  w.selectDb(0);
+  w.key(TYPE.STRING, 'k').string('v');
+  writeFileSync(file, w.finish());
+  const fromDump = join(dir, 'out-dump');
+  const d = await runCliAsync(['export', file, '--out', fromDump, '--quiet'], dir);
+  expect(d.stderr).toBe('');
+  expect(d.code).toBe(0);
+  const db = join(dir, 'x.sqlite');
+  expect((await runCliAsync(['load', file, '--db', db, '--quiet'], dir)).code).toBe(0);
+  const fromDb = join(dir, 'out-db');
+  const s = await runCliAsync(['export', '--db', db, '--out', fromDb, '--quiet'], dir);
+  expect(s.stderr).toBe('');
+  expect(s.code).toBe(0);
+  const duck = await Duck.open();
+  try {
+    for (const out of [fromDump, fromDb]) {
+      const snapshot = keysFile(out).replace(/keys\.parquet$/, 'snapshot.parquet');
+      expect(await duck.all(`SELECT used_mem, key_count FROM '${snapshot}'`)).toEqual([{ used_mem: null, key_count: 1 }]);
+      expect(await duck.all(`SELECT decode(key) AS k FROM '${keysFile(out)}'`)).toEqual([{ k: 'k' }]);
+    }
+  } finally {
+    duck.close();
+  }
+}, 60_000);

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isRdbError } from '../../core/errors.js';
-import { exportDump, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
+import { exportDump, ExportRefusal, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
 import { openStore } from '../../store/open-store.js';
-import { instancesNamedBy, listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
+import { instancesNamedBy, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
 import { expandInputs } from '../expand-inputs.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
@@ -37,6 +37,9 @@ export function registerExport(program: Command): void {
     runCommand(async () => {
       if (options.format !== 'parquet') throw new UsageError(`--format must be parquet, got ${JSON.stringify(options.format)}`);
       if (options.out === undefined) throw new UsageError('export needs --out <dir>');
+      // An empty path (`--out "$DIR"` with DIR unset) named no directory: the partitions went to the
+      // current directory before the export failed on reading '' back (ENOENT scandir '').
+      if (options.out === '') throw new UsageError('--out is empty: give the export directory');
       // Said up front: a file there failed only at the first write, after the dump's first row group,
       // as a bare ENOTDIR naming a temporary file.
       if (statSync(options.out, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`--out ${options.out} is not a directory`);
@@ -54,6 +57,10 @@ export function registerExport(program: Command): void {
       if (options.db !== undefined) {
         if (files.length > 0) throw new UsageError('export takes dump files or --db, not both');
         if (options.keysMinBytes !== undefined) throw new UsageError('--keys-min-bytes applies to dumps; a snapshot exports the rows its load kept');
+        // A stored snapshot carries the estimates of its load: these were ignored without a word.
+        for (const [flag, value] of [['--server', options.server], ['--redis-conf', options.redisConf]] as const) {
+          if (value !== undefined) throw new UsageError(`${flag} applies to dumps; a snapshot exports the memory estimates of its load (load it again with ${flag} to change them)`);
+        }
         if (!existsSync(options.db)) throw new UsageError(`no database at ${options.db}`);
         const db = openStore(options.db, { readonly: true });
         try {
@@ -65,16 +72,29 @@ export function registerExport(program: Command): void {
             if (one === undefined) throw new UsageError(`no finished snapshot ${JSON.stringify(options.snapshot)}${instance === undefined ? '' : ` of instance ${JSON.stringify(instance)}`} in ${options.db}`);
             snapshots = [one];
           } else snapshots = listSnapshots(db, instance);
-          if (snapshots.length === 0) throw new UsageError(`no finished snapshot in ${options.db}`);
-          for (const s of snapshots) {
-            const { snapshot, dir } = exportStoredSnapshot(db, s, options.out);
-            place(snapshot, dir);
-            say(`snapshot ${s.id} (${s.file_name}): ${snapshot.keyRows} key rows of ${snapshot.keyCount} keys, ${snapshot.status}, to ${dir}`);
+          if (snapshots.length === 0) {
+            // An --instance no snapshot has (a typo) is named with the instances there are, as `report` does;
+            // it read as a database without any snapshot.
+            if (instance !== undefined) throw new UsageError(`no finished snapshot of instance ${JSON.stringify(instance)} in ${options.db}; instances: ${listInstances(db).join(', ') || 'none'}`);
+            throw new UsageError(`no finished snapshot in ${options.db}`);
           }
+          let refused = 0;
+          for (const s of snapshots) {
+            try {
+              const { snapshot, dir } = exportStoredSnapshot(db, s, options.out);
+              place(snapshot, dir);
+              say(`snapshot ${s.id} (${s.file_name}): ${snapshot.keyRows} key rows of ${snapshot.keyCount} keys, ${snapshot.status}, to ${dir}`);
+            } catch (err) {
+              // One snapshot refused does not stop the others (docs/fleet.md, exit codes).
+              if (!(err instanceof ExportRefusal)) throw err;
+              refused++;
+              process.stderr.write(`rdbscope: ${err.message}\n`);
+            }
+          }
+          return refused > 0 ? 1 : 0;
         } finally {
           db.close();
         }
-        return 0;
       }
       if (options.snapshot !== undefined) throw new UsageError('--snapshot goes with --db');
       const memory = memorySpecFrom(options);
@@ -102,7 +122,8 @@ export function registerExport(program: Command): void {
             } else say(`${path}: exported ${res.snapshot.keyCount} keys${rows} to ${res.dir} in ${secs}s`);
           } catch (err) {
             progress.done();
-            if (!isRdbError(err)) throw err;
+            // A dump that cannot be read or is refused (ExportRefusal) does not stop the next ones.
+            if (!isRdbError(err) && !(err instanceof ExportRefusal)) throw err;
             failures++;
             process.stderr.write(`rdbscope: ${err.message}\n`);
           }

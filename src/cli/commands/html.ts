@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { formatHtml } from '../../output/html/index.js';
@@ -112,6 +112,27 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
   }
 }
 
+/**
+ * Where no page can be written (`option`: the option naming it), said before any report runs (on a database of a million keys they
+ * take half a minute): an empty path (`--out "$PAGE"` with PAGE unset), a directory, a missing
+ * directory. These failed only at the write, after every report, as EISDIR / ENOENT and exit 1.
+ */
+export function checkPageTarget(out: string, option = '--out'): void {
+  if (out === '') throw new UsageError(`${option} is empty: give the page a file name`);
+  if (isDirectory(out)) throw new UsageError(`${option} ${out} is a directory: give the page a file name`);
+  const dir = dirname(out);
+  if (!isDirectory(dir)) throw new UsageError(`${option} ${out}: no directory ${dir}`);
+}
+
+/** True for a directory; false for anything else, nothing there, or a path through a file (ENOTDIR). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
+}
+
 export function registerHtml(program: Command): void {
   program
     .command('html')
@@ -127,6 +148,7 @@ export function registerHtml(program: Command): void {
     .action((options: HtmlCliOptions) =>
       runCommand(async () => {
         if (options.out === undefined) throw new UsageError('html needs --out <file.html>');
+        checkPageTarget(options.out);
         // No ranking of the page shows more than MAX_ROWS_PER_TABLE rows, so a larger --top asks for
         // nothing more; past 2^53 it reached SQLite's LIMIT as a REAL ('datatype mismatch', exit 1).
         const top = Math.min(parseIntOption('--top', options.top, 1), MAX_ROWS_PER_TABLE);
