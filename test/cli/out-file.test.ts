@@ -45,6 +45,7 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('analyze --ht
     writeFileSync(dump, readFileSync(fixture('growth-a.rdb')));
     const cases: [string, RegExp][] = [
       ['.', /^rdbscope: --html \. is a directory: give the page a file name\n$/],
+      ['', /^rdbscope: --html is empty: give the page a file name\n$/],
       [dir, /is a directory/],
       [join(dir, 'no-such-dir', 'r.html'), /^rdbscope: --html .*: no directory .*no-such-dir.*\n$/],
       [dump, /^rdbscope: --html .* is the dump the page is made from/],

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnosisScreen } from '../../output/diagnosis-screen.js';
 import { formatJson } from '../../output/json-writer.js';
@@ -15,7 +15,7 @@ import { readMemoryLimits } from '../redis-conf-limits.js';
 import { OutputSink } from '../output-sink.js';
 import { outputFormat } from '../output-options.js';
 import { databaseFileAt, sameFile } from '../database-files.js';
-import { HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
+import { checkPageTarget, HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
   db?: string;
@@ -129,9 +129,7 @@ export function registerAnalyze(program: Command): void {
  * directory, a directory that does not exist, the dump itself or the database and its side files.
  */
 function checkPagePath(html: string, dump: string, dbPath: string): void {
-  if (statSync(html, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--html ${html} is a directory: give the page a file name`);
-  const dir = dirname(html);
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--html ${html}: no directory ${dir}`);
+  checkPageTarget(html, '--html');
   if (sameFile(html, dump)) throw new UsageError(`--html ${html} is the dump the page is made from: give the page another name`);
   const named = databaseFileAt(html, dbPath);
   if (named !== null) throw new UsageError(`--html ${html} is ${named} the page is made from: give the page another name`);
