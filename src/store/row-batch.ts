@@ -55,6 +55,13 @@ export const NUMS = 8;
 /** Local pattern ids are reset past this many distinct patterns, so the dictionaries stay bounded. */
 export const PATTERN_DICTIONARY_LIMIT = 50_000;
 
+/**
+ * Key bytes and printable text a batch holds at most before it is full, whatever its row count: a
+ * batch of 4096 keys of 20 KB was 80 MB, and with the batches a worker runs ahead of the writer a
+ * load of such keys took 1.3 GB. Batches of common keys (tens of bytes) stay row-bound.
+ */
+export const BATCH_KEY_BYTES = 1 << 20;
+
 /** A row held back (top-N heaps) until the end of the parse: everything but the dictionary ids. */
 export interface HeldRow {
   size: number;
@@ -91,6 +98,7 @@ export class RowBatchBuilder {
   private keyEnds: Uint32Array;
   private nums: Float64Array;
   private printable: [number, string][] = [];
+  private printableChars = 0;
   private extra: [number, string][] = [];
   private readonly patternIds = new Map<string, number>();
   private newPatterns: string[] = [];
@@ -110,7 +118,7 @@ export class RowBatchBuilder {
   }
 
   get full(): boolean {
-    return this.n >= this.rowsPerBatch;
+    return this.n >= this.rowsPerBatch || this.keyLen + this.printableChars >= BATCH_KEY_BYTES;
   }
 
   /** See RowBatch.deferredAt: set for the batch being built (before its first row). */
@@ -171,7 +179,10 @@ export class RowBatchBuilder {
     nums[o + N_LARGEST] = largest;
     nums[o + N_EXPIRE] = expire;
     nums[o + N_ACCESS] = access;
-    if (printable !== null) this.printable.push([i, printable]);
+    if (printable !== null) {
+      this.printable.push([i, printable]);
+      this.printableChars += printable.length;
+    }
     if (extra !== null) this.extra.push([i, extra]);
     this.n++;
   }
@@ -216,7 +227,10 @@ export class RowBatchBuilder {
     this.kindsSent = this.kinds.defs.length;
     this.n = 0;
     this.keyLen = 0;
+    // One long key grew the key buffer: it goes back to its usual size rather than stay that big.
+    if (this.keyBytes.length > 2 * BATCH_KEY_BYTES) this.keyBytes = new Uint8Array(this.rowsPerBatch * 32);
     this.printable = [];
+    this.printableChars = 0;
     this.extra = [];
     this.newPatterns = [];
     this.resetPatterns = false;
