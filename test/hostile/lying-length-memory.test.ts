@@ -7,34 +7,20 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RdbError } from '../../src/core/errors.js';
 import { openInput } from '../../src/input/open-input.js';
 import { parseRdb, type SizedSource } from '../../src/rdb/index.js';
+import { largestAllocation } from '../support/allocation-spy.js';
 import { tempDir } from '../support/temp.js';
 
-const OrigU8 = globalThis.Uint8Array;
 let largest = 0;
 
-afterEach(() => {
-  globalThis.Uint8Array = OrigU8;
-});
-
-/** Runs `fn` while recording the largest Uint8Array allocated by length. */
+/** Runs `fn` while recording the largest Uint8Array allocated by length (in `largest`). */
 async function watchAllocations<T>(fn: () => Promise<T>): Promise<T> {
-  largest = 0;
-  class SpyU8 extends OrigU8 {
-    constructor(...args: unknown[]) {
-      if (typeof args[0] === 'number') largest = Math.max(largest, args[0]);
-      super(...(args as [number]));
-    }
-  }
-  globalThis.Uint8Array = SpyU8 as typeof Uint8Array;
-  try {
-    return await fn();
-  } finally {
-    globalThis.Uint8Array = OrigU8;
-  }
+  const got = await largestAllocation(fn);
+  largest = got.largest;
+  return got.result;
 }
 
 const MB = 1024 * 1024;

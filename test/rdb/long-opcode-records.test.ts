@@ -5,17 +5,13 @@
  * on every chunk: `info` of a 100 MB MODULE_AUX took 78 s and 247 MB (now 3 s, 77 MB), a 100 MB
  * SLOT_IMPORT 26 s.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseRdb } from '../../src/rdb/index.js';
 import { RdbError } from '../../src/core/errors.js';
+import { largestAllocation, OriginalUint8Array } from '../support/allocation-spy.js';
 import { RdbWriter, TYPE } from '../support/rdb-writer.js';
 
-const OrigU8 = globalThis.Uint8Array;
-let largest = 0;
-afterEach(() => {
-  globalThis.Uint8Array = OrigU8;
-});
-
+const OrigU8 = OriginalUint8Array;
 const MB = 1024 * 1024;
 
 /** `n` module UINT items (opcode 2, value 5: §8.2), 2 bytes each. */
@@ -26,18 +22,10 @@ const uintItems = (n: number): Uint8Array => {
 };
 
 async function parseInChunks(bytes: Uint8Array, chunk = 64 << 10) {
-  largest = 0;
-  class SpyU8 extends OrigU8 {
-    constructor(...args: unknown[]) {
-      if (typeof args[0] === 'number') largest = Math.max(largest, args[0]);
-      super(...(args as [number]));
-    }
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < bytes.length; at += chunk) yield bytes.slice(at, at + chunk);
   }
-  globalThis.Uint8Array = SpyU8 as typeof Uint8Array;
-  try {
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      for (let at = 0; at < bytes.length; at += chunk) yield bytes.slice(at, at + chunk);
-    }
+  const { result, largest } = await largestAllocation(async () => {
     const parse = parseRdb(chunks(), { fileName: 'd.rdb' });
     const keys: { key: string; meta: string | null }[] = [];
     let error: RdbError | null = null;
@@ -46,10 +34,9 @@ async function parseInChunks(bytes: Uint8Array, chunk = 64 << 10) {
     } catch (e) {
       error = e as RdbError;
     }
-    return { keys, error, info: parse.info, largest };
-  } finally {
-    globalThis.Uint8Array = OrigU8;
-  }
+    return { keys, error, info: parse.info };
+  });
+  return { ...result, largest };
 }
 
 describe('long opcode records are read item by item', () => {
