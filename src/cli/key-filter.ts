@@ -56,6 +56,8 @@ export class KeyFilter {
       if (!/^\d+$/.test(o.minBytes) || !Number.isSafeInteger(Number(o.minBytes))) throw new UsageError(`--min-bytes must be a whole number of bytes, got ${JSON.stringify(o.minBytes)}`);
       minBytes = Number(o.minBytes);
     }
+    // Keys without an expiry never expire before anything: the two together select nothing, always.
+    if (o.ttl === false && o.expiresBefore !== undefined) throw new UsageError('--no-ttl selects keys without an expiry and --expires-before keys with one: give one of them');
     const expiry = o.expiresBefore !== undefined ? parseExpiry(o.expiresBefore) : null;
     return new KeyFilter(dbs, types, matcher, minBytes, o.ttl ?? null, expiry);
   }

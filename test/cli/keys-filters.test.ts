@@ -102,6 +102,7 @@ describe.skipIf(!cliBuilt)('keys filters', async () => {
     [['--expires-before', '2026-11-25T18:60'], /--expires-before/],
     [['--expires-before', '2026-11-25T24:00:01Z'], /--expires-before/],
     [['--expires-before', '2026-11-25T18:00:00+24:00'], /--expires-before/],
+    [['--no-ttl', '--expires-before', '7d'], /^rdbscope: --no-ttl selects keys without an expiry and --expires-before keys with one: give one of them\n$/],
     [['--type', 'strings'], /--type must be one of/],
     [['--db', 'x'], /--db must be a database number/],
     [['--min-bytes', '-1'], /--min-bytes must be a whole number/],
