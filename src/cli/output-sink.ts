@@ -1,13 +1,25 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 
 /**
  * Where a command streams its output: stdout, or a file (--out), written piece by piece with
  * back-pressure so memory stays bounded however much is printed. A reader that leaves (`| head`)
  * ends the output quietly; `closed` tells the command to stop producing it.
+ *
+ * A regular file is written under a temporary name in its directory and renamed over --out only
+ * when whole (end()): a program reading --out at any moment, as node_exporter's textfile collector
+ * reads its *.prom files ("write to a temporary file and move it", node_exporter README, Textfile
+ * Collector), sees the old file or the new one, never half of one, and a failed run (abort())
+ * leaves the old one. rename(2) is atomic within one file system, hence the same directory.
+ * Anything else (/dev/stdout, a FIFO, /dev/full) is written in place: it cannot be renamed over.
  */
 export class OutputSink {
   private readonly stream: Writable;
+  /** The temporary name beside --out, or null when --out is written in place (or stdout). */
+  private readonly temp: string | null;
+  /** Where the temporary file goes when whole: --out, or the file a symbolic link --out names. */
+  private readonly target: string | undefined;
   private gone = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
@@ -15,7 +27,11 @@ export class OutputSink {
   private backlog = false;
 
   constructor(private readonly file?: string) {
-    this.stream = file === undefined ? process.stdout : createWriteStream(file);
+    // A short name of its own, not derived from `file`: --out may take all 255 bytes of a file name
+    // (NAME_MAX), as html's page temporary name does.
+    this.target = file === undefined ? undefined : resolved(file);
+    this.temp = this.target !== undefined && replaceable(this.target) ? join(dirname(this.target), `.rdbscope-out.${process.pid}.tmp`) : null;
+    this.stream = file === undefined ? process.stdout : createWriteStream(this.temp ?? file);
     const end = (e?: NodeJS.ErrnoException) => {
       // stdout's EPIPE is the reader leaving; a file that cannot be written is an error.
       if (e && file !== undefined) this.failed(e);
@@ -28,7 +44,7 @@ export class OutputSink {
 
   /** The first fault of writing the --out file, named by the file (node's text names the syscall). */
   private failed(e: Error): void {
-    this.failure ??= new Error(`cannot write --out ${this.file}: ${e.message.replace(/, (write|open) .*$|, write$/, '')}`);
+    this.failure ??= new Error(`cannot write --out ${this.file}: ${e.message.replace(/, (write|open|rename) .*$|, write$/, '')}`);
   }
 
   get closed(): boolean {
@@ -83,18 +99,59 @@ export class OutputSink {
     }
   }
 
-  /** Flushes and closes a file; stdout stays open. */
+  /** Flushes and closes a file, and puts it at --out; stdout stays open. */
   async end(): Promise<void> {
-    if (this.stream === process.stdout || this.gone) {
+    if (this.stream === process.stdout) {
       if (this.failure) throw this.failure;
       return;
     }
-    // end()'s callback gets the stream's error before its 'error' event is emitted: a write that
-    // failed at the last flush (ENOSPC on a full disk) is known here or never.
-    await new Promise<void>((resolve) => this.stream.end((e?: Error | null) => {
-      if (e) this.failed(e);
-      resolve();
-    }));
-    if (this.failure) throw this.failure;
+    if (!this.gone) {
+      // end()'s callback gets the stream's error before its 'error' event is emitted: a write that
+      // failed at the last flush (ENOSPC on a full disk) is known here or never.
+      await new Promise<void>((resolve) => this.stream.end((e?: Error | null) => {
+        if (e) this.failed(e);
+        resolve();
+      }));
+    }
+    if (this.failure === null && this.temp !== null) {
+      try {
+        renameSync(this.temp, this.target!);
+      } catch (e) {
+        this.failed(e as Error);
+      }
+    }
+    if (this.failure) {
+      this.removeTemp();
+      throw this.failure;
+    }
+  }
+
+  /** The output stops unfinished (its producer failed): --out keeps what it held before. */
+  abort(): void {
+    if (this.stream === process.stdout) return;
+    this.stream.destroy();
+    this.removeTemp();
+  }
+
+  private removeTemp(): void {
+    if (this.temp !== null) rmSync(this.temp, { force: true });
+  }
+}
+
+/** The file a symbolic link names (the link stays a link), else the path itself. */
+function resolved(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** Whether --out may be replaced by renaming a new file over it: no file there yet, or a regular one. */
+function replaceable(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return true;
   }
 }

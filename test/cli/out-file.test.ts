@@ -1,4 +1,4 @@
-import { existsSync, linkSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliBuilt, runCli } from '../support/cli.js';
@@ -81,5 +81,30 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')) || !existsSync
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(message);
     }
+  });
+});
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report / sql --out replacing a file another program reads', () => {
+  it('puts a whole new file in its place by rename, and a failed run leaves the old one (it was truncated and rewritten in place)', () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'x.sqlite');
+    expect(runCli(['load', fixture('growth-a.rdb'), '--db', dbPath, '--quiet'], dir).code).toBe(0);
+    const prom = join(dir, 'rdbscope.prom');
+    writeFileSync(prom, 'old_metric 1\n');
+    // A second name for the old file: what a reader that opened it before the run goes on reading.
+    linkSync(prom, join(dir, 'reader.prom'));
+    const r = runCli(['report', 'capacity', '--db', dbPath, '--format', 'prometheus', '--out', prom], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(prom, 'utf8')).toMatch(/^# HELP rdbscope_/);
+    expect(readFileSync(join(dir, 'reader.prom'), 'utf8')).toBe('old_metric 1\n');
+    // A query that fails after many rows were written: the old file stays, no temporary file is left.
+    const csv = join(dir, 'r.csv');
+    writeFileSync(csv, 'old\n');
+    const failing = runCli(['sql', '--db', dbPath, '--out', csv, '--format', 'csv',
+      'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM c WHERE n < 200000) SELECT CASE WHEN n = 199999 THEN abs(-9223372036854775807 - 1) ELSE n END AS v FROM c'], dir);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toBe('rdbscope: integer overflow\n');
+    expect(readFileSync(csv, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp'))).toEqual([]);
   });
 });
