@@ -228,6 +228,15 @@ async function loadOnce(
     if (snapshotId === null || inserter === null || end === null) throw new Error('load ended without a result');
     let failure = end.failure;
     if (failure && failure.file === null) failure = failure.withFile(options.path);
+    // A dump still being written (cp or scp into place while a nightly load runs) is read to its end
+    // as it is then, not as it was fingerprinted: a whole read stores the file's fingerprint and size
+    // of now (the old ones matched no later state of the file, and every later load read it again);
+    // a cut one says why it may be cut.
+    const after = await fileFingerprint(options.path).catch(() => null);
+    const changed = after !== null && (after.size !== size || after.mtimeMs !== mtimeMs) ? after : null;
+    if (failure && changed) {
+      failure.message += '; the file changed while it was read (still being written?): load it again once it is whole';
+    }
     txn.begin();
     if (failure && end.keys === 0 && end.info.version === null) {
       removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
@@ -270,6 +279,7 @@ async function loadOnce(
     const everyRow = (options.keysMinBytes ?? null) === null && (options.topPerPattern ?? null) === null;
     const sqlCheck = options.checkDuplicates === true && everyRow;
     const duplicateKeys = end.duplicateKeys ?? (sqlCheck ? countDuplicateKeys(db, snapshotId, inserter.firstRow, inserter.lastRow) : null);
+    if (changed && !failure) db.prepare('UPDATE snapshots SET fingerprint = ?, file_bytes = ? WHERE id = ?').run(changed.fingerprint, changed.size, snapshotId);
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
          used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,
