@@ -1,5 +1,5 @@
 import { createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 
 /**
@@ -18,8 +18,8 @@ export class OutputSink {
   private readonly stream: Writable;
   /** The temporary name beside --out, or null when --out is written in place (or stdout). */
   private readonly temp: string | null;
-  /** Where the temporary file goes when whole: --out, or the file a symbolic link --out names. */
-  private readonly target: string | undefined;
+  /** Where the temporary file goes when whole: --out, or the file a symbolic link --out names; null: none. */
+  private readonly target: string | null | undefined;
   private gone = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
@@ -29,8 +29,8 @@ export class OutputSink {
   constructor(private readonly file?: string) {
     // A short name of its own, not derived from `file`: --out may take all 255 bytes of a file name
     // (NAME_MAX), as html's page temporary name does.
-    this.target = file === undefined ? undefined : resolved(file);
-    this.temp = this.target !== undefined && replaceable(this.target) ? join(dirname(this.target), `.rdbscope-out.${process.pid}.tmp`) : null;
+    this.target = file === undefined ? undefined : replacedFile(file);
+    this.temp = this.target !== undefined && this.target !== null ? join(dirname(this.target), `.rdbscope-out.${process.pid}.tmp`) : null;
     this.stream = file === undefined ? process.stdout : createWriteStream(this.temp ?? file);
     const end = (e?: NodeJS.ErrnoException) => {
       // stdout's EPIPE is the reader leaving; a file that cannot be written is an error.
@@ -138,20 +138,20 @@ export class OutputSink {
   }
 }
 
-/** The file a symbolic link names (the link stays a link), else the path itself. */
-function resolved(file: string): string {
+/**
+ * The file to rename the output over: --out when nothing is there yet, the regular file it names (a
+ * symbolic link stays a link); null for anything else, which is written in place: a FIFO, a device,
+ * and a name under /dev or /proc (/dev/stdout leads to the pipe, terminal or log file the process
+ * writes to: a log file renamed over would leave the shell's later output in the unlinked old one).
+ */
+function replacedFile(file: string): string | null {
+  if (/^\/(dev|proc)\//.test(resolve(file))) return null;
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (st === undefined) return file;
+  if (!st.isFile()) return null;
   try {
     return realpathSync(file);
   } catch {
     return file;
-  }
-}
-
-/** Whether --out may be replaced by renaming a new file over it: no file there yet, or a regular one. */
-function replaceable(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return true;
   }
 }

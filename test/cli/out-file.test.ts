@@ -1,7 +1,8 @@
-import { existsSync, linkSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliBuilt, runCli } from '../support/cli.js';
+import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { tempDir } from '../support/temp.js';
 
@@ -106,5 +107,16 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report / sql
     expect(failing.stderr).toBe('rdbscope: integer overflow\n');
     expect(readFileSync(csv, 'utf8')).toBe('old\n');
     expect(readdirSync(dir).filter((n) => n.includes('.tmp'))).toEqual([]);
+    // What cannot be renamed over is written in place: /dev/stdout (here a pipe; its link's target
+    // has no name to rename over), and a symbolic link stays one, its file replaced.
+    // (Through `| cat`: runCli's stdout is a socket, which /dev/stdout cannot open, ENXIO.)
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI_MAIN}" report capacity --db "${dbPath}" --format prometheus --out /dev/stdout | cat`], { cwd: dir, encoding: 'utf8' });
+    expect(piped.stderr).toBe('');
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toMatch(/^# HELP rdbscope_/);
+    symlinkSync('rdbscope.prom', join(dir, 'link.prom'));
+    expect(runCli(['report', 'summary', '--db', dbPath, '--format', 'prometheus', '--out', 'link.prom'], dir).code).toBe(0);
+    expect(lstatSync(join(dir, 'link.prom')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(prom, 'utf8')).toMatch(/^# HELP rdbscope_keyspace_/);
   });
 });
