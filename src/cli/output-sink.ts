@@ -2,6 +2,8 @@ import { createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'n
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 /**
  * Where a command streams its output: stdout, or a file (--out), written piece by piece with
  * back-pressure so memory stays bounded however much is printed. A reader that leaves (`| head`)
@@ -40,7 +42,15 @@ export class OutputSink {
     };
     this.stream.on('error', end);
     this.stream.on('close', () => end());
+    // Ctrl-C, or a cron `timeout` (SIGTERM): the unfinished temporary file goes too, not left
+    // beside --out run after run. Exit statuses 128 + signal number, as a shell reports them.
+    if (this.temp !== null) for (const signal of SIGNALS) process.once(signal, this.interrupted);
   }
+
+  private readonly interrupted = (signal: NodeJS.Signals): void => {
+    this.removeTemp();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
 
   /** The first fault of writing the --out file, named by the file (node's text names the syscall). */
   private failed(e: Error): void {
@@ -114,6 +124,7 @@ export class OutputSink {
       }));
     }
     if (this.failure === null && this.temp !== null) {
+      for (const signal of SIGNALS) process.off(signal, this.interrupted);
       try {
         renameSync(this.temp, this.target!);
       } catch (e) {
@@ -134,6 +145,7 @@ export class OutputSink {
   }
 
   private removeTemp(): void {
+    for (const signal of SIGNALS) process.off(signal, this.interrupted);
     if (this.temp !== null) rmSync(this.temp, { force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,5 +118,24 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report / sql
     expect(runCli(['report', 'summary', '--db', dbPath, '--format', 'prometheus', '--out', 'link.prom'], dir).code).toBe(0);
     expect(lstatSync(join(dir, 'link.prom')).isSymbolicLink()).toBe(true);
     expect(readFileSync(prom, 'utf8')).toMatch(/^# HELP rdbscope_keyspace_/);
+  });
+});
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report / sql --out interrupted (a cron timeout)', () => {
+  it('exits 143 on SIGTERM leaving no temporary file and the old --out (the .tmp stayed beside it, one per run)', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'x.sqlite');
+    expect(runCli(['load', fixture('growth-a.rdb'), '--db', dbPath, '--quiet'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'big.csv'), 'old\n');
+    const child = spawn(process.execPath, [CLI_MAIN, 'sql', '--db', dbPath, '--out', 'big.csv', '--format', 'csv',
+      'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM c WHERE n < 50000000) SELECT n, n * 2 AS m FROM c'], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const temp = () => readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+    for (let i = 0; i < 200 && temp().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(temp()).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(temp()).toEqual([]);
+    expect(readFileSync(join(dir, 'big.csv'), 'utf8')).toBe('old\n');
   });
 });
