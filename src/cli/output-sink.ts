@@ -1,4 +1,4 @@
-import { createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 
@@ -21,7 +21,7 @@ export class OutputSink {
   /** The temporary name beside --out, or null when --out is written in place (or stdout). */
   private readonly temp: string | null;
   /** Where the temporary file goes when whole: --out, or the file a symbolic link --out names; null: none. */
-  private readonly target: string | null | undefined;
+  private readonly target: Replaced | null | undefined;
   private gone = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
@@ -32,7 +32,7 @@ export class OutputSink {
     // A short name of its own, not derived from `file`: --out may take all 255 bytes of a file name
     // (NAME_MAX), as html's page temporary name does.
     this.target = file === undefined ? undefined : replacedFile(file);
-    this.temp = this.target !== undefined && this.target !== null ? join(dirname(this.target), `.rdbscope-out.${process.pid}.tmp`) : null;
+    this.temp = this.target !== undefined && this.target !== null ? join(dirname(this.target.path), `.rdbscope-out.${process.pid}.tmp`) : null;
     this.stream = file === undefined ? process.stdout : createWriteStream(this.temp ?? file);
     const end = (e?: NodeJS.ErrnoException) => {
       // stdout's EPIPE is the reader leaving; a file that cannot be written is an error.
@@ -126,7 +126,10 @@ export class OutputSink {
     if (this.failure === null && this.temp !== null) {
       for (const signal of SIGNALS) process.off(signal, this.interrupted);
       try {
-        renameSync(this.temp, this.target!);
+        // The file replaced keeps its permission bits: under a umask of 077 the new one was
+        // unreadable to node_exporter, which reads the textfile directory as another user.
+        if (this.target!.mode !== null) chmodSync(this.temp, this.target!.mode);
+        renameSync(this.temp, this.target!.path);
       } catch (e) {
         this.failed(e as Error);
       }
@@ -156,14 +159,21 @@ export class OutputSink {
  * and a name under /dev or /proc (/dev/stdout leads to the pipe, terminal or log file the process
  * writes to: a log file renamed over would leave the shell's later output in the unlinked old one).
  */
-function replacedFile(file: string): string | null {
+function replacedFile(file: string): Replaced | null {
   if (/^\/(dev|proc)\//.test(resolve(file))) return null;
   const st = statSync(file, { throwIfNoEntry: false });
-  if (st === undefined) return file;
+  if (st === undefined) return { path: file, mode: null };
   if (!st.isFile()) return null;
+  const mode = st.mode & 0o7777;
   try {
-    return realpathSync(file);
+    return { path: realpathSync(file), mode };
   } catch {
-    return file;
+    return { path: file, mode };
   }
+}
+
+/** The file an output is renamed over, and its permission bits when it exists (null: a new file). */
+interface Replaced {
+  path: string;
+  mode: number | null;
 }

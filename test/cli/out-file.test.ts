@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
@@ -118,6 +118,22 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report / sql
     expect(runCli(['report', 'summary', '--db', dbPath, '--format', 'prometheus', '--out', 'link.prom'], dir).code).toBe(0);
     expect(lstatSync(join(dir, 'link.prom')).isSymbolicLink()).toBe(true);
     expect(readFileSync(prom, 'utf8')).toMatch(/^# HELP rdbscope_keyspace_/);
+  });
+});
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report --out replacing a file under a strict umask', () => {
+  it('keeps the permission bits of the file it replaces (the new one was 0600 under umask 077: unreadable to node_exporter)', () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'x.sqlite');
+    expect(runCli(['load', fixture('growth-a.rdb'), '--db', dbPath, '--quiet'], dir).code).toBe(0);
+    const prom = join(dir, 'rdbscope.prom');
+    writeFileSync(prom, 'old_metric 1\n');
+    chmodSync(prom, 0o644);
+    const r = spawnSync('sh', ['-c', `umask 077; "${process.execPath}" "${CLI_MAIN}" report capacity --db "${dbPath}" --format prometheus --out "${prom}"`], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(prom, 'utf8')).toMatch(/^# HELP rdbscope_/);
+    expect(statSync(prom).mode & 0o777).toBe(0o644);
   });
 });
 
