@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { type RdbError } from '../core/errors.js';
 import { DEFAULT_PATTERN_OPTIONS, type PatternOptions } from '../patterns/options.js';
-import { fileFingerprint } from './fingerprint.js';
+import { fileFingerprint, type FileFingerprint } from './fingerprint.js';
 import { KeyInserter, dictionariesOf } from './key-inserter.js';
 import { mergeAggregateRows, writeAggregates } from './load-aggregates.js';
 import type { MemorySpec } from './memory-spec.js';
@@ -160,7 +160,7 @@ async function claimFingerprint(db: Store, fingerprint: string): Promise<() => v
 }
 
 async function loadOnce(
-  db: Store, options: LoadOptions, file: { fingerprint: string; size: number; mtimeMs: number },
+  db: Store, options: LoadOptions, file: FileFingerprint,
 ): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
   const fileName = basename(options.path);
   const { fingerprint, size, mtimeMs } = file;
@@ -231,9 +231,10 @@ async function loadOnce(
     // A dump still being written (cp or scp into place while a nightly load runs) is read to its end
     // as it is then, not as it was fingerprinted: a whole read stores the file's fingerprint and size
     // of now (the old ones matched no later state of the file, and every later load read it again);
-    // a cut one says why it may be cut.
+    // a cut one says why it may be cut. Only for the same file (device and inode): a new dump renamed
+    // over the path meanwhile (a server's save) is not what was read, and is loaded by the next run.
     const after = await fileFingerprint(options.path).catch(() => null);
-    const changed = after !== null && (after.size !== size || after.mtimeMs !== mtimeMs) ? after : null;
+    const changed = after !== null && after.dev === file.dev && after.ino === file.ino && (after.size !== size || after.mtimeMs !== mtimeMs) ? after : null;
     if (failure && changed) {
       failure.message += '; the file changed while it was read (still being written?): load it again once it is whole';
     }

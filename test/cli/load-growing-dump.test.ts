@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { tempDir } from '../support/temp.js';
+import { RdbWriter, TYPE } from '../support/rdb-writer.js';
 
 const FIXTURE = join(FIXTURES_DIR, 'growth-a.rdb');
 
@@ -71,5 +72,50 @@ describe.skipIf(!cliBuilt || !existsSync(FIXTURE))('load of a dump that grows wh
     const r = await loadWhileWritten(dir, dump, db, bytes.subarray(3000, 6000));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^rdbscope: .*dump\.rdb: .*\[UNEXPECTED_EOF\]; the file changed while it was read \(still being written\?\): load it again once it is whole\n$/);
+  });
+});
+
+/** Whether process `pid` (any of its threads) holds `path` open, by its /proc/<pid>/fd links. */
+function holdsOpen(pid: number, path: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!cliBuilt || !existsSync(FIXTURE) || !existsSync('/proc/self/fd'))('load of a dump replaced by rename while it is read', () => {
+  it('keeps the fingerprint of the file read, so the next run loads the new dump (not "already loaded")', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'shard-1'));
+    const dump = join(dir, 'shard-1', 'dump.rdb');
+    // A dump whose read takes a while: 400 000 keys of 100 bytes (~45 MB).
+    const w = new RdbWriter({ version: 10 }).selectDb(0);
+    for (let i = 0; i < 400_000; i++) w.key(TYPE.STRING, `k:${i}`).string('v'.repeat(100));
+    writeFileSync(dump, w.finish());
+    const next = join(dir, 'next.rdb');
+    copyFileSync(FIXTURE, next);
+    const db = join(dir, 'fleet.sqlite');
+    const child = spawn(process.execPath, [CLI_MAIN, 'load', dump, '--db', db, '--quiet'], { cwd: dir, stdio: 'ignore', env: { ...process.env, RDBSCOPE_DEBUG: '' } });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // The parse has the file open (the fingerprint's open lasts a few ms; this one, the whole read).
+    let seen = 0;
+    for (let i = 0; i < 400 && seen < 3; i++) {
+      seen = holdsOpen(child.pid!, dump) ? seen + 1 : 0;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(seen).toBe(3);
+    renameSync(next, dump); // the server's save of the next dump
+    expect(await exited).toBe(0);
+    const r = runCli(['load', dump, '--db', db], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: loaded as snapshot \d+: 666 keys/);
   });
 });
