@@ -33,9 +33,11 @@ export async function emitResult(result: ReportResult, options: OutputCliOptions
   const out = new OutputSink(options.out);
   try {
     await out.writeEach(resultPieces(result, format, human, undefined, metrics));
-  } finally {
-    await out.end();
+  } catch (err) {
+    out.abort();
+    throw err;
   }
+  await out.end();
 }
 
 /**

@@ -1,13 +1,27 @@
-import { createWriteStream } from 'node:fs';
+import { chmodSync, createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Where a command streams its output: stdout, or a file (--out), written piece by piece with
  * back-pressure so memory stays bounded however much is printed. A reader that leaves (`| head`)
  * ends the output quietly; `closed` tells the command to stop producing it.
+ *
+ * A regular file is written under a temporary name in its directory and renamed over --out only
+ * when whole (end()): a program reading --out at any moment, as node_exporter's textfile collector
+ * reads its *.prom files ("write to a temporary file and move it", node_exporter README, Textfile
+ * Collector), sees the old file or the new one, never half of one, and a failed run (abort())
+ * leaves the old one. rename(2) is atomic within one file system, hence the same directory.
+ * Anything else (/dev/stdout, a FIFO, /dev/full) is written in place: it cannot be renamed over.
  */
 export class OutputSink {
   private readonly stream: Writable;
+  /** The temporary name beside --out, or null when --out is written in place (or stdout). */
+  private readonly temp: string | null;
+  /** Where the temporary file goes when whole: --out, or the file a symbolic link --out names; null: none. */
+  private readonly target: Replaced | null | undefined;
   private gone = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
@@ -15,7 +29,11 @@ export class OutputSink {
   private backlog = false;
 
   constructor(private readonly file?: string) {
-    this.stream = file === undefined ? process.stdout : createWriteStream(file);
+    // A short name of its own, not derived from `file`: --out may take all 255 bytes of a file name
+    // (NAME_MAX), as html's page temporary name does.
+    this.target = file === undefined ? undefined : replacedFile(file);
+    this.temp = this.target !== undefined && this.target !== null ? join(dirname(this.target.path), `.rdbscope-out.${process.pid}.tmp`) : null;
+    this.stream = file === undefined ? process.stdout : createWriteStream(this.temp ?? file);
     const end = (e?: NodeJS.ErrnoException) => {
       // stdout's EPIPE is the reader leaving; a file that cannot be written is an error.
       if (e && file !== undefined) this.failed(e);
@@ -24,11 +42,19 @@ export class OutputSink {
     };
     this.stream.on('error', end);
     this.stream.on('close', () => end());
+    // Ctrl-C, or a cron `timeout` (SIGTERM): the unfinished temporary file goes too, not left
+    // beside --out run after run. Exit statuses 128 + signal number, as a shell reports them.
+    if (this.temp !== null) for (const signal of SIGNALS) process.once(signal, this.interrupted);
   }
+
+  private readonly interrupted = (signal: NodeJS.Signals): void => {
+    this.removeTemp();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
 
   /** The first fault of writing the --out file, named by the file (node's text names the syscall). */
   private failed(e: Error): void {
-    this.failure ??= new Error(`cannot write --out ${this.file}: ${e.message.replace(/, (write|open) .*$|, write$/, '')}`);
+    this.failure ??= new Error(`cannot write --out ${this.file}: ${e.message.replace(/, (write|open|rename) .*$|, write$/, '')}`);
   }
 
   get closed(): boolean {
@@ -83,18 +109,71 @@ export class OutputSink {
     }
   }
 
-  /** Flushes and closes a file; stdout stays open. */
+  /** Flushes and closes a file, and puts it at --out; stdout stays open. */
   async end(): Promise<void> {
-    if (this.stream === process.stdout || this.gone) {
+    if (this.stream === process.stdout) {
       if (this.failure) throw this.failure;
       return;
     }
-    // end()'s callback gets the stream's error before its 'error' event is emitted: a write that
-    // failed at the last flush (ENOSPC on a full disk) is known here or never.
-    await new Promise<void>((resolve) => this.stream.end((e?: Error | null) => {
-      if (e) this.failed(e);
-      resolve();
-    }));
-    if (this.failure) throw this.failure;
+    if (!this.gone) {
+      // end()'s callback gets the stream's error before its 'error' event is emitted: a write that
+      // failed at the last flush (ENOSPC on a full disk) is known here or never.
+      await new Promise<void>((resolve) => this.stream.end((e?: Error | null) => {
+        if (e) this.failed(e);
+        resolve();
+      }));
+    }
+    if (this.failure === null && this.temp !== null) {
+      for (const signal of SIGNALS) process.off(signal, this.interrupted);
+      try {
+        // The file replaced keeps its permission bits: under a umask of 077 the new one was
+        // unreadable to node_exporter, which reads the textfile directory as another user.
+        if (this.target!.mode !== null) chmodSync(this.temp, this.target!.mode);
+        renameSync(this.temp, this.target!.path);
+      } catch (e) {
+        this.failed(e as Error);
+      }
+    }
+    if (this.failure) {
+      this.removeTemp();
+      throw this.failure;
+    }
   }
+
+  /** The output stops unfinished (its producer failed): --out keeps what it held before. */
+  abort(): void {
+    if (this.stream === process.stdout) return;
+    this.stream.destroy();
+    this.removeTemp();
+  }
+
+  private removeTemp(): void {
+    for (const signal of SIGNALS) process.off(signal, this.interrupted);
+    if (this.temp !== null) rmSync(this.temp, { force: true });
+  }
+}
+
+/**
+ * The file to rename the output over: --out when nothing is there yet, the regular file it names (a
+ * symbolic link stays a link); null for anything else, which is written in place: a FIFO, a device,
+ * and a name under /dev or /proc (/dev/stdout leads to the pipe, terminal or log file the process
+ * writes to: a log file renamed over would leave the shell's later output in the unlinked old one).
+ */
+function replacedFile(file: string): Replaced | null {
+  if (/^\/(dev|proc)\//.test(resolve(file))) return null;
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (st === undefined) return { path: file, mode: null };
+  if (!st.isFile()) return null;
+  const mode = st.mode & 0o7777;
+  try {
+    return { path: realpathSync(file), mode };
+  } catch {
+    return { path: file, mode };
+  }
+}
+
+/** The file an output is renamed over, and its permission bits when it exists (null: a new file). */
+interface Replaced {
+  path: string;
+  mode: number | null;
 }

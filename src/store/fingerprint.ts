@@ -6,13 +6,22 @@ const EDGE = 1 << 20;
 /** The error code fingerprintOf gives a pipe, socket or device. */
 const NOT_REGULAR = 'NOT_REGULAR';
 
+/** A file's fingerprint, size and mtime, and which file it was (device and inode). */
+export interface FileFingerprint {
+  fingerprint: string;
+  size: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+}
+
 /**
  * Content fingerprint of a file on disk: sha256 over its size, its first 1 MiB and its last 1 MiB.
  * Sampled rather than full so a re-load of a known multi-GB dump is recognised in milliseconds; dumps
  * that differ only in the middle and have equal size are not a realistic case (every dump carries
  * its AUX ctime at the start and a CRC64 at the end). The file is opened read-only.
  */
-export async function fileFingerprint(path: string): Promise<{ fingerprint: string; size: number; mtimeMs: number }> {
+export async function fileFingerprint(path: string): Promise<FileFingerprint> {
   try {
     return await fingerprintOf(path);
   } catch (err) {
@@ -28,7 +37,7 @@ export async function fileFingerprint(path: string): Promise<{ fingerprint: stri
   }
 }
 
-async function fingerprintOf(path: string): Promise<{ fingerprint: string; size: number; mtimeMs: number }> {
+async function fingerprintOf(path: string): Promise<FileFingerprint> {
   const fh = await open(path, 'r');
   try {
     const st = await fh.stat();
@@ -45,7 +54,7 @@ async function fingerprintOf(path: string): Promise<{ fingerprint: string; size:
       await fh.read(tail, 0, tailLen, st.size - tailLen);
       hash.update(tail);
     }
-    return { fingerprint: `sha256-edges:${hash.digest('hex')}`, size: st.size, mtimeMs: st.mtimeMs };
+    return { fingerprint: `sha256-edges:${hash.digest('hex')}`, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
   } finally {
     await fh.close();
   }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { type RdbError } from '../core/errors.js';
 import { DEFAULT_PATTERN_OPTIONS, type PatternOptions } from '../patterns/options.js';
-import { fileFingerprint } from './fingerprint.js';
+import { fileFingerprint, type FileFingerprint } from './fingerprint.js';
 import { KeyInserter, dictionariesOf } from './key-inserter.js';
 import { mergeAggregateRows, writeAggregates } from './load-aggregates.js';
 import type { MemorySpec } from './memory-spec.js';
@@ -160,7 +160,7 @@ async function claimFingerprint(db: Store, fingerprint: string): Promise<() => v
 }
 
 async function loadOnce(
-  db: Store, options: LoadOptions, file: { fingerprint: string; size: number; mtimeMs: number },
+  db: Store, options: LoadOptions, file: FileFingerprint,
 ): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
   const fileName = basename(options.path);
   const { fingerprint, size, mtimeMs } = file;
@@ -228,6 +228,16 @@ async function loadOnce(
     if (snapshotId === null || inserter === null || end === null) throw new Error('load ended without a result');
     let failure = end.failure;
     if (failure && failure.file === null) failure = failure.withFile(options.path);
+    // A dump still being written (cp or scp into place while a nightly load runs) is read to its end
+    // as it is then, not as it was fingerprinted: a whole read stores the file's fingerprint and size
+    // of now (the old ones matched no later state of the file, and every later load read it again);
+    // a cut one says why it may be cut. Only for the same file (device and inode): a new dump renamed
+    // over the path meanwhile (a server's save) is not what was read, and is loaded by the next run.
+    const after = await fileFingerprint(options.path).catch(() => null);
+    const changed = after !== null && after.dev === file.dev && after.ino === file.ino && (after.size !== size || after.mtimeMs !== mtimeMs) ? after : null;
+    if (failure && changed) {
+      failure.message += '; the file changed while it was read (still being written?): load it again once it is whole';
+    }
     txn.begin();
     if (failure && end.keys === 0 && end.info.version === null) {
       removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
@@ -270,6 +280,7 @@ async function loadOnce(
     const everyRow = (options.keysMinBytes ?? null) === null && (options.topPerPattern ?? null) === null;
     const sqlCheck = options.checkDuplicates === true && everyRow;
     const duplicateKeys = end.duplicateKeys ?? (sqlCheck ? countDuplicateKeys(db, snapshotId, inserter.firstRow, inserter.lastRow) : null);
+    if (changed && !failure) db.prepare('UPDATE snapshots SET fingerprint = ?, file_bytes = ? WHERE id = ?').run(changed.fingerprint, changed.size, snapshotId);
     db.prepare(
       `UPDATE snapshots SET magic = ?, rdb_version = ?, redis_ver = ?, snapshot_time_ms = ?, time_source = ?,
          used_mem = ?, key_count = ?, rdb_bytes = ?, checksum = ?, status = ?, error = ?,

@@ -1,7 +1,8 @@
-import { existsSync, linkSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliBuilt, runCli } from '../support/cli.js';
+import { CLI_MAIN, cliBuilt, runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { tempDir } from '../support/temp.js';
 
@@ -81,5 +82,76 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')) || !existsSync
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(message);
     }
+  });
+});
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report / sql --out replacing a file another program reads', () => {
+  it('puts a whole new file in its place by rename, and a failed run leaves the old one (it was truncated and rewritten in place)', () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'x.sqlite');
+    expect(runCli(['load', fixture('growth-a.rdb'), '--db', dbPath, '--quiet'], dir).code).toBe(0);
+    const prom = join(dir, 'rdbscope.prom');
+    writeFileSync(prom, 'old_metric 1\n');
+    // A second name for the old file: what a reader that opened it before the run goes on reading.
+    linkSync(prom, join(dir, 'reader.prom'));
+    const r = runCli(['report', 'capacity', '--db', dbPath, '--format', 'prometheus', '--out', prom], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(prom, 'utf8')).toMatch(/^# HELP rdbscope_/);
+    expect(readFileSync(join(dir, 'reader.prom'), 'utf8')).toBe('old_metric 1\n');
+    // A query that fails after many rows were written: the old file stays, no temporary file is left.
+    const csv = join(dir, 'r.csv');
+    writeFileSync(csv, 'old\n');
+    const failing = runCli(['sql', '--db', dbPath, '--out', csv, '--format', 'csv',
+      'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM c WHERE n < 200000) SELECT CASE WHEN n = 199999 THEN abs(-9223372036854775807 - 1) ELSE n END AS v FROM c'], dir);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toBe('rdbscope: integer overflow\n');
+    expect(readFileSync(csv, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp'))).toEqual([]);
+    // What cannot be renamed over is written in place: /dev/stdout (here a pipe; its link's target
+    // has no name to rename over), and a symbolic link stays one, its file replaced.
+    // (Through `| cat`: runCli's stdout is a socket, which /dev/stdout cannot open, ENXIO.)
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI_MAIN}" report capacity --db "${dbPath}" --format prometheus --out /dev/stdout | cat`], { cwd: dir, encoding: 'utf8' });
+    expect(piped.stderr).toBe('');
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toMatch(/^# HELP rdbscope_/);
+    symlinkSync('rdbscope.prom', join(dir, 'link.prom'));
+    expect(runCli(['report', 'summary', '--db', dbPath, '--format', 'prometheus', '--out', 'link.prom'], dir).code).toBe(0);
+    expect(lstatSync(join(dir, 'link.prom')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(prom, 'utf8')).toMatch(/^# HELP rdbscope_keyspace_/);
+  });
+});
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report --out replacing a file under a strict umask', () => {
+  it('keeps the permission bits of the file it replaces (the new one was 0600 under umask 077: unreadable to node_exporter)', () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'x.sqlite');
+    expect(runCli(['load', fixture('growth-a.rdb'), '--db', dbPath, '--quiet'], dir).code).toBe(0);
+    const prom = join(dir, 'rdbscope.prom');
+    writeFileSync(prom, 'old_metric 1\n');
+    chmodSync(prom, 0o644);
+    const r = spawnSync('sh', ['-c', `umask 077; "${process.execPath}" "${CLI_MAIN}" report capacity --db "${dbPath}" --format prometheus --out "${prom}"`], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(prom, 'utf8')).toMatch(/^# HELP rdbscope_/);
+    expect(statSync(prom).mode & 0o777).toBe(0o644);
+  });
+});
+
+describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('report / sql --out interrupted (a cron timeout)', () => {
+  it('exits 143 on SIGTERM leaving no temporary file and the old --out (the .tmp stayed beside it, one per run)', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'x.sqlite');
+    expect(runCli(['load', fixture('growth-a.rdb'), '--db', dbPath, '--quiet'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'big.csv'), 'old\n');
+    const child = spawn(process.execPath, [CLI_MAIN, 'sql', '--db', dbPath, '--out', 'big.csv', '--format', 'csv',
+      'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM c WHERE n < 50000000) SELECT n, n * 2 AS m FROM c'], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const temp = () => readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+    for (let i = 0; i < 200 && temp().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(temp()).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(temp()).toEqual([]);
+    expect(readFileSync(join(dir, 'big.csv'), 'utf8')).toBe('old\n');
   });
 });

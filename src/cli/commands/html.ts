@@ -1,4 +1,4 @@
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { formatHtml } from '../../output/html/index.js';
@@ -102,6 +102,10 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
   const temp = join(dirname(out), `.rdbscope-html.${process.pid}.tmp`);
   try {
     writeFileSync(temp, html);
+    // The page replaced keeps its permission bits: under a umask of 077 the new one was unreadable
+    // to the web server that serves it as another user.
+    const before = statSync(out, { throwIfNoEntry: false });
+    if (before?.isFile()) chmodSync(temp, before.mode & 0o7777);
     renameSync(temp, out);
   } catch (err) {
     rmSync(temp, { force: true });
