@@ -3,7 +3,8 @@
  * rdbscope parse-only, as the benchmark times it: every key decoded into a record, CRC64 checked,
  * nothing stored. The records are the ones a default load decodes: would-be listpacks are sized up
  * to the default server thresholds (CompactLimits), as `rdbscope load` asks of the parser. The input
- * is opened as `rdbscope info` opens it (CRC64 on a second thread for large plain files). Uses the compiled parser in dist/ (run `npm run build` first), or in $RDBSCOPE_ROOT/dist.
+ * is opened as `rdbscope info` opens it (CRC64 on a second thread for large plain files). Uses the compiled parser in dist/ (run `npm run build` first);
+ * bench/run.mjs bundles this file as scripts/bundle.mjs bundles the CLI, so both start alike.
  *
  *   node bench/parse-only.mjs <dump> [more dumps...] [--stats]
  *
@@ -11,16 +12,11 @@
  * count and value bytes per db and RDB encoding (to see what a dump is made of). Exit code 1 when a
  * parse fails or a checksum does not match.
  */
-// RDBSCOPE_ROOT: a frozen copy of the build (bench/run.mjs makes one so every run times the same code).
-const root = process.env.RDBSCOPE_ROOT ? pathToFileURL(process.env.RDBSCOPE_ROOT + '/').href : new URL('../', import.meta.url).href;
-/** @type {typeof import('../dist/input/open-input.js')} */
-const { openInput } = await import(new URL('dist/input/open-input.js', root).href);
-/** @type {typeof import('../dist/rdb/index.js')} */
-const { parseRdb } = await import(new URL('dist/rdb/index.js', root).href);
-/** @type {typeof import('../dist/memory/config.js')} */
-const { compactLimitsOf, DEFAULT_ENCODING_CONFIG } = await import(new URL('dist/memory/config.js', root).href);
+import { openInput } from '../dist/input/open-input.js';
+import { parseRdb } from '../dist/rdb/index.js';
+import { compactLimitsOf, DEFAULT_ENCODING_CONFIG } from '../dist/memory/config.js';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Parses each file, writing one JSON line per file (and the --stats table). Returns false when a

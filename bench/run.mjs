@@ -22,12 +22,13 @@
  * The table goes to bench/results/latest.md, raw runs to bench/results/latest.json.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDump } from './datasets.mjs';
 import { frozenCopy } from './lib/frozen-copy.mjs';
+import { bundle } from '../scripts/bundle.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(HERE);
@@ -64,7 +65,11 @@ const log = (/** @type {string} */ l) => process.stderr.write(l + '\n');
 
 // Others may rebuild dist/ while the bench runs: every run uses a frozen copy of bin/ + dist/ taken now.
 const { tmp, root: SNAP, bin: RDBSCOPE } = frozenCopy(ROOT, 'rdbscope-bench-');
-process.env.RDBSCOPE_ROOT = SNAP;
+// parse-only bundled from that copy as the CLI is (scripts/bundle.mjs), so that both start alike.
+mkdirSync(path.join(SNAP, 'bench'));
+copyFileSync(path.join(HERE, 'parse-only.mjs'), path.join(SNAP, 'bench', 'parse-only.mjs'));
+await bundle({ entries: [path.join(SNAP, 'bench', 'parse-only.mjs')], distDir: path.join(SNAP, 'dist'), outdir: path.join(SNAP, 'bench', 'bundle') });
+const PARSE_ONLY = path.join(SNAP, 'bench', 'bundle', 'parse-only.js');
 /** The launcher execs `node` from PATH: make it the node running this script. */
 const NODE_FIRST_ENV = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
 const loadHelp = spawnSync(process.execPath, [RDBSCOPE, 'load', '--help'], { encoding: 'utf8' });
@@ -101,7 +106,7 @@ const dumpsUsed = [];
 
 const wantCheck = TOOLS.includes('check');
 const wantParse = TOOLS.includes('parse');
-const parseOnly = (/** @type {string[]} */ files) => [process.execPath, path.join(HERE, 'parse-only.mjs'), ...files];
+const parseOnly = (/** @type {string[]} */ files) => [process.execPath, PARSE_ONLY, ...files];
 const load = (/** @type {string[]} */ files, /** @type {string[]} */ extra = []) => [RDBSCOPE, 'load', ...files, '--db', sqlite, '--quiet', ...extra];
 
 const wantInfo = TOOLS.includes('info');

@@ -6,6 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import lz4 from 'lz4js';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, PROJECT_ROOT } from '../support/corpus.js';
 import { tempDir } from '../support/temp.js';
@@ -62,5 +64,40 @@ describe('bin/rdbscope launcher', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.code).toBe(missingViaNode.code);
     expect(missing.err).toBe(missingViaNode.err);
+  });
+
+  it('runs the bundled CLI (scripts/bundle.mjs): a command and its threads load a few files from dist/bundle/, none from the rest of dist/', () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'loaded.txt');
+    // Module hooks that log every file node resolves; registered in the main thread and in each
+    // worker (the --import in NODE_OPTIONS runs in both).
+    const hooks = path.join(dir, 'hooks.mjs');
+    writeFileSync(hooks, `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  if (r.url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
+  return r;
+}\n`);
+    const register = path.join(dir, 'register.mjs');
+    writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    const dist = pathToFileURL(path.join(PROJECT_ROOT, 'dist')).href + '/';
+    const filesLoadedBy = (args: string[]) => {
+      writeFileSync(log, '');
+      const r = exec(BIN, args, { NODE_OPTIONS: `--import ${pathToFileURL(register).href}` });
+      expect(r.code, r.err).toBe(0);
+      return [...new Set(readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith(dist)))].map((u) => u.slice(dist.length));
+    };
+    // `info` of an .lz4 backup decompresses it on a thread (lz4-worker); unbundled it loads 54 modules of dist/.
+    const lz4Dump = path.join(dir, 'dump.rdb.lz4');
+    writeFileSync(lz4Dump, lz4.compress(readFileSync(path.join(FIXTURES_DIR, 'mixed-7.0.rdb'))));
+    const info = filesLoadedBy(['info', lz4Dump]);
+    for (const entry of ['main.js', 'lz4-worker.js']) expect(info).toContain(`bundle/${entry}`);
+    expect(info.filter((f) => !f.startsWith('bundle/'))).toEqual([]);
+    expect(info.length).toBeLessThan(30);
+    // `load` parses on a thread (load-worker); unbundled it loads 114 modules of dist/.
+    const load = filesLoadedBy(['load', path.join(FIXTURES_DIR, 'mixed-7.0.rdb'), '--db', path.join(dir, 'x.sqlite'), '--quiet']);
+    for (const entry of ['main.js', 'load-worker.js']) expect(load).toContain(`bundle/${entry}`);
+    expect(load.filter((f) => !f.startsWith('bundle/'))).toEqual([]);
+    expect(load.length).toBeLessThan(50);
   });
 });
