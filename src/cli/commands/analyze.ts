@@ -46,7 +46,7 @@ export function registerAnalyze(program: Command): void {
     .option('--top <n>', 'patterns and big keys shown', '5')
     .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes): used memory against it and the forecast\'s dates; also read from --redis-conf')
     .option('--format <format>', 'table (the screen) | json (the same content, for scripts)', 'table')
-    .option('--quiet', 'no progress and no line saying how the dump was loaded (stderr); errors and warnings only')
+    .option('--quiet', 'no progress, and no line saying how the dump was loaded (stderr) but for a dump kept as PARTIAL; errors and warnings only')
     .option('--html <file.html>', `also write the self-contained HTML report (rdbscope html, --top ${HTML_TOP_DEFAULT}) to this file`)
     .addOption(relaxedVersionCheckOption())
     .addOption(checkDuplicatesOption());
