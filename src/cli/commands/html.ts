@@ -192,6 +192,9 @@ export function registerHtml(program: Command): void {
         const conf = options.redisConf !== undefined ? readMemoryLimits(options.redisConf) : {};
         const maxmemory = sizeOption('--maxmemory', options.maxmemory) ?? conf.maxmemory;
         const ram = sizeOption('--ram', options.ram);
+        // A host of 0 bytes is no host, as report capacity says (the page said "Infinity% of RAM");
+        // maxmemory 0 is Redis's "no limit".
+        if (ram === 0) throw new UsageError(`--ram must be the host's memory, more than 0 bytes, got ${JSON.stringify(options.ram)}`);
         const dbPath = resolveDbPath(options.db);
         const db = openStore(dbPath, { readonly: true });
         try {
