@@ -104,7 +104,7 @@ export function registerAnalyze(program: Command): void {
           } else {
             const human = process.stdout.isTTY === true;
             await out.write(formatDiagnosisScreen(result, { human, width: process.stdout.columns || SCREEN_WIDTH }));
-            await out.write(`\nDatabase: ${dbPath} — more: rdbscope report <diagnosis|bigkeys|patterns|untimed|eviction|capacity|forecast|growth|ttl> --db ${dbPath}\n`);
+            await out.write(`\nDatabase: ${dbPath} — more: rdbscope report <diagnosis|summary|bigkeys|patterns|untimed|eviction|capacity|forecast|growth|ttl> --db ${dbPath}\n`);
           }
         } finally {
           await out.end();
