@@ -36,6 +36,8 @@ export function formatDiagnosisScreen(result: ReportResult, options: ScreenOptio
     // db, each command comes with the SELECT of its key's db, so that any one of them, or all in
     // order, pasted into redis-cli acts on that key.
     const select = rows.some((r) => r['db'] !== 0 && r['command'] !== null);
+    // As a table of no rows says it: a heading over nothing reads as a screen cut short.
+    if (rows.length === 0) out.push('(no rows)');
     rows.forEach((r, i) => {
       const ttl = r['ttl_s'] === null ? 'no TTL' : `TTL ${r['ttl_s']} s`;
       out.push(`${String(i + 1).padStart(2)}. ${terminalSafe(String(r['key']))}  ${r['type']}  ${bytes(r[sizeCol])}  ${r['elements']} el.  ${ttl}  (db ${r['db']}, ${terminalSafe(String(r['pattern']))})`);

@@ -46,7 +46,7 @@ export function registerAnalyze(program: Command): void {
     .option('--top <n>', 'patterns and big keys shown', '5')
     .option('--maxmemory <size>', 'the server\'s maxmemory (4gb, 512mb, bytes): used memory against it and the forecast\'s dates; also read from --redis-conf')
     .option('--format <format>', 'table (the screen) | json (the same content, for scripts)', 'table')
-    .option('--quiet', 'no progress line')
+    .option('--quiet', 'no progress, and no line saying how the dump was loaded (stderr) but for a dump kept as PARTIAL; errors and warnings only')
     .option('--html <file.html>', `also write the self-contained HTML report (rdbscope html, --top ${HTML_TOP_DEFAULT}) to this file`)
     .addOption(relaxedVersionCheckOption())
     .addOption(checkDuplicatesOption());
@@ -104,7 +104,7 @@ export function registerAnalyze(program: Command): void {
           } else {
             const human = process.stdout.isTTY === true;
             await out.write(formatDiagnosisScreen(result, { human, width: process.stdout.columns || SCREEN_WIDTH }));
-            await out.write(`\nDatabase: ${dbPath} — more: rdbscope report <diagnosis|bigkeys|patterns|untimed|eviction|capacity|forecast|growth|ttl> --db ${dbPath}\n`);
+            await out.write(`\nDatabase: ${dbPath} — more: rdbscope report <diagnosis|summary|bigkeys|patterns|untimed|eviction|capacity|forecast|growth|ttl> --db ${dbPath}\n`);
           }
         } finally {
           await out.end();

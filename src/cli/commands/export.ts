@@ -32,7 +32,7 @@ export function registerExport(program: Command): void {
     .option('--db <path.sqlite>', 'export snapshots of this database instead of dumps (every finished one, or --snapshot)')
     .option('--snapshot <id|name>', 'with --db: only this snapshot')
     .option('--no-worker', 'parse on the main thread')
-    .option('--quiet', 'no progress and no per-file lines; errors only');
+    .option('--quiet', 'no progress, and no per-file line but for a dump kept as PARTIAL; errors and warnings only');
   addMemoryOptions(cmd).action((files: string[], options: ExportCliOptions) =>
     runCommand(async () => {
       if (options.format !== 'parquet') throw new UsageError(`--format must be parquet, got ${JSON.stringify(options.format)}`);

@@ -1,5 +1,5 @@
-import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { chmodSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatHtml } from '../../output/html/index.js';
 import { isoTime, type ReportResult } from '../../output/result.js';
@@ -97,22 +97,53 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
     maxRows: MAX_ROWS_PER_TABLE,
     footer: `Made by rdbscope at ${isoTime(Date.now())} from ${basename(request.dbPath)}. One self-contained file: it loads nothing from anywhere.`,
   });
+  const target = replacedPage(out);
+  if (target === null) {
+    // A pipe, a device, /dev/stdout: written in place (renaming a file over it would replace the
+    // pipe its reader waits on, or, run as root, the device node or the link in /dev).
+    try {
+      writeFileSync(out, html);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new Error(`${e.message.split(',')[0]}, cannot write '${out}'`);
+    }
+    return;
+  }
   // A short name of its own, not derived from `out`: a page name may take all 255 bytes a file name
   // has (NAME_MAX), and `.<name>.<pid>.tmp` beside it was then too long to create (ENAMETOOLONG).
-  const temp = join(dirname(out), `.rdbscope-html.${process.pid}.tmp`);
+  // Beside the file replaced: a symbolic link `out` stays a link, and the page it names is replaced.
+  const temp = join(dirname(target.path), `.rdbscope-html.${process.pid}.tmp`);
   try {
     writeFileSync(temp, html);
     // The page replaced keeps its permission bits: under a umask of 077 the new one was unreadable
     // to the web server that serves it as another user.
-    const before = statSync(out, { throwIfNoEntry: false });
-    if (before?.isFile()) chmodSync(temp, before.mode & 0o7777);
-    renameSync(temp, out);
+    if (target.mode !== null) chmodSync(temp, target.mode);
+    renameSync(temp, target.path);
   } catch (err) {
     rmSync(temp, { force: true });
     // Named by the page asked for, not by the temporary name beside it.
     const e = err as NodeJS.ErrnoException;
     if (e.path === temp) throw new Error(`${e.message.split(',')[0]}, cannot write '${out}'`);
     throw err;
+  }
+}
+
+/**
+ * The file a page is renamed over, with its permission bits when it exists (null: a new file), or
+ * null when `out` is not a regular file (a pipe, a device, anything under /dev or /proc), which is
+ * written in place: as the --out of report and sql (OutputSink). A symbolic link gives the file it
+ * names.
+ */
+function replacedPage(out: string): { path: string; mode: number | null } | null {
+  if (/^\/(dev|proc)\//.test(resolve(out))) return null;
+  const st = statSync(out, { throwIfNoEntry: false });
+  if (st === undefined) return { path: out, mode: null };
+  if (!st.isFile()) return null;
+  const mode = st.mode & 0o7777;
+  try {
+    return { path: realpathSync(out), mode };
+  } catch {
+    return { path: out, mode };
   }
 }
 
@@ -161,6 +192,9 @@ export function registerHtml(program: Command): void {
         const conf = options.redisConf !== undefined ? readMemoryLimits(options.redisConf) : {};
         const maxmemory = sizeOption('--maxmemory', options.maxmemory) ?? conf.maxmemory;
         const ram = sizeOption('--ram', options.ram);
+        // A host of 0 bytes is no host, as report capacity says (the page said "Infinity% of RAM");
+        // maxmemory 0 is Redis's "no limit".
+        if (ram === 0) throw new UsageError(`--ram must be the host's memory, more than 0 bytes, got ${JSON.stringify(options.ram)}`);
         const dbPath = resolveDbPath(options.db);
         const db = openStore(dbPath, { readonly: true });
         try {

@@ -30,7 +30,7 @@ export function registerLoad(program: Command): void {
     .option('--keys-min-bytes <n>', 'per-key rows only for keys of at least this size (memory estimate, else bytes in the file); aggregates stay complete')
     .option('--top-per-pattern <n>', 'per-key rows only for the N biggest keys of each pattern; aggregates stay complete')
     .option('--no-worker', 'parse on the main thread (one file at a time only)')
-    .option('--quiet', 'no progress and no per-file lines; errors only')
+    .option('--quiet', 'no progress, and no per-file line but for a dump kept as PARTIAL; errors and warnings only')
     .addOption(relaxedVersionCheckOption())
     .addOption(checkDuplicatesOption());
   addMemoryOptions(cmd).action((files: string[], options: LoadCliOptions) =>

@@ -24,6 +24,9 @@ export function registerReport(program: Command): void {
       const report = findReport(name);
       if (!report) throw new UsageError(`unknown report ${JSON.stringify(name)}; reports: ${REPORTS.map((r) => r.name).join(', ')}`);
       const opts = reportOptions(report, options);
+      // `--top 20` typed to a report without rankings: reportOptions sees the default's value and
+      // cannot tell it was given; an option the report does not take is refused whatever its value.
+      if (cmd.getOptionValueSource('top') === 'cli' && !report.accepts.includes('top')) throw new UsageError(`report ${report.name} does not take --top`);
       // A bad --format is refused before the report runs.
       outputFormat(options.format, report.metrics ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
       const dbPath = resolveDbPath(options.db);

@@ -14,7 +14,7 @@ interface SqlCliOptions extends OutputCliOptions {
 export function registerSql(program: Command): void {
   const cmd = program
     .command('sql')
-    .description('run a read-only SQL query (views: v_keys, v_snapshots, v_patterns; tables: snapshots, keys, pattern_stats, type_stats, ttl_stats, aux)')
+    .description('run a read-only SQL query (views: v_keys, v_snapshots, v_patterns; tables: snapshots, keys, pattern_stats, type_stats, ttl_stats, size_stats, aux; schema: docs/database.md)')
     .argument('<query>', 'one SELECT statement')
     .option('--db <path.sqlite>', 'database (default: the only *.rdbscope.sqlite here)');
   addOutputOptions(cmd).action((query: string, options: SqlCliOptions) =>
