@@ -33,9 +33,9 @@ export function addReportOptions(cmd: Command): Command {
     .option('--to <id|name>', 'growth: newer snapshot (default: the latest)')
     .option('--depth <n>', 'patterns: fixed mode, keep the first N segments')
     .option('--sep <char>', 'patterns: separator for --depth (default :)')
-    .option('--maxmemory <size>', 'capacity/forecast: the server\'s maxmemory (4gb, 512mb, bytes; Redis units)')
+    .option('--maxmemory <size>', 'diagnosis/capacity/forecast: the server\'s maxmemory (4gb, 512mb, bytes; Redis units)')
     .option('--ram <size>', 'capacity: the host\'s RAM, for the fork headroom')
-    .option('--redis-conf <file>', 'capacity/forecast: read maxmemory and maxmemory-policy from the server\'s redis.conf');
+    .option('--redis-conf <file>', 'diagnosis/capacity/forecast: read maxmemory and maxmemory-policy from the server\'s redis.conf');
 }
 
 const FLAG: Record<ReportOptionName, string> = {
