@@ -4,9 +4,9 @@ import { openInput } from '../input/open-input.js';
 import { DEFAULT_PATTERN_OPTIONS } from '../patterns/options.js';
 import { parseRdb } from '../rdb/index.js';
 import { fileFingerprint } from '../store/fingerprint.js';
-import { mergeAggregateRows } from '../store/load-aggregates.js';
+import { mergeAggregateRows, type AggregateRows } from '../store/load-aggregates.js';
 import { describeChecksum } from '../store/load-snapshot.js';
-import { compactLimitsForSpec, modelFromSpec, type MemorySpec } from '../store/memory-spec.js';
+import { compactLimitsForSpec, modelFromSpec, settleBuild, type MemorySpec } from '../store/memory-spec.js';
 import { produceRows, type LoadEnd, type LoadMessage } from '../store/produce-rows.js';
 import { defaultInstanceFor } from '../store/snapshots.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
@@ -57,6 +57,16 @@ export interface DumpExportResult {
  * thrown; any other failure removes the temporary files and is thrown.
  */
 export async function exportDump(options: DumpExportOptions): Promise<DumpExportResult> {
+  const first = await exportOnce(options);
+  if (!('rerun' in first)) return first;
+  // used-mem pointed to the other allocator build than the first keys did: export again with it, as
+  // `load` loads again (load-snapshot.ts), so that both write the same estimates for the same dump.
+  const again = await exportOnce({ ...options, memory: first.rerun });
+  if ('rerun' in again) throw new Error('an export with a fixed memory profile asked to be redone');
+  return again;
+}
+
+async function exportOnce(options: DumpExportOptions): Promise<DumpExportResult | { rerun: MemorySpec }> {
   const { path, outDir } = options;
   const { fingerprint, size, mtimeMs } = await fileFingerprint(path);
   const patterns = DEFAULT_PATTERN_OPTIONS;
@@ -97,10 +107,19 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
     if (failure && end.keys === 0 && end.info.version === null) throw failure;
     const writerSide = deferred.rows();
     const aggregates = writerSide ? mergeAggregateRows(end.aggregates, writerSide) : end.aggregates;
+    const usedMem = end.info.aux.find((a) => a.key === 'used-mem')?.value;
+    const usedMemBytes = usedMem !== undefined && /^-?\d+$/.test(usedMem) ? Number(usedMem) : null;
+    const spec = options.memory;
+    if (spec && (end.twin || spec.replaced) && !failure) {
+      const settled = settleBuild(spec, end, usedMemBytes, keysPerDb(aggregates.types));
+      if (settled.rerun) {
+        partition.abort();
+        return { rerun: settled.rerun };
+      }
+    }
     const mem = (n: number): number | null => (aggregates.hasMemory ? n : null);
     const patternRows: PatternRow[] = aggregates.patterns.map(([p, type, keys, memory, file, uk, um, uf]) => [p, type, keys, mem(memory), file, uk, mem(um), uf]);
     const { server, version } = serverOf(end.info.aux);
-    const usedMem = end.info.aux.find((a) => a.key === 'used-mem')?.value;
     // A ctime past year 9999 (a corrupt dump; a date still holds it) has no YYYY-MM-DD partition:
     // the file's mtime names the day, as for a dump without ctime (partition.ts hasPartitionDate).
     const time = hasPartitionDate(end.snapshotTime.ms) ? end.snapshotTime : { ms: Math.round(mtimeMs), source: 'mtime' };
@@ -116,7 +135,7 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
       server,
       serverVersion: version,
       rdbVersion: end.info.version,
-      usedMem: usedMem !== undefined && /^-?\d+$/.test(usedMem) ? Number(usedMem) : null,
+      usedMem: usedMemBytes,
       keyCount: end.keys,
       keyRows: end.keptRows,
       keysMinBytes,
@@ -137,6 +156,18 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
   } finally {
     await source.return(undefined);
   }
+}
+
+/** Keys and keys with an expiry per db, from the type aggregates (what settleBuild weighs, as `load` reads them from type_stats). */
+function keysPerDb(types: AggregateRows['types']): { keys: number; expires: number }[] {
+  const perDb = new Map<number, { keys: number; expires: number }>();
+  for (const [db, , , , keys, , , untimedKeys] of types) {
+    const d = perDb.get(db) ?? { keys: 0, expires: 0 };
+    d.keys += keys;
+    d.expires += keys - untimedKeys;
+    perDb.set(db, d);
+  }
+  return [...perDb.values()];
 }
 
 /** A worker thread for exports, or null when the package has no compiled worker entry (tests from sources). */
