@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { parseProfile } from '../memory/index.js';
 import type { Column, ReportResult, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
+import { OTHER_PATTERN } from '../store/load-aggregates.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, instancesNamedBy, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
 import { globSql } from './glob-sql.js';
@@ -160,6 +161,17 @@ export function filters(db: Store, options: ReportOptions, match: MatchTarget, t
     params.push(...m.params);
   }
   return { sql, params };
+}
+
+/**
+ * Whether a snapshot folded patterns into `<other>` (of `--type` when given): past the first
+ * MAX_TRACKED_PATTERNS (pattern, type) pairs of a dump, a load adds the keys of further ones there
+ * (store/load-aggregates.ts), so a pattern missing from such a snapshot may be present in it.
+ */
+export function foldsPatterns(db: Store, options: ReportOptions): (snapshotId: number) => boolean {
+  const t = filters(db, options, null);
+  const stmt = db.prepare(`SELECT 1 FROM pattern_stats WHERE snapshot_id = ? AND pattern = ?${t.sql} LIMIT 1`).pluck();
+  return (snapshotId) => stmt.get(snapshotId, OTHER_PATTERN, ...t.params) !== undefined;
 }
 
 export const col = (name: string, kind: Column['kind'], help?: string): Column => (help === undefined ? { name, kind } : { name, kind, help });
