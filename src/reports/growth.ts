@@ -30,6 +30,9 @@ export const growth: Report = {
     const all = upTo.filter((s) => s.status === 'complete' || s.id === from.id || s.id === to.id);
     const cutOut = upTo.filter((s) => !all.includes(s)).map((s) => s.id);
     const b = basisFor(from, to);
+    // The series has its own: a snapshot in it without estimates, or with estimates of another
+    // allocator build, would draw a step no key made.
+    const sb = basisFor(...all);
     const f = filters(db, options, { column: 'pattern' });
     const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
     const days = gapMs !== null && gapMs >= MIN_GAP_FOR_RATE_MS ? gapMs / DAY_MS : null;
@@ -84,7 +87,7 @@ export const growth: Report = {
     if (all.length > 2) {
       // Its own statement: the series reads the ranking while it looks up each pattern.
       const added = db.prepare(ADDED);
-      if (added.get(...params) !== undefined) tables.push(series(db, all, queryRows(added, params, (c: Change) => ({ pattern: c.pattern })), options, b.statsColumn, n));
+      if (added.get(...params) !== undefined) tables.push(series(db, all, queryRows(added, params, (c: Change) => ({ pattern: c.pattern })), options, sb.statsColumn, sb.name));
     }
     return {
       report: 'growth',
@@ -96,6 +99,7 @@ export const growth: Report = {
         ...[from, to].filter((s) => s.status === 'partial').map((s) => `PARTIAL snapshot ${s.id}: ${s.error ?? ''}`),
         ...(unknown > 0 ? [`${unknown} pattern(s) in only one of the two snapshots left out: the other tracked the first ${MAX_TRACKED_PATTERNS} patterns of its dump and added the rest to ${OTHER_PATTERN}, where these may be (their change is unknown; ${OTHER_PATTERN} changes with them)`] : []),
         b.note,
+        ...(all.length > 2 && sb.name !== b.name ? [`series over the snapshots in bytes in the file: ${sb.fallback ?? ''}`] : []),
         `total ${n} change: ${total} bytes${days === null ? '' : ` (${Math.round(total / days)} per day)`}`,
       ],
       tables,

@@ -64,7 +64,7 @@ export interface Basis {
   statsColumn: 'memory_bytes' | 'file_bytes';
   untimedColumn: 'untimed_memory' | 'untimed_file_bytes';
   note: string;
-  /** Why the figures are bytes in the file, as a clause (`it has no memory estimates`); null when estimated. */
+  /** Why the figures are bytes in the file, as a clause (`one of them has no memory estimates`); null when estimated. */
   fallback: string | null;
 }
 
@@ -77,7 +77,7 @@ export function basisFor(...snapshots: SnapshotRow[]): Basis {
   }
   const fileBytes = { estimated, name: 'file_bytes', keysColumn: 'value_bytes', statsColumn: 'file_bytes', untimedColumn: 'untimed_file_bytes' } as const;
   if (builds === null || snapshots.some((s) => s.memory_profile === null)) {
-    return { ...fileBytes, fallback: 'it has no memory estimates', note: 'memory model not available: ranking by bytes in the file' };
+    return { ...fileBytes, fallback: 'one of them has no memory estimates', note: 'memory model not available: ranking by bytes in the file' };
   }
   return {
     ...fileBytes,

@@ -65,3 +65,20 @@ describe('snapshots of one server whose estimates assume two allocator builds', 
     expect(perDay.map((c) => row[c])).toEqual([0]);
   });
 });
+
+describe('growth\'s series over the snapshots before the pair', () => {
+  it('is in one measure: the estimates of snapshots of another build would draw a step no key made', async () => {
+    const truth = nightlyExpected();
+    const db = await nightsOfTwoBuilds();
+    // The default pair is night-3 and night-4, both of quantum 16; the series runs from night-0.
+    const r = growth(db, { top: 100 });
+    const series = r.tables.find((t) => t.name === 'series')!;
+    const measure = series.columns.map((c) => c.name).find((c) => c === 'memory' || c === 'file_bytes')!;
+    // user:*:profile: a hash of the same size per key every night, as the server measured it.
+    const perKey = truth.nights.map((n) => n.live['user:*:profile']!.memoryUsage / n.live['user:*:profile']!.keys);
+    expect(Math.max(...perKey) / Math.min(...perKey)).toBeLessThan(1.01);
+    const ours = series.rows.filter((x) => x.pattern === 'user:*:profile').map((x) => (x[measure] as number) / (x.keys as number));
+    expect(ours).toHaveLength(truth.nights.length);
+    expect(Math.max(...ours) / Math.min(...ours)).toBeLessThan(1.01);
+  });
+});
