@@ -228,7 +228,8 @@ function flags(r: PatternRow, x: PatternFacts | undefined, rate: PatternRate | n
   if (r.mixed_untimed > 0) out.push(`TTL missing on ${r.mixed_untimed} of ${r.mixed_keys} keys`);
   else if (r.untimed_keys === r.keys && untimedShare >= IMMORTAL_SHARE && CACHE_LIKE.test(r.pattern)) out.push('cache keys without TTL');
   if (x?.maxUntimedElements != null && x.maxUntimedElements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.maxUntimedElements} el., no TTL`);
-  else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')) {
+  else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')
+    && rate.stillGrowing()) {
     // The same keys, bigger every night, and nothing expires them: collections without a cap.
     out.push('each key grows, no cap');
   }
@@ -305,6 +306,12 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
 interface PatternRate {
   perDay: number;
   keysPerDay: number;
+  /**
+   * Never smaller from one snapshot of the fit to the next, and bigger in the last than in the one
+   * before: what "no cap" means. A positive slope alone is also a step once (keys that changed type,
+   * a field added to every hash by a migration) and a plateau since.
+   */
+  stillGrowing: () => boolean;
 }
 
 function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say: (text: string) => void): { table: ResultTable | null; rates: Map<string, PatternRate> | null; rateColumn: boolean } {
@@ -368,7 +375,13 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
   const fm = patternsTable.columns.some((c) => c.name === `${m}_per_day`) ? m : 'file_bytes';
   // The patterns table shows a rate only in its own measure (memory per day beside memory); its flags
   // go by the rate's sign, which bytes in the file give too.
-  const rates = new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${fm}_per_day`] as number, keysPerDay: p['keys_per_day'] as number }]));
+  const usedIds = rowArray(f.tables.find((t) => t.name === 'series')!.rows).map((r) => Number(r['snapshot_id']));
+  const sizeIn = db.prepare(`SELECT coalesce(sum(${fm === 'memory' ? 'memory_bytes' : 'file_bytes'}), 0) FROM pattern_stats WHERE snapshot_id = ? AND pattern = ?`).pluck();
+  const stillGrowing = (pattern: string) => () => {
+    const sizes = usedIds.map((id) => sizeIn.get(id, pattern) as number);
+    return sizes.every((v, i) => i === 0 || v >= sizes[i - 1]!) && sizes.at(-1)! > sizes.at(-2)!;
+  };
+  const rates = new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${fm}_per_day`] as number, keysPerDay: p['keys_per_day'] as number, stillGrowing: stillGrowing(String(p['pattern'])) }]));
   const rows: Row[] = totals.filter((r) => r['measure'] !== 'keys').map((r) => ({
     scope: `total ${r['measure']}`, per_day: Math.round(r['per_day'] as number), r2: r['r2']!, snapshots: r['snapshots']!,
     alarm_at: r['measure'] === wallRows[0]?.['measure'] ? reached('alarm') : null, maxmemory_at: r['measure'] === wallRows[0]?.['measure'] ? reached('maxmemory') : null,
