@@ -99,7 +99,12 @@ export const forecast: Report = {
     // a fraction of what a server holds): no date from them, as capacity compares nothing then.
     const noMemoryMeasure = wallMeasure.measure === 'file_bytes';
     if (options.maxmemory !== undefined && options.maxmemory > 0 && noMemoryMeasure) {
-      notes.push('no dates for the alarm and maxmemory: the dumps record no used-mem and have no memory estimates; the bytes of the values in the file are far below what a server holds');
+      const without = series.filter((s) => s.snap.used_mem === null).length;
+      const dumps = without === series.length ? 'the dumps record' : `${without} of the ${series.length} dumps record`;
+      // Estimates of two allocator builds are not compared (scope.ts basisFor): a line through them
+      // would date the wall by the build's rounding.
+      const estimates = used.every((s) => s.memory_profile !== null) ? 'their memory estimates assume two allocator builds' : 'have no memory estimates';
+      notes.push(`no dates for the alarm and maxmemory: ${dumps} no used-mem and ${estimates}; the bytes of the values in the file are far below what a server holds`);
     } else if (options.maxmemory !== undefined && options.maxmemory > 0) {
       const maxmemory = options.maxmemory;
       const wall: Row[] = [];

@@ -6,6 +6,8 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { nightlyExpected, nightlyFiles } from '../support/nightly.js';
 import { reportRunner } from '../support/reports.js';
 import { tempDir } from '../support/temp.js';
+import { rec } from '../support/records.js';
+import { freshStore, loadRecords } from '../support/store.js';
 
 const growth = reportRunner('growth');
 const forecast = reportRunner('forecast');
@@ -80,5 +82,20 @@ describe('growth\'s series over the snapshots before the pair', () => {
     const ours = series.rows.filter((x) => x.pattern === 'user:*:profile').map((x) => (x[measure] as number) / (x.keys as number));
     expect(ours).toHaveLength(truth.nights.length);
     expect(Math.max(...ours) / Math.min(...ours)).toBeLessThan(1.01);
+  });
+});
+
+describe('the forecast\'s wall when no measure of memory is left', () => {
+  it('says which dumps lack used-mem and why the estimates are not used, not that there are none', async () => {
+    const { db, dir } = freshStore();
+    const keys = (n: number) => Array.from({ length: n }, (_, k) => rec(`k:${k}`, { valueBytes: 100, memory: { encoding: 'raw', bytes: 160, exact: true } }));
+    // An upgrade: two dumps of Redis before 4.0 (no used-mem: the official build assumed), then
+    // one whose used-mem told a distro build.
+    await loadRecords(db, dir, 'd0.rdb', keys(100), { ctimeS: 1_700_000_000, usedMem: null, memoryProfile: 'redis-7.0' });
+    await loadRecords(db, dir, 'd1.rdb', keys(200), { ctimeS: 1_700_000_000 + 86_400, usedMem: null, memoryProfile: 'redis-7.0' });
+    await loadRecords(db, dir, 'd2.rdb', keys(300), { ctimeS: 1_700_000_000 + 2 * 86_400, usedMem: 9_000_000, memoryProfile: 'redis-7.0-q16' });
+    const r = forecast(db, { top: 5, maxmemory: 100_000_000 });
+    expect(r.tables.some((t) => t.name === 'wall')).toBe(false);
+    expect(r.notes).toContain('no dates for the alarm and maxmemory: 2 of the 3 dumps record no used-mem and their memory estimates assume two allocator builds; the bytes of the values in the file are far below what a server holds');
   });
 });
