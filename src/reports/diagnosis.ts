@@ -2,7 +2,7 @@ import { humanBytes, humanPercentOrDash } from '../output/human-units.js';
 import { isoTime, rowArray, type ResultTable, type Row } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { keyRowsOf } from '../store/schema.js';
-import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
+import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
 import { capacity } from './capacity.js';
 import { eviction } from './eviction.js';
 import { forecast } from './forecast.js';
@@ -320,12 +320,7 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
   // of an older snapshot is what could be said then.
   const earlier = snapshotsUpTo(db, snap).filter((s) => s.id !== snap.id);
   if (earlier.length === 0) {
-    // Later snapshots of the instance are loaded (an old dump analyzed after the nightly ones): loading
-    // more dumps is not what is missing, and telling the user to do so sends them in a circle.
-    const later = listSnapshots(db, instance).length - 1;
-    say(later > 0
-      ? `no earlier snapshot of instance ${instance}: snapshot ${snap.id} is its first; the diagnosis of a snapshot compares it with earlier ones only, not with the ${later} later one(s) (report growth --from ${snap.id}, or the diagnosis of the latest, for growth and a forecast)`
-      : `no earlier snapshot of instance ${instance}: load the nightly dumps of this server (load --instance ${instance}) for growth and a forecast`);
+    say(`no earlier snapshot of instance ${instance}: load the nightly dumps of this server (load --instance ${instance}) for growth and a forecast`);
     return { table: null, rates: null, rateColumn: false };
   }
   // Every pattern's rate (for the patterns table); the growth table shows the top three.
