@@ -56,7 +56,7 @@ export const diagnosis: Report = {
     const patterns = topPatterns(db, snap, b, top);
     const keys = bigKeys(db, snap, b, top);
     const facts = patternFacts(db, snap, b, [...new Set([...patterns.map((p) => p.pattern_id), ...keys.map((k) => k.pattern_id)])]);
-    tables.push(patternsTable(patterns, facts, b, total.size, growth.rates));
+    tables.push(patternsTable(patterns, facts, b, total.size, growth.rates, growth.rateColumn));
     tables.push(bigKeysTable(keys, facts, snap, b));
 
     const ev = eviction.run(db, { snapshot: String(snap.id), top: 1 });
@@ -198,18 +198,22 @@ function larger(a: number | null, b: number | null): number | null {
 }
 
 /** The top patterns by memory, each with the seed causes that apply to it. */
-function patternsTable(rows: PatternRow[], facts: Map<number, PatternFacts>, b: Basis, totalSize: number, rates: Map<string, PatternRate> | null): ResultTable {
+/**
+ * `rates` flag the patterns that grow in any measure (a list longer every night is longer in the
+ * file too); `rateColumn` shows them beside the memory only when they are rates of that memory.
+ */
+function patternsTable(rows: PatternRow[], facts: Map<number, PatternFacts>, b: Basis, totalSize: number, rates: Map<string, PatternRate> | null, rateColumn: boolean): ResultTable {
   const m = b.name;
   return {
     name: 'patterns',
     title: 'Where the memory is',
     columns: [col('pattern', 'text'), { ...col('types', 'text'), key: false }, col('keys', 'int'), col(m, 'bytes'), col('share', 'percent'),
       col('untimed_share', 'percent', `share of the pattern's ${m} without a TTL`),
-      ...(rates ? [col('per_day', 'bytes', `${m} added per day over the instance's snapshots (least squares)`)] : []),
+      ...(rates && rateColumn ? [col('per_day', 'bytes', `${m} added per day over the instance's snapshots (least squares)`)] : []),
       { ...col('flag', 'text', 'the seed causes of OOM that apply'), key: false }],
     rows: rows.map((r) => ({
       pattern: r.pattern, types: r.types, keys: r.keys, [m]: r.size, share: share(r.size, totalSize), untimed_share: share(r.untimed_size, r.size),
-      ...(rates ? { per_day: rates.get(r.pattern)?.perDay ?? null } : {}),
+      ...(rates && rateColumn ? { per_day: rates.get(r.pattern)?.perDay ?? null } : {}),
       flag: flags(r, facts.get(r.pattern_id), rates?.get(r.pattern) ?? null) || null,
     })),
   };
@@ -224,7 +228,8 @@ function flags(r: PatternRow, x: PatternFacts | undefined, rate: PatternRate | n
   if (r.mixed_untimed > 0) out.push(`TTL missing on ${r.mixed_untimed} of ${r.mixed_keys} keys`);
   else if (r.untimed_keys === r.keys && untimedShare >= IMMORTAL_SHARE && CACHE_LIKE.test(r.pattern)) out.push('cache keys without TTL');
   if (x?.maxUntimedElements != null && x.maxUntimedElements >= UNBOUNDED_ELEMENTS) out.push(`unbounded: ${x.maxUntimedElements} el., no TTL`);
-  else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')) {
+  else if (rate !== null && rate.perDay > 0 && Math.abs(rate.keysPerDay) < 1 && untimedShare >= IMMORTAL_SHARE && r.types.split(',').some((t) => t !== 'string')
+    && rate.stillGrowing()) {
     // The same keys, bigger every night, and nothing expires them: collections without a cap.
     out.push('each key grows, no cap');
   }
@@ -301,22 +306,29 @@ function bigKeysTable(keys: BigKeyRow[], facts: Map<number, PatternFacts>, snap:
 interface PatternRate {
   perDay: number;
   keysPerDay: number;
+  /**
+   * Never smaller from one snapshot of the fit to the next, and bigger in the last than in the one
+   * before: what "no cap" means. A positive slope alone is also a step once (keys that changed type,
+   * a field added to every hash by a migration) and a plateau since.
+   */
+  stillGrowing: () => boolean;
 }
 
-function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say: (text: string) => void): { table: ResultTable | null; rates: Map<string, PatternRate> | null } {
+function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say: (text: string) => void): { table: ResultTable | null; rates: Map<string, PatternRate> | null; rateColumn: boolean } {
   const instance = instanceOf(snap);
   // Only the snapshot and those before it (by time, then id, as growth orders them): a diagnosis
   // of an older snapshot is what could be said then.
   const earlier = snapshotsUpTo(db, snap).filter((s) => s.id !== snap.id);
   if (earlier.length === 0) {
     say(`no earlier snapshot of instance ${instance}: load the nightly dumps of this server (load --instance ${instance}) for growth and a forecast`);
-    return { table: null, rates: null };
+    return { table: null, rates: null, rateColumn: false };
   }
   // Every pattern's rate (for the patterns table); the growth table shows the top three.
   const f = forecast.run(db, { snapshot: String(snap.id), top: Number.MAX_SAFE_INTEGER, maxmemory: options.maxmemory });
   const total = f.tables.find((t) => t.name === 'total');
   // What the patterns table measures; growth and the forecast measure file bytes instead when an
-  // earlier snapshot has no memory estimates (basisFor of all of them).
+  // earlier snapshot has no memory estimates, or estimates of another allocator build (basisFor of
+  // all of them).
   const m = basisFor(snap).name;
   const columns = [col('scope', 'text'), col('per_day', 'bytes', 'bytes added per day'), col('r2', 'float'), col('snapshots', 'int'),
     col('alarm_at', 'time', 'when the 85% alarm is reached (with --maxmemory)'), col('maxmemory_at', 'time', 'when maxmemory is reached (with --maxmemory)')];
@@ -326,28 +338,30 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
     const fit = `${earlier.length + 1} snapshot(s) of instance ${instance}: a forecast needs ${MIN_FORECAST_SNAPSHOTS} complete ones at least an hour apart`;
     if (snap.status !== 'complete') {
       say(`${fit}; no change since the previous one is shown: this snapshot is PARTIAL, so every pattern would seem to shrink by the keys after its fault`);
-      return { table: null, rates: null };
+      return { table: null, rates: null, rateColumn: false };
     }
     const previous = earlier.filter((s) => s.status === 'complete').at(-1);
     const skipped = earlier.filter((s) => s.status !== 'complete' && (previous === undefined || compareSnapshots(s, previous) > 0)).map((s) => s.id);
     const skippedNote = skipped.length > 0 ? ` (PARTIAL snapshot(s) ${skipped.join(', ')} left out: their keys stop at a fault)` : '';
     if (previous === undefined) {
       say(`${fit}; no earlier complete snapshot to show the change since${skippedNote}`);
-      return { table: null, rates: null };
+      return { table: null, rates: null, rateColumn: false };
     }
     say(`${fit}; above, the change since the previous complete one, snapshot ${previous.id}${skippedNote}`);
     const g = growth.run(db, { from: String(previous.id), to: String(snap.id), top: 3 });
-    const gm = basisFor(previous, snap).name;
+    const gb = basisFor(previous, snap);
+    const gm = gb.name;
     const per = (r: Row) => (r[`${gm}_change_per_day`] as number | null) ?? null;
     const changes = rowArray(g.tables.find((t) => t.name === 'growth')!.rows);
     return {
       table: {
         name: 'growth',
-        title: `Change since the previous snapshot of instance ${instance}${skipped.length > 0 ? ` that is complete (${previous.id})` : ''}${gm === m ? '' : ' (in bytes in the file: it has no memory estimates)'}`,
+        title: `Change since the previous snapshot of instance ${instance}${skipped.length > 0 ? ` that is complete (${previous.id})` : ''}${gm === m ? '' : ` (in bytes in the file: ${gb.fallback ?? ''})`}`,
         columns: [col('scope', 'text'), col('change', 'bytes'), col('per_day', 'bytes'), col('status', 'text')],
         rows: changes.map((r) => ({ scope: String(r['pattern']), change: r[`${gm}_change`]!, per_day: per(r), status: r['status']! })),
       },
       rates: null,
+      rateColumn: false,
     };
   }
   // The forecast's lines about the walls (and, with maxmemory 0, why there is none).
@@ -359,13 +373,20 @@ function growthSection(db: Store, snap: SnapshotRow, options: ReportOptions, say
   const patternsTable = f.tables.find((t) => t.name === 'patterns')!;
   const pats = rowArray(patternsTable.rows);
   const fm = patternsTable.columns.some((c) => c.name === `${m}_per_day`) ? m : 'file_bytes';
-  // A rate in the patterns table only in its own measure (memory per day beside memory).
-  const rates = fm === m ? new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${m}_per_day`] as number, keysPerDay: p['keys_per_day'] as number }])) : null;
+  // The patterns table shows a rate only in its own measure (memory per day beside memory); its flags
+  // go by the rate's sign, which bytes in the file give too.
+  const usedIds = rowArray(f.tables.find((t) => t.name === 'series')!.rows).map((r) => Number(r['snapshot_id']));
+  const sizeIn = db.prepare(`SELECT coalesce(sum(${fm === 'memory' ? 'memory_bytes' : 'file_bytes'}), 0) FROM pattern_stats WHERE snapshot_id = ? AND pattern = ?`).pluck();
+  const stillGrowing = (pattern: string) => () => {
+    const sizes = usedIds.map((id) => sizeIn.get(id, pattern) as number);
+    return sizes.every((v, i) => i === 0 || v >= sizes[i - 1]!) && sizes.at(-1)! > sizes.at(-2)!;
+  };
+  const rates = new Map(pats.map((p) => [String(p['pattern']), { perDay: p[`${fm}_per_day`] as number, keysPerDay: p['keys_per_day'] as number, stillGrowing: stillGrowing(String(p['pattern'])) }]));
   const rows: Row[] = totals.filter((r) => r['measure'] !== 'keys').map((r) => ({
     scope: `total ${r['measure']}`, per_day: Math.round(r['per_day'] as number), r2: r['r2']!, snapshots: r['snapshots']!,
     alarm_at: r['measure'] === wallRows[0]?.['measure'] ? reached('alarm') : null, maxmemory_at: r['measure'] === wallRows[0]?.['measure'] ? reached('maxmemory') : null,
   }));
   for (const p of pats.slice(0, 3)) rows.push({ scope: String(p['pattern']), per_day: p[`${fm}_per_day`]!, r2: p['r2']!, snapshots: p['snapshots']!, alarm_at: null, maxmemory_at: null });
-  return { table: { name: 'growth', title: `Growth per day over the snapshots of instance ${instance} (least squares)`, columns, rows }, rates };
+  return { table: { name: 'growth', title: `Growth per day over the snapshots of instance ${instance} (least squares)`, columns, rows }, rates, rateColumn: fm === m };
 }
 

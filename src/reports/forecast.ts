@@ -6,7 +6,8 @@ import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.
 import { linearFit, reachesAt, type LinearFit } from './linear-fit.js';
 import { reconcileSnapshot } from './reconciliation.js';
 import type { Report } from './report.js';
-import { basisFor, col, pickSnapshot, share, snapshotFacts, snapshotsUpTo } from './scope.js';
+import { MAX_TRACKED_PATTERNS, OTHER_PATTERN } from '../store/load-aggregates.js';
+import { basisFor, col, foldsPatterns, pickSnapshot, share, snapshotFacts, snapshotsUpTo } from './scope.js';
 import { ALARM_SHARE, DAY_MS, FORECAST_HORIZON_DAYS, MIN_FORECAST_SNAPSHOTS, MIN_SNAPSHOT_SPACING_MS } from './thresholds.js';
 
 /**
@@ -85,6 +86,10 @@ export const forecast: Report = {
 
     const patterns = patternSeries(db, used, xs, b.statsColumn);
     const fitted = patterns.filter((p) => p.status === 'fitted');
+    const unknown = patterns.filter((p) => p.status === 'unknown').length;
+    if (unknown > 0) {
+      notes.push(`${unknown} pattern(s) left out: missing from snapshot(s) that tracked the first ${MAX_TRACKED_PATTERNS} patterns of their dump and added the rest to ${OTHER_PATTERN}, where these may be (their series is unknown)`);
+    }
     const ranked = fitted.sort((a, c) => c.fit!.slope - a.fit!.slope || (a.pattern < c.pattern ? -1 : 1)).slice(0, options.top);
 
     // The wall: the measure the server compares with maxmemory (used-mem; the estimate of the loaded
@@ -94,7 +99,12 @@ export const forecast: Report = {
     // a fraction of what a server holds): no date from them, as capacity compares nothing then.
     const noMemoryMeasure = wallMeasure.measure === 'file_bytes';
     if (options.maxmemory !== undefined && options.maxmemory > 0 && noMemoryMeasure) {
-      notes.push('no dates for the alarm and maxmemory: the dumps record no used-mem and have no memory estimates; the bytes of the values in the file are far below what a server holds');
+      const without = series.filter((s) => s.snap.used_mem === null).length;
+      const dumps = without === series.length ? 'the dumps record' : `${without} of the ${series.length} dumps record`;
+      // Estimates of two allocator builds are not compared (scope.ts basisFor): a line through them
+      // would date the wall by the build's rounding.
+      const estimates = used.every((s) => s.memory_profile !== null) ? 'their memory estimates assume two allocator builds' : 'have no memory estimates';
+      notes.push(`no dates for the alarm and maxmemory: ${dumps} no used-mem and ${estimates}; the bytes of the values in the file are far below what a server holds`);
     } else if (options.maxmemory !== undefined && options.maxmemory > 0) {
       const maxmemory = options.maxmemory;
       const wall: Row[] = [];
@@ -155,7 +165,7 @@ export const forecast: Report = {
         fitted_last: Math.round(p.fit!.at(lastX)), projected_30d: Math.round(p.fit!.at(lastX + 30)),
       })),
     });
-    const changed = patterns.filter((p) => p.status !== 'fitted');
+    const changed = patterns.filter((p) => p.status !== 'fitted' && p.status !== 'unknown');
     tables.push({
       name: 'born_vanished',
       title: 'Patterns born or vanished inside the window (not fitted)',
@@ -229,30 +239,41 @@ interface PatternTrack {
   pattern: string;
   size: Float64Array;
   keys: Float64Array;
+  /** 1 for each used snapshot the pattern is in. */
+  seen: Uint8Array;
   present: number;
   first: number;
   last: number;
   lastSize: number;
   lastKeys: number;
-  status: 'fitted' | 'born' | 'vanished' | 'born and vanished';
+  /** `unknown`: missing from a snapshot that folded patterns into `<other>`, where it may be. */
+  status: 'fitted' | 'born' | 'vanished' | 'born and vanished' | 'unknown';
   fit: LinearFit | null;
   keyFit: LinearFit | null;
 }
 
-/** Every pattern's size and keys in every used snapshot (0 where absent), fitted when it spans the window. */
+/**
+ * Every pattern's size and keys in every used snapshot (0 where absent), fitted when it spans the
+ * window. Absent from a snapshot that folded patterns into `<other>` (a load tracks the first
+ * MAX_TRACKED_PATTERNS of a dump, in file order, which changes night to night), a pattern may be in
+ * `<other>` there: its series is unknown, neither 0 nor a birth or a death.
+ */
 function patternSeries(db: Store, used: SnapshotRow[], xs: number[], column: string): PatternTrack[] {
   const n = used.length;
+  const folds = foldsPatterns(db, { top: 1 });
+  const folded = used.map((s) => folds(s.id));
   const tracks = new Map<string, PatternTrack>();
   const stmt = db.prepare(`SELECT pattern, sum(keys) AS keys, coalesce(sum(${column}), 0) AS size FROM pattern_stats WHERE snapshot_id = ? GROUP BY pattern`);
   used.forEach((snap, i) => {
     for (const r of stmt.iterate(snap.id) as IterableIterator<{ pattern: string; keys: number; size: number }>) {
       let t = tracks.get(r.pattern);
       if (!t) {
-        t = { pattern: r.pattern, size: new Float64Array(n), keys: new Float64Array(n), present: 0, first: i, last: i, lastSize: 0, lastKeys: 0, status: 'fitted', fit: null, keyFit: null };
+        t = { pattern: r.pattern, size: new Float64Array(n), keys: new Float64Array(n), seen: new Uint8Array(n), present: 0, first: i, last: i, lastSize: 0, lastKeys: 0, status: 'fitted', fit: null, keyFit: null };
         tracks.set(r.pattern, t);
       }
       t.size[i] = r.size;
       t.keys[i] = r.keys;
+      t.seen[i] = 1;
       t.present++;
       t.last = i;
       t.lastSize = r.size;
@@ -260,6 +281,10 @@ function patternSeries(db: Store, used: SnapshotRow[], xs: number[], column: str
     }
   });
   for (const t of tracks.values()) {
+    if (folded.some((f, i) => f && !t.seen[i])) {
+      t.status = 'unknown';
+      continue;
+    }
     const born = t.first > 0;
     const vanished = t.last < n - 1;
     t.status = born && vanished ? 'born and vanished' : born ? 'born' : vanished ? 'vanished' : 'fitted';

@@ -3,7 +3,8 @@ import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
 import { ReportInputError, type Report, type ReportOptions } from './report.js';
-import { basisFor, col, compareSnapshots, filters, pickSnapshot, queryRows, share, snapshotsUpTo } from './scope.js';
+import { MAX_TRACKED_PATTERNS, OTHER_PATTERN } from '../store/load-aggregates.js';
+import { basisFor, col, compareSnapshots, filters, foldsPatterns, pickSnapshot, queryRows, share, snapshotsUpTo } from './scope.js';
 
 const DAY_MS = 86_400_000;
 /** Below this gap a per-day rate is an extrapolation from noise (two dumps minutes apart): not shown. */
@@ -29,27 +30,39 @@ export const growth: Report = {
     const all = upTo.filter((s) => s.status === 'complete' || s.id === from.id || s.id === to.id);
     const cutOut = upTo.filter((s) => !all.includes(s)).map((s) => s.id);
     const b = basisFor(from, to);
+    // The series has its own: a snapshot in it without estimates, or with estimates of another
+    // allocator build, would draw a step no key made.
+    const sb = basisFor(...all);
     const f = filters(db, options, { column: 'pattern' });
     const gapMs = from.snapshot_time_ms !== null && to.snapshot_time_ms !== null ? to.snapshot_time_ms - from.snapshot_time_ms : null;
     const days = gapMs !== null && gapMs >= MIN_GAP_FOR_RATE_MS ? gapMs / DAY_MS : null;
 
+    // A load tracks the first MAX_TRACKED_PATTERNS (pattern, type) pairs of a dump in file order and
+    // adds the rest to `<other>` (store/load-aggregates.ts); the order changes night to night, so a
+    // pattern missing from a snapshot that folded some is not known to be absent: it may be in
+    // `<other>` there. It is neither new nor vanished, its change unknown: left out of the rankings.
+    const folds = foldsPatterns(db, options);
+    const unknownBefore = folds(from.id) ? 'NOT was' : '0';
+    const unknownAfter = folds(to.id) ? 'NOT is_now' : '0';
     // Per pattern, both sides (a full join: a new or vanished pattern has one side only). Ranked in SQL
     // and read a row at a time when printed.
     const side = `SELECT pattern, sum(keys) AS keys, sum(${b.statsColumn}) AS size, sum(keys) - sum(untimed_keys) AS timed
                   FROM pattern_stats WHERE snapshot_id = ?${f.sql} GROUP BY pattern`;
-    const ranked = (where: string, order: string) =>
-      `WITH x AS (${side}), y AS (${side})
+    const joined = `WITH x AS (${side}), y AS (${side})
        SELECT * FROM (
          SELECT coalesce(x.pattern, y.pattern) AS pattern, x.pattern IS NOT NULL AS was, y.pattern IS NOT NULL AS is_now,
                 coalesce(x.keys, 0) AS keys_before, coalesce(x.size, 0) AS size_before, coalesce(x.timed, 0) AS timed_before,
                 coalesce(y.keys, 0) AS keys_after, coalesce(y.size, 0) AS size_after, coalesce(y.timed, 0) AS timed_after,
                 coalesce(y.size, 0) - coalesce(x.size, 0) AS change
-         FROM x FULL JOIN y ON y.pattern = x.pattern)
-       WHERE ${where} ORDER BY ${order}, pattern LIMIT ?`;
+         FROM x FULL JOIN y ON y.pattern = x.pattern)`;
+    const ranked = (where: string, order: string) =>
+      `${joined} WHERE (${where}) AND NOT (${unknownBefore}) AND NOT (${unknownAfter}) ORDER BY ${order}, pattern LIMIT ?`;
     // Most memory added (new patterns too), most removed (vanished patterns too).
     const ADDED = ranked('change > 0 OR NOT was', 'change DESC');
     const REMOVED = ranked('change < 0 OR NOT is_now', 'change');
     const params = [from.id, ...f.params, to.id, ...f.params, options.top];
+    const unknown = db.prepare(`SELECT count(*) FROM (${joined} WHERE (${unknownBefore}) OR (${unknownAfter}))`).pluck()
+      .get(from.id, ...f.params, to.id, ...f.params) as number;
 
     const n = b.name;
     const shape = (c: Change): Row => ({
@@ -74,7 +87,7 @@ export const growth: Report = {
     if (all.length > 2) {
       // Its own statement: the series reads the ranking while it looks up each pattern.
       const added = db.prepare(ADDED);
-      if (added.get(...params) !== undefined) tables.push(series(db, all, queryRows(added, params, (c: Change) => ({ pattern: c.pattern })), options, b.statsColumn, n));
+      if (added.get(...params) !== undefined) tables.push(series(db, all, queryRows(added, params, (c: Change) => ({ pattern: c.pattern })), options, sb.statsColumn, sb.name));
     }
     return {
       report: 'growth',
@@ -84,7 +97,9 @@ export const growth: Report = {
         ...skipped,
         ...(all.length > 2 && cutOut.length > 0 ? [`PARTIAL snapshot(s) ${cutOut.join(', ')} left out of the series: their keys stop at a fault`] : []),
         ...[from, to].filter((s) => s.status === 'partial').map((s) => `PARTIAL snapshot ${s.id}: ${s.error ?? ''}`),
+        ...(unknown > 0 ? [`${unknown} pattern(s) in only one of the two snapshots left out: the other tracked the first ${MAX_TRACKED_PATTERNS} patterns of its dump and added the rest to ${OTHER_PATTERN}, where these may be (their change is unknown; ${OTHER_PATTERN} changes with them)`] : []),
         b.note,
+        ...(all.length > 2 && sb.name !== b.name ? [`series over the snapshots in bytes in the file: ${sb.fallback ?? ''}`] : []),
         `total ${n} change: ${total} bytes${days === null ? '' : ` (${Math.round(total / days)} per day)`}`,
       ],
       tables,

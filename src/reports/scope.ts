@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
+import { parseProfile } from '../memory/index.js';
 import type { Column, ReportResult, Row, RowSource } from '../output/result.js';
 import { isoTime } from '../output/result.js';
+import { OTHER_PATTERN } from '../store/load-aggregates.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, instancesNamedBy, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
 import { globSql } from './glob-sql.js';
@@ -48,9 +50,9 @@ export function snapshotsUpTo(db: Store, snap: SnapshotRow): SnapshotRow[] {
 }
 
 /**
- * What "memory" means in a report: the memory model's estimate when every snapshot involved has one,
- * else the bytes of the value in the file — and the header says which, so no figure is passed off as
- * an estimate it is not.
+ * What "memory" means in a report: the memory model's estimate when every snapshot involved has one
+ * made with one allocator build, else the bytes of the value in the file — and the header says which,
+ * so no figure is passed off as an estimate it is not.
  */
 export interface Basis {
   estimated: boolean;
@@ -62,15 +64,56 @@ export interface Basis {
   statsColumn: 'memory_bytes' | 'file_bytes';
   untimedColumn: 'untimed_memory' | 'untimed_file_bytes';
   note: string;
+  /** Why the figures are bytes in the file, as a clause (`one of them has no memory estimates`); null when estimated. */
+  fallback: string | null;
 }
 
 export function basisFor(...snapshots: SnapshotRow[]): Basis {
-  const estimated = snapshots.every((s) => s.memory_profile !== null);
-  return estimated
-    ? { estimated, name: 'memory', keysColumn: 'memory_bytes', statsColumn: 'memory_bytes', untimedColumn: 'untimed_memory',
-        note: `memory: estimated by the memory model (profile ${[...new Set(snapshots.map((s) => s.memory_profile))].join(', ')})` }
-    : { estimated, name: 'file_bytes', keysColumn: 'value_bytes', statsColumn: 'file_bytes', untimedColumn: 'untimed_file_bytes',
-        note: 'memory model not available: ranking by bytes in the file' };
+  const builds = allocatorBuilds(snapshots);
+  const estimated = snapshots.every((s) => s.memory_profile !== null) && builds === null;
+  if (estimated) {
+    return { estimated, name: 'memory', keysColumn: 'memory_bytes', statsColumn: 'memory_bytes', untimedColumn: 'untimed_memory', fallback: null,
+      note: `memory: estimated by the memory model (profile ${[...new Set(snapshots.map((s) => s.memory_profile))].join(', ')})` };
+  }
+  const fileBytes = { estimated, name: 'file_bytes', keysColumn: 'value_bytes', statsColumn: 'file_bytes', untimedColumn: 'untimed_file_bytes' } as const;
+  if (builds === null || snapshots.some((s) => s.memory_profile === null)) {
+    return { ...fileBytes, fallback: 'one of them has no memory estimates', note: 'memory model not available: ranking by bytes in the file' };
+  }
+  return {
+    ...fileBytes,
+    fallback: 'their memory estimates assume two allocator builds',
+    note: `memory estimates not compared: they assume two allocator builds of the server (${builds}), told apart per dump by its used-mem; ` +
+      'the builds round allocations differently, which would show as growth of keys that did not change: compared by bytes in the file ' +
+      '(a database loaded with --server naming one build compares memory)',
+  };
+}
+
+/**
+ * The snapshots grouped by the jemalloc quantum their estimates assume (`redis-7.0` for 1, 2;
+ * `redis-7.0-q16` for 3), or null when they all assume one. The build of a dump is told by its
+ * used-mem (memory/build-choice.ts), dump by dump: one server's small dumps keep the official build
+ * (quantum 8) and its larger ones may be told a distro build (quantum 16), whose estimates of the
+ * same keys are larger (a 3-field hash: 104 bytes, 120 with quantum 16). Estimates of two releases
+ * with one quantum are compared: an upgrade does change what a server holds.
+ */
+function allocatorBuilds(snapshots: SnapshotRow[]): string | null {
+  const byQuantum = new Map<number, Map<string, number[]>>();
+  for (const s of snapshots) {
+    if (s.memory_profile === null) continue;
+    let quantum: number;
+    try {
+      quantum = parseProfile(s.memory_profile).quantum;
+    } catch {
+      continue;
+    }
+    const profiles = byQuantum.get(quantum) ?? new Map<string, number[]>();
+    byQuantum.set(quantum, profiles);
+    profiles.set(s.memory_profile, [...(profiles.get(s.memory_profile) ?? []), s.id]);
+  }
+  if (byQuantum.size < 2) return null;
+  return [...byQuantum.keys()].sort((a, b) => a - b)
+    .flatMap((q) => [...byQuantum.get(q)!].map(([profile, ids]) => `${profile} for snapshot(s) ${ids.join(', ')}`))
+    .join('; ');
 }
 
 export function describeSnapshot(s: SnapshotRow): string[] {
@@ -118,6 +161,17 @@ export function filters(db: Store, options: ReportOptions, match: MatchTarget, t
     params.push(...m.params);
   }
   return { sql, params };
+}
+
+/**
+ * Whether a snapshot folded patterns into `<other>` (of `--type` when given): past the first
+ * MAX_TRACKED_PATTERNS (pattern, type) pairs of a dump, a load adds the keys of further ones there
+ * (store/load-aggregates.ts), so a pattern missing from such a snapshot may be present in it.
+ */
+export function foldsPatterns(db: Store, options: ReportOptions): (snapshotId: number) => boolean {
+  const t = filters(db, options, null);
+  const stmt = db.prepare(`SELECT 1 FROM pattern_stats WHERE snapshot_id = ? AND pattern = ?${t.sql} LIMIT 1`).pluck();
+  return (snapshotId) => stmt.get(snapshotId, OTHER_PATTERN, ...t.params) !== undefined;
 }
 
 export const col = (name: string, kind: Column['kind'], help?: string): Column => (help === undefined ? { name, kind } : { name, kind, help });

@@ -196,16 +196,28 @@ function addSums(s: Float64Array, o: number, memory: number, file: number, untim
  * The aggregates of one snapshot computed in two parts (the worker's and the writer's, see
  * WriterAggregation) as one: sums added group by group, size cells' min and max combined. Patterns
  * keep the cap: a (pattern, type) pair first met once `maxPatterns` pairs exist (`a` read first)
- * is added to (`<other>`, type).
+ * is added to (`<other>`, type). A pair one part tracked while the other folded pairs of its type
+ * into `<other>` goes to `<other>` whole: the other part's keys of it may be there, and a pattern
+ * holding only some of its keys would change from one snapshot to the next with how the batches
+ * were split between the threads (growth and forecast compare it).
  */
 export function mergeAggregateRows(a: AggregateRows, b: AggregateRows, maxPatterns = MAX_TRACKED_PATTERNS): AggregateRows {
   const types = new Map<string, AggregateRows['types'][number]>();
   for (const row of [...a.types, ...b.types]) sumInto(types, JSON.stringify(row.slice(0, 4)), row, 4);
+  const pairs = (x: AggregateRows) => new Set(x.patterns.map((r) => JSON.stringify([r[0], r[1]])));
+  const foldedTypes = (x: AggregateRows) => new Set(x.patterns.filter((r) => r[0] === OTHER_PATTERN).map((r) => r[1]));
+  const sides = [
+    { rows: a.patterns, otherPairs: pairs(b), otherFolded: foldedTypes(b) },
+    { rows: b.patterns, otherPairs: pairs(a), otherFolded: foldedTypes(a) },
+  ];
   const patterns = new Map<string, AggregateRows['patterns'][number]>();
-  for (const row of [...a.patterns, ...b.patterns]) {
-    const key = JSON.stringify([row[0], row[1]]);
-    if (patterns.has(key) || patterns.size < maxPatterns) sumInto(patterns, key, row, 2);
-    else sumInto(patterns, JSON.stringify([OTHER_PATTERN, row[1]]), [OTHER_PATTERN, ...row.slice(1)] as typeof row, 2);
+  for (const { rows, otherPairs, otherFolded } of sides) {
+    for (const row of rows) {
+      const key = JSON.stringify([row[0], row[1]]);
+      const partlyFolded = row[0] !== OTHER_PATTERN && otherFolded.has(row[1]) && !otherPairs.has(key);
+      if (!partlyFolded && (patterns.has(key) || patterns.size < maxPatterns)) sumInto(patterns, key, row, 2);
+      else sumInto(patterns, JSON.stringify([OTHER_PATTERN, row[1]]), [OTHER_PATTERN, ...row.slice(1)] as typeof row, 2);
+    }
   }
   const ttl = new Map<string, AggregateRows['ttl'][number]>();
   for (const row of [...a.ttl, ...b.ttl]) sumInto(ttl, JSON.stringify(row.slice(0, 3)), row, 3);
