@@ -60,11 +60,11 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
   // rule, and a ready-to-paste EXPIRE would delete a key its application keeps for good.
   const siblings = s === null ? 0 : s.keys - 1;
   const siblingTtl = untimed && s !== null && s.withTtl * 2 > siblings && s.medianTtlSeconds !== null && s.medianTtlSeconds > 0 ? Math.round(s.medianTtlSeconds) : null;
-  const fewTtl = untimed && siblingTtl === null && s !== null && s.withTtl > 0 ? `only ${s.withTtl} of ${siblings} siblings have one` : null;
+  const fewTtl = untimed && siblingTtl === null && s !== null && s.withTtl > 0 ? `only ${s.withTtl} of ${counted(siblings, 'sibling')} ${s.withTtl === 1 ? 'has' : 'have'} one` : null;
   if (untimed && k.idleSeconds !== null && k.idleSeconds >= FORGOTTEN_IDLE_SECONDS) {
     return { command: `UNLINK ${key}`, why: `no TTL and untouched for ${Math.floor(k.idleSeconds / 86_400)} days` };
   }
-  const ttlWhy = (n: number) => `no TTL; ${n} of ${s!.keys - 1} siblings have one (median ${formatDuration(siblingTtl!)})`;
+  const ttlWhy = (n: number) => `no TTL; ${n} of ${counted(siblings, 'sibling')} ${n === 1 ? 'has' : 'have'} one (median ${formatDuration(siblingTtl!)})`;
   // A cap from the siblings when they are clearly smaller, else the default cap.
   const cap = (fallback: number) => {
     const m = s?.medianElements ?? null;
@@ -83,7 +83,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
       // The dump does not say which end is pushed, so the why names the other command.
       if (k.elements > n) return { command: `LTRIM ${key} -${n} -1`, why: `the last ${n} of ${k.elements}: newest if RPUSHed; LPUSHed? LTRIM 0 ${n - 1}` };
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
-      return { command: null, why: `${k.elements} elements${untimed ? ', no TTL' : ''}: cap it where it is written (LTRIM after each push)` };
+      return { command: null, why: `${counted(k.elements, 'element')}${untimed ? ', no TTL' : ''}: cap it where it is written (LTRIM after each push)` };
     }
     case 'zset': {
       const n = cap(ZSET_CAP);
@@ -116,8 +116,8 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
   }
   if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
   return untimed
-    ? { command: `EXPIRE ${key} <seconds>`, why: `${k.elements} elements, no TTL${fewTtl === null ? '' : ` (${fewTtl})`}: cap it where it is written, or give it a TTL` }
-    : { command: null, why: `${k.elements} elements: cap its size where it is written` };
+    ? { command: `EXPIRE ${key} <seconds>`, why: `${counted(k.elements, 'element')}, no TTL${fewTtl === null ? '' : ` (${fewTtl})`}: cap it where it is written, or give it a TTL` }
+    : { command: null, why: `${counted(k.elements, 'element')}: cap its size where it is written` };
 }
 
 /**
@@ -160,6 +160,11 @@ export function formatDuration(seconds: number): string {
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
   if (seconds < 2 * 86_400) return `${Math.round(seconds / 3600)} h`;
   return `${Math.round(seconds / 86_400)} d`;
+}
+
+/** `1 element`, `3 elements`. */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function concat(key: Uint8Array, suffix: string): Uint8Array {

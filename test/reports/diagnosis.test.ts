@@ -121,6 +121,11 @@ describe('remedy commands', () => {
       .toEqual({ command: 'EXPIRE q:1 <seconds>', why: 'no TTL, like most siblings (only 5 of 19 siblings have one): give it one if it is a cache entry' });
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { ...few, withTtl: 10 }).command).toBe('EXPIRE q:1 13004');
     expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { ...few, keys: 2, withTtl: 1 }).command).toBe('EXPIRE q:1 13004');
+    // One of a kind in the words: a set of one member, a key with one sibling.
+    expect(remedyCommand({ key, type: 'set', elements: 1, ttlSeconds: null, idleSeconds: null }, { ...few, keys: 4, withTtl: 1 }).why)
+      .toBe('1 element, no TTL (only 1 of 3 siblings has one): cap it where it is written, or give it a TTL');
+    expect(remedyCommand({ key, type: 'set', elements: 1, ttlSeconds: 60, idleSeconds: null }, null).why).toBe('1 element: cap its size where it is written');
+    expect(remedyCommand({ key, type: 'string', elements: 10, ttlSeconds: null, idleSeconds: null }, { ...few, keys: 2, withTtl: 1 }).why).toBe('no TTL; 1 of 1 sibling has one (median 4 h)');
   });
 });
 
