@@ -9,7 +9,7 @@ import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
 import { POST_LOAD_INDEXES } from './schema.js';
 import { countDuplicateKeys } from './duplicate-keys.js';
-import { defaultInstanceFor, deleteSnapshot, instanceOf, findByContent, findByFingerprint, loaderState, markLoader, removeSnapshotRows, unmarkLoader, type LoaderMark, type SnapshotRow } from './snapshots.js';
+import { clearSnapshotRows, defaultInstanceFor, deleteSnapshot, instanceOf, findByContent, findByFingerprint, loaderState, markLoader, removeSnapshotRows, unmarkLoader, type LoaderMark, type SnapshotRow } from './snapshots.js';
 import { Txn } from './txn.js';
 import { LoadWorker, workerEntry } from './worker-rows.js';
 import { WriterAggregation } from './writer-aggregation.js';
@@ -113,9 +113,10 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
   const file = await fileFingerprint(options.path);
   const release = await claimFingerprint(db, file.fingerprint);
   try {
-    const first = await loadOnce(db, options, file);
+    const first = await loadOnce(db, options, file, null);
     if (first.outcome !== 'rerun') return first;
-    // used-mem pointed to the other allocator build: the first pass's rows are gone, load again with it
+    // used-mem pointed to the other allocator build: the first pass's rows are gone, load again with
+    // it into the same snapshot row, still `loading` under this load's mark
     const spec = first.spec;
     const { modelFromSpec } = await import('./memory-spec.js');
     const again = await loadOnce(db, {
@@ -123,7 +124,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
       memoryModel: modelFromSpec(spec),
       memorySpec: spec,
       worker: options.worker ? { ...options.worker, memory: spec } : options.worker,
-    }, file);
+    }, file, first.held);
     if (again.outcome === 'rerun') throw new Error('a load with a fixed memory profile asked to be redone');
     return again;
   } finally {
@@ -159,18 +160,30 @@ async function claimFingerprint(db: Store, fingerprint: string): Promise<() => v
   };
 }
 
+/**
+ * The `loading` snapshot row a first pass keeps for the second one (loadSnapshot), emptied, with the
+ * mark that tells other processes this load is alive. Were it deleted between the passes, another
+ * process waiting for this file (settledByFingerprint) would find no load under way and start its own.
+ */
+interface HeldSnapshot {
+  id: number;
+  mark: LoaderMark;
+}
+
 async function loadOnce(
-  db: Store, options: LoadOptions, file: FileFingerprint,
-): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec }> {
+  db: Store, options: LoadOptions, file: FileFingerprint, held: HeldSnapshot | null,
+): Promise<LoadResult | { outcome: 'rerun'; spec: MemorySpec; held: HeldSnapshot }> {
   const fileName = basename(options.path);
   const { fingerprint, size, mtimeMs } = file;
-  const known = await settledByFingerprint(db, fingerprint, options.onWait);
-  if (known && known.status !== 'loading') {
-    return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count, instance: instanceOf(known), stoppedBy: known.error, stored: storedWith(known) };
+  if (held === null) {
+    const known = await settledByFingerprint(db, fingerprint, options.onWait);
+    if (known && known.status !== 'loading') {
+      return { outcome: 'already-loaded', snapshotId: known.id, fileName, status: known.status, keys: known.key_count, instance: instanceOf(known), stoppedBy: known.error, stored: storedWith(known) };
+    }
+    // Left by a killed process: a live load of this fingerprint, in this process (claimFingerprint) or
+    // another (settledByFingerprint), has ended by now.
+    if (known) deleteSnapshot(db, known.id);
   }
-  // Left by a killed process: a live load of this fingerprint, in this process (claimFingerprint) or
-  // another (settledByFingerprint), has ended by now.
-  if (known) deleteSnapshot(db, known.id);
 
   const patterns = options.patterns ?? DEFAULT_PATTERN_OPTIONS;
   const entry = options.worker ? workerEntry() : null;
@@ -188,29 +201,34 @@ async function loadOnce(
       });
 
   const txn = options.txn ?? new Txn(db, options.commitEvery);
-  let snapshotId: number | null = null;
+  let snapshotId: number | null = held?.id ?? null;
   let inserter: KeyInserter | null = null;
   let end: LoadEnd | null = null;
   let fileBytes: number | null = size;
   // first_row is stored with the first rows written (same transaction), so a load killed later can
   // be cleaned up by range; last_row when the snapshot is finished.
   let firstRowSaved = false;
-  let mark: LoaderMark | null = null;
+  let mark: LoaderMark | null = held?.mark ?? null;
+  let handedOn = false;
   const deferred = new WriterAggregation(patterns, options.maxPatterns);
   try {
     for await (const m of source) {
       if (m.t === 'open') {
         txn.begin();
-        mark = markLoader();
-        snapshotId = Number(
-          db.prepare(
-            `INSERT INTO snapshots (instance, file_name, path, file_bytes, fingerprint, compression, time_source, status, error,
-               memory_profile, pattern_mode, loaded_at_ms, keys_min_bytes, top_per_pattern)
-             VALUES (?, ?, ?, ?, ?, ?, 'mtime', 'loading', ?, ?, ?, ?, ?, ?)`,
-          ).run(options.instance ?? defaultInstanceFor(options.path), fileName, options.path, size, fingerprint, m.compression, mark.text,
-            options.memoryProfile ?? null, describePatternMode(patterns), Date.now(), options.keysMinBytes ?? null, options.topPerPattern ?? null).lastInsertRowid,
-        );
-        inserter = new KeyInserter(db, snapshotId);
+        if (held !== null) {
+          db.prepare('UPDATE snapshots SET compression = ?, memory_profile = ?, loaded_at_ms = ? WHERE id = ?').run(m.compression, options.memoryProfile ?? null, Date.now(), held.id);
+        } else {
+          mark = markLoader();
+          snapshotId = Number(
+            db.prepare(
+              `INSERT INTO snapshots (instance, file_name, path, file_bytes, fingerprint, compression, time_source, status, error,
+                 memory_profile, pattern_mode, loaded_at_ms, keys_min_bytes, top_per_pattern)
+               VALUES (?, ?, ?, ?, ?, ?, 'mtime', 'loading', ?, ?, ?, ?, ?, ?)`,
+            ).run(options.instance ?? defaultInstanceFor(options.path), fileName, options.path, size, fingerprint, m.compression, mark.text,
+              options.memoryProfile ?? null, describePatternMode(patterns), Date.now(), options.keysMinBytes ?? null, options.topPerPattern ?? null).lastInsertRowid,
+          );
+        }
+        inserter = new KeyInserter(db, snapshotId!);
         fileBytes = m.fileBytes ?? size;
       } else if (m.t === 'batch') {
         txn.begin();
@@ -267,9 +285,10 @@ async function loadOnce(
         .all(snapshotId) as { keys: number; expires: number }[];
       const settled = settleBuild(spec, end, usedMem, perDb);
       if (settled.rerun) {
-        removeSnapshotRows(db, snapshotId, inserter.firstRow, null);
+        clearSnapshotRows(db, snapshotId, inserter.firstRow, null);
         txn.commit();
-        return { outcome: 'rerun', spec: settled.rerun };
+        handedOn = true;
+        return { outcome: 'rerun', spec: settled.rerun, held: { id: snapshotId, mark: mark! } };
       }
       profileReason = settled.reason;
     }
@@ -311,7 +330,7 @@ async function loadOnce(
     }
     throw err;
   } finally {
-    if (mark !== null) unmarkLoader(mark);
+    if (mark !== null && !handedOn) unmarkLoader(mark);
     await source.return(undefined);
     await ownThread?.close();
   }

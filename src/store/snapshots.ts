@@ -160,13 +160,23 @@ export function deleteSnapshot(db: Store, id: number): void {
  * `firstRow` (null = it wrote none) and at or before `lastRow` (null while loading: no upper bound).
  */
 export function removeSnapshotRows(db: Store, id: number, firstRow: number | null, lastRow: number | null): void {
+  clearSnapshotRows(db, id, firstRow, lastRow);
+  db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
+}
+
+/**
+ * Deletes what snapshot `id` holds (key rows, aggregates, AUX) but not its `snapshots` row, inside
+ * the caller's transaction; the row's range of key rows is reset. `firstRow`, `lastRow` as for
+ * removeSnapshotRows.
+ */
+export function clearSnapshotRows(db: Store, id: number, firstRow: number | null, lastRow: number | null): void {
   for (const table of SNAPSHOT_TABLES) {
     if (table !== 'key_rows') db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(id);
   }
   if (firstRow !== null) {
     db.prepare('DELETE FROM key_rows WHERE row_id >= ? AND row_id <= ? AND snapshot_id = ?').run(firstRow, lastRow ?? Number.MAX_SAFE_INTEGER, id);
   }
-  db.prepare('DELETE FROM snapshots WHERE id = ?').run(id);
+  db.prepare('UPDATE snapshots SET first_row = NULL, last_row = NULL WHERE id = ?').run(id);
 }
 
 /**
