@@ -7,7 +7,7 @@ import type { MemorySpec } from '../store/memory-spec.js';
 import { compactLimitsForSpec, modelFromSpec } from '../store/memory-spec.js';
 import { useWal, WRITE_LOCK_WAIT_MS, type Store } from '../store/open-store.js';
 import type { RowLimits } from '../store/produce-rows.js';
-import { removeAbandonedLoads } from '../store/snapshots.js';
+import { defaultInstanceFor, removeAbandonedLoads } from '../store/snapshots.js';
 import { Txn } from '../store/txn.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
 import { DATABASE_SIDE_FILES } from './database-files.js';
@@ -102,10 +102,12 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
           failures++;
           process.stderr.write(`rdbscope: ${res.stoppedBy ?? `${path}: the dump stops halfway`} (kept before as PARTIAL snapshot ${res.snapshotId})\n`);
         }
-        // A dump is stored once: an --instance naming another server does not move it there, and that
-        // instance's growth and forecast leave it out. Said on stderr, even with --quiet.
-        if (options.instance !== undefined && options.instance !== res.instance) {
-          process.stderr.write(`rdbscope: ${path}: WARNING: already loaded as a snapshot of instance ${res.instance}, not ${options.instance}: reports of ${options.instance} leave it out\n`);
+        // A dump is stored once: the same content from another server (--instance, else the dump's
+        // directory: two shards' empty dumps, a copy filed elsewhere) does not move it there, and
+        // that instance's growth and forecast leave it out. Said on stderr, even with --quiet.
+        const instance = options.instance ?? defaultInstanceFor(path);
+        if (instance !== res.instance) {
+          process.stderr.write(`rdbscope: ${path}: WARNING: already loaded as a snapshot of instance ${res.instance}, not ${instance}: reports of ${instance} leave it out\n`);
         }
         return;
       }

@@ -27,9 +27,28 @@ describe.skipIf(!cliBuilt)('load of a dump already stored, with options that wou
       `rdbscope: ${dump}: WARNING: already loaded as a snapshot of instance shard-1, not shard-9: reports of shard-9 leave it out`,
       `rdbscope: ${gz}: WARNING: already loaded as a snapshot of instance shard-1, not shard-9: reports of shard-9 leave it out`,
     ]);
-    // the same instance, or none given: nothing to warn about
+    // the same instance, given or from the dump's directory: nothing to warn about
     expect(runCli(['load', dump, '--db', db, '--instance', 'shard-1', '--quiet'], dir)).toMatchObject({ code: 0, stderr: '' });
-    expect(runCli(['load', gz, '--db', db, '--quiet'], dir)).toMatchObject({ code: 0, stderr: '' });
+    expect(runCli(['load', dump, '--db', db, '--quiet'], dir)).toMatchObject({ code: 0, stderr: '' });
+    expect(runCli(['load', gz, '--db', db, '--instance', 'shard-1', '--quiet'], dir)).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('the same content in another instance\'s directory warns too: two shards\' identical dumps, a copy filed elsewhere', () => {
+    const dir = tempDir();
+    for (const shard of ['shard-x', 'shard-y']) {
+      mkdirSync(join(dir, shard));
+      copyFileSync(join(FIXTURES_DIR, 'mixed-7.0.rdb'), join(dir, shard, 'dump.rdb'));
+    }
+    mkdirSync(join(dir, 'archive'));
+    const archived = join(dir, 'archive', 'shard-x.rdb.gz');
+    copyFileSync(join(FIXTURES_DIR, 'mixed-7.0.rdb.gz'), archived);
+    const db = join(dir, 'x.sqlite');
+    const r = runCli(['load', join(dir, 'shard-x', 'dump.rdb'), join(dir, 'shard-y', 'dump.rdb'), archived, '--db', db, '--quiet'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `rdbscope: ${join(dir, 'shard-y', 'dump.rdb')}: WARNING: already loaded as a snapshot of instance shard-x, not shard-y: reports of shard-y leave it out`,
+      `rdbscope: ${archived}: WARNING: already loaded as a snapshot of instance shard-x, not archive: reports of archive leave it out`,
+    ]);
   });
 
   it('a load asking for more than the stored snapshot holds (every key row, a duplicate check) says its options change nothing', () => {
