@@ -34,6 +34,24 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(readFileSync(join(dir, 'first.html'), 'utf8')).not.toContain('id="growth"');
   });
 
+  it('a PARTIAL latest snapshot gets no growth section (every pattern would seem to shrink), the forecast still', () => {
+    const dir = tempDir();
+    const db = join(dir, 'p.rdbscope.sqlite');
+    const nights = nightlyFiles();
+    const cut = join(dir, 'night-3-cut.rdb');
+    writeFileSync(cut, readFileSync(nights[3]!).subarray(0, 9000));
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'n', nights[0]!, nights[1]!, nights[2]!], dir).code).toBe(0);
+    expect(runCli(['load', '--quiet', '--db', db, '--instance', 'n', cut], dir).code).toBe(1);
+    const r = runCli(['html', '--db', db, '--out', 'cut.html'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const page = readFileSync(join(dir, 'cut.html'), 'utf8');
+    expect(page).toContain('<section class="report" id="forecast">');
+    expect(page).not.toContain('id="growth"');
+    // The last complete one still has its growth.
+    expect(runCli(['html', '--db', db, '--snapshot', '3', '--out', 'whole.html'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'whole.html'), 'utf8')).toContain('<section class="report" id="growth">');
+  });
+
   it('--instance: the latest snapshot of that server, growth among its snapshots only', () => {
     const dir = tempDir();
     const db = join(dir, 'i.rdbscope.sqlite');

@@ -68,7 +68,10 @@ export function htmlResults(db: Store, request: HtmlReportRequest): ReportResult
     ['capacity', { top: request.top, snapshot, ...limits }],
   ];
   if (listSnapshots(db, instance).findIndex((s) => s.id === snap.id) >= 1) {
-    runs.push(['growth', { top: request.top, to: snapshot }], ['forecast', { top: Math.min(request.top, 20), snapshot, maxmemory: request.maxmemory }]);
+    // Not the change into a PARTIAL snapshot: its keys stop at the fault and every pattern would seem
+    // to shrink (its diagnosis shows no change either). The forecast leaves it out by itself.
+    if (snap.status === 'complete') runs.push(['growth', { top: request.top, to: snapshot }]);
+    runs.push(['forecast', { top: Math.min(request.top, 20), snapshot, maxmemory: request.maxmemory }]);
   }
   return runs.map(([name, options]) => findReport(name)!.run(db, options));
 }
