@@ -4,7 +4,7 @@ import { KEY_ROWS_OF, keyRowsOf } from '../store/schema.js';
 import { instanceOf, type SnapshotRow } from '../store/snapshots.js';
 import { keyTextBytes } from './batch-rows.js';
 import type { KeyRowValues } from './key-columns.js';
-import { checkInstanceDir, ExportRefusal, hasPartitionDate } from './partition.js';
+import { checkInstanceDir, ExportRefusal, hasPartitionDate, partitionPath } from './partition.js';
 import { PartitionWriter } from './partition-writer.js';
 import { serverOf, type PatternRow, type SnapshotInfo } from './snapshot-info.js';
 import { utf8Bytes } from './text-bytes.js';
@@ -38,6 +38,28 @@ const nan = (v: number | null): number => (v === null ? NaN : v);
  * how many rows), its pattern_stats and its snapshots row. The snapshot id is the fingerprint `load`
  * stored, the same an export of the dump itself writes.
  */
+/**
+ * The snapshot time that dates a stored snapshot's partition, or null when it has none a date holds
+ * (a corrupt ctime past year 9999, stored before the load refused such times: partition.ts
+ * hasPartitionDate); the load time dates it then.
+ */
+function partitionTimeOf(s: SnapshotRow): number | null {
+  return s.snapshot_time_ms !== null && holdsDate(s.snapshot_time_ms) && hasPartitionDate(s.snapshot_time_ms) ? s.snapshot_time_ms : null;
+}
+
+/**
+ * The partition (`instance=…/date=…`) a stored snapshot is exported to, or null when its instance
+ * names no directory (its export is refused with the reason).
+ */
+export function storedPartition(s: SnapshotRow): string | null {
+  try {
+    return partitionPath(instanceOf(s), partitionTimeOf(s) ?? s.loaded_at_ms);
+  } catch (err) {
+    if (err instanceof ExportRefusal) return null;
+    throw err;
+  }
+}
+
 export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, rowsPerGroup?: number): { snapshot: SnapshotInfo; dir: string } {
   // A name no partition directory can have is refused before any row is read.
   checkInstanceDir(instanceOf(s), `snapshot ${s.id} (${s.path})`);
@@ -66,8 +88,7 @@ export function exportStoredSnapshot(db: Store, s: SnapshotRow, outDir: string, 
       .all(s.id) as PatternRow[];
     const aux = (db.prepare('SELECT name AS key, value FROM aux WHERE snapshot_id = ? ORDER BY seq').all(s.id) as { key: string; value: string }[]);
     const { server, version } = serverOf(aux);
-    // A time past year 9999 (a corrupt ctime a date still holds) has no YYYY-MM-DD day (partition.ts hasPartitionDate).
-    const storedTime = s.snapshot_time_ms !== null && holdsDate(s.snapshot_time_ms) && hasPartitionDate(s.snapshot_time_ms) ? s.snapshot_time_ms : null;
+    const storedTime = partitionTimeOf(s);
     const snapshot: SnapshotInfo = {
       snapshotId: s.fingerprint,
       instance: instanceOf(s),

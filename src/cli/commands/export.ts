@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isRdbError } from '../../core/errors.js';
-import { exportDump, ExportRefusal, exportStoredSnapshot, exportThread, type SnapshotInfo } from '../../export/index.js';
+import { exportDump, ExportRefusal, exportStoredSnapshot, exportThread, storedPartition, type SnapshotInfo } from '../../export/index.js';
 import { openStore } from '../../store/open-store.js';
 import { instancesNamedBy, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
 import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.js';
@@ -79,7 +79,7 @@ export function registerExport(program: Command): void {
             throw new UsageError(`no finished snapshot in ${options.db}`);
           }
           let refused = 0;
-          for (const s of snapshots) {
+          for (const s of onePerPartition(snapshots)) {
             try {
               const { snapshot, dir } = exportStoredSnapshot(db, s, options.out);
               place(snapshot, dir);
@@ -134,4 +134,31 @@ export function registerExport(program: Command): void {
       return failures > 0 ? 1 : 0;
     }),
   );
+}
+
+/**
+ * Of the snapshots one partition (instance and day) would get, the one it keeps: the latest complete
+ * one, else the latest. Exported in time order they replaced each other, so a PARTIAL dump later in
+ * the day (a cut retry) took the place of that day's whole one. The others are named on stderr.
+ */
+function onePerPartition(snapshots: readonly SnapshotRow[]): SnapshotRow[] {
+  const byPartition = new Map<string, SnapshotRow[]>();
+  const kept: SnapshotRow[] = [];
+  for (const s of snapshots) {
+    const partition = storedPartition(s);
+    // No partition (an instance no directory can be named): exported alone, and refused with the reason.
+    if (partition === null) kept.push(s);
+    else byPartition.set(partition, [...(byPartition.get(partition) ?? []), s]);
+  }
+  for (const [partition, group] of byPartition) {
+    const chosen = [...group].reverse().find((s) => s.status === 'complete') ?? group.at(-1)!;
+    for (const s of group) {
+      if (s === chosen) continue;
+      const why = chosen.status === 'complete' && s.status !== 'complete' ? `it is PARTIAL and snapshot ${chosen.id} (${chosen.file_name}) is complete` : `snapshot ${chosen.id} (${chosen.file_name}) is later`;
+      process.stderr.write(`rdbscope: snapshot ${s.id} (${s.file_name}) not exported: ${why}, and ${partition} holds one snapshot per instance and day\n`);
+    }
+    kept.push(chosen);
+  }
+  const order = new Map(snapshots.map((s, i) => [s, i]));
+  return kept.sort((a, b) => order.get(a)! - order.get(b)!);
 }
