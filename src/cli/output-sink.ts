@@ -1,6 +1,7 @@
-import { chmodSync, createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { replacedFile, type Replaced } from './replaced-file.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -153,27 +154,3 @@ export class OutputSink {
   }
 }
 
-/**
- * The file to rename the output over: --out when nothing is there yet, the regular file it names (a
- * symbolic link stays a link); null for anything else, which is written in place: a FIFO, a device,
- * and a name under /dev or /proc (/dev/stdout leads to the pipe, terminal or log file the process
- * writes to: a log file renamed over would leave the shell's later output in the unlinked old one).
- */
-function replacedFile(file: string): Replaced | null {
-  if (/^\/(dev|proc)\//.test(resolve(file))) return null;
-  const st = statSync(file, { throwIfNoEntry: false });
-  if (st === undefined) return { path: file, mode: null };
-  if (!st.isFile()) return null;
-  const mode = st.mode & 0o7777;
-  try {
-    return { path: realpathSync(file), mode };
-  } catch {
-    return { path: file, mode };
-  }
-}
-
-/** The file an output is renamed over, and its permission bits when it exists (null: a new file). */
-interface Replaced {
-  path: string;
-  mode: number | null;
-}

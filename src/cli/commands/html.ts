@@ -1,5 +1,5 @@
-import { chmodSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { formatHtml } from '../../output/html/index.js';
 import { isoTime, type ReportResult } from '../../output/result.js';
@@ -13,6 +13,7 @@ import { sizeOption } from '../memory-size.js';
 import { readMemoryLimits } from '../redis-conf-limits.js';
 import { databaseFileAt, sameFile } from '../database-files.js';
 import { resolveDbPath } from '../output-options.js';
+import { replacedFile } from '../replaced-file.js';
 
 interface HtmlCliOptions {
   db?: string;
@@ -100,7 +101,7 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
     maxRows: MAX_ROWS_PER_TABLE,
     footer: `Made by rdbscope at ${isoTime(Date.now())} from ${basename(request.dbPath)}. One self-contained file: it loads nothing from anywhere.`,
   });
-  const target = replacedPage(out);
+  const target = replacedFile(out);
   if (target === null) {
     // A pipe, a device, /dev/stdout: written in place (renaming a file over it would replace the
     // pipe its reader waits on, or, run as root, the device node or the link in /dev).
@@ -131,24 +132,6 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
   }
 }
 
-/**
- * The file a page is renamed over, with its permission bits when it exists (null: a new file), or
- * null when `out` is not a regular file (a pipe, a device, anything under /dev or /proc), which is
- * written in place: as the --out of report and sql (OutputSink). A symbolic link gives the file it
- * names.
- */
-function replacedPage(out: string): { path: string; mode: number | null } | null {
-  if (/^\/(dev|proc)\//.test(resolve(out))) return null;
-  const st = statSync(out, { throwIfNoEntry: false });
-  if (st === undefined) return { path: out, mode: null };
-  if (!st.isFile()) return null;
-  const mode = st.mode & 0o7777;
-  try {
-    return { path: realpathSync(out), mode };
-  } catch {
-    return { path: out, mode };
-  }
-}
 
 /**
  * Where no page can be written (`option`: the option naming it), said before any report runs (on a database of a million keys they
