@@ -103,6 +103,9 @@ describe.skipIf(!cliBuilt)('keys filters', async () => {
     [['--expires-before', '2026-11-25T24:00:01Z'], /--expires-before/],
     [['--expires-before', '2026-11-25T18:00:00+24:00'], /--expires-before/],
     [['--no-ttl', '--expires-before', '7d'], /^rdbscope: --no-ttl selects keys without an expiry and --expires-before keys with one: give one of them\n$/],
+    // One value for both flags: the last given won, silently.
+    [['--ttl', '--no-ttl'], /^rdbscope: --ttl selects keys with an expiry and --no-ttl keys without one: give one of them\n$/],
+    [['--no-ttl', '--ttl'], /^rdbscope: --ttl selects keys with an expiry and --no-ttl keys without one: give one of them\n$/],
     [['--type', 'strings'], /--type must be one of/],
     // GCRA (type 29) is refused when read: a filter on it would match nothing, always.
     [['--type', 'gcra'], /--type must be one of/],

@@ -27,8 +27,13 @@ class ReaderGone {}
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerKeys(program: Command): void {
+  // --ttl and --no-ttl set one value, the last given: both on one command line is a contradiction
+  // to refuse, not a choice to make for the user (commander emits each option's own event).
+  const ttlFlags = new Set<string>();
   program
     .command('keys')
+    .on('option:ttl', () => ttlFlags.add('--ttl'))
+    .on('option:no-ttl', () => ttlFlags.add('--no-ttl'))
     .description('stream one line per key to stdout (no database needed)')
     .argument('<file>', 'dump file (plain, .gz or .lz4; - for stdin)')
     .option('--format <format>', `${KEY_LINE_FORMATS.join(' | ')}`, 'jsonl')
@@ -46,6 +51,7 @@ export function registerKeys(program: Command): void {
     .action((file: string, opts: KeysOptions) =>
       runCommand(async () => {
         if (!(KEY_LINE_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${KEY_LINE_FORMATS.join(', ')}, got ${JSON.stringify(opts.format)}`);
+        if (ttlFlags.size === 2) throw new UsageError('--ttl selects keys with an expiry and --no-ttl keys without one: give one of them');
         const filter = KeyFilter.parse(opts);
         let fixedProfile: ServerProfile | null = null;
         if (opts.server !== undefined) {
