@@ -68,10 +68,15 @@ export type ChecksumOutcome =
 /** Entries kept per list of RdbFileInfo (aux, resizeDb, functions, moduleAux); later ones are counted. */
 export const MAX_KEPT_RECORDS = 1000;
 
-/** Appends `entry` to info[list] while under MAX_KEPT_RECORDS, else counts it in info.omitted. */
-export function keepRecord<L extends keyof RdbFileInfo['omitted']>(info: RdbFileInfo, list: L, entry: RdbFileInfo[L][number]): void {
+/**
+ * Appends `entry` to info[list] while under MAX_KEPT_RECORDS, else counts it in info.omitted. Given
+ * as a function, the entry is made only when kept (a script's SHA1, a value's printable text).
+ */
+export function keepRecord<L extends keyof RdbFileInfo['omitted']>(
+  info: RdbFileInfo, list: L, entry: RdbFileInfo[L][number] | (() => RdbFileInfo[L][number]),
+): void {
   const kept = info[list] as RdbFileInfo[L][number][];
-  if (kept.length < MAX_KEPT_RECORDS) kept.push(entry);
+  if (kept.length < MAX_KEPT_RECORDS) kept.push(typeof entry === 'function' ? entry() : entry);
   else info.omitted[list]++;
 }
 

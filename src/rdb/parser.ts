@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isEmptyCollection, type KeyRecord, type RdbEncoding, type RedisType, type ValueShape } from '../core/record.js';
 import { RdbError, isRdbError } from '../core/errors.js';
-import { emptyFileInfo, keepRecord, MAX_KEPT_RECORDS, type RdbFileInfo } from './file-info.js';
+import { emptyFileInfo, keepRecord, type RdbFileInfo } from './file-info.js';
 import { ByteReader, INCOMPLETE } from './byte-reader.js';
 import { Crc64 } from './crc64.js';
 import { readLength, readLengthBig } from './length.js';
@@ -627,12 +627,10 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
     // the cache, when saving replication info); a script is known by the SHA1 of its body. A function
     // record, not kept as an AUX value: a script-cache explosion puts millions in one dump.
     if (key === 'lua') {
-      if (this.info.functions.length < MAX_KEPT_RECORDS) {
-        this.info.functions.push({ kind: 'script', engine: 'lua', name: createHash('sha1').update(valueBytes).digest('hex'), bytes: valueBytes.length });
-      } else this.info.omitted.functions++;
+      keepRecord(this.info, 'functions', () => ({ kind: 'script', engine: 'lua', name: createHash('sha1').update(valueBytes).digest('hex'), bytes: valueBytes.length }));
       return;
     }
-    keepRecord(this.info, 'aux', { key, value: printable(valueBytes) });
+    keepRecord(this.info, 'aux', () => ({ key, value: printable(valueBytes) }));
     if (key === 'slot-info') this.info.slotInfo++;
   }
 
@@ -659,14 +657,12 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   /** FUNCTION2 (§3.1): the library source, starting with a `#!<engine> name=<lib>` line. */
   private readFunction(): void {
     const code = readStringBytes(this.r);
-    if (this.info.functions.length >= MAX_KEPT_RECORDS) {
-      this.info.omitted.functions++;
-      return;
-    }
-    const nl = code.indexOf(0x0a);
-    const shebang = new TextDecoder().decode(code.subarray(0, nl < 0 ? Math.min(code.length, 256) : Math.min(nl, 256)));
-    const m = /^#!(\S+)(?:.*?\bname=(\S+))?/.exec(shebang);
-    keepRecord(this.info, 'functions', { kind: 'library', engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length });
+    keepRecord(this.info, 'functions', () => {
+      const nl = code.indexOf(0x0a);
+      const shebang = new TextDecoder().decode(code.subarray(0, nl < 0 ? Math.min(code.length, 256) : Math.min(nl, 256)));
+      const m = /^#!(\S+)(?:.*?\bname=(\S+))?/.exec(shebang);
+      return { kind: 'library', engine: m?.[1] ?? 'unknown', name: m?.[2] ?? '', bytes: code.length };
+    });
   }
 
   /**
