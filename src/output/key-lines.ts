@@ -154,19 +154,7 @@ function startsFormula(): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cells cached per distinct string (types, encodings: a handful per dump).
-
-function cache(make: (s: string) => string): (s: string) => Uint8Array {
-  const m = new Map<string, Uint8Array>();
-  return (s) => {
-    let b = m.get(s);
-    if (b === undefined) {
-      b = ascii(make(s));
-      m.set(s, b);
-    }
-    return b;
-  };
-}
+// Cells that depend on the key's kind only (types, encodings: a handful per dump).
 
 /**
  * The constant text between two variable parts of a line that depends on the key's type, file
@@ -245,8 +233,6 @@ class LastMiddle {
 
 /** csv-stringify's quoting of one cell (delimiter `,`, quote `"`, line breaks `\n` and `\r`): csvField's rule. */
 const csvQuoted = csvField;
-
-const rdbtoolsCell = cache(csvField);
 
 // ---------------------------------------------------------------------------------------------
 // jsonl: JSON.stringify(keyRow(rec)).
@@ -457,9 +443,10 @@ function rdbtoolsLineStart(buf: Uint8Array, p: number, db: number, type: Uint8Ar
 
 function rdbtoolsLine(out: ByteLines, rec: KeyRecord): void {
   locateKey(rec);
-  const type = rdbtoolsType(rec.type);
   const m = rec.memory;
-  const encoding = rdbtoolsCell(m?.encoding ?? rec.rdbType);
+  const memoryEncoding = m ? m.encoding : null;
+  const type = rdbtoolsType.of(rec.rdbTypeId, rec.type, rec.rdbType, memoryEncoding);
+  const encoding = rdbtoolsEncoding.of(rec.rdbTypeId, rec.type, rec.rdbType, memoryEncoding);
   // Room for a PLAIN key, its bytes as they are.
   out.room(RDBTOOLS_ROOM + keyLength + type.length + encoding.length + ISO_ROOM);
   let buf = out.buf;
@@ -532,4 +519,7 @@ function putPythonIso(buf: Uint8Array, p: number, ms: number): number {
   return putDigits(buf, p, millis * 1000, 6);
 }
 
-const rdbtoolsType = cache((s) => RDBTOOLS_TYPE[s] ?? s);
+/** The type cell: rdbtools' name for the type. */
+const rdbtoolsType = new KindPieces((type) => RDBTOOLS_TYPE[type] ?? type);
+/** The encoding cell: the memory encoding, else the RDB type, quoted as csv needs. */
+const rdbtoolsEncoding = new KindPieces((_type, rdbType, encoding) => csvField(encoding ?? rdbType));

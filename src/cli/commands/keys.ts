@@ -18,8 +18,13 @@ interface KeysOptions extends KeyFilterOptions, VersionCheckCliOptions {
   redisConf?: string;
 }
 
-/** Output waiting in the line buffer past which it is handed to stdout (the buffer's size). */
-const LINE_BUFFER_BYTES = 1 << 16;
+/**
+ * Output waiting in the line buffer past which it is handed to stdout (the buffer's size). Each
+ * hand-over costs ~10 µs of stream machinery and a write(2): with 64 KiB, jsonl of 5 M tiny keys
+ * (1.2 GB) made 19 000 of them, and 256 KiB took that export 6% faster (interleaved runs); 1 MiB
+ * was no faster.
+ */
+const LINE_BUFFER_BYTES = 1 << 18;
 
 /** The reader of stdout left (`| head`): the parse stops there, quietly. */
 class ReaderGone {}
