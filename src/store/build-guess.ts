@@ -8,7 +8,7 @@
  * end (the usual case: the keyspace is written in hash-table order) is then read once, whichever
  * build wrote it; a dump read whole within the prefix is decided exactly.
  */
-import { isEmptyCollection, keyLengthOf, type KeyRecord } from '../core/record.js';
+import { isEmptyCollection, keyLengthOf, type KeyRecord, type MemoryEstimate } from '../core/record.js';
 import { chooseBuild, parseProfile, type BuildEvidence } from '../memory/index.js';
 import type { MemoryModel } from './produce-rows.js';
 
@@ -28,51 +28,81 @@ export interface PrefixScale {
  * choose it (then marked `twinIsDefault`, the default summed alongside as the twin).
  */
 export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[], scale: PrefixScale): MemoryModel {
-  const twin = model.twin;
-  if (!twin || !prefixDecides(model) || prefix.length === 0) return model;
-  const last = prefix[prefix.length - 1]!;
-  const prefixBytes = last.offset + keyLengthOf(last) + last.valueBytes;
-  const factor = scale.whole ? 1 : scale.rdbBytes !== null && prefixBytes > 0 ? scale.rdbBytes / prefixBytes : null;
-  if (factor === null) return model;
-
-  let mineKeys = 0;
-  let mineGap = 0;
-  let twinKeys = 0;
-  let twinGap = 0;
-  const perDb = new Map<number, { keys: number; expires: number }>();
+  if (!prefixDecides(model) || prefix.length === 0) return model;
+  const evidence = new PrefixEvidence(model);
   for (const rec of prefix) {
-    if (isEmptyCollection(rec)) continue;
     try {
-      const m = model.estimate(rec);
-      const t = twin.estimate(rec);
-      mineKeys += m.bytes;
-      mineGap += model.gap ? model.gap(rec, m.encoding) : 0;
-      twinKeys += t.bytes;
-      twinGap += twin.gap(rec, t.encoding);
+      evidence.add(rec);
     } catch {
       continue; // the load counts it as unestimated
     }
-    let db = perDb.get(rec.db);
-    if (db === undefined) perDb.set(rec.db, (db = { keys: 0, expires: 0 }));
+  }
+  return evidence.decide(scale);
+}
+
+/**
+ * Both builds' sums over the first keys of a dump, added a key at a time: what modelForPrefix
+ * weighs, for a reader that sees each key once (`keys`, which writes the first keys' lines under
+ * both builds and prints the decided one's). `model` must decide by its prefix (prefixDecides).
+ */
+export class PrefixEvidence {
+  private mineKeys = 0;
+  private mineGap = 0;
+  private twinKeys = 0;
+  private twinGap = 0;
+  private readonly perDb = new Map<number, { keys: number; expires: number }>();
+  /** Where the last key added ends in the dump. */
+  private prefixBytes = 0;
+  private readonly twin: NonNullable<MemoryModel['twin']>;
+
+  constructor(private readonly model: MemoryModel) {
+    this.twin = model.twin!;
+  }
+
+  /**
+   * Adds a key; its estimate under the model and under the twin, or null for an empty collection
+   * (a server drops it on load: no memory). Throws what an estimate throws, having added nothing.
+   */
+  add(rec: KeyRecord): { mine: MemoryEstimate; twin: MemoryEstimate } | null {
+    this.prefixBytes = rec.offset + keyLengthOf(rec) + rec.valueBytes;
+    if (isEmptyCollection(rec)) return null;
+    const model = this.model;
+    const twin = this.twin;
+    const m = model.estimate(rec);
+    const t = twin.estimate(rec);
+    this.mineKeys += m.bytes;
+    this.mineGap += model.gap ? model.gap(rec, m.encoding) : 0;
+    this.twinKeys += t.bytes;
+    this.twinGap += twin.gap(rec, t.encoding);
+    let db = this.perDb.get(rec.db);
+    if (db === undefined) this.perDb.set(rec.db, (db = { keys: 0, expires: 0 }));
     db.keys++;
     if (rec.expireAtMs !== null) db.expires++;
+    return { mine: m, twin: t };
   }
-  const scaled = [...perDb.values()].map((d) => ({ keys: Math.round(d.keys * factor), expires: Math.round(d.expires * factor) }));
-  const evidence = (profile: string, keys: number, gap: number): BuildEvidence => ({
-    profile: parseProfile(profile),
-    keysBytes: keys * factor,
-    allocationGapBytes: gap * factor,
-  });
-  const choice = chooseBuild(twin.usedMem, scaled, evidence(model.profile, mineKeys, mineGap), evidence(twin.profile, twinKeys, twinGap));
-  if (!choice.switched) return model;
-  return {
-    profile: twin.profile,
-    estimate: twin.estimate,
-    gap: twin.gap,
-    reason: model.reason,
-    twin: { profile: model.profile, estimate: model.estimate, gap: model.gap ?? (() => 0), weight: twin.weight, usedMem: twin.usedMem },
-    twinIsDefault: true,
-  };
+
+  /** The model to go on with: the model, or its twin when used-mem points to it. */
+  decide(scale: PrefixScale): MemoryModel {
+    const { model, twin } = this;
+    const factor = scale.whole ? 1 : scale.rdbBytes !== null && this.prefixBytes > 0 ? scale.rdbBytes / this.prefixBytes : null;
+    if (factor === null) return model;
+    const scaled = [...this.perDb.values()].map((d) => ({ keys: Math.round(d.keys * factor), expires: Math.round(d.expires * factor) }));
+    const evidence = (profile: string, keys: number, gap: number): BuildEvidence => ({
+      profile: parseProfile(profile),
+      keysBytes: keys * factor,
+      allocationGapBytes: gap * factor,
+    });
+    const choice = chooseBuild(twin.usedMem, scaled, evidence(model.profile, this.mineKeys, this.mineGap), evidence(twin.profile, this.twinKeys, this.twinGap));
+    if (!choice.switched) return model;
+    return {
+      profile: twin.profile,
+      estimate: twin.estimate,
+      gap: twin.gap,
+      reason: model.reason,
+      twin: { profile: model.profile, estimate: model.estimate, gap: model.gap ?? (() => 0), weight: twin.weight, usedMem: twin.usedMem },
+      twinIsDefault: true,
+    };
+  }
 }
 
 /**

@@ -3,7 +3,10 @@ import { isEmptyCollection, type KeyRecord, type MemoryEstimate } from '../../co
 import { runCommand, UsageError } from '../exit.js';
 import { openDump } from '../dump-source.js';
 import { OutputSink } from '../output-sink.js';
-import { compactLimitsOf, estimatorFor, parseProfile, profileFromAux, DEFAULT_ENCODING_CONFIG, type ServerProfile } from '../../memory/index.js';
+import { compactLimitsOf, parseProfile, DEFAULT_ENCODING_CONFIG } from '../../memory/index.js';
+import { prefixDecides } from '../../store/build-guess.js';
+import { modelFromSpec } from '../../store/memory-spec.js';
+import { TwoBuildLines } from '../two-build-lines.js';
 import { readEncodingConfig } from '../redis-conf-encoding.js';
 import { ByteLines } from '../../output/byte-lines.js';
 import { keyLineWriter, KEY_LINE_FORMATS, type KeyLineFormat } from '../../output/key-lines.js';
@@ -58,17 +61,16 @@ export function registerKeys(program: Command): void {
         if (!(KEY_LINE_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${KEY_LINE_FORMATS.join(', ')}, got ${JSON.stringify(opts.format)}`);
         if (ttlFlags.size === 2) throw new UsageError('--ttl selects keys with an expiry and --no-ttl keys without one: give one of them');
         const filter = KeyFilter.parse(opts);
-        let fixedProfile: ServerProfile | null = null;
         if (opts.server !== undefined) {
           try {
-            fixedProfile = parseProfile(opts.server);
+            parseProfile(opts.server);
           } catch (e) {
             throw new UsageError((e as Error).message);
           }
         }
         // A file name that is not UTF-8 is read by the bytes the shell passed (Node's argv lost them).
         const config = opts.redisConf !== undefined ? readEncodingConfig(argumentBytes(opts.redisConf, '--redis-conf', undefined, undefined, 'rename the file')) : DEFAULT_ENCODING_CONFIG;
-        const { parse } = await openDump(file, opts.verify, compactLimitsOf(config), relaxedVersionCheck(opts));
+        const { input, parse } = await openDump(file, opts.verify, compactLimitsOf(config), relaxedVersionCheck(opts));
         const out = new OutputSink();
         const lines = new ByteLines((chunk) => out.push(chunk), LINE_BUFFER_BYTES);
         const writer = keyLineWriter(opts.format as KeyLineFormat);
@@ -83,33 +85,55 @@ export function registerKeys(program: Command): void {
         let estimate: ((rec: KeyRecord) => MemoryEstimate) | null = null;
         let selected: ((rec: KeyRecord) => boolean) | null = null;
         const minBytes = filter.minBytes !== null;
+        const wanted = (rec: KeyRecord) => filter.bigEnough(rec);
+        // Without --server, the first keys are written under both allocator builds until they tell
+        // which one wrote the dump (two-build-lines.ts), as `load` decides.
+        let held: TwoBuildLines | null = null;
+        const release = (whole: boolean) => {
+          const decided = held!.decide({ rdbBytes: input.compression === 'none' ? input.fileBytes : null, whole });
+          held = null;
+          estimate = decided.model.estimate;
+          lines.flush();
+          for (const chunk of decided.lines) out.push(chunk);
+        };
         try {
           await parse.visit(
             (rec) => {
-              if (estimate === null) {
-                // AUX fields precede the keyspace: the writer's version and ctime are known by the first key.
-                estimate = estimatorFor(fixedProfile ?? profileFromAux(parse.info.aux), config);
+              if (estimate === null && held === null) {
+                // AUX fields precede the keyspace: the writer's version, used-mem and ctime are known by the first key.
+                const model = modelFromSpec({ server: opts.server ?? null, config })(parse.info);
+                if (prefixDecides(model)) held = new TwoBuildLines(model, writer, LINE_BUFFER_BYTES);
+                else estimate = model.estimate;
                 selected = filter.beforeEstimate(parse.info);
                 header();
               }
+              const printed = selected === null || selected(rec);
+              if (held !== null) {
+                if (held.add(rec, printed, wanted)) release(false);
+                return;
+              }
               // Keys left out cost no estimate (unless --min-bytes needs it) and no formatting.
-              if (selected !== null && !selected(rec)) return;
+              if (!printed) return;
               // A key a server drops on load (an empty collection) holds no memory: no estimate.
-              rec.memory = rec.elements === 0 && isEmptyCollection(rec) ? undefined : estimate(rec);
+              rec.memory = rec.elements === 0 && isEmptyCollection(rec) ? undefined : estimate!(rec);
               if (minBytes && !filter.bigEnough(rec)) return;
               writer.line(lines, rec);
             },
             async () => {
+              // Nothing is written while the first keys are held: no line of theirs is final yet.
+              if (held !== null) return;
               lines.flush();
               await out.settle();
               if (out.closed) throw new ReaderGone();
             },
           );
+          if (held !== null) release(true);
         } catch (e) {
           if (e instanceof ReaderGone) return 0;
           if (e instanceof UsageError) throw e;
           // The keys read before a fault are printed, then the error.
           header();
+          if (held !== null) release(false);
           lines.flush();
           await out.settle();
           throw e;
