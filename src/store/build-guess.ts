@@ -61,7 +61,8 @@ export class PrefixEvidence {
 
   /**
    * Adds a key; its estimate under the model and under the twin, or null for an empty collection
-   * (a server drops it on load: no memory). Throws what an estimate throws, having added nothing.
+   * (a server drops it on load: no memory). Throws what an estimate throws; the key then counts
+   * toward the prefix's bytes only.
    */
   add(rec: KeyRecord): { mine: MemoryEstimate; twin: MemoryEstimate } | null {
     this.prefixBytes = rec.offset + keyLengthOf(rec) + rec.valueBytes;
