@@ -92,6 +92,11 @@ export type LoadResult =
       outcome: 'loaded'; snapshotId: number; fileName: string; status: 'complete' | 'partial'; keys: number; keyRows: number; error: RdbError | null;
       /** Empty collections (dropped by a server on load) and keys repeated in their db (null: not checked). */
       emptyKeys: number; duplicateKeys: number | null;
+      /**
+       * The profile the dump was read a second time with, because its first keys pointed to the
+       * other allocator build than the whole file (build-guess.ts); null when it was read once.
+       */
+      rereadWith: string | null;
     };
 
 /**
@@ -126,7 +131,7 @@ export async function loadSnapshot(db: Store, options: LoadOptions): Promise<Loa
       worker: options.worker ? { ...options.worker, memory: spec } : options.worker,
     }, file, first.held);
     if (again.outcome === 'rerun') throw new Error('a load with a fixed memory profile asked to be redone');
-    return again;
+    return again.outcome === 'loaded' ? { ...again, rereadWith: spec.server } : again;
   } finally {
     release();
   }
@@ -314,7 +319,7 @@ async function loadOnce(
     txn.commit();
     if (!options.deferIndexes) buildIndexes(db);
     return {
-      outcome: 'loaded', snapshotId, fileName, status, keys: end.keys, keyRows: inserter.rows, error: failure,
+      outcome: 'loaded', snapshotId, fileName, status, keys: end.keys, keyRows: inserter.rows, error: failure, rereadWith: null,
       emptyKeys: end.emptyKeys, duplicateKeys,
     };
   } catch (err) {

@@ -15,9 +15,11 @@ import { findByFingerprint, loaderState, type SnapshotRow } from '../../src/stor
 import { misleadingBuildDump } from '../support/misleading-build-dump.js';
 import { requireRedis } from '../support/redis.js';
 import { tempDir } from '../support/temp.js';
+import { cliBuilt, runCliAsync } from '../support/cli.js';
+import { PROJECT_ROOT } from '../support/corpus.js';
 
 requireRedis()('a load read a second time for its build', () => {
-  it('keeps its snapshot row loading and alive between the passes, and ends in that same row', async () => {
+  it('keeps its snapshot row loading and alive between the passes, ends in that same row, and says how to read it once', async () => {
     const dir = tempDir();
     const dump = await misleadingBuildDump(dir);
     const { fingerprint } = await fileFingerprint(dump);
@@ -47,8 +49,18 @@ requireRedis()('a load read a second time for its build', () => {
     const snapshots = listSnapshots(db);
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]!.memory_profile).toMatch(/-q16$/);
+    // The result names the profile of the second pass: `load` prints it as the way to read such dumps once.
+    expect(result).toMatchObject({ rereadWith: snapshots[0]!.memory_profile });
     // The mark is gone with the load: a later load of the file does not wait for it.
     expect(loaderState(between!.error)).toBe('gone');
     db.close();
+    if (cliBuilt) {
+      const twice = await runCliAsync(['load', dump, '--db', join(dir, 'cli.sqlite')], PROJECT_ROOT);
+      expect(twice.code).toBe(0);
+      expect(twice.stdout).toContain(`(read twice: its first keys pointed to the other allocator build than the whole file; --server ${snapshots[0]!.memory_profile} reads such dumps once)`);
+      const once = await runCliAsync(['load', dump, '--db', join(dir, 'cli-once.sqlite'), '--server', snapshots[0]!.memory_profile!], PROJECT_ROOT);
+      expect(once.code).toBe(0);
+      expect(once.stdout).not.toContain('read twice');
+    }
   }, 120_000);
 });
