@@ -12,6 +12,7 @@ import { Txn } from '../store/txn.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
 import { DATABASE_SIDE_FILES } from './database-files.js';
 import { ProgressLine, progressEnabled } from './progress.js';
+import { rereadNote } from './reread-note.js';
 
 export interface LoadFilesOptions extends RowLimits {
   quiet?: boolean;
@@ -118,9 +119,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
         process.stderr.write(`rdbscope: ${res.error.message}\n`);
         options.say(`${path}: kept as PARTIAL snapshot ${res.snapshotId}: ${res.keys} keys read before the error${rows} (${secs}s)`);
       } else if (!options.quiet) {
-        // A second pass for the allocator build doubles the time: say how to skip it next night.
-        const twice = res.rereadWith === null ? '' : ` (read twice: its first keys pointed to the other allocator build than the whole file; --server ${res.rereadWith} reads such dumps once)`;
-        options.say(`${path}: loaded as snapshot ${res.snapshotId}: ${res.keys} keys${rows} in ${secs}s${twice}`);
+        options.say(`${path}: loaded as snapshot ${res.snapshotId}: ${res.keys} keys${rows} in ${secs}s${rereadNote(res.rereadWith)}`);
       }
       // What a server would do differently with this dump: on stderr, even with --quiet.
       if (res.duplicateKeys !== null && res.duplicateKeys > 0) {

@@ -44,6 +44,8 @@ export interface DumpExportResult {
   dir: string;
   /** Why the dump stopped halfway (status partial), or null. */
   error: RdbError | null;
+  /** The profile the dump was exported a second time with (its first keys pointed to the other build), or null. */
+  rereadWith: string | null;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function exportDump(options: DumpExportOptions): Promise<DumpExport
   // `load` loads again (load-snapshot.ts), so that both write the same estimates for the same dump.
   const again = await exportOnce({ ...options, memory: first.rerun });
   if ('rerun' in again) throw new Error('an export with a fixed memory profile asked to be redone');
-  return again;
+  return { ...again, rereadWith: first.rerun.server };
 }
 
 async function exportOnce(options: DumpExportOptions): Promise<DumpExportResult | { rerun: MemorySpec }> {
@@ -148,7 +150,7 @@ async function exportOnce(options: DumpExportOptions): Promise<DumpExportResult 
       checksum: describeChecksum(end.info),
     };
     const dir = partition.finish(snapshot, patternRows);
-    return { snapshot, dir, error: failure };
+    return { snapshot, dir, error: failure, rereadWith: null };
   } catch (err) {
     partition.abort();
     // A value the Parquet schema cannot hold (key-columns.ts): named with its dump.
