@@ -11,7 +11,8 @@
  *   parse  node bench/parse-only.mjs <dump>              (every key decoded into a record, CRC on, nothing stored)
  *   info   bin/rdbscope info <dump>                      (the same parse, as the user's command)
  *   keys   bin/rdbscope keys --format csv|jsonl|rdbtools-csv <dump> > /dev/null   (the streaming export)
- *   load   bin/rdbscope load <dump> --db <tmp> --quiet   (records into SQLite, commit)
+ *   load   bin/rdbscope load <dump> --db <tmp> --quiet   (records into SQLite, commit); on the mixed
+ *          dump also with --server <the profile that load stores>, which reads it once
  *   peer   $RDBSCOPE_BENCH_HDT3213 -c memory -o /dev/null <dump>   (HDT3213/rdb's per-key memory CSV, Go;
  *          only when that variable names its binary: the bench never builds it)
  * every rdbscope command through the launcher as a user runs it (its V8 flags, this node first on
@@ -109,6 +110,21 @@ const wantParse = TOOLS.includes('parse');
 const parseOnly = (/** @type {string[]} */ files) => [process.execPath, PARSE_ONLY, ...files];
 const load = (/** @type {string[]} */ files, /** @type {string[]} */ extra = []) => [RDBSCOPE, 'load', ...files, '--db', sqlite, '--quiet', ...extra];
 
+/**
+ * The memory profile a load of `file` stores, learnt by one untimed load: when its first keys point
+ * to the other allocator build than the whole file, a default load reads the dump twice, and the
+ * bench then also times the load that names the profile with --server (one pass). Null when the
+ * load fails.
+ * @param {string} file
+ */
+function storedProfile(file) {
+  for (const f of sqliteFiles) rmSync(f, { force: true });
+  const loaded = spawnSync(load([file])[0], load([file]).slice(1), { encoding: 'utf8' });
+  const profile = loaded.status !== 0 ? null : spawnSync(RDBSCOPE, ['sql', '--db', sqlite, '--format', 'csv', 'SELECT memory_profile FROM snapshots'], { encoding: 'utf8' }).stdout.split('\n')[1]?.trim() || null;
+  for (const f of sqliteFiles) rmSync(f, { force: true });
+  return profile;
+}
+
 const wantInfo = TOOLS.includes('info');
 const wantKeys = TOOLS.includes('keys');
 const wantPeer = TOOLS.includes('peer') && PEER !== '';
@@ -136,6 +152,8 @@ for (const name of ['mixed', 'huge', 'small', 'small-ttl', 'blobs']) {
     }
     if (wantPeer && row === name) jobs.push({ ...common, tool: 'HDT3213 rdb -c memory', argv: [PEER, '-c', 'memory', '-o', '/dev/null', d.file], target: '' });
     if (HAS_LOAD) jobs.push({ ...common, tool: 'rdbscope load', argv: load([d.file]), cleanup: sqliteFiles, target: isSmall ? '≥ 1 M keys/s' : '≤ 1.0×' });
+    const profile = HAS_LOAD && row === 'mixed' ? storedProfile(d.file) : null;
+    if (profile !== null) jobs.push({ ...common, tool: `rdbscope load --server ${profile}`, argv: load([d.file], ['--server', profile]), cleanup: sqliteFiles, target: '' });
   }
 }
 if (!HAS_LOAD && TOOLS.includes('load')) notes.push('rdbscope load: n/a (no `load` command in this build)');
@@ -356,7 +374,7 @@ const md = [
   'against rdbscope parse-only on the same dump. keys = `bin/rdbscope keys --format F <dump> > /dev/null`; info = `bin/rdbscope info <dump>`;',
   'HDT3213 = HDT3213/rdb\'s `rdb -c memory -o /dev/null <dump>` (Go; the per-key memory CSV), from $RDBSCOPE_BENCH_HDT3213.',
   'keys/s and MB/s use the uncompressed RDB size. parse-only = `node bench/parse-only.mjs <dump>` (every key decoded into a record, CRC64 checked, nothing stored);',
-  `load = \`bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\` (the launcher, as installed: it runs node with \`--max-semi-space-size=4 --heap-growing-percent=30\`). Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
+  `load = \`bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\` (the launcher, as installed: it runs node with \`--max-semi-space-size=4 --heap-growing-percent=30\`); load --server P: the same load given the profile the default load stores, which reads the dump once where the default reads it twice (its first keys point to the other allocator build). Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
   '',
   'Dumps (bench/datasets.mjs, written by redis-server, cached in bench/.cache/):',
   ...dumpLines,
