@@ -119,7 +119,8 @@ const load = (/** @type {string[]} */ files, /** @type {string[]} */ extra = [])
  */
 function storedProfile(file) {
   for (const f of sqliteFiles) rmSync(f, { force: true });
-  const loaded = spawnSync(load([file])[0], load([file]).slice(1), { encoding: 'utf8' });
+  const [command, ...args] = load([file]);
+  const loaded = spawnSync(command, args, { encoding: 'utf8' });
   const profile = loaded.status !== 0 ? null : spawnSync(RDBSCOPE, ['sql', '--db', sqlite, '--format', 'csv', 'SELECT memory_profile FROM snapshots'], { encoding: 'utf8' }).stdout.split('\n')[1]?.trim() || null;
   for (const f of sqliteFiles) rmSync(f, { force: true });
   return profile;

@@ -132,7 +132,6 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
   }
 }
 
-
 /**
  * Where no page can be written (`option`: the option naming it), said before any report runs (on a database of a million keys they
  * take half a minute): an empty path (`--out "$PAGE"` with PAGE unset), a directory, a missing
