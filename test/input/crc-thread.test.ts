@@ -61,7 +61,8 @@ function plainDumps(dir: string): string[] {
 describe.skipIf(!built)('CRC64 on a second thread', () => {
   it('gives the inline outcome on every plain fixture and corpus dump', async () => {
     const files = [...plainDumps(FIXTURES_DIR), ...(corpusPresent() ? plainDumps(CORPUS_DIR) : [])];
-    expect(files.length).toBeGreaterThan(20);
+    // Every fixture, and the corpus dumps when the corpus sits beside the project.
+    expect(files.length).toBeGreaterThan(corpusPresent() ? 20 : 10);
     let threadedOk = 0;
     for (const f of files) {
       const inline = await outcome(f, false);

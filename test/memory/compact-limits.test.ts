@@ -79,7 +79,8 @@ const dumps = [...dumpsUnder(FIXTURES_DIR), ...(corpusPresent() ? dumpsUnder(COR
 
 describe('listpack sizing limited to the server thresholds', () => {
   it('finds the dumps', () => {
-    expect(dumps.length).toBeGreaterThan(20);
+    // Every fixture, and the corpus dumps when the corpus sits beside the project.
+    expect(dumps.length).toBeGreaterThan(corpusPresent() ? 20 : 10);
   });
 
   for (const file of dumps) {
