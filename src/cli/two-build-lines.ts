@@ -18,7 +18,8 @@ const MAX_HELD_BYTES = 32 << 20;
  * Then the decided build's lines are printed, the other's dropped, and every later key is estimated
  * with that build alone: a dump written by Debian's redis-server gets the estimates its MEMORY USAGE
  * gives. `load` also checks the decision on the whole file at its end and reads the dump again when
- * it was wrong; a stream is read once, so here the decision of the first keys is final.
+ * it was wrong; a stream is read once, so here the decision of the first keys is final, and
+ * DumpBuildCheck (dump-build-check.ts) says at the end when the whole dump points to the other build.
  */
 export class TwoBuildLines {
   private readonly evidence: PrefixEvidence;
@@ -64,11 +65,14 @@ export class TwoBuildLines {
     this.heldBytes += chunk.buffer.byteLength;
   }
 
-  /** The model to go on with, and the held lines written with it (in order). */
-  decide(scale: PrefixScale): { model: MemoryModel; lines: Buffer[] } {
+  /**
+   * The model to go on with, the held lines written with it (in order), the evidence it was decided
+   * on and the number of keys that evidence holds.
+   */
+  decide(scale: PrefixScale): { model: MemoryModel; lines: Buffer[]; evidence: PrefixEvidence; keys: number } {
     const model = this.evidence.decide(scale);
     this.mineLines.flush();
     this.twinLines.flush();
-    return { model, lines: model.twinIsDefault === true ? this.twinChunks : this.mineChunks };
+    return { model, lines: model.twinIsDefault === true ? this.twinChunks : this.mineChunks, evidence: this.evidence, keys: this.seen };
   }
 }

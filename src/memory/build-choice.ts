@@ -40,6 +40,12 @@ export interface BuildChoice {
   profile: ServerProfile;
   /** True when used-mem chose the twin over the default. */
   switched: boolean;
+  /**
+   * False when neither build explains used-mem well enough to choose (the default then stays for
+   * want of better): the default leaves more than live-server state unexplained and the twin does
+   * not fit clearly better. On a load's first keys: their sums, scaled to the file, cannot tell.
+   */
+  clear: boolean;
   /** Why this profile, one clause for the summary ("explains 96.8% of used-mem, redis-7.0 87.7%"). */
   reason: string;
 }
@@ -82,7 +88,7 @@ export function chooseBuild(
   assumed: BuildEvidence,
   twin: BuildEvidence,
 ): BuildChoice {
-  if (!buildDecidable(usedMem)) return { profile: assumed.profile, switched: false, reason: undecidedReason(usedMem) };
+  if (!buildDecidable(usedMem)) return { profile: assumed.profile, switched: false, clear: false, reason: undecidedReason(usedMem) };
   const explained = (e: BuildEvidence) => reconcile({ usedMem, perDb, allocationGapBytes: e.allocationGapBytes }, e.keysBytes, e.profile).explainedBytes;
   const residualAssumed = Math.abs(usedMem - explained(assumed));
   const twinLeft = usedMem - explained(twin);
@@ -91,10 +97,11 @@ export function chooseBuild(
   const shares = (first: BuildEvidence, second: BuildEvidence) =>
     `${first.profile.id} ${pct(explained(first) / usedMem)}, ${second.profile.id} ${pct(explained(second) / usedMem)}`;
   if (residualAssumed >= MIN_RESIDUAL_BYTES && residualTwin <= residualAssumed / 2 && twinFits) {
-    return { profile: twin.profile, switched: true, reason: switchReason(usedMem, perDb, twin, assumed) };
+    return { profile: twin.profile, switched: true, clear: true, reason: switchReason(usedMem, perDb, twin, assumed) };
   }
-  const why = residualAssumed < MIN_RESIDUAL_BYTES ? 'too close to tell the build apart' : 'no build explains it clearly better';
-  return { profile: assumed.profile, switched: false, reason: `official build assumed; used-mem is ${why} (${shares(assumed, twin)})` };
+  const close = residualAssumed < MIN_RESIDUAL_BYTES;
+  const why = close ? 'too close to tell the build apart' : 'no build explains it clearly better';
+  return { profile: assumed.profile, switched: false, clear: close, reason: `official build assumed; used-mem is ${why} (${shares(assumed, twin)})` };
 }
 
 /**

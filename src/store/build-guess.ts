@@ -10,7 +10,7 @@
  */
 import { isEmptyCollection, keyLengthOf, type KeyRecord, type MemoryEstimate } from '../core/record.js';
 import { chooseBuild, parseProfile, type BuildEvidence } from '../memory/index.js';
-import type { MemoryModel } from './produce-rows.js';
+import type { MemoryModel, ProfileSums } from './produce-rows.js';
 
 /** Records held for the decision (a few MB of records; key bytes stay in the parser's arena). */
 export const PREFIX_KEYS = 16_384;
@@ -82,10 +82,29 @@ export class PrefixEvidence {
     return { mine: m, twin: t };
   }
 
+  /** Both builds' sums over the keys added (every key estimated under each), and their keys per db. */
+  totals(): { sums: ProfileSums[]; perDb: ReadonlyMap<number, { keys: number; expires: number }> } {
+    return {
+      sums: [
+        { profile: this.model.profile, keysBytes: this.mineKeys, allocationGap: this.mineGap },
+        { profile: this.twin.profile, keysBytes: this.twinKeys, allocationGap: this.twinGap },
+      ],
+      perDb: this.perDb,
+    };
+  }
+
+  /**
+   * Whether the last decide() was clear (BuildChoice.clear): false when the first keys could not
+   * tell the build (nor scale to the file: a compressed input's size is unknown) and the default
+   * stayed for want of better.
+   */
+  clear = false;
+
   /** The model to go on with: the model, or its twin when used-mem points to it. */
   decide(scale: PrefixScale): MemoryModel {
     const { model, twin } = this;
     const factor = scale.whole ? 1 : scale.rdbBytes !== null && this.prefixBytes > 0 ? scale.rdbBytes / this.prefixBytes : null;
+    this.clear = false;
     if (factor === null) return model;
     const scaled = [...this.perDb.values()].map((d) => ({ keys: Math.round(d.keys * factor), expires: Math.round(d.expires * factor) }));
     const evidence = (profile: string, keys: number, gap: number): BuildEvidence => ({
@@ -94,6 +113,7 @@ export class PrefixEvidence {
       allocationGapBytes: gap * factor,
     });
     const choice = chooseBuild(twin.usedMem, scaled, evidence(model.profile, this.mineKeys, this.mineGap), evidence(twin.profile, this.twinKeys, this.twinGap));
+    this.clear = choice.clear;
     if (!choice.switched) return model;
     return {
       profile: twin.profile,

@@ -9,6 +9,7 @@ import type { PatternOptions } from '../patterns/options.js';
 import { LoadAggregates, MAX_TRACKED_PATTERNS, OTHER_PATTERN, type AggregateRows } from './load-aggregates.js';
 import { KindIds } from './kind-ids.js';
 import { modelForPrefix, prefixDecides, PrefixBatches, PREFIX_KEYS } from './build-guess.js';
+import { BuildSums } from './build-sums.js';
 import { accessOf, extraOf, RowBatchBuilder, type HeldRow, type RowBatch } from './row-batch.js';
 import { ttlBucketIndex } from './ttl-buckets.js';
 
@@ -153,13 +154,9 @@ export async function* produceRows(
   let keys = 0;
   let kept = 0;
   let unestimated = 0;
-  let allocationGap = 0;
   let emptyKeys = 0;
   const duplicates = new DuplicateKeyCheck();
-  let keysBytes = 0;
-  /** Σ weight × (twin − default) over the keys whose twin was estimated (MemoryModel.twin.weight). */
-  let twinKeys = 0;
-  let twinGap = 0;
+  let sums: BuildSums | null = null;
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
   let model: MemoryModel | null = null;
   let failure: RdbError | null = null;
@@ -187,6 +184,7 @@ export async function* produceRows(
         // The first batch is the prefix the build is first chosen on (build-guess.ts).
         const rdbBytes = input.compression === 'none' ? input.fileBytes : null;
         model = modelForPrefix(base ?? makeModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
+        sums = new BuildSums(model);
       }
       const t0 = snapshotTime.ms;
       for (const rec of batch) {
@@ -196,22 +194,11 @@ export async function* produceRows(
         if (empty) {
           emptyKeys++;
           rec.memory = undefined;
-        } else if (model) {
+        } else if (sums) {
           // A model failure on one exotic key must not lose the whole load: the key keeps NULL
           // memory and the snapshot counts it, so reports can say so.
           try {
-            const m = model.estimate(rec);
-            const gap = model.gap ? model.gap(rec, m.encoding) : 0;
-            const twin = model.twin;
-            const weight = twin ? twin.weight(rec, keys) : 0;
-            if (weight > 0) {
-              const t = twin!.estimate(rec);
-              twinKeys += weight * (t.bytes - m.bytes);
-              twinGap += weight * (twin!.gap(rec, t.encoding) - gap);
-            }
-            rec.memory = m;
-            keysBytes += m.bytes;
-            allocationGap += gap;
+            rec.memory = sums.add(rec, keys);
           } catch {
             rec.memory = undefined;
             unestimated++;
@@ -280,7 +267,10 @@ export async function* produceRows(
   if (builder.size > 0) yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
   const info = parse.info;
   snapshotTime ??= snapshotTimeOf(info, options.mtimeMs);
-  if (options.memoryModel && !model && info.version !== null) model = options.memoryModel(info);
+  if (options.memoryModel && !model && info.version !== null) {
+    model = options.memoryModel(info);
+    sums = new BuildSums(model);
+  }
   yield {
     t: 'end',
     end: {
@@ -289,13 +279,13 @@ export async function* produceRows(
       keys,
       keptRows: kept,
       unestimated,
-      allocationGap,
+      allocationGap: sums?.allocationGap ?? 0,
       emptyKeys,
       duplicateKeys: duplicates.checked ? duplicates.duplicateKeys : null,
       profile: model?.profile ?? null,
       profileReason: model?.reason ?? null,
-      keysBytes,
-      twin: model?.twin ? { profile: model.twin.profile, keysBytes: keysBytes + twinKeys, allocationGap: allocationGap + twinGap } : null,
+      keysBytes: sums?.keysBytes ?? 0,
+      twin: sums?.twin() ?? null,
       twinIsDefault: model?.twinIsDefault === true,
       snapshotTime,
       failure,

@@ -7,6 +7,7 @@ import { compactLimitsOf, parseProfile, DEFAULT_ENCODING_CONFIG } from '../../me
 import { prefixDecides } from '../../store/build-guess.js';
 import { modelFromSpec } from '../../store/memory-spec.js';
 import { TwoBuildLines } from '../two-build-lines.js';
+import { DumpBuildCheck } from '../dump-build-check.js';
 import { readEncodingConfig } from '../redis-conf-encoding.js';
 import { ByteLines } from '../../output/byte-lines.js';
 import { keyLineWriter, KEY_LINE_FORMATS, type KeyLineFormat } from '../../output/key-lines.js';
@@ -88,11 +89,18 @@ export function registerKeys(program: Command): void {
         const wanted = (rec: KeyRecord) => filter.bigEnough(rec);
         // Without --server, the first keys are written under both allocator builds until they tell
         // which one wrote the dump (two-build-lines.ts), as `load` decides.
+        const spec = { server: opts.server ?? null, config };
         let held: TwoBuildLines | null = null;
+        // When they could not tell it (a dump of several dbs, whose first keys are all db 0's; a
+        // compressed one, whose size is unknown) every later key is summed as `load` sums it, to say
+        // at the end whether the whole dump points to the other build (dump-build-check.ts). Not when
+        // a filter leaves keys out before their estimate: those cost none, and the sums would lack them.
+        let check: DumpBuildCheck | null = null;
         const release = (whole: boolean) => {
           const decided = held!.decide({ rdbBytes: input.compression === 'none' ? input.fileBytes : null, whole });
           held = null;
           estimate = decided.model.estimate;
+          if (!whole && !decided.evidence.clear && selected === null) check = new DumpBuildCheck(decided.model, decided.evidence, decided.keys, spec);
           lines.flush();
           for (const chunk of decided.lines) out.push(chunk);
         };
@@ -101,7 +109,7 @@ export function registerKeys(program: Command): void {
             (rec) => {
               if (estimate === null && held === null) {
                 // AUX fields precede the keyspace: the writer's version, used-mem and ctime are known by the first key.
-                const model = modelFromSpec({ server: opts.server ?? null, config })(parse.info);
+                const model = modelFromSpec(spec)(parse.info);
                 if (prefixDecides(model)) held = new TwoBuildLines(model, writer, LINE_BUFFER_BYTES);
                 else estimate = model.estimate;
                 selected = filter.beforeEstimate(parse.info);
@@ -115,7 +123,7 @@ export function registerKeys(program: Command): void {
               // Keys left out cost no estimate (unless --min-bytes needs it) and no formatting.
               if (!printed) return;
               // A key a server drops on load (an empty collection) holds no memory: no estimate.
-              rec.memory = rec.elements === 0 && isEmptyCollection(rec) ? undefined : estimate!(rec);
+              rec.memory = check !== null ? check.estimate(rec) : rec.elements === 0 && isEmptyCollection(rec) ? undefined : estimate!(rec);
               if (minBytes && !filter.bigEnough(rec)) return;
               writer.line(lines, rec);
             },
@@ -128,6 +136,9 @@ export function registerKeys(program: Command): void {
             },
           );
           if (held !== null) release(true);
+          // Set by release() within the parse's callback, which TypeScript's narrowing does not follow.
+          const note = (check as DumpBuildCheck | null)?.note(input.name) ?? null;
+          if (note !== null) process.stderr.write(`rdbscope: ${note}\n`);
         } catch (e) {
           if (e instanceof ReaderGone) return 0;
           if (e instanceof UsageError) throw e;
