@@ -6,8 +6,8 @@ import type { MemoryModel, ProfileSums } from '../store/produce-rows.js';
 
 /**
  * The check `load` makes at the end of a dump, made by `keys`: whether the whole dump points to the
- * allocator build its first keys chose (two-build-lines.ts). `load` reads the dump again when it does
- * not; `keys` has printed its lines as it read them, so it says so instead, with the `--server` that
+ * allocator build its first keys chose (two-build-lines.ts). `load` switches its rows to the other
+ * build (or reads the dump again) when it does not; `keys` has printed its lines as it read them, so it says so instead, with the `--server` that
  * gives the estimates `load` stores. Its sums are a load's (BuildSums, settled by settleBuild over
  * the keys per db), the first keys' exact under both builds (PrefixEvidence).
  */

@@ -17,8 +17,8 @@ const MAX_HELD_BYTES = 32 << 20;
  * or fewer when their lines pass MAX_HELD_BYTES, scaled to the file by bytes against `used-mem`).
  * Then the decided build's lines are printed, the other's dropped, and every later key is estimated
  * with that build alone: a dump written by Debian's redis-server gets the estimates its MEMORY USAGE
- * gives. `load` also checks the decision on the whole file at its end and reads the dump again when
- * it was wrong; a stream is read once, so here the decision of the first keys is final, and
+ * gives. `load` also checks the decision on the whole file at its end and switches its rows to the
+ * other build (or reads the dump again) when it was wrong; a stream is read once, so here the decision of the first keys is final, and
  * DumpBuildCheck (dump-build-check.ts) says at the end when the whole dump points to the other build.
  */
 export class TwoBuildLines {

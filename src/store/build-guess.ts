@@ -25,10 +25,12 @@ export interface PrefixScale {
 
 /**
  * The model to load with: `model` itself, or its twin build when the prefix says used-mem will
- * choose it (then marked `twinIsDefault`, the default summed alongside as the twin).
+ * choose it (then marked `twinIsDefault`, the default summed alongside as the twin). `unclear`: the
+ * prefix had a build to choose and could not tell it (PrefixEvidence.clear), so the default stays for
+ * want of better and the end of the load may well choose the twin.
  */
-export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[], scale: PrefixScale): MemoryModel {
-  if (!prefixDecides(model) || prefix.length === 0) return model;
+export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[], scale: PrefixScale): { model: MemoryModel; unclear: boolean } {
+  if (!prefixDecides(model) || prefix.length === 0) return { model, unclear: false };
   const evidence = new PrefixEvidence(model);
   for (const rec of prefix) {
     try {
@@ -37,7 +39,8 @@ export function modelForPrefix(model: MemoryModel, prefix: readonly KeyRecord[],
       continue; // the load counts it as unestimated
     }
   }
-  return evidence.decide(scale);
+  const decided = evidence.decide(scale);
+  return { model: decided, unclear: !evidence.clear };
 }
 
 /**

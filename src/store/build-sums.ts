@@ -40,6 +40,25 @@ export class BuildSums {
     return m;
   }
 
+  /**
+   * The key's estimates under the model and under its twin (which the model must have), both added
+   * to the sums: a load that weighs both builds on every key (produce-rows.ts) sums the twin exactly.
+   * Throws what an estimate throws; nothing is added then.
+   */
+  addBoth(rec: KeyRecord): { mine: MemoryEstimate; twin: MemoryEstimate } {
+    const model = this.model;
+    const twin = model.twin!;
+    const m = model.estimate(rec);
+    const t = twin.estimate(rec);
+    const gap = model.gap ? model.gap(rec, m.encoding) : 0;
+    const twinGap = twin.gap(rec, t.encoding);
+    this.twinKeys += t.bytes - m.bytes;
+    this.twinGap += twinGap - gap;
+    this.keysBytes += m.bytes;
+    this.allocationGap += gap;
+    return { mine: m, twin: t };
+  }
+
   /** The twin build's sums (its sampled differences added to the model's), or null without a twin. */
   twin(): ProfileSums | null {
     const twin = this.model.twin;

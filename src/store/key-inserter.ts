@@ -1,13 +1,14 @@
 import type { Statement } from 'better-sqlite3';
 import type { Store } from './open-store.js';
-import { N_ACCESS, N_ELEMENTS, N_EXPIRE, N_KIND, N_LARGEST, N_MEMORY, N_PATTERN, N_VALUE_BYTES, NUMS, type RowBatch } from './row-batch.js';
+import { N_ACCESS, N_ELEMENTS, N_EXPIRE, N_KIND, N_LARGEST, N_MEMORY, N_OTHER_BUILD, N_PATTERN, N_VALUE_BYTES, NUMS, type RowBatch } from './row-batch.js';
 
 /** Bound per row, in this order; the snapshot id is bound once per statement (@s). */
-const COLUMNS = ['key', 'pattern_id', 'kind_id', 'elements', 'value_bytes', 'memory_bytes', 'largest_element', 'expire_at_ms', 'access', 'key_printable', 'extra'] as const;
+const COLUMNS = ['key', 'pattern_id', 'kind_id', 'elements', 'value_bytes', 'memory_bytes', 'largest_element', 'expire_at_ms', 'access', 'other_build_delta', 'key_printable', 'extra'] as const;
 const MEMORY_COL = 5;
 const EXPIRE_COL = 7;
 const ACCESS_COL = 8;
-const PRINTABLE_COL = 9;
+const OTHER_BUILD_COL = 9;
+const PRINTABLE_COL = 10;
 
 /**
  * A statement's shape: which nullable columns are NULL in every one of its rows, and which columns
@@ -21,22 +22,23 @@ const NO_MEMORY = 1;
 const NO_EXPIRE = 2;
 const NO_ACCESS = 4;
 const NO_TEXT = 8; // neither key_printable nor extra
+const NO_OTHER_BUILD = 16;
 /** Shape bit of a column whose value is shared by every row: SHARED_BIT << (column - 1). */
-const SHARED_BIT = 16;
+const SHARED_BIT = 32;
 /** The RowBatch number of each column that may be shared: columns 1 (pattern_id) to 6 (largest_element). */
 const SHARED_NUMS = [N_PATTERN, N_KIND, N_ELEMENTS, N_VALUE_BYTES, N_MEMORY, N_LARGEST] as const;
 type SharedColumn = 1 | 2 | 3 | 4 | 5 | 6;
 const SHAPE_KEYS = SHARED_BIT << SHARED_NUMS.length;
 /**
  * Shapes with shared columns prepared per connection at most; past it a statement binds its shared
- * values per row. Shared columns are used only in full statements: with NULL shapes (16) × lengths
- * (9) that bounds a connection to 160 INSERT statements (~30 KB of SQLite memory each).
+ * values per row. Shared columns are used only in full statements: with NULL shapes (32) × lengths
+ * (9) that bounds a connection to 304 INSERT statements (~30 KB of SQLite memory each).
  */
 const SHARED_SHAPE_LIMIT = 16;
 
 /**
  * Rows per INSERT statement: one multi-row statement amortises the per-statement cost of SQLite and
- * of the JS↔C boundary (at most 11 values × 200 rows = 2200 parameters, well under SQLite's 32766).
+ * of the JS↔C boundary (at most 12 values × 200 rows = 2400 parameters, well under SQLite's 32766).
  */
 export const ROWS_PER_STATEMENT = 200;
 
@@ -148,6 +150,7 @@ export class KeyInserter {
       if (shape & NO_MEMORY) nulls.add(MEMORY_COL);
       if (shape & NO_EXPIRE) nulls.add(EXPIRE_COL);
       if (shape & NO_ACCESS) nulls.add(ACCESS_COL);
+      if (shape & NO_OTHER_BUILD) nulls.add(OTHER_BUILD_COL);
       const cols = shape & NO_TEXT ? COLUMNS.slice(0, PRINTABLE_COL) : COLUMNS;
       const value = (c: number) => (nulls.has(c) ? 'NULL' : c > 0 && shape & (SHARED_BIT << (c - 1)) ? `@${cols[c]}` : '?');
       const row = `(@s,${cols.map((_, c) => value(c)).join(',')})`;
@@ -198,7 +201,7 @@ export class KeyInserter {
       const last = first + rows;
       // The shape: a column is bound when any row of the statement has a value (NaN = none), and
       // bound once when every row has the first row's value.
-      let shape = NO_MEMORY | NO_EXPIRE | NO_ACCESS;
+      let shape = NO_MEMORY | NO_EXPIRE | NO_ACCESS | NO_OTHER_BUILD;
       // Only full statements share columns (bounds the statements prepared, SHARED_SHAPE_LIMIT).
       let shared = rows === ROWS_PER_STATEMENT ? SHAPE_KEYS - SHARED_BIT : 0;
       const o0 = first * NUMS;
@@ -207,6 +210,7 @@ export class KeyInserter {
         if (nums[o + N_MEMORY] === nums[o + N_MEMORY]) shape &= ~NO_MEMORY;
         if (nums[o + N_EXPIRE] === nums[o + N_EXPIRE]) shape &= ~NO_EXPIRE;
         if (nums[o + N_ACCESS] === nums[o + N_ACCESS]) shape &= ~NO_ACCESS;
+        if (nums[o + N_OTHER_BUILD] === nums[o + N_OTHER_BUILD]) shape &= ~NO_OTHER_BUILD;
         if (shared !== 0) {
           if (rowPatterns[i] !== rowPatterns[first]) shared &= ~SHARED_BIT;
           // NaN (NULL) differs from everything, itself included: never a shared value.
@@ -244,6 +248,7 @@ export class KeyInserter {
         if (bindLargest) params.push(nums[o + N_LARGEST]!);
         if (!(shape & NO_EXPIRE)) params.push(orNull(nums[o + N_EXPIRE]!));
         if (!(shape & NO_ACCESS)) params.push(orNull(nums[o + N_ACCESS]!));
+        if (!(shape & NO_OTHER_BUILD)) params.push(orNull(nums[o + N_OTHER_BUILD]!));
         if (texts) {
           params.push(pi < printable.length && printable[pi]![0] === i ? printable[pi++]![1] : null);
           params.push(ei < extra.length && extra[ei]![0] === i ? extra[ei++]![1] : null);

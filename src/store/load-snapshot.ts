@@ -3,11 +3,11 @@ import { type RdbError } from '../core/errors.js';
 import { DEFAULT_PATTERN_OPTIONS, type PatternOptions } from '../patterns/options.js';
 import { fileFingerprint, type FileFingerprint } from './fingerprint.js';
 import { KeyInserter, dictionariesOf } from './key-inserter.js';
-import { mergeAggregateRows, writeAggregates } from './load-aggregates.js';
+import { mergeAggregateRows, writeAggregates, type AggregateRows } from './load-aggregates.js';
 import type { MemorySpec } from './memory-spec.js';
 import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
-import { POST_LOAD_INDEXES } from './schema.js';
+import { KEY_ROWS_OF, POST_LOAD_INDEXES } from './schema.js';
 import { countDuplicateKeys } from './duplicate-keys.js';
 import { clearSnapshotRows, defaultInstanceFor, deleteSnapshot, instanceOf, findByContent, findByFingerprint, loaderState, markLoader, removeSnapshotRows, unmarkLoader, type LoaderMark, type SnapshotRow } from './snapshots.js';
 import { Txn } from './txn.js';
@@ -113,6 +113,9 @@ export type LoadResult =
  *   every key read before the fault and the error text; the error is returned, not thrown. When the
  *   file was not an RDB at all (no header parsed, no key read), nothing is kept and the error is thrown.
  * - Any other failure (disk full, a bug) removes the snapshot, then rethrows.
+ * - When the dump's used-mem points to the other allocator build than its first keys did
+ *   (build-guess.ts), the rows switch to it in place if every key was estimated under both
+ *   (produce-rows.ts weighBothBuilds); otherwise the dump is read a second time with it.
  */
 export async function loadSnapshot(db: Store, options: LoadOptions): Promise<LoadResult> {
   const file = await fileFingerprint(options.path);
@@ -198,10 +201,10 @@ async function loadOnce(
     ? thread.rows({
         path: options.path, mtimeMs, memory: options.worker!.memory, patterns, maxPatterns: options.maxPatterns,
         keysMinBytes: options.keysMinBytes ?? null, topPerPattern: options.topPerPattern ?? null,
-        relaxedVersionCheck: options.relaxedVersionCheck ?? false,
+        relaxedVersionCheck: options.relaxedVersionCheck ?? false, weighBothBuilds: true,
       })
     : produceRows(options.open, {
-        mtimeMs, patterns, maxPatterns: options.maxPatterns, keysMinBytes: options.keysMinBytes, topPerPattern: options.topPerPattern,
+        mtimeMs, patterns, maxPatterns: options.maxPatterns, keysMinBytes: options.keysMinBytes, topPerPattern: options.topPerPattern, weighBothBuilds: true,
         memoryModel: options.memoryModel ?? (options.worker?.memory ? (await import('./memory-spec.js')).modelFromSpec(options.worker.memory) : undefined),
       });
 
@@ -281,22 +284,34 @@ async function loadOnce(
       }
     }
     const writerSide = deferred.rows();
-    writeAggregates(db, snapshotId, writerSide ? mergeAggregateRows(end.aggregates, writerSide, options.maxPatterns) : end.aggregates);
+    let aggregates = writerSide ? mergeAggregateRows(end.aggregates, writerSide, options.maxPatterns) : end.aggregates;
     const usedMem = intOrNull(auxOf(end.info, 'used-mem'));
+    let profile = end.profile;
     let profileReason = end.profileReason;
+    let allocationGap = end.allocationGap;
     if (spec && settleBuild) {
-      const perDb = db
-        .prepare('SELECT sum(keys) AS keys, sum(keys - untimed_keys) AS expires FROM type_stats WHERE snapshot_id = ? GROUP BY db')
-        .all(snapshotId) as { keys: number; expires: number }[];
+      const perDb = keysPerDb(aggregates);
       const settled = settleBuild(spec, end, usedMem, perDb);
-      if (settled.rerun) {
+      const other = end.otherBuild;
+      if (settled.rerun && other !== null && other.encodingsAgree && settled.rerun.server === end.twin?.profile) {
+        // Every key was estimated under both builds (produce-rows.ts weighBothBuilds): the rows and
+        // aggregates switch to the other one in place, with the reason a second pass would store.
+        const twin = end.twin;
+        db.prepare(`UPDATE key_rows SET memory_bytes = memory_bytes + other_build_delta, other_build_delta = -other_build_delta WHERE ${KEY_ROWS_OF} AND other_build_delta <> 0`)
+          .run(inserter.firstRow, inserter.lastRow, snapshotId);
+        const writerOther = deferred.otherBuildRows();
+        aggregates = writerOther ? mergeAggregateRows(other.aggregates, writerOther, options.maxPatterns) : other.aggregates;
+        profile = twin.profile;
+        allocationGap = twin.allocationGap;
+        profileReason = settleBuild(settled.rerun, { profile, profileReason: settled.rerun.reason ?? null, keysBytes: twin.keysBytes, allocationGap, twin: null }, usedMem, perDb).reason;
+      } else if (settled.rerun) {
         clearSnapshotRows(db, snapshotId, inserter.firstRow, null);
         txn.commit();
         handedOn = true;
         return { outcome: 'rerun', spec: settled.rerun, held: { id: snapshotId, mark: mark! } };
-      }
-      profileReason = settled.reason;
+      } else profileReason = settled.reason;
     }
+    writeAggregates(db, snapshotId, aggregates);
     writeAux(db, snapshotId, end.info);
     const status = failure ? 'partial' : 'complete';
     // The parse's check answers for dumps it could hold; past that, SQLite counts over the key rows
@@ -313,7 +328,7 @@ async function loadOnce(
     ).run(
       end.info.magic, end.info.version, serverVersion(end.info), end.snapshotTime.ms, end.snapshotTime.source,
       usedMem, end.keys, end.info.bytesRead, checksum, status, failure?.message ?? null,
-      end.profile, profileReason, end.unestimated, inserter.rows, end.profile ? end.allocationGap : null, inserter.firstRow, inserter.lastRow,
+      profile, profileReason, end.unestimated, inserter.rows, profile ? allocationGap : null, inserter.firstRow, inserter.lastRow,
       end.info.unknownVersion ? 1 : 0, end.emptyKeys, duplicateKeys, snapshotId,
     );
     txn.commit();
@@ -371,6 +386,20 @@ export function buildIndexes(db: Store): void {
   for (const ddl of POST_LOAD_INDEXES) db.exec(ddl);
 }
 
+
+/** Keys and volatile keys per db (ascending), as type_stats sums them: what the build is weighed on. */
+function keysPerDb(a: AggregateRows): { keys: number; expires: number }[] {
+  const perDb = new Map<number, { keys: number; expires: number }>();
+  for (const [db, , , , keys, , , untimedKeys] of a.types) {
+    const d = perDb.get(db);
+    if (d === undefined) perDb.set(db, { keys, expires: keys - untimedKeys });
+    else {
+      d.keys += keys;
+      d.expires += keys - untimedKeys;
+    }
+  }
+  return [...perDb.entries()].sort((x, y) => x[0] - y[0]).map(([, d]) => d);
+}
 
 function auxOf(info: RdbInfoLite, key: string): string | undefined {
   for (const a of info.aux) if (a.key === key) return a.value;

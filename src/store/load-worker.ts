@@ -58,6 +58,7 @@ async function run(job: WorkerJob): Promise<void> {
     maxPatterns: job.maxPatterns,
     keysMinBytes: job.keysMinBytes,
     topPerPattern: job.topPerPattern,
+    weighBothBuilds: job.weighBothBuilds,
     // Few batches waiting = the writer keeps up with us: leave it patterns and aggregates of the
     // next batch (WriterAggregation); with more waiting it is the slower side and we keep the work.
     defer: () => limit - credits < DEFER_IN_FLIGHT,

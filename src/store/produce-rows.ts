@@ -81,6 +81,15 @@ export interface ProduceOptions extends RowLimits {
    * keeps up with it. Never asked when per-key rows are limited (the writer sees only kept rows).
    */
   defer?: () => boolean;
+  /**
+   * When the first keys cannot tell the allocator build (build-guess.ts modelForPrefix `unclear`),
+   * estimate every later key under both builds: rows carry the other build's difference
+   * (N_OTHER_BUILD) and the end its aggregates (LoadEnd.otherBuild), so a consumer that stores rows
+   * can switch builds at the end instead of reading the dump again (a deferred batch's writer adds
+   * its rows to both builds' aggregates). Only without row limits: which rows are kept would depend
+   * on the build.
+   */
+  weighBothBuilds?: boolean;
 }
 
 /**
@@ -121,6 +130,12 @@ export interface LoadEnd {
   twin: ProfileSums | null;
   /** MemoryModel.twinIsDefault: the twin is the release's default build. */
   twinIsDefault: boolean;
+  /**
+   * Set when every key was estimated under both builds (ProduceOptions.weighBothBuilds): the
+   * aggregates under the twin build (`twin` then holds its exact sums), and whether each key's
+   * encoding was the same under both (else rows cannot switch builds by their memory alone).
+   */
+  otherBuild: { aggregates: AggregateRows; encodingsAgree: boolean } | null;
   snapshotTime: { ms: number; source: 'ctime' | 'mtime' };
   failure: RdbError | null;
 }
@@ -157,6 +172,10 @@ export async function* produceRows(
   let emptyKeys = 0;
   const duplicates = new DuplicateKeyCheck();
   let sums: BuildSums | null = null;
+  /** Every key estimated under both builds (ProduceOptions.weighBothBuilds), from the first one. */
+  let both = false;
+  let otherAggregates: LoadAggregates | null = null;
+  let encodingsAgree = true;
   let snapshotTime: { ms: number; source: 'ctime' | 'mtime' } | null = null;
   let model: MemoryModel | null = null;
   let failure: RdbError | null = null;
@@ -175,21 +194,29 @@ export async function* produceRows(
     const makeModel = options.memoryModel;
     const batches = new PrefixBatches(parse.batches(), PREFIX_KEYS, () => makeModel !== undefined && prefixDecides((base = makeModel(parse.info))));
     for await (const batch of batches) {
+      if (makeModel && !model) {
+        // The first batch is the prefix the build is first chosen on (build-guess.ts).
+        const rdbBytes = input.compression === 'none' ? input.fileBytes : null;
+        const chosen = modelForPrefix(base ?? makeModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
+        model = chosen.model;
+        sums = new BuildSums(model);
+        if (chosen.unclear && options.weighBothBuilds === true && minBytes === null && heaps === null) {
+          both = true;
+          builder.otherBuild = true;
+          otherAggregates = new LoadAggregates(kinds, options.maxPatterns);
+        }
+      }
       // AUX fields precede the first key in every dump, so the snapshot time is known here.
       if (snapshotTime === null) {
         snapshotTime = snapshotTimeOf(parse.info, options.mtimeMs);
         decide();
       }
-      if (makeModel && !model) {
-        // The first batch is the prefix the build is first chosen on (build-guess.ts).
-        const rdbBytes = input.compression === 'none' ? input.fileBytes : null;
-        model = modelForPrefix(base ?? makeModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
-        sums = new BuildSums(model);
-      }
       const t0 = snapshotTime.ms;
       for (const rec of batch) {
         // A server drops an empty collection on load: no memory, no place in the aggregates.
         const empty = rec.elements === 0 && isEmptyCollection(rec);
+        /** The other build's estimate minus this one's (weighBothBuilds), NaN when not known. */
+        let otherBuild = NaN;
         if (duplicates.checked) duplicates.addRange(rec.db, keyBufferOf(rec), keyStartOf(rec), keyLengthOf(rec));
         if (empty) {
           emptyKeys++;
@@ -198,7 +225,12 @@ export async function* produceRows(
           // A model failure on one exotic key must not lose the whole load: the key keeps NULL
           // memory and the snapshot counts it, so reports can say so.
           try {
-            rec.memory = sums.add(rec, keys);
+            if (both) {
+              const e = sums.addBoth(rec);
+              rec.memory = e.mine;
+              otherBuild = e.twin.bytes - e.mine.bytes;
+              if (e.twin.encoding !== e.mine.encoding) encodingsAgree = false;
+            } else rec.memory = sums.add(rec, keys);
           } catch {
             rec.memory = undefined;
             unestimated++;
@@ -224,17 +256,24 @@ export async function* produceRows(
             pattern = keyPattern(printable, options.patterns);
             if (printable.length !== keyLengthOf(rec)) text = printable;
           }
-          if (!empty) aggregates.add(kind, rec.type, pattern, ttlBucketIndex(rec.expireAtMs, t0), rec.expireAtMs === null, rec.valueBytes, memory, size);
+          if (!empty) {
+            const bucket = ttlBucketIndex(rec.expireAtMs, t0);
+            aggregates.add(kind, rec.type, pattern, bucket, rec.expireAtMs === null, rec.valueBytes, memory, size);
+            if (otherAggregates !== null) {
+              const other = memory + otherBuild;
+              otherAggregates.add(kind, rec.type, pattern, bucket, rec.expireAtMs === null, rec.valueBytes, other, other === other ? other : rec.valueBytes);
+            }
+          }
         }
         if (minBytes !== null && size < minBytes) continue;
         if (heaps) {
           heaps.offer(size, rec, pattern!, kind, memory, text);
           continue;
         }
-        if (!builder.add(rec, pattern, kind, memory, text, extraOf(rec))) {
+        if (!builder.add(rec, pattern, kind, memory, otherBuild, text, extraOf(rec))) {
           yield { t: 'batch', rows: builder.take(), keys, bytesIn: input.bytesIn() };
           lastEmit = Date.now();
-          builder.add(rec, pattern, kind, memory, text, extraOf(rec));
+          builder.add(rec, pattern, kind, memory, otherBuild, text, extraOf(rec));
         }
         kept++;
         if (builder.full) {
@@ -287,6 +326,7 @@ export async function* produceRows(
       keysBytes: sums?.keysBytes ?? 0,
       twin: sums?.twin() ?? null,
       twinIsDefault: model?.twinIsDefault === true,
+      otherBuild: otherAggregates !== null ? { aggregates: otherAggregates.rows(), encodingsAgree } : null,
       snapshotTime,
       failure,
     },

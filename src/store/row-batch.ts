@@ -35,6 +35,8 @@ export interface RowBatch {
    * UNRESOLVED_PATTERN, `printable` empty), and this is the snapshot time TTL buckets count from.
    */
   deferredAt: number | null;
+  /** The rows carry N_OTHER_BUILD: the load weighs both allocator builds on every key. */
+  otherBuild: boolean;
 }
 
 /** N_PATTERN of a row whose pattern the writer works out (RowBatch.deferredAt). */
@@ -50,7 +52,12 @@ export const N_MEMORY = 4;
 export const N_LARGEST = 5;
 export const N_EXPIRE = 6;
 export const N_ACCESS = 7;
-export const NUMS = 8;
+/**
+ * The key's estimate under the other allocator build minus N_MEMORY, for a load that weighs both
+ * builds on every key (produce-rows.ts): key_rows.other_build_delta. NaN otherwise.
+ */
+export const N_OTHER_BUILD = 8;
+export const NUMS = 9;
 
 /** Local pattern ids are reset past this many distinct patterns, so the dictionaries stay bounded. */
 export const PATTERN_DICTIONARY_LIMIT = 50_000;
@@ -123,6 +130,8 @@ export class RowBatchBuilder {
 
   /** See RowBatch.deferredAt: set for the batch being built (before its first row). */
   deferredAt: number | null = null;
+  /** See RowBatch.otherBuild: set before the first row of a load that weighs both builds. */
+  otherBuild = false;
 
   /**
    * Local id of `pattern` (UNRESOLVED_PATTERN for null), or TAKE_FIRST when the dictionary is full
@@ -148,11 +157,12 @@ export class RowBatchBuilder {
   /**
    * Adds a row; returns false (row not added) when the batch must be taken first. A null pattern
    * leaves pattern and printable text to the writer (only in batches with deferredAt set).
+   * `otherBuild`: N_OTHER_BUILD (NaN for none).
    */
-  add(rec: KeyRecord, pattern: string | null, kind: number, memory: number, printable: string | null, extra: string | null): boolean {
+  add(rec: KeyRecord, pattern: string | null, kind: number, memory: number, otherBuild: number, printable: string | null, extra: string | null): boolean {
     const pid = this.patternId(pattern);
     if (pid === TAKE_FIRST) return false;
-    this.put(keyBufferOf(rec), keyStartOf(rec), keyLengthOf(rec), pid, kind, rec.elements, rec.valueBytes, memory, rec.largestElementBytes,
+    this.put(keyBufferOf(rec), keyStartOf(rec), keyLengthOf(rec), pid, kind, rec.elements, rec.valueBytes, memory, otherBuild, rec.largestElementBytes,
       rec.expireAtMs === null ? NaN : rec.expireAtMs, accessOf(rec), printable, extra);
     return true;
   }
@@ -161,12 +171,12 @@ export class RowBatchBuilder {
   addHeld(h: HeldRow): boolean {
     const pid = this.patternId(h.pattern);
     if (pid === TAKE_FIRST) return false;
-    this.put(h.key, 0, h.key.length, pid, h.kind, h.elements, h.valueBytes, h.memory, h.largest, h.expire, h.access, h.printable, h.extra);
+    this.put(h.key, 0, h.key.length, pid, h.kind, h.elements, h.valueBytes, h.memory, NaN, h.largest, h.expire, h.access, h.printable, h.extra);
     return true;
   }
 
-  private put(key: Uint8Array, keyStart: number, keyLength: number, pid: number, kind: number, elements: number, valueBytes: number, memory: number, largest: number,
-    expire: number, access: number, printable: string | null, extra: string | null): void {
+  private put(key: Uint8Array, keyStart: number, keyLength: number, pid: number, kind: number, elements: number, valueBytes: number, memory: number, otherBuild: number,
+    largest: number, expire: number, access: number, printable: string | null, extra: string | null): void {
     const i = this.n;
     this.pushKey(key, keyStart, keyLength);
     const o = i * NUMS;
@@ -179,6 +189,7 @@ export class RowBatchBuilder {
     nums[o + N_LARGEST] = largest;
     nums[o + N_EXPIRE] = expire;
     nums[o + N_ACCESS] = access;
+    nums[o + N_OTHER_BUILD] = otherBuild;
     if (printable !== null) {
       this.printable.push([i, printable]);
       this.printableChars += printable.length;
@@ -223,6 +234,7 @@ export class RowBatchBuilder {
       newPatterns: this.newPatterns,
       newKinds: this.kinds.defs.slice(this.kindsSent),
       deferredAt: this.deferredAt,
+      otherBuild: this.otherBuild,
     };
     this.kindsSent = this.kinds.defs.length;
     this.n = 0;

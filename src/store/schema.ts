@@ -310,6 +310,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE snapshots ADD COLUMN empty_keys INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE snapshots ADD COLUMN duplicate_keys INTEGER;
   `,
+  // v8: a load whose first keys could not tell the allocator build estimates every key under both
+  // builds (produce-rows.ts weighBothBuilds) and keeps the first build's estimate in memory_bytes
+  // and the other's difference here, so that when the whole dump points to the other build it
+  // switches the rows in place (memory_bytes + other_build_delta, and the delta negated) instead of
+  // reading the dump again. Either way it then holds the estimate under the build memory_profile
+  // does not name, minus memory_bytes; NULL for rows of other loads.
+  `
+  ALTER TABLE key_rows ADD COLUMN other_build_delta INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -22,6 +22,8 @@ export interface WorkerJob {
   relaxedVersionCheck?: boolean;
   /** Batches the worker may run ahead of the consumer (default: load-worker.ts CREDITS). */
   credits?: number;
+  /** ProduceOptions.weighBothBuilds. */
+  weighBothBuilds?: boolean;
 }
 
 /** What a load worker posts. `end.failure` travels as `failure` (plain data). */

@@ -5,7 +5,7 @@ import { isEmptyCollection } from '../core/record.js';
 import { printable } from '../rdb/printable.js';
 import type { KindDef } from './kind-ids.js';
 import { LoadAggregates, type AggregateRows } from './load-aggregates.js';
-import { N_ELEMENTS, N_EXPIRE, N_KIND, N_MEMORY, N_PATTERN, N_VALUE_BYTES, NUMS, UNRESOLVED_PATTERN, type RowBatch } from './row-batch.js';
+import { N_ELEMENTS, N_EXPIRE, N_KIND, N_MEMORY, N_OTHER_BUILD, N_PATTERN, N_VALUE_BYTES, NUMS, UNRESOLVED_PATTERN, type RowBatch } from './row-batch.js';
 import { ttlBucketIndex } from './ttl-buckets.js';
 
 /**
@@ -13,17 +13,21 @@ import { ttlBucketIndex } from './ttl-buckets.js';
  * wait for the worker: key pattern, printable text and aggregates of the rows in batches the worker
  * left to it (RowBatch.deferredAt; the worker defers while the writer keeps up, see
  * produce-rows.ts). Everything it needs is in the batch: the key bytes, the kind, the numbers.
- * At the end its aggregates are merged with the worker's (mergeAggregateRows).
+ * At the end its aggregates are merged with the worker's (mergeAggregateRows). Rows that carry
+ * the other allocator build's estimate (RowBatch.otherBuild) are added to that build's aggregates too.
  */
 export class WriterAggregation {
   private readonly defs: KindDef[] = [];
   private readonly interner: PatternInterner;
   private readonly aggregates: LoadAggregates;
+  private readonly otherBuild: LoadAggregates;
   private used = false;
+  private usedOther = false;
 
   constructor(private readonly options: PatternOptions, maxPatterns?: number) {
     this.interner = new PatternInterner(options);
     this.aggregates = new LoadAggregates({ defs: this.defs }, maxPatterns);
+    this.otherBuild = new LoadAggregates({ defs: this.defs }, maxPatterns);
   }
 
   /**
@@ -35,6 +39,8 @@ export class WriterAggregation {
     for (const k of b.newKinds) this.defs.push(k);
     if (b.deferredAt === null) return null;
     this.used = true;
+    const other = b.otherBuild ? this.otherBuild : null;
+    if (other !== null) this.usedOther = true;
     const t0 = b.deferredAt;
     const nums = b.nums;
     const bytes = b.keyBytes;
@@ -60,8 +66,12 @@ export class WriterAggregation {
       const memory = nums[o + N_MEMORY]!;
       const valueBytes = nums[o + N_VALUE_BYTES]!;
       const untimed = expire !== expire;
-      this.aggregates.add(kind, type, pattern, ttlBucketIndex(untimed ? null : expire, t0), untimed, valueBytes, memory,
-        memory === memory ? memory : valueBytes);
+      const bucket = ttlBucketIndex(untimed ? null : expire, t0);
+      this.aggregates.add(kind, type, pattern, bucket, untimed, valueBytes, memory, memory === memory ? memory : valueBytes);
+      if (other !== null) {
+        const m = memory + nums[o + N_OTHER_BUILD]!;
+        other.add(kind, type, pattern, bucket, untimed, valueBytes, m, m === m ? m : valueBytes);
+      }
     }
     return patterns;
   }
@@ -69,5 +79,10 @@ export class WriterAggregation {
   /** The aggregates of the deferred rows, or null when no batch was deferred. */
   rows(): AggregateRows | null {
     return this.used ? this.aggregates.rows() : null;
+  }
+
+  /** The other build's aggregates of the deferred rows that carry it, or null when none did. */
+  otherBuildRows(): AggregateRows | null {
+    return this.usedOther ? this.otherBuild.rows() : null;
   }
 }

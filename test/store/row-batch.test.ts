@@ -22,9 +22,9 @@ describe('RowBatchBuilder pattern dictionary', () => {
     };
     const patterns = Array.from({ length: 2.5 * PATTERN_DICTIONARY_LIMIT }, (_, i) => `family${i}:x`);
     for (const p of patterns) {
-      if (!builder.add(rec(p), p, kind, NaN, null, null)) {
+      if (!builder.add(rec(p), p, kind, NaN, NaN, null, null)) {
         take();
-        expect(builder.add(rec(p), p, kind, NaN, null, null)).toBe(true);
+        expect(builder.add(rec(p), p, kind, NaN, NaN, null, null)).toBe(true);
       }
       if (builder.full) take();
     }
@@ -42,7 +42,7 @@ describe('RowBatchBuilder batch size', () => {
     const long = 'k'.repeat(20_000);
     let rows = 0;
     while (!builder.full) {
-      builder.add(rec(`${long}${rows}`), 'k*', kind, NaN, null, null);
+      builder.add(rec(`${long}${rows}`), 'k*', kind, NaN, NaN, null, null);
       rows++;
     }
     // 20 KB keys: a batch of ~52 rows (1 MiB), not 4096 (80 MB).
@@ -51,7 +51,7 @@ describe('RowBatchBuilder batch size', () => {
     // Printable text counts too (binary keys carry theirs in the batch).
     let textRows = 0;
     while (!builder.full) {
-      builder.add(rec(`b${textRows}`), 'b*', kind, NaN, 'x'.repeat(100_000), null);
+      builder.add(rec(`b${textRows}`), 'b*', kind, NaN, NaN, 'x'.repeat(100_000), null);
       textRows++;
     }
     expect(textRows).toBe(Math.ceil(BATCH_KEY_BYTES / 100_002));
@@ -59,7 +59,7 @@ describe('RowBatchBuilder batch size', () => {
     // Short keys: the row count decides.
     let short = 0;
     while (!builder.full) {
-      builder.add(rec(`s:${short}`), 's:*', kind, NaN, null, null);
+      builder.add(rec(`s:${short}`), 's:*', kind, NaN, NaN, null, null);
       short++;
     }
     expect(short).toBe(4096);
