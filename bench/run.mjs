@@ -111,10 +111,10 @@ const parseOnly = (/** @type {string[]} */ files) => [process.execPath, PARSE_ON
 const load = (/** @type {string[]} */ files, /** @type {string[]} */ extra = []) => [RDBSCOPE, 'load', ...files, '--db', sqlite, '--quiet', ...extra];
 
 /**
- * The memory profile a load of `file` stores, learnt by one untimed load: when its first keys point
- * to the other allocator build than the whole file, a default load reads the dump twice, and the
- * bench then also times the load that names the profile with --server (one pass). Null when the
- * load fails.
+ * The memory profile a load of `file` stores, learnt by one untimed load: when its first keys cannot
+ * tell the allocator build, a default load weighs both builds on every key and switches its rows at
+ * the end (or reads the dump twice), and the bench then also times the load that names the profile
+ * with --server (one build, nothing to switch). Null when the load fails.
  * @param {string} file
  */
 function storedProfile(file) {
@@ -375,7 +375,7 @@ const md = [
   'against rdbscope parse-only on the same dump. keys = `bin/rdbscope keys --format F <dump> > /dev/null`; info = `bin/rdbscope info <dump>`;',
   'HDT3213 = HDT3213/rdb\'s `rdb -c memory -o /dev/null <dump>` (Go; the per-key memory CSV), from $RDBSCOPE_BENCH_HDT3213.',
   'keys/s and MB/s use the uncompressed RDB size. parse-only = `node bench/parse-only.mjs <dump>` (every key decoded into a record, CRC64 checked, nothing stored);',
-  `load = \`bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\` (the launcher, as installed: it runs node with \`--max-semi-space-size=4 --heap-growing-percent=30\`); load --server P: the same load given the profile the default load stores, which reads the dump once where the default reads it twice (its first keys point to the other allocator build). Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
+  `load = \`bin/rdbscope load <dump> --db <fresh tmp>.sqlite --quiet\` (the launcher, as installed: it runs node with \`--max-semi-space-size=4 --heap-growing-percent=30\`); load --server P: the same load given the profile the default load stores, which estimates each key under that build alone where the default weighs both and switches its rows at the end (its first keys cannot tell the build). Memory target: peak RSS ≤ ${RSS_LIMIT_MB} MB for every rdbscope run.`,
   '',
   'Dumps (bench/datasets.mjs, written by redis-server, cached in bench/.cache/):',
   ...dumpLines,
