@@ -18,8 +18,9 @@ const MAX_HELD_BYTES = 32 << 20;
  * Then the decided build's lines are printed, the other's dropped, and every later key is estimated
  * with that build alone: a dump written by Debian's redis-server gets the estimates its MEMORY USAGE
  * gives. `load` also checks the decision on the whole file at its end and switches its rows to the
- * other build (or reads the dump again) when it was wrong; a stream is read once, so here the decision of the first keys is final, and
- * DumpBuildCheck (dump-build-check.ts) says at the end when the whole dump points to the other build.
+ * other build (or reads the dump again) when it was wrong; a stream is read once, so here the
+ * decision of the first keys is final, and DumpBuildCheck (dump-build-check.ts) says at the end when
+ * the whole dump points to the other build.
  */
 export class TwoBuildLines {
   private readonly evidence: PrefixEvidence;

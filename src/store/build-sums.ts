@@ -5,8 +5,8 @@ import type { MemoryModel, ProfileSums } from './produce-rows.js';
  * What the allocator build of a dump is settled on (memory-spec.ts settleBuild, against `used-mem`):
  * Σ estimates and Σ allocation gaps of the model over every key it estimates, and of its twin build
  * over the keys `twin.weight` picks, weighted up (memory/build-choice.ts twinWeight: every large key,
- * one small key in 16). A load sums them over the whole dump; `keys` too, to say when the build its
- * first keys chose is not the one the whole dump points to.
+ * one small key in 16), or of both builds over every key when a load weighs both (addBoth). A load
+ * sums them over the whole dump (produce-rows.ts).
  */
 export class BuildSums {
   /** Σ of the model's estimates. */

@@ -83,7 +83,7 @@ export interface ProduceOptions extends RowLimits {
   defer?: () => boolean;
   /**
    * When the first keys cannot tell the allocator build (build-guess.ts modelForPrefix `unclear`),
-   * estimate every later key under both builds: rows carry the other build's difference
+   * estimate every key (the first ones too) under both builds: rows carry the other build's difference
    * (N_OTHER_BUILD) and the end its aggregates (LoadEnd.otherBuild), so a consumer that stores rows
    * can switch builds at the end instead of reading the dump again (a deferred batch's writer adds
    * its rows to both builds' aggregates). Only without row limits: which rows are kept would depend
