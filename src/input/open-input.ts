@@ -20,6 +20,12 @@ export interface OpenedInput {
   compression: Compression;
   /** Size on disk (compressed), when the input is a file. */
   fileBytes: number | null;
+  /**
+   * The dump's size uncompressed as the file tells it before it is read, else null: a plain file's
+   * own size; a gzip file's trailer ISIZE (gzipUncompressedSize). What a load's first keys are
+   * scaled to the whole dump by (store/build-guess.ts); the parse never relies on it.
+   */
+  rdbBytes: number | null;
   /** Bytes read from the file or stream so far (compressed side; for progress). */
   bytesIn(): number;
   mtimeMs: number | null;
@@ -86,6 +92,7 @@ export async function openInput(pathOrStream: string | Buffer | Readable, name?:
   let mtimeMs: number;
   let identity: { dev: number; ino: number };
   let head: Uint8Array;
+  let trailer: Uint8Array;
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw new RdbError('IO', 'is a directory, not a dump file', null, null, label);
@@ -98,6 +105,8 @@ export async function openInput(pathOrStream: string | Buffer | Readable, name?:
     const probe = Buffer.alloc(4);
     const { bytesRead } = await fh.read(probe, 0, 4, 0);
     head = probe.subarray(0, bytesRead);
+    const last = Buffer.alloc(4);
+    trailer = size >= GZIP_MIN_BYTES ? last.subarray(0, (await fh.read(last, 0, 4, size - 4)).bytesRead) : last.subarray(0, 0);
   } catch (e) {
     await fh.close();
     throw e instanceof RdbError ? e : ioError(e, label);
@@ -125,11 +134,27 @@ export async function openInput(pathOrStream: string | Buffer | Readable, name?:
     chunks,
     compression,
     fileBytes: size,
+    rdbBytes: compression === 'none' ? size : compression === 'gzip' ? gzipUncompressedSize(trailer, size) : null,
     bytesIn: () => bytesIn,
     mtimeMs,
     name: label,
     checksumSource,
   };
+}
+
+/** A gzip member's header and trailer: 10 + 8 bytes (RFC 1952 §2.3). */
+const GZIP_MIN_BYTES = 18;
+
+/**
+ * The uncompressed size a gzip file's last 4 bytes give (ISIZE: the member's input size modulo 2^32,
+ * RFC 1952 §2.3.1), when it can be the whole file's: at least the compressed size. That holds for
+ * one member of less than 4 GiB, what `gzip dump.rdb` writes. A file of several members (its last
+ * one's size) or of 4 GiB and more (wrapped) can mislead it: only a first guess rests on it.
+ */
+export function gzipUncompressedSize(trailer: Uint8Array, fileBytes: number): number | null {
+  if (trailer.length < 4) return null;
+  const isize = (trailer[0]! | (trailer[1]! << 8) | (trailer[2]! << 16) | (trailer[3]! << 24)) >>> 0;
+  return isize >= fileBytes ? isize : null;
 }
 
 /**
@@ -186,6 +211,7 @@ async function openStream(stream: Readable, label: string): Promise<OpenedInput>
       return compression;
     },
     fileBytes: null,
+    rdbBytes: null,
     bytesIn: () => bytesIn,
     mtimeMs: null,
     name: label,

@@ -17,7 +17,7 @@ export const PREFIX_KEYS = 16_384;
 
 /** What the prefix is measured against. */
 export interface PrefixScale {
-  /** Uncompressed size of the whole dump, or null when unknown (compressed input). */
+  /** Uncompressed size of the whole dump, or null when unknown (OpenedInput.rdbBytes: an LZ4 file, a stream). */
   rdbBytes: number | null;
   /** True when the prefix is the whole dump (the parse ended within it). */
   whole: boolean;
@@ -98,7 +98,7 @@ export class PrefixEvidence {
 
   /**
    * Whether the last decide() was clear (BuildChoice.clear): false when the first keys could not
-   * tell the build (nor scale to the file: a compressed input's size is unknown) and the default
+   * tell the build (nor scale to the file: an LZ4 file's or a stream's size is unknown) and the default
    * stayed for want of better.
    */
   clear = false;

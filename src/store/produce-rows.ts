@@ -18,6 +18,8 @@ export interface LoadInput {
   compression: string;
   bytesIn: () => number;
   fileBytes: number | null;
+  /** OpenedInput.rdbBytes: the dump's size uncompressed, when known before it is read. */
+  rdbBytes: number | null;
 }
 
 /** What the producer needs from a parse (a subset of RdbParse). */
@@ -196,8 +198,7 @@ export async function* produceRows(
     for await (const batch of batches) {
       if (makeModel && !model) {
         // The first batch is the prefix the build is first chosen on (build-guess.ts).
-        const rdbBytes = input.compression === 'none' ? input.fileBytes : null;
-        const chosen = modelForPrefix(base ?? makeModel(parse.info), batch, { rdbBytes, whole: batches.whole() });
+        const chosen = modelForPrefix(base ?? makeModel(parse.info), batch, { rdbBytes: input.rdbBytes, whole: batches.whole() });
         model = chosen.model;
         sums = new BuildSums(model);
         if (chosen.unclear && options.weighBothBuilds === true && minBytes === null && heaps === null) {

@@ -5,9 +5,11 @@
  * profile load stores>`, and its memoryBytes those of the server's own MEMORY USAGE. Before, `keys`
  * took the official build (quantum 8), 8 bytes short on each of these keys.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startRedis } from '../../scripts/lib/redis-server.mjs';
@@ -129,6 +131,28 @@ requireRedis()('keys: the allocator build of the first keys', () => {
       ]);
       expect(firstDifference(given.stdout, chosen.stdout)).toBeNull();
       expect(given.stdout.split('\n').length).toBeGreaterThan(other.stdout.split('\n').length);
+    }
+  }, 120_000);
+
+  it.skipIf(!cliBuilt)("decides a gzip'd copy on its first keys too: the trailer gives the size they are scaled by", async () => {
+    const gz = join(dir, 'strings.rdb.gz');
+    await pipeline(createReadStream(dumps.strings), createGzip(), createWriteStream(gz));
+    const [plain, copy] = await Promise.all([keys(dumps.strings, ['--format', 'csv']), keys(gz, ['--format', 'csv'])]);
+    expect(copy.code).toBe(0);
+    // No note: the first keys chose the build the whole dump points to.
+    expect(copy.stderr).toBe('');
+    expect(firstDifference(copy.stdout, plain.stdout)).toBeNull();
+    // A load chooses it there too: it weighs one build per key and reads the dump once.
+    const db = join(dir, 'gz.sqlite');
+    const load = await runCliAsync(['load', gz, '--db', db], PROJECT_ROOT);
+    expect(load.code).toBe(0);
+    expect(load.stdout).not.toContain('read twice');
+    const store = new Database(db, { readonly: true });
+    try {
+      expect(store.prepare('SELECT memory_profile FROM snapshots').pluck().get()).toMatch(/-q16$/);
+      expect(store.prepare('SELECT count(*) FROM key_rows WHERE other_build_delta IS NOT NULL').pluck().get()).toBe(0);
+    } finally {
+      store.close();
     }
   }, 120_000);
 });

@@ -141,3 +141,29 @@ describe.skipIf(process.platform === 'win32')('openInput on a FIFO (a process su
     expect(r.stderr).toMatch(/^rdbscope: \S+dump\.fifo: not a regular file \(a pipe or device\): a load reads the dump file twice[^\n]*\n$/);
   });
 });
+
+describe("the dump's size uncompressed, before it is read (OpenedInput.rdbBytes)", () => {
+  const dump = join(FIXTURES_DIR, 'mixed-7.0.rdb');
+  const bytes = readFileSync(dump);
+
+  it("is a plain file's size and a gzip file's trailer size", async () => {
+    const dir = tempDir();
+    const gz = join(dir, 'dump.rdb.gz');
+    writeFileSync(gz, gzipSync(bytes));
+    expect((await openInput(dump)).rdbBytes).toBe(bytes.length);
+    expect((await openInput(gz)).rdbBytes).toBe(bytes.length);
+  });
+
+  it('is unknown when the trailer cannot be the whole size (a last member smaller than the file), for LZ4 and for streams', async () => {
+    const dir = tempDir();
+    const members = join(dir, 'members.rdb.gz');
+    const cut = bytes.length - 100;
+    writeFileSync(members, Buffer.concat([gzipSync(bytes.subarray(0, cut)), gzipSync(bytes.subarray(cut))]));
+    const lz = join(dir, 'dump.rdb.lz4');
+    writeFileSync(lz, lz4.compress(bytes));
+    expect((await openInput(members)).rdbBytes).toBeNull();
+    expect((await openInput(lz)).rdbBytes).toBeNull();
+    const { Readable } = await import('node:stream');
+    expect((await openInput(Readable.from([bytes]), 'stream')).rdbBytes).toBeNull();
+  });
+});

@@ -103,6 +103,6 @@ export function fakeSource(
         info.checksum = { status: 'ok', value: '0123456789abcdef' };
       },
     };
-    return { input: { compression: 'none', bytesIn: () => consumed, fileBytes: 1000 }, parse };
+    return { input: { compression: 'none', bytesIn: () => consumed, fileBytes: 1000, rdbBytes: 1000 }, parse };
   };
 }

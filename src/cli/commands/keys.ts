@@ -92,12 +92,12 @@ export function registerKeys(program: Command): void {
         const spec = { server: opts.server ?? null, config };
         let held: TwoBuildLines | null = null;
         // When they could not tell it (a dump of several dbs, whose first keys are all db 0's; a
-        // compressed one, whose size is unknown) every later key is summed as `load` sums it, to say
+        // LZ4 file or a stream, whose size is unknown) every later key is summed as `load` sums it, to say
         // at the end whether the whole dump points to the other build (dump-build-check.ts). Not when
         // a filter leaves keys out before their estimate: those cost none, and the sums would lack them.
         let check: DumpBuildCheck | null = null;
         const release = (whole: boolean) => {
-          const decided = held!.decide({ rdbBytes: input.compression === 'none' ? input.fileBytes : null, whole });
+          const decided = held!.decide({ rdbBytes: input.rdbBytes, whole });
           held = null;
           estimate = decided.model.estimate;
           if (!whole && !decided.evidence.clear && selected === null) check = new DumpBuildCheck(decided.model, decided.evidence, decided.keys, spec);
