@@ -12,7 +12,7 @@ import { Txn } from '../store/txn.js';
 import { LoadWorker, workerEntry } from '../store/worker-rows.js';
 import { DATABASE_SIDE_FILES } from './database-files.js';
 import { ProgressLine, progressEnabled } from './progress.js';
-import { rereadNote } from './reread-note.js';
+import { buildNote } from './build-note.js';
 
 export interface LoadFilesOptions extends RowLimits {
   quiet?: boolean;
@@ -119,7 +119,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
         process.stderr.write(`rdbscope: ${res.error.message}\n`);
         options.say(`${path}: kept as PARTIAL snapshot ${res.snapshotId}: ${res.keys} keys read before the error${rows} (${secs}s)`);
       } else if (!options.quiet) {
-        options.say(`${path}: loaded as snapshot ${res.snapshotId}: ${res.keys} keys${rows} in ${secs}s${rereadNote(res.rereadWith)}`);
+        options.say(`${path}: loaded as snapshot ${res.snapshotId}: ${res.keys} keys${rows} in ${secs}s${buildNote(res)}`);
       }
       // What a server would do differently with this dump: on stderr, even with --quiet.
       if (res.duplicateKeys !== null && res.duplicateKeys > 0) {

@@ -97,6 +97,8 @@ export type LoadResult =
        * other allocator build than the whole file (build-guess.ts); null when it was read once.
        */
       rereadWith: string | null;
+      /** The profile kept after weighing both allocator builds on every key (produce-rows.ts weighBothBuilds), else null. */
+      weighedBoth: string | null;
     };
 
 /**
@@ -335,6 +337,7 @@ async function loadOnce(
     if (!options.deferIndexes) buildIndexes(db);
     return {
       outcome: 'loaded', snapshotId, fileName, status, keys: end.keys, keyRows: inserter.rows, error: failure, rereadWith: null,
+      weighedBoth: end.otherBuild !== null && !failure ? profile : null,
       emptyKeys: end.emptyKeys, duplicateKeys,
     };
   } catch (err) {

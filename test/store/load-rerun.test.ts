@@ -90,7 +90,7 @@ requireRedis()('a load whose first keys could not tell the build', () => {
     });
     db.close();
     expect(opens).toBe(1);
-    expect(result).toMatchObject({ outcome: 'loaded', status: 'complete', rereadWith: null });
+    expect(result).toMatchObject({ outcome: 'loaded', status: 'complete', rereadWith: null, weighedBoth: expect.stringMatching(/-q16$/) });
     if (!cliBuilt) return;
     const load = async (name: string, args: string[]) => {
       const run = await runCliAsync(['load', dump, '--db', join(dir, name), ...args], PROJECT_ROOT);
@@ -104,7 +104,10 @@ requireRedis()('a load whose first keys could not tell the build', () => {
     const profile = (s: Store) => s.prepare('SELECT memory_profile FROM snapshots').pluck().get() as string;
     const stored = profile(twoPasses.db);
     expect(stored).toMatch(/-q16$/);
+    // Its line names the build it kept, the --server that spares the weighing.
+    expect(worker.run.stdout).toContain(`(both allocator builds weighed on every key: its first keys could not tell which one wrote it; --server ${stored} weighs one)`);
     const given = await load('given.sqlite', ['--server', stored]);
+    expect(given.run.stdout).not.toContain('weighed');
     const official = await load('official.sqlite', ['--server', stored.replace(/-q16$/, '')]);
     const inThread = openStore(join(dir, 'x.sqlite'), { readonly: true });
     const snapshot = 'SELECT memory_profile, memory_profile_reason, allocation_gap_bytes, unestimated_keys, key_count, key_rows FROM snapshots';

@@ -8,7 +8,7 @@ import { instanceOption, parseIntOption, runCommand, UsageError } from '../exit.
 import { expandInputs } from '../expand-inputs.js';
 import { addMemoryOptions, memorySpecFrom, type MemoryCliOptions } from '../memory-options.js';
 import { ProgressLine, progressEnabled } from '../progress.js';
-import { rereadNote } from '../reread-note.js';
+import { buildNote } from '../build-note.js';
 
 interface ExportCliOptions extends MemoryCliOptions {
   format: string;
@@ -120,7 +120,7 @@ export function registerExport(program: Command): void {
               failures++;
               process.stderr.write(`rdbscope: ${res.error.message}\n`);
               process.stdout.write(`${path}: exported as PARTIAL: ${res.snapshot.keyCount} keys read before the error${rows} to ${res.dir} (${secs}s)\n`);
-            } else say(`${path}: exported ${res.snapshot.keyCount} keys${rows} to ${res.dir} in ${secs}s${rereadNote(res.rereadWith)}`);
+            } else say(`${path}: exported ${res.snapshot.keyCount} keys${rows} to ${res.dir} in ${secs}s${buildNote(res)}`);
           } catch (err) {
             progress.done();
             // A dump that cannot be read or is refused (ExportRefusal) does not stop the next ones.
