@@ -319,6 +319,21 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE key_rows ADD COLUMN other_build_delta INTEGER;
   `,
+  // v9: v_keys.ttl_seconds rounds as Redis's TTL rounds ((ttl + 500) / 1000, R:expire.c
+  // ttlGenericCommand; an expired key's the same way below zero), as report bigkeys prints it. It
+  // truncated: a key with 59.7 s left read 59 here and 60 in bigkeys and in redis-cli TTL.
+  `
+  DROP VIEW v_keys;
+  CREATE VIEW v_keys AS
+    SELECT k.snapshot_id, s.file_name AS snapshot, k.db, coalesce(k.key_printable, CAST(k.key AS TEXT)) AS key, k.pattern, k.type,
+           k.rdb_type, k.encoding, k.elements, k.value_bytes AS file_bytes, k.memory_bytes,
+           COALESCE(k.memory_bytes, k.value_bytes) AS size_bytes, k.largest_element,
+           CASE WHEN k.expire_at_ms IS NULL THEN NULL
+                WHEN k.expire_at_ms >= s.snapshot_time_ms THEN (k.expire_at_ms - s.snapshot_time_ms + 500) / 1000
+                ELSE -((500 - (k.expire_at_ms - s.snapshot_time_ms)) / 1000) END AS ttl_seconds,
+           k.expire_at_ms, k.idle, k.freq, k.fields_with_ttl, k.stream_groups, k.stream_pending, k.key AS key_bytes
+    FROM keys k JOIN snapshots s ON s.id = k.snapshot_id AND k.rowid BETWEEN s.first_row AND s.last_row;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
