@@ -1,5 +1,6 @@
 import { isEmptyCollection, type KeyRecord, type MemoryEstimate } from '../core/record.js';
 import type { PrefixEvidence } from '../store/build-guess.js';
+import { KeysPerDb } from '../store/keys-per-db.js';
 import { settleBuild, type MemorySpec } from '../store/memory-spec.js';
 import type { MemoryModel, ProfileSums } from '../store/produce-rows.js';
 
@@ -27,7 +28,7 @@ export class DumpBuildCheck {
   private allocationGap = 0;
   private twinKeys = 0;
   private twinGap = 0;
-  private readonly perDb = new Map<number, { keys: number; expires: number }>();
+  private readonly perDb = new KeysPerDb();
 
   /**
    * `model`: the one the first keys chose, with its twin (prefixDecides); `prefix`: the evidence it
@@ -56,10 +57,7 @@ export class DumpBuildCheck {
       this.twinKeys += weight * (t.bytes - m.bytes);
       this.twinGap += weight * (twin.gap(rec, t.encoding) - gap);
     }
-    let db = this.perDb.get(rec.db);
-    if (db === undefined) this.perDb.set(rec.db, (db = { keys: 0, expires: 0 }));
-    db.keys++;
-    if (rec.expireAtMs !== null) db.expires++;
+    this.perDb.add(rec);
     return m;
   }
 
@@ -76,16 +74,11 @@ export class DumpBuildCheck {
     };
     const mine = withPrefix({ profile: model.profile, keysBytes: this.keysBytes, allocationGap: this.allocationGap });
     const twin = withPrefix({ profile: model.twin!.profile, keysBytes: this.keysBytes + this.twinKeys, allocationGap: this.allocationGap + this.twinGap });
-    const perDb = new Map(this.perDb);
-    for (const [db, c] of prefix.perDb) {
-      const d = perDb.get(db);
-      perDb.set(db, d === undefined ? c : { keys: d.keys + c.keys, expires: d.expires + c.expires });
-    }
     const settled = settleBuild(
       this.spec,
       { profile: mine.profile, profileReason: null, keysBytes: mine.keysBytes, allocationGap: mine.allocationGap, twin, twinIsDefault: model.twinIsDefault },
       model.twin!.usedMem,
-      [...perDb.values()],
+      this.perDb.values(prefix.perDb),
     );
     return settled.rerun === null ? null : { profile: settled.rerun.server!, reason: settled.reason ?? '' };
   }

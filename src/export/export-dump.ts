@@ -4,7 +4,8 @@ import { openInput } from '../input/open-input.js';
 import { DEFAULT_PATTERN_OPTIONS } from '../patterns/options.js';
 import { parseRdb } from '../rdb/index.js';
 import { fileFingerprint } from '../store/fingerprint.js';
-import { mergeAggregateRows, type AggregateRows } from '../store/load-aggregates.js';
+import { keysPerDbOf } from '../store/keys-per-db.js';
+import { mergeAggregateRows } from '../store/load-aggregates.js';
 import { describeChecksum } from '../store/load-snapshot.js';
 import { compactLimitsForSpec, modelFromSpec, settleBuild, type MemorySpec } from '../store/memory-spec.js';
 import { produceRows, type LoadEnd, type LoadMessage } from '../store/produce-rows.js';
@@ -113,7 +114,7 @@ async function exportOnce(options: DumpExportOptions): Promise<DumpExportResult 
     const usedMemBytes = usedMem !== undefined && /^-?\d+$/.test(usedMem) ? Number(usedMem) : null;
     const spec = options.memory;
     if (spec && (end.twin || spec.replaced) && !failure) {
-      const settled = settleBuild(spec, end, usedMemBytes, keysPerDb(aggregates.types));
+      const settled = settleBuild(spec, end, usedMemBytes, keysPerDbOf(aggregates.types));
       if (settled.rerun) {
         partition.abort();
         return { rerun: settled.rerun };
@@ -158,18 +159,6 @@ async function exportOnce(options: DumpExportOptions): Promise<DumpExportResult 
   } finally {
     await source.return(undefined);
   }
-}
-
-/** Keys and keys with an expiry per db, from the type aggregates (what settleBuild weighs, as `load` reads them from type_stats). */
-function keysPerDb(types: AggregateRows['types']): { keys: number; expires: number }[] {
-  const perDb = new Map<number, { keys: number; expires: number }>();
-  for (const [db, , , , keys, , , untimedKeys] of types) {
-    const d = perDb.get(db) ?? { keys: 0, expires: 0 };
-    d.keys += keys;
-    d.expires += keys - untimedKeys;
-    perDb.set(db, d);
-  }
-  return [...perDb.values()];
 }
 
 /** A worker thread for exports, or null when the package has no compiled worker entry (tests from sources). */

@@ -10,6 +10,7 @@
  */
 import { isEmptyCollection, keyLengthOf, type KeyRecord, type MemoryEstimate } from '../core/record.js';
 import { chooseBuild, parseProfile, type BuildEvidence } from '../memory/index.js';
+import { KeysPerDb } from './keys-per-db.js';
 import type { MemoryModel, ProfileSums } from './produce-rows.js';
 
 /** Records held for the decision (a few MB of records; key bytes stay in the parser's arena). */
@@ -53,7 +54,7 @@ export class PrefixEvidence {
   private mineGap = 0;
   private twinKeys = 0;
   private twinGap = 0;
-  private readonly perDb = new Map<number, { keys: number; expires: number }>();
+  private readonly perDb = new KeysPerDb();
   /** Where the last key added ends in the dump. */
   private prefixBytes = 0;
   private readonly twin: NonNullable<MemoryModel['twin']>;
@@ -78,15 +79,12 @@ export class PrefixEvidence {
     this.mineGap += model.gap ? model.gap(rec, m.encoding) : 0;
     this.twinKeys += t.bytes;
     this.twinGap += twin.gap(rec, t.encoding);
-    let db = this.perDb.get(rec.db);
-    if (db === undefined) this.perDb.set(rec.db, (db = { keys: 0, expires: 0 }));
-    db.keys++;
-    if (rec.expireAtMs !== null) db.expires++;
+    this.perDb.add(rec);
     return { mine: m, twin: t };
   }
 
   /** Both builds' sums over the keys added (every key estimated under each), and their keys per db. */
-  totals(): { sums: ProfileSums[]; perDb: ReadonlyMap<number, { keys: number; expires: number }> } {
+  totals(): { sums: ProfileSums[]; perDb: KeysPerDb } {
     return {
       sums: [
         { profile: this.model.profile, keysBytes: this.mineKeys, allocationGap: this.mineGap },
@@ -109,7 +107,7 @@ export class PrefixEvidence {
     const factor = scale.whole ? 1 : scale.rdbBytes !== null && this.prefixBytes > 0 ? scale.rdbBytes / this.prefixBytes : null;
     this.clear = false;
     if (factor === null) return model;
-    const scaled = [...this.perDb.values()].map((d) => ({ keys: Math.round(d.keys * factor), expires: Math.round(d.expires * factor) }));
+    const scaled = this.perDb.values().map((d) => ({ keys: Math.round(d.keys * factor), expires: Math.round(d.expires * factor) }));
     const evidence = (profile: string, keys: number, gap: number): BuildEvidence => ({
       profile: parseProfile(profile),
       keysBytes: keys * factor,

@@ -40,12 +40,15 @@ export class BuildSums {
     return m;
   }
 
+  /** The twin's estimate of the key last given to addBoth. */
+  lastTwin: MemoryEstimate | null = null;
+
   /**
-   * The key's estimates under the model and under its twin (which the model must have), both added
-   * to the sums: a load that weighs both builds on every key (produce-rows.ts) sums the twin exactly.
-   * Throws what an estimate throws; nothing is added then.
+   * The key's estimate under the model, its twin's (which the model must have) left in lastTwin,
+   * both added to the sums: a load that weighs both builds on every key (produce-rows.ts) sums the
+   * twin exactly. Throws what an estimate throws; nothing is added then.
    */
-  addBoth(rec: KeyRecord): { mine: MemoryEstimate; twin: MemoryEstimate } {
+  addBoth(rec: KeyRecord): MemoryEstimate {
     const model = this.model;
     const twin = model.twin!;
     const m = model.estimate(rec);
@@ -56,7 +59,8 @@ export class BuildSums {
     this.twinGap += twinGap - gap;
     this.keysBytes += m.bytes;
     this.allocationGap += gap;
-    return { mine: m, twin: t };
+    this.lastTwin = t;
+    return m;
   }
 
   /** The twin build's sums (its sampled differences added to the model's), or null without a twin. */

@@ -3,7 +3,8 @@ import { type RdbError } from '../core/errors.js';
 import { DEFAULT_PATTERN_OPTIONS, type PatternOptions } from '../patterns/options.js';
 import { fileFingerprint, type FileFingerprint } from './fingerprint.js';
 import { KeyInserter, dictionariesOf } from './key-inserter.js';
-import { mergeAggregateRows, writeAggregates, type AggregateRows } from './load-aggregates.js';
+import { keysPerDbOf } from './keys-per-db.js';
+import { mergeAggregateRows, writeAggregates } from './load-aggregates.js';
 import type { MemorySpec } from './memory-spec.js';
 import type { Store } from './open-store.js';
 import { produceRows, type LoadEnd, type LoadInput, type LoadMessage, type LoadParse, type MemoryModel, type RdbInfoLite, type RowLimits } from './produce-rows.js';
@@ -292,7 +293,7 @@ async function loadOnce(
     let profileReason = end.profileReason;
     let allocationGap = end.allocationGap;
     if (spec && settleBuild) {
-      const perDb = keysPerDb(aggregates);
+      const perDb = keysPerDbOf(aggregates.types);
       const settled = settleBuild(spec, end, usedMem, perDb);
       const other = end.otherBuild;
       if (settled.rerun && other !== null && other.encodingsAgree && settled.rerun.server === end.twin?.profile) {
@@ -389,20 +390,6 @@ export function buildIndexes(db: Store): void {
   for (const ddl of POST_LOAD_INDEXES) db.exec(ddl);
 }
 
-
-/** Keys and volatile keys per db (ascending), as type_stats sums them: what the build is weighed on. */
-function keysPerDb(a: AggregateRows): { keys: number; expires: number }[] {
-  const perDb = new Map<number, { keys: number; expires: number }>();
-  for (const [db, , , , keys, , , untimedKeys] of a.types) {
-    const d = perDb.get(db);
-    if (d === undefined) perDb.set(db, { keys, expires: keys - untimedKeys });
-    else {
-      d.keys += keys;
-      d.expires += keys - untimedKeys;
-    }
-  }
-  return [...perDb.entries()].sort((x, y) => x[0] - y[0]).map(([, d]) => d);
-}
 
 function auxOf(info: RdbInfoLite, key: string): string | undefined {
   for (const a of info.aux) if (a.key === key) return a.value;

@@ -227,10 +227,10 @@ export async function* produceRows(
           // memory and the snapshot counts it, so reports can say so.
           try {
             if (both) {
-              const e = sums.addBoth(rec);
-              rec.memory = e.mine;
-              otherBuild = e.twin.bytes - e.mine.bytes;
-              if (e.twin.encoding !== e.mine.encoding) encodingsAgree = false;
+              const m = (rec.memory = sums.addBoth(rec));
+              const t = sums.lastTwin!;
+              otherBuild = t.bytes - m.bytes;
+              if (t.encoding !== m.encoding) encodingsAgree = false;
             } else rec.memory = sums.add(rec, keys);
           } catch {
             rec.memory = undefined;

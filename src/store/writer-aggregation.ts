@@ -20,14 +20,13 @@ export class WriterAggregation {
   private readonly defs: KindDef[] = [];
   private readonly interner: PatternInterner;
   private readonly aggregates: LoadAggregates;
-  private readonly otherBuild: LoadAggregates;
+  /** Made by the first deferred batch that carries the other build (RowBatch.otherBuild). */
+  private otherBuild: LoadAggregates | null = null;
   private used = false;
-  private usedOther = false;
 
-  constructor(private readonly options: PatternOptions, maxPatterns?: number) {
+  constructor(private readonly options: PatternOptions, private readonly maxPatterns?: number) {
     this.interner = new PatternInterner(options);
     this.aggregates = new LoadAggregates({ defs: this.defs }, maxPatterns);
-    this.otherBuild = new LoadAggregates({ defs: this.defs }, maxPatterns);
   }
 
   /**
@@ -39,8 +38,7 @@ export class WriterAggregation {
     for (const k of b.newKinds) this.defs.push(k);
     if (b.deferredAt === null) return null;
     this.used = true;
-    const other = b.otherBuild ? this.otherBuild : null;
-    if (other !== null) this.usedOther = true;
+    const other = b.otherBuild ? (this.otherBuild ??= new LoadAggregates({ defs: this.defs }, this.maxPatterns)) : null;
     const t0 = b.deferredAt;
     const nums = b.nums;
     const bytes = b.keyBytes;
@@ -83,6 +81,6 @@ export class WriterAggregation {
 
   /** The other build's aggregates of the deferred rows that carry it, or null when none did. */
   otherBuildRows(): AggregateRows | null {
-    return this.usedOther ? this.otherBuild.rows() : null;
+    return this.otherBuild?.rows() ?? null;
   }
 }
