@@ -1,5 +1,5 @@
 /**
- * Which allocator build wrote the dump (docs/memory-model.md "Which build"). Official builds link
+ * Which allocator build wrote the dump (docs/memory-model.md §2 "Server profile and allocator build"). Official builds link
  * the bundled jemalloc with an 8-byte quantum, distro packages (Debian's redis-server among them) the
  * system jemalloc with a 16-byte one (rdb-format.md §9.2); the file names the release but not the
  * build. What it does record is `used-mem`, the server's allocated bytes when it wrote the file, and

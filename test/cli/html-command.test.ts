@@ -220,10 +220,15 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     const dir = tempDir();
     const r = runCli(['analyze', '--quiet', '--html', 'a.html', fixture('mixed-7.0.rdb')], dir);
     expect(r.code, r.stderr).toBe(0);
+    // --quiet: errors and warnings only (docs/commands.md), so not the line naming the page.
+    expect(r.stderr).toBe('');
     expect(r.stdout).toContain('mixed-7.0.rdb — instance fixtures');
     const page = readFileSync(join(dir, 'a.html'), 'utf8');
     expect(page).toContain('<title>rdbscope report: fixtures, mixed-7.0.rdb</title>');
     expect(page).toContain('id="chart-patterns"');
+    const told = runCli(['analyze', '--html', 'b.html', '--db', 'b.sqlite', fixture('mixed-7.0.rdb')], dir);
+    expect(told.code, told.stderr).toBe(0);
+    expect(told.stderr).toMatch(/(^|\n)wrote b\.html\n$/);
   });
 });
 

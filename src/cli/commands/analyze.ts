@@ -111,7 +111,7 @@ export function registerAnalyze(program: Command): void {
         }
         if (options.html !== undefined) {
           writeHtmlReport(db, { snapshot: String(loaded.snapshotId), top: Number(HTML_TOP_DEFAULT), maxmemory, dbPath }, options.html);
-          process.stderr.write(`wrote ${options.html}\n`);
+          if (options.quiet !== true) process.stderr.write(`wrote ${options.html}\n`);
         }
         return failures > 0 ? 1 : 0;
       } finally {
