@@ -26,6 +26,18 @@ export interface Column {
   key?: boolean;
   /** Text never cut on a terminal (a command to type: cut, it names another key). */
   whole?: boolean;
+  /**
+   * A table whose rows measure different things (bytes, keys): the text column of the same row that
+   * names each row's unit. Where it reads `bytes`, this number is shown as a byte count (KB/MB/GB)
+   * where a person reads it (a terminal, the HTML page: cellColumn); CSV, JSON, metrics and a piped
+   * table keep the number as its column prints it.
+   */
+  unitFrom?: string;
+}
+
+/** How a cell of `column` in `row` is shown: as a byte count where the row's unit column says bytes (Column.unitFrom). */
+export function cellColumn(column: Column, row: Row): Column {
+  return column.unitFrom !== undefined && row[column.unitFrom] === 'bytes' ? { ...column, kind: 'bytes' } : column;
 }
 
 export type Cell = string | number | bigint | null;

@@ -1,5 +1,5 @@
 import { humanBytes, humanPercent } from './human-units.js';
-import { isoTime, rowArray, type Cell, type Column, type ReportResult, type ResultTable, type Row } from './result.js';
+import { cellColumn, isoTime, rowArray, type Cell, type Column, type ReportResult, type ResultTable, type Row } from './result.js';
 import { terminalSafe } from './terminal-safe.js';
 
 export interface TableOptions {
@@ -58,7 +58,8 @@ export class TableLayout {
   }
 
   rowCells(row: Row): string[] {
-    return this.columns.map((c) => formatCell(row[c.name] ?? null, c, this.options));
+    // A row's unit (Column.unitFrom) for a person only: piped, a figure stays as its column prints it.
+    return this.columns.map((c) => formatCell(row[c.name] ?? null, this.options.human ? cellColumn(c, row) : c, this.options));
   }
 
   /** Widens the columns to fit these cells (a loop, not Math.max(...): a page may hold a million rows). */
@@ -92,7 +93,7 @@ export function verticalLines(columns: Column[], rows: Row[], options: TableOpti
   const out: string[] = [];
   rows.forEach((row, i) => {
     if (i > 0) out.push('');
-    columns.forEach((c, j) => out.push(`${pad(names[j]!, w, false)}  ${formatCell(row[c.name] ?? null, c, options)}`));
+    columns.forEach((c, j) => out.push(`${pad(names[j]!, w, false)}  ${formatCell(row[c.name] ?? null, options.human ? cellColumn(c, row) : c, options)}`));
   });
   return out;
 }

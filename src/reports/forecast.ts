@@ -1,5 +1,5 @@
 import { humanBytes } from '../output/human-units.js';
-import type { ResultTable, Row } from '../output/result.js';
+import type { Column, ResultTable, Row } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
@@ -73,12 +73,14 @@ export const forecast: Report = {
     tables.push({
       name: 'total',
       title: 'Total per day',
-      columns: [col('measure', 'text'), col('last', 'int', 'value in the last snapshot'), col('per_day', 'float', 'growth per day (least squares slope)'),
-        col('r2', 'float', 'R² of the fit (1 = a straight line)'), col('residual_rms', 'float', 'root mean square distance of the snapshots from the line'),
-        col('fitted_last', 'int', 'the line at the last snapshot'), col('projected_30d', 'int', 'the line 30 days after the last snapshot'),
-        col('projected_90d', 'int', 'the line 90 days after the last snapshot'), col('snapshots', 'int'), col('span_days', 'days', 'time from the first to the last snapshot used')],
+      // One row per measure, bytes or keys: their figures are shown in the row's unit (Column.unitFrom).
+      columns: [col('measure', 'text'), { ...col('unit', 'text', 'bytes or keys: what the row\'s figures count'), key: false },
+        inUnit(col('last', 'int', 'value in the last snapshot')), inUnit(col('per_day', 'float', 'growth per day (least squares slope)')),
+        col('r2', 'float', 'R² of the fit (1 = a straight line)'), inUnit(col('residual_rms', 'float', 'root mean square distance of the snapshots from the line')),
+        inUnit(col('fitted_last', 'int', 'the line at the last snapshot')), inUnit(col('projected_30d', 'int', 'the line 30 days after the last snapshot')),
+        inUnit(col('projected_90d', 'int', 'the line 90 days after the last snapshot')), col('snapshots', 'int'), col('span_days', 'days', 'time from the first to the last snapshot used')],
       rows: fits.map((f) => ({
-        measure: f.measure, last: f.last, per_day: f.fit.slope, r2: f.fit.r2, residual_rms: f.fit.residualRms,
+        measure: f.measure, unit: f.unit, last: f.last, per_day: f.fit.slope, r2: f.fit.r2, residual_rms: f.fit.residualRms,
         fitted_last: Math.round(f.fit.at(lastX)), projected_30d: Math.round(f.fit.at(lastX + 30)), projected_90d: Math.round(f.fit.at(lastX + 90)),
         snapshots: f.fit.n, span_days: days,
       })),
@@ -198,6 +200,11 @@ export const forecast: Report = {
  * minutes after the nightly one, must not forecast from the nightly one and call maxmemory days
  * away when that dump is past it).
  */
+/** A figure of the total table, in the unit its row names. */
+function inUnit(column: Column): Column {
+  return { ...column, unitFrom: 'unit' };
+}
+
 function planSeries(all: SnapshotRow[]): { used: SnapshotRow[]; all: number; notes: string[] } {
   const notes: string[] = [];
   const partial = all.filter((s) => s.status !== 'complete');

@@ -184,7 +184,7 @@ function series(db: Store, all: SnapshotRow[], ranked: RowSource, options: Repor
   const stmt = db.prepare(`SELECT sum(keys) AS keys, sum(${column}) AS size FROM pattern_stats WHERE snapshot_id = ? AND pattern = ?${t.sql}`);
   return {
     name: 'series',
-    title: 'Series over every snapshot up to --to, for the patterns above',
+    title: 'Series over every snapshot up to the newer one compared, for the patterns above',
     columns: [col('pattern', 'text'), col('snapshot_id', 'int'), col('snapshot', 'text'), col('snapshot_time', 'time'), col('keys', 'int'), col(n, 'bytes')],
     rows: {
       *[Symbol.iterator]() {

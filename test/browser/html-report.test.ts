@@ -207,14 +207,40 @@ describeRedis('html report (real dumps)', () => {
       expect(outside).toEqual([]);
     });
 
-    it('fits a phone-sized window: charts shrink to it, no sideways scroll of the page', async () => {
+    it('fits a phone-sized window: no sideways scroll of the page; a chart keeps a readable size and scrolls in its frame', async () => {
       const narrow = await browser.open(page, { width: 400, height: 800 });
       try {
         expect(await narrow.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(400);
+        const charts = await narrow.page.evaluate(() => {
+          const { document } = globalThis as unknown as PageGlobal;
+          return Array.from(document.querySelectorAll('figure.chart')).map((f) => {
+            const svg = f.querySelector('svg.chart-svg')!;
+            // Drawn 640 units wide: its 12-unit text is drawn at 12 × width / 640 px.
+            return { svg: svg.getBoundingClientRect().width, frame: f.getBoundingClientRect().width };
+          });
+        });
+        expect(charts.length).toBeGreaterThan(0);
+        for (const c of charts) {
+          expect(c.svg * 12 / 640).toBeGreaterThanOrEqual(10);
+          expect(c.frame).toBeLessThanOrEqual(400);
+        }
         expect(narrow.pageErrors).toEqual([]);
       } finally {
         await narrow.page.close();
       }
+    });
+
+    it('lines a number column\'s name up with its numbers: its header ends at the cell\'s right edge', async () => {
+      const heads = await opened.page.evaluate(() => {
+        const { document } = globalThis as unknown as PageGlobal;
+        return Array.from(document.querySelectorAll('table.data th.num')).map((th) => {
+          const cell = th.getBoundingClientRect() as unknown as { right: number; width: number };
+          const button = th.querySelector('button')!.getBoundingClientRect() as unknown as { right: number; width: number };
+          return { name: th.textContent, cell: cell.right, button: button.right };
+        });
+      });
+      expect(heads.length).toBeGreaterThan(20);
+      for (const h of heads) expect(Math.abs(h.cell - h.button), h.name ?? '').toBeLessThanOrEqual(1.5);
     });
 
     it('leaves a screenshot (and the page) for a person to look at', async () => {

@@ -49,6 +49,16 @@ describe('json', () => {
 });
 
 describe('table', () => {
+  it('shows a figure in its row\'s unit where the table mixes bytes and keys (Column.unitFrom), raw elsewhere', () => {
+    const mixed: ReportResult = { report: 't', notes: [], tables: [{ name: 'total', columns: [{ name: 'measure', kind: 'text' }, { name: 'unit', kind: 'text' }, { name: 'last', kind: 'int', unitFrom: 'unit' }], rows: [
+      { measure: 'used_mem', unit: 'bytes', last: 2_120_408 }, { measure: 'keys', unit: 'keys', last: 1302 },
+    ] }] };
+    const human = formatTable(mixed, { human: true });
+    expect(human).toMatch(/used_mem\s+bytes\s+2\.02 MB/);
+    expect(human).toMatch(/keys\s+keys\s+1302/);
+    expect(formatTable(mixed, { human: false })).toMatch(/used_mem\s+bytes\s+2120408/);
+    expect(parseCsv(formatCsv(mixed))[1]).toEqual(['used_mem', 'bytes', '2120408']);
+  });
   it('lets no control character or escape sequence through', () => {
     const out = formatTable(result(['\x1b[31mred\x1b[0m', 'bell\x07', 'nl\nx', 'c1\u009b2J', 'bidi\u202eevil']), { human: true });
     // eslint-disable-next-line no-control-regex

@@ -53,6 +53,9 @@ describe('forecast on five nightly dumps of a real redis-server', () => {
     const line = slope(truth.nights.map((n) => (n.ctime - t0) / DAY_S), truth.nights.map((n) => n.usedMem));
     const usedRow = r.tables.find((t) => t.name === 'total')!.rows.find((x) => x.measure === 'used_mem')!;
     expect(usedRow.per_day as number).toBeCloseTo(line.slope, 6);
+    // Each row names its unit, which tables a person reads show its figures in.
+    const units = Object.fromEntries(r.tables.find((t) => t.name === 'total')!.rows.map((x) => [x.measure, x.unit]));
+    expect(units).toEqual({ used_mem: 'bytes', memory: 'bytes', keys: 'keys' });
     for (const [threshold, bytes] of [['alarm', Math.floor(maxmemory * 0.85)], ['maxmemory', maxmemory]] as const) {
       const expectedMs = (t0 + ((bytes - line.intercept) / line.slope) * DAY_S) * 1000;
       const row = r.tables.find((t) => t.name === 'wall')!.rows.find((x) => x.threshold === threshold)!;

@@ -18,12 +18,14 @@ export interface ShownCell {
  */
 export function showCell(value: Cell, column: Column): ShownCell {
   if (value === null) return { text: '-', exact: null, sortValue: null };
+  // An empty text (the empty key, which Redis allows) shown as redis-cli shows it: a blank cell reads as missing.
+  if (value === '') return { text: '""', exact: 'empty string', sortValue: null };
   if (typeof value === 'string') return { text: clip(value, MAX_CELL_TEXT), exact: null, sortValue: null };
   const n = Number(value);
   const sortValue = String(value);
   switch (column.kind) {
     case 'bytes':
-      return { text: humanBytes(n), exact: `${groupDigits(value)} bytes`, sortValue };
+      return { text: humanBytes(n), exact: `${groupDigits(value)} ${n === 1 ? 'byte' : 'bytes'}`, sortValue };
     case 'percent':
       return { text: humanPercent(n), exact: null, sortValue };
     case 'float':

@@ -70,6 +70,8 @@ export interface LinesSpec extends ChartBase {
   limit: number;
   refs?: ValueRef[];
   project?: { report: string; table: string; x: ColumnRef; y: ColumnRef; label: ColumnRef; measure?: ColumnRef };
+  /** The caption when `project` drew nothing (no forecast, or no wall ahead). */
+  captionUnprojected?: string;
 }
 
 export type ChartSpec = BarsSpec | ColumnsSpec | PercentilesSpec | LinesSpec;
@@ -108,6 +110,7 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'total-forecast', kind: 'lines', title: 'Memory over time, forecast and the walls', report: 'forecast', table: 'series',
     caption: 'used-mem and the estimate in every snapshot; dashed: the least-squares line to the dates it reaches the 85% alarm and maxmemory (with --maxmemory).',
+    captionUnprojected: 'used-mem and the estimate in every snapshot. No forecast line: the Forecast section says why (a forecast needs 3 snapshots at least an hour apart, and --maxmemory or --redis-conf for the dates).',
     // estimated_used: the line the walls are fitted on when the dumps record no used-mem (forecast.ts).
     x: ['snapshot_time'], ys: [{ column: ['used_mem'], label: 'used-mem' }, { column: ['estimated_used'], label: 'estimated used' }, { column: MEMORY, label: 'estimated' }], limit: 2,
     refs: [

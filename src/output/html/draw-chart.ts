@@ -18,6 +18,22 @@ export type FindTable = (report: string, table: string) => TableData | undefined
 
 /** The chart `spec` describes as SVG markup, or null when the page's results lack its table or columns. */
 export function drawChart(spec: ChartSpec, find: FindTable): string | null {
+  return drawnChart(spec, find)?.svg ?? null;
+}
+
+/**
+ * The chart as SVG markup and the caption that goes with what was drawn (a line chart's caption
+ * without its projection when none was drawn: it must not promise a dashed line), or null.
+ */
+export function drawnChart(spec: ChartSpec, find: FindTable): { svg: string; caption: string | undefined } | null {
+  let projected = false;
+  const svg = draw(spec, find, () => (projected = true));
+  if (svg === null) return null;
+  const caption = spec.kind === 'lines' && spec.project && !projected ? (spec.captionUnprojected ?? spec.caption) : spec.caption;
+  return { svg, caption };
+}
+
+function draw(spec: ChartSpec, find: FindTable, onProjected: () => void): string | null {
   const t = find(spec.report, spec.table);
   if (!t || t.rows.length === 0) return null;
   const pick = (ref: ColumnRef) => t.columns.find((c) => ref.includes(c.name)) ?? null;
@@ -49,7 +65,7 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
       if (groups.every((g) => g.values.every((v) => v === null || v === 0))) return null;
       return columnChart(
         groups,
-        { label: spec.title, series: series.map((s) => s.label), format: formatter(kind), base: kind === 'bytes' ? 1024 : 10 },
+        { label: spec.title, series: series.map((s) => s.label), format: formatter(kind), tick: kind === 'percent' ? percentTick : undefined, base: kind === 'bytes' ? 1024 : 10 },
       );
     }
     case 'percentiles': {
@@ -115,6 +131,7 @@ export function drawChart(spec: ChartSpec, find: FindTable): string | null {
         if (base && from && targets.length) {
           all.push({ label: `${base.label} forecast`, points: [from, ...targets], dashed: true, colorOf: base.colorOf });
           dashedLabel = 'forecast';
+          onProjected();
         }
       }
       const refs = (spec.refs ?? []).flatMap((ref) => {
@@ -155,6 +172,11 @@ function num(v: Row[string] | undefined): number | null {
 /** A label from a cell, clipped as table cells are (its tooltip shows it): a chart never holds a whole huge key. */
 function text(v: Row[string] | undefined): string {
   return v === null || v === undefined ? '-' : clip(String(v), MAX_CELL_TEXT);
+}
+
+/** An axis' share: as humanPercent, without a `.0` (ticks are round: 25%, 12.5%, 100%). */
+function percentTick(v: number): string {
+  return humanPercent(v).replace('.0%', '%');
 }
 
 function formatter(kind: ColumnKind): (v: number) => string {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportResult } from '../result.js';
 import { CHARTS, type ChartSpec } from './chart-specs.js';
-import { drawChart } from './draw-chart.js';
+import { drawnChart } from './draw-chart.js';
 import { htmlText } from './escape.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
@@ -37,11 +37,11 @@ const REPORT_TITLES: Record<string, string> = {
 export function formatHtml(input: HtmlPageInput): string {
   const read = input.results.map((result) => ({ result, tables: result.tables.map((t) => readTable(t, input.maxRows)) }));
   const find = (report: string, table: string): PageTable | undefined => read.find((r) => r.result.report === report)?.tables.find((t) => t.name === table);
-  const charts: { spec: ChartSpec; svg: string }[] = [];
+  const charts: { spec: ChartSpec; svg: string; caption: string | undefined }[] = [];
   for (const spec of input.charts ?? CHARTS) {
     if (spec.unless?.some((id) => charts.some((c) => c.spec.id === id))) continue;
-    const svg = drawChart(spec, find);
-    if (svg !== null) charts.push({ spec, svg });
+    const drawn = drawnChart(spec, find);
+    if (drawn !== null) charts.push({ spec, ...drawn });
   }
   const lead = read.filter((r) => LEAD_REPORTS.includes(r.result.report));
   const rest = read.filter((r) => !LEAD_REPORTS.includes(r.result.report));
@@ -57,7 +57,7 @@ export function formatHtml(input: HtmlPageInput): string {
   };
   const chartsHtml = charts.length === 0 ? '' :
     `<section class="report" id="charts"><h2>Charts</h2><div class="charts">${charts
-      .map(({ spec, svg }) => `<figure class="chart" id="chart-${anchor(spec.id)}"><figcaption>${htmlText(spec.title)}</figcaption>${spec.caption ? `<p>${htmlText(spec.caption)}</p>` : ''}${svg}</figure>`)
+      .map(({ spec, svg, caption }) => `<figure class="chart" id="chart-${anchor(spec.id)}"><figcaption>${htmlText(spec.title)}</figcaption>${caption ? `<p>${htmlText(caption)}</p>` : ''}${svg}</figure>`)
       .join('')}</div></section>`;
   const toc = [...lead.map((r) => r.result.report), ...(charts.length ? ['charts'] : []), ...rest.map((r) => r.result.report)]
     .map((name) => `<a href="#${anchor(name)}">${htmlText(name === 'charts' ? 'Charts' : reportTitle(name))}</a>`)

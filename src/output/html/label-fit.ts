@@ -31,17 +31,26 @@ export function labelEm(text: string): number {
   return Array.from(text).reduce((sum, ch) => sum + emWidth(ch), 0);
 }
 
+/** Share of a cut label's room kept for its end (after the `…`). */
+const TAIL_SHARE = 0.35;
+
 /**
  * `text` as a chart shows it (control characters and bidi marks as their escapes, terminalSafe) cut to
- * at most `em` em wide, with `…` when cut.
+ * at most `em` em wide, with `…` in the middle when cut: a key or pattern is named by its start and
+ * told from its neighbours by its end as often (`user:*:cart`, `user:*:orders`; `… · hash` after a
+ * long pattern), and a cut at the end made every long label of a family read the same.
  */
 export function fitLabel(text: string, em: number): string {
   const shown = Array.from(terminalSafe(text));
   const widths = shown.map(emWidth);
   if (widths.reduce((a, b) => a + b, 0) <= em) return shown.join('');
-  // Room for the ellipsis (about 1 em) at the end.
-  let used = 1;
-  let n = 0;
-  while (n < shown.length && used + widths[n]! <= em) used += widths[n++]!;
-  return shown.slice(0, n).join('') + '…';
+  // Room for the ellipsis (about 1 em), then the end's share, then the start takes what is left.
+  const room = em - 1;
+  let tailUsed = 0;
+  let tail = shown.length;
+  while (tail > 0 && tailUsed + widths[tail - 1]! <= room * TAIL_SHARE) tailUsed += widths[--tail]!;
+  let used = 0;
+  let head = 0;
+  while (head < tail && used + widths[head]! <= room - tailUsed) used += widths[head++]!;
+  return shown.slice(0, head).join('') + '…' + shown.slice(tail).join('');
 }

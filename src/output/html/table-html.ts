@@ -1,4 +1,4 @@
-import type { Column, ResultTable } from '../result.js';
+import { cellColumn, type Column, type ResultTable } from '../result.js';
 import { showCell } from './cells.js';
 import type { TableData } from './draw-chart.js';
 import { htmlText } from './escape.js';
@@ -71,7 +71,7 @@ export function tableHtml(id: string, table: PageTable): string {
   if ((table.rows.length === 1 || table.vertical) && !table.more && table.rows.length <= 3) {
     const cards = table.rows.map((row) => {
       const items = table.columns.map((c) => {
-        const shown = showCell(row[c.name] ?? null, c);
+        const shown = showCell(row[c.name] ?? null, cellColumn(c, row));
         const tip = [c.help, shown.exact].filter((t) => t !== undefined && t !== null).join(': ');
         return `<div${tip ? ` title="${htmlText(tip)}"` : ''}><dt>${htmlText(columnTitle(c.name))}</dt><dd${codeClass(c)}>${htmlText(shown.text)}</dd></div>`;
       });
@@ -87,7 +87,7 @@ export function tableHtml(id: string, table: PageTable): string {
     body += '<tr>';
     for (const c of table.columns) {
       const value = row[c.name] ?? null;
-      const shown = showCell(value, c);
+      const shown = showCell(value, cellColumn(c, row));
       // An empty cell shows `-`, which would sort before every letter and digit: marked so that it sorts last (page-script.ts).
       const attrs = cellClasses(c, shown.text) + (value === null ? ' data-empty=""' : '') + (shown.sortValue !== null && isNumeric(c) ? ` data-v="${htmlText(shown.sortValue)}"` : '') + (shown.exact !== null ? ` title="${htmlText(shown.exact)}"` : '');
       body += `<td${attrs}>${htmlText(shown.text)}</td>`;

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BarsSpec, ColumnsSpec, LinesSpec, PercentilesSpec } from '../../../src/output/html/chart-specs.js';
 import { CHARTS } from '../../../src/output/html/chart-specs.js';
-import { drawChart, type TableData } from '../../../src/output/html/draw-chart.js';
+import { drawChart, drawnChart, type TableData } from '../../../src/output/html/draw-chart.js';
+import { fitLabel, labelEm } from '../../../src/output/html/label-fit.js';
 import { linearTicks, logTicks, timeTicks } from '../../../src/output/html/scale.js';
 import type { Column } from '../../../src/output/result.js';
 
@@ -42,7 +43,13 @@ describe('bars', () => {
     const gauges = tags(svg, /<rect[^>]*class="gauge"[^>]*>/g).map((t) => attr(t, 'width'));
     expect(gauges).toHaveLength(2);
     expect(gauges[1]! / gauges[0]!).toBeCloseTo(0.25, 2);
-    expect(svg).toContain('>25%<');
+    expect(svg).toContain('>25.0%<');
+  });
+
+  it('labels a gauge as the tables write a share: a small share is not rounded to 0%', () => {
+    const small = drawChart(bars, one({ columns: table.columns, rows: [{ pattern: 'a', type: 'hash', file_bytes: 10, untimed_key_share: 0.002 }, { pattern: 'b', type: 'set', file_bytes: 5, untimed_key_share: 1 }] }))!;
+    expect(small).toContain('>0.2%<');
+    expect(small).toContain('>100%<');
   });
 
   it('escapes labels', () => {
@@ -86,6 +93,24 @@ describe('percentiles', () => {
     expect(xs[1]!).toBeLessThan(xs[2]!);
     // Log scale: 64 → 4096 and 4096 → 1 MiB are 6 and 8 doublings.
     expect((xs[2]! - xs[1]!) / (xs[1]! - xs[0]!)).toBeCloseTo(8 / 6, 1);
+  });
+
+  it('keeps marks of one value in sight: a dot, then a ring around it per later mark (p99 = max)', () => {
+    const svg = drawChart(spec, one({
+      columns: [col('type', 'text'), col('p50', 'bytes'), col('p99', 'bytes'), col('max', 'bytes')],
+      rows: [{ type: 'hash', p50: 64, p99: 4096, max: 4096 }, { type: 'set', p50: 8, p99: 8, max: 8 }],
+    }))!;
+    const marks = tags(svg, /<circle[^>]*class="mark"[^>]*>/g);
+    expect(marks).toHaveLength(6);
+    const [, p99, max, one50, one99, oneMax] = marks as [string, string, string, string, string, string];
+    expect(attr(max, 'cx')).toBe(attr(p99, 'cx'));
+    expect(p99).not.toContain('fill="none"');
+    expect(max).toContain('fill="none"');
+    expect(attr(max, 'r')).toBeGreaterThan(attr(p99, 'r'));
+    // Three marks at one point: a dot and two rings, each wider than the one before.
+    expect(one50).not.toContain('fill="none"');
+    expect(attr(one99, 'r')).toBeGreaterThan(attr(one50, 'r'));
+    expect(attr(oneMax, 'r')).toBeGreaterThan(attr(one99, 'r'));
   });
 
   it('is left out when no row has a value (percentiles not available)', () => {
@@ -199,6 +224,14 @@ describe('lines: the projection continues the measure the forecast fitted', () =
   it('draws no projection from a line the chart does not hold', () => {
     expect(lines('file_bytes').dashed).toHaveLength(0);
   });
+
+  it('captions the chart by what it drew: no dashed line promised when no projection was drawn', () => {
+    const captioned: LinesSpec = { ...spec, caption: 'with projection', captionUnprojected: 'without projection' };
+    const tablesOf = (measure: string | null) => (_r: string, t: string) => (t === 'series' ? series : measure === null ? undefined : wall(measure));
+    expect(drawnChart(captioned, tablesOf('memory'))!.caption).toBe('with projection');
+    expect(drawnChart(captioned, tablesOf(null))!.caption).toBe('without projection');
+    expect(drawnChart(captioned, tablesOf('file_bytes'))!.caption).toBe('without projection');
+  });
 });
 
 describe('values that are not finite', () => {
@@ -213,6 +246,20 @@ describe('values that are not finite', () => {
     expect(tags(svg, /<circle[^>]*>/g)).toHaveLength(4);
     const barsSvg = drawChart(bars, one({ columns: [col('pattern', 'text'), col('memory', 'bytes')], rows: [{ pattern: 'a', memory: Infinity }, { pattern: 'b', memory: 10 }] }))!;
     expect(barsSvg).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe('labels', () => {
+  it('cut in the middle: a long label keeps its start and its end, within its room', () => {
+    const long = `cache:page:${'x'.repeat(60)}:mobile · hash`;
+    const shown = fitLabel(long, 16);
+    expect(labelEm(shown)).toBeLessThanOrEqual(16);
+    expect(shown.startsWith('cache:page:')).toBe(true);
+    expect(shown.endsWith('· hash')).toBe(true);
+    expect(shown).toContain('…');
+    // Two labels that differ only at their end are drawn differently.
+    expect(fitLabel(`m:str:*:${'k'.repeat(80)}`, 16)).not.toBe(fitLabel(`m:str:*:${'k'.repeat(80)}*`, 16));
+    expect(fitLabel('user:*', 16)).toBe('user:*');
   });
 });
 

@@ -132,6 +132,22 @@ describe('formatHtml', () => {
     expect(page).toContain('<td class="num" data-empty="">-</td>');
   });
 
+  it('shows an empty text as "" (the empty key), and one byte as one', () => {
+    const page = formatHtml(input([{ report: 'r', notes: [], tables: [{ name: 't', columns: [{ name: 'key', kind: 'text' }, { name: 'b', kind: 'bytes' }], rows: [
+      { key: '', b: 1 }, { key: 'k', b: 2 },
+    ] }] }]));
+    expect(page).toContain('<td title="empty string">&quot;&quot;</td><td class="num" data-v="1" title="1 byte">1 B</td>');
+    expect(page).toContain('<td>k</td><td class="num" data-v="2" title="2 bytes">2 B</td>');
+  });
+
+  it('shows a figure in its row\'s unit where the table mixes bytes and keys (Column.unitFrom)', () => {
+    const page = formatHtml(input([{ report: 'r', notes: [], tables: [{ name: 't', columns: [{ name: 'measure', kind: 'text' }, { name: 'unit', kind: 'text' }, { name: 'per_day', kind: 'float', unitFrom: 'unit' }], rows: [
+      { measure: 'used_mem', unit: 'bytes', per_day: 123668.8 }, { measure: 'keys', unit: 'keys', per_day: 143 },
+    ] }] }]));
+    expect(page).toContain('<td class="num" data-v="123668.8" title="123668.8 bytes">121 KB</td>');
+    expect(page).toContain('<td class="num" data-v="143" title="143">143.00</td>');
+  });
+
   it('puts the diagnosis first, then the charts, then the other reports', () => {
     const diagnosis: ReportResult = { report: 'diagnosis', notes: ['headline'], tables: [] };
     const page = formatHtml(input([patternsResult([{ pattern: 'a', memory: 1, untimed_key_share: 0 }, { pattern: 'b', memory: 2, untimed_key_share: 0 }]), diagnosis]));

@@ -1,4 +1,5 @@
 import { htmlText } from '../escape.js';
+import { humanPercent } from '../../human-units.js';
 import { fitLabel } from '../label-fit.js';
 import { color, el, legend, svgRoot, textEl } from '../svg.js';
 
@@ -44,7 +45,7 @@ export function barChart(bars: Bar[], options: BarChartOptions): string {
     if (gauge && b.fraction !== null) {
       body += el('rect', { x: GAUGE_X, y: y + 6, width: GAUGE_W, height: ROW - 12, fill: '#e6e6e6' });
       body += el('rect', { x: GAUGE_X, y: y + 6, width: Math.min(1, Math.max(0, b.fraction)) * GAUGE_W, height: ROW - 12, fill: color(1), class: 'gauge' });
-      body += textEl({ x: GAUGE_X + GAUGE_W + 5, y: y + 15, class: 'value' }, `${Math.round(b.fraction * 100)}%`);
+      body += textEl({ x: GAUGE_X + GAUGE_W + 5, y: y + 15, class: 'value' }, humanPercent(b.fraction));
     }
   });
   return svgRoot(W, TOP + bars.length * ROW + 6, options.label, body);

@@ -12,6 +12,8 @@ export interface ColumnChartOptions {
   label: string;
   series: string[];
   format: (value: number) => string;
+  /** The axis' labels, when not `format` (round ticks: `25%` where a value reads `25.0%`). */
+  tick?: (value: number) => string;
   /** Tick spacing: 1024 for bytes, 10 otherwise. */
   base: 10 | 1024;
 }
@@ -32,7 +34,7 @@ export function columnChart(groups: ColumnGroup[], options: ColumnChartOptions):
   let body = legend(LEFT, 14, options.series.map((label, i) => ({ label, color: color(i) })));
   for (const t of ticks.values) {
     body += el('line', { x1: LEFT, y1: y(t), x2: W - RIGHT, y2: y(t), class: 'grid' });
-    body += textEl({ x: LEFT - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' }, options.format(t));
+    body += textEl({ x: LEFT - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'tick' }, (options.tick ?? options.format)(t));
   }
   const slot = (W - LEFT - RIGHT) / Math.max(1, groups.length);
   const barW = Math.min(28, (slot - 10) / Math.max(1, options.series.length));

@@ -46,7 +46,11 @@ export function percentileChart(rows: PercentileRow[], options: PercentileChartO
     if (known.length > 1) body += el('line', { x1: x(Math.min(...known)), y1: cy, x2: x(Math.max(...known)), y2: cy, class: 'range' });
     r.values.forEach((v, mi) => {
       if (v === null) return;
-      body += el('circle', { cx: x(v), cy, r: 5, fill: color(mi), class: 'mark' }, el('title', {}, htmlText(`${r.label} ${options.marks[mi]}: ${options.format(v)}`)));
+      // Marks of one value share a point (p99 = max with fewer than 100 keys): the first is a dot,
+      // each later one a ring around it, wider by one stroke each, so every mark stays in sight.
+      const under = r.values.slice(0, mi).filter((u) => u === v).length;
+      const shape = under === 0 ? { r: 5, fill: color(mi) } : { r: 5 + 3 * under, fill: 'none', stroke: color(mi), 'stroke-width': 2 };
+      body += el('circle', { cx: x(v), cy, ...shape, class: 'mark' }, el('title', {}, htmlText(`${r.label} ${options.marks[mi]}: ${options.format(v)}`)));
     });
   });
   return svgRoot(W, bottom + 22, options.label, body);
