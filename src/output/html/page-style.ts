@@ -56,6 +56,6 @@ svg .ref { stroke: var(--warn); stroke-width: 1.5; stroke-dasharray: 3 3; }
 svg .ref-label { fill: var(--warn); }
 .empty { color: var(--muted); font-style: italic; }
 footer.page { padding: 12px 28px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); }
-@media (max-width: 640px) { header.page, nav.toc, main { padding-left: 12px; padding-right: 12px; } table.data td.long { min-width: 12em; } }
+@media (max-width: 640px) { header.page, nav.toc, main { padding-left: 12px; padding-right: 12px; } table.data td.long { min-width: 12em; } dl.card { grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); } dl.card dd { font-size: 14px; } }
 @media print { .tools { display: none; } .scroll { max-height: none; overflow: visible; } .charts { display: block; } figure.chart { break-inside: avoid; margin-bottom: 12px; overflow: visible; } svg.chart-svg { min-width: 0; } }
 `;
