@@ -76,7 +76,7 @@ export const growth: Report = {
     });
     const columns = [col('pattern', 'text'), col('status', 'text'), col('keys_before', 'int'), col('keys_after', 'int'), col('keys_change', 'int'),
       col(`${n}_before`, 'bytes'), col(`${n}_after`, 'bytes'), col(`${n}_change`, 'bytes'), col(`${n}_change_pct`, 'percent'),
-      col(`${n}_change_per_day`, 'bytes'), col('ttl_share_before', 'percent'), col('ttl_share_after', 'percent')];
+      col(`${n}_change_per_day`, 'bytes', 'the change divided by the days between the two snapshots compared (forecast and the diagnosis fit every snapshot: their rate may differ)'), col('ttl_share_before', 'percent'), col('ttl_share_after', 'percent')];
 
     const sizeOf = db.prepare(`SELECT coalesce(sum(${b.statsColumn}), 0) FROM pattern_stats WHERE snapshot_id = ?${f.sql}`).pluck();
     const total = (sizeOf.get(to.id, ...f.params) as number) - (sizeOf.get(from.id, ...f.params) as number);
