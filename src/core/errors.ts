@@ -24,6 +24,7 @@ export type RdbErrorCode =
   | 'MODULE_PRE_GA' // type 6: module values without opcodes cannot be skipped
   | 'CHECKSUM_MISMATCH'
   | 'BAD_COMPRESSION' // truncated or corrupt gzip / LZ4 frame
+  | 'TOO_MANY_DBS' // keys in more databases than rdbscope keeps per-db figures for (MAX_DBS_WITH_KEYS)
   | 'IO'; // the file cannot be opened or read
 
 export class RdbError extends Error {

@@ -86,6 +86,15 @@ const BLOB_ERRORS: ReadonlySet<string> = new Set(['BAD_LISTPACK', 'BAD_ZIPLIST',
  */
 const BATCH_SIZE = 256;
 
+/**
+ * Databases with keys a dump may have. Loads keep figures per database (kinds, type and TTL sums:
+ * ~3 KB a database across the parsing and writing threads), so a file of a few MB that selects a
+ * new database before every key grew them without bound: 40 000 databases took a load to 281 MB.
+ * A server holds 16 databases unless its `databases` setting says more (R:config.c), and refuses a
+ * dump whose SELECTDB reaches past it (R:rdb.c rdbLoadRioWithLoadingCtx): no real dump comes near.
+ */
+export const MAX_DBS_WITH_KEYS = 16_384;
+
 /** A visitor of RdbParse.visit threw: its error is rethrown as is, never taken for a parse fault. */
 class VisitorFailure {
   constructor(readonly cause: unknown) {}
@@ -580,12 +589,16 @@ export class RdbParse implements AsyncIterable<KeyRecord> {
   }
 
   private emit(rec: KeyRecord): void {
-    this.info.keys++;
-    if (rec.elements === 0 && isEmptyCollection(rec)) this.info.emptyKeys++;
     if (rec.db !== this.runDb) {
       this.flushDbRun();
+      const dbs = this.info.keysPerDb;
+      if (dbs.size >= MAX_DBS_WITH_KEYS && !dbs.has(rec.db)) {
+        throw new RdbError('TOO_MANY_DBS', `keys in more than ${MAX_DBS_WITH_KEYS} databases (db ${rec.db} is one more): rdbscope keeps figures per database for at most ${MAX_DBS_WITH_KEYS} (a server holds 16 unless its \`databases\` setting says more)`, rec.offset);
+      }
       this.runDb = rec.db;
     }
+    this.info.keys++;
+    if (rec.elements === 0 && isEmptyCollection(rec)) this.info.emptyKeys++;
     this.runKeys++;
     if (rec.rdbTypeId === 7) this.info.keysPerType.set(rec.type, (this.info.keysPerType.get(rec.type) ?? 0) + 1);
     else this.typeCounts[rec.rdbTypeId]++;

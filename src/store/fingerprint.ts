@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { RdbError } from '../core/errors.js';
 
 const EDGE = 1 << 20;
@@ -38,6 +38,9 @@ export async function fileFingerprint(path: string): Promise<FileFingerprint> {
 }
 
 async function fingerprintOf(path: string): Promise<FileFingerprint> {
+  // Refused before the open: opening a named pipe waits until a writer opens it, maybe forever.
+  const named = await stat(path);
+  if (!named.isFile() && !named.isDirectory()) throw Object.assign(new Error('not a regular file'), { code: NOT_REGULAR });
   const fh = await open(path, 'r');
   try {
     const st = await fh.stat();

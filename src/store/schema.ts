@@ -334,6 +334,12 @@ export const MIGRATIONS: readonly string[] = [
            k.expire_at_ms, k.idle, k.freq, k.fields_with_ttl, k.stream_groups, k.stream_pending, k.key AS key_bytes
     FROM keys k JOIN snapshots s ON s.id = k.snapshot_id AND k.rowid BETWEEN s.first_row AND s.last_row;
   `,
+  // v10: key_kinds found by what a kind is (Dictionaries.kind, key-inserter.ts: once per db, type and
+  // encoding new to a load). Without an index each lookup read the whole table: a dump of 20 000
+  // dbs took 5.4 s to load, one of 40 000 dbs 21 s.
+  `
+  CREATE INDEX key_kinds_by_kind ON key_kinds (db, type, rdb_type, encoding);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

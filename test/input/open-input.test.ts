@@ -140,6 +140,17 @@ describe.skipIf(process.platform === 'win32')('openInput on a FIFO (a process su
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^rdbscope: \S+dump\.fifo: not a regular file \(a pipe or device\): a load reads the dump file twice[^\n]*\n$/);
   });
+
+  it('load refuses a pipe no process writes to, without waiting for a writer', () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'idle.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a pipe for reading waits for a writer: the refusal must come before any open.
+    const r = spawnSync(process.execPath, [CLI_MAIN, 'load', fifo, '--db', join(dir, 'x.sqlite')], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^rdbscope: \S+idle\.fifo: not a regular file \(a pipe or device\)[^\n]*\n$/);
+  });
 });
 
 describe("the dump's size uncompressed, before it is read (OpenedInput.rdbBytes)", () => {

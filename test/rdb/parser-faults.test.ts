@@ -5,8 +5,34 @@ import { parseBytes } from '../support/parse-bytes.js';
 import { lzfCompress } from '../support/lzf-compress.js';
 import { RdbError } from '../../src/core/errors.js';
 import { parseRdb } from '../../src/rdb/index.js';
+import { MAX_DBS_WITH_KEYS } from '../../src/rdb/parser.js';
 
 describe('parser faults found by fuzzing', () => {
+  it('keys in more databases than MAX_DBS_WITH_KEYS: a typed error at the first key past them, the keys before kept', async () => {
+    const dumpWith = (dbs: number) => {
+      const w = new RdbWriter({ version: 11 });
+      // A db selected again (its second section) is no new database.
+      w.selectDb(0).key(TYPE.STRING, 'first').string('v');
+      for (let db = 0; db < dbs; db++) w.selectDb(db).key(TYPE.STRING, 'k').string('v');
+      const at = w.length;
+      w.selectDb(0).key(TYPE.STRING, 'again').string('v');
+      return { bytes: w.finish(), at };
+    };
+    const full = await parseBytes(dumpWith(MAX_DBS_WITH_KEYS).bytes);
+    expect(full.error).toBeNull();
+    expect(full.info.keysPerDb.size).toBe(MAX_DBS_WITH_KEYS);
+    expect(full.records).toHaveLength(MAX_DBS_WITH_KEYS + 2);
+    const over = dumpWith(MAX_DBS_WITH_KEYS + 1);
+    const cut = await parseBytes(over.bytes, { chunkSizes: [4096] });
+    expect(cut.error?.code).toBe('TOO_MANY_DBS');
+    expect(cut.error?.message).toContain(`db ${MAX_DBS_WITH_KEYS} is one more`);
+    expect(cut.records).toHaveLength(MAX_DBS_WITH_KEYS + 1);
+    expect(cut.records.at(-1)!.db).toBe(MAX_DBS_WITH_KEYS - 1);
+    expect(cut.info.complete).toBe(false);
+    expect(cut.error!.offset).toBeLessThan(over.at);
+    expect(cut.error!.offset).toBeGreaterThan(cut.records.at(-1)!.offset);
+  });
+
   it('a huge db number does not hang the per-db counters', async () => {
     const w = new RdbWriter({ version: 9 });
     w.selectDb(2 ** 31).key(TYPE.STRING, 'a').string('1').selectDb(2 ** 40).key(TYPE.STRING, 'b').string('2');
