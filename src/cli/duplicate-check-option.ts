@@ -7,8 +7,8 @@ export interface DuplicateCheckCliOptions {
 
 /**
  * `--check-duplicates` (load, analyze): keys repeated in their db are always counted in the parse
- * for dumps of up to MAX_KEYS keys and MAX_KEY_BYTES of key bytes; past that only when asked, by SQLite over the key rows, which
- * sorts every key (store/duplicate-keys.ts).
+ * for dumps of up to MAX_KEYS keys and MAX_KEY_BYTES of key bytes; past that only when asked, by
+ * SQLite over the key rows, which sorts every key (store/duplicate-keys.ts).
  */
 export function checkDuplicatesOption(): Option {
   return new Option(

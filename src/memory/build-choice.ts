@@ -1,8 +1,8 @@
 /**
- * Which allocator build wrote the dump (docs/memory-model.md §2 "Server profile and allocator build"). Official builds link
- * the bundled jemalloc with an 8-byte quantum, distro packages (Debian's redis-server among them) the
- * system jemalloc with a 16-byte one (rdb-format.md §9.2); the file names the release but not the
- * build. What it does record is `used-mem`, the server's allocated bytes when it wrote the file, and
+ * Which allocator build wrote the dump (docs/memory-model.md §2 "Server profile and allocator
+ * build"). Official builds link the bundled jemalloc with an 8-byte quantum, distro packages
+ * (Debian's redis-server among them) the system jemalloc with a 16-byte one (rdb-format.md §9.2);
+ * the file names the release but not the build. What it does record is `used-mem`, the server's allocated bytes when it wrote the file, and
  * the two builds explain different shares of it: every allocation of 9–64 bytes rounds up further
  * with quantum 16. The default profile (official build) is kept unless its twin explains `used-mem`
  * clearly better:

@@ -89,7 +89,7 @@ const BATCH_SIZE = 256;
 /**
  * Databases with keys a dump may have. Loads keep figures per database (kinds, type and TTL sums:
  * ~3 KB a database across the parsing and writing threads), so a file of a few MB that selects a
- * new database before every key grew them without bound: 40 000 databases took a load to 281 MB.
+ * new database before every key would grow them without bound (40 000 databases: ~280 MB).
  * A server holds 16 databases unless its `databases` setting says more (R:config.c), and refuses a
  * dump whose SELECTDB reaches past it (R:rdb.c rdbLoadRioWithLoadingCtx): no real dump comes near.
  */

@@ -193,6 +193,11 @@ export const forecast: Report = {
   },
 };
 
+/** A figure of the total table, in the unit its row names. */
+function inUnit(column: Column): Column {
+  return { ...column, unitFrom: 'unit' };
+}
+
 /**
  * The snapshots a forecast can use: finished, complete, with a time, each at least
  * MIN_SNAPSHOT_SPACING_MS before the next one used. Of two closer ones the earlier is skipped: the
@@ -200,11 +205,6 @@ export const forecast: Report = {
  * minutes after the nightly one, must not forecast from the nightly one and call maxmemory days
  * away when that dump is past it).
  */
-/** A figure of the total table, in the unit its row names. */
-function inUnit(column: Column): Column {
-  return { ...column, unitFrom: 'unit' };
-}
-
 function planSeries(all: SnapshotRow[]): { used: SnapshotRow[]; all: number; notes: string[] } {
   const notes: string[] = [];
   const partial = all.filter((s) => s.status !== 'complete');

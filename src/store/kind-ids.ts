@@ -12,7 +12,7 @@ export interface KindDef {
  * are the rule in a dump, so the last kind is checked first; a db's other kinds (a handful: its
  * types and encodings) are then searched in a short list. The type strings come from the parser's
  * and the memory model's constants, so each check is a few pointer compares. One list per db, not a
- * map per db and type: a dump of 40 000 dbs held 120 000 maps (~35 MB) per thread.
+ * map per db, type and file encoding: those are three maps per db (~35 MB per thread for 40 000).
  */
 export class KindIds {
   readonly defs: KindDef[] = [];
