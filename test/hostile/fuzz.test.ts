@@ -6,14 +6,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { RdbError } from '../../src/core/errors.js';
 import { parseRdb } from '../../src/rdb/index.js';
 import { FIXTURES_DIR } from '../support/corpus.js';
 import { fixChecksum, judgeInput, mutate } from '../../scripts/lib/fuzz-engine.mjs';
 import { rng } from './helpers.js';
+import { fullGc } from '../support/full-gc.js';
 import { crcTrailer, fuzzSeeds } from './seeds.js';
 
 const api = { parseRdb, RdbError } as unknown as Parameters<typeof judgeInput>[0];
@@ -36,11 +35,6 @@ const SEED = Number(process.env.RDBSCOPE_FUZZ_SEED ?? 20261125);
  * of the test's heap takes ~0.1 s). What Node 24 holds beyond that is not known yet.
  */
 const GC_EVERY = 100;
-
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
 
 function memoryInUse(): number {
   const m = process.memoryUsage();
@@ -69,7 +63,7 @@ describe('mutation fuzzing', () => {
         failures.push(`input ${i} (${seed.name}; ${m.ops.join(', ')}; ${bytes.length} bytes, hex ${Buffer.from(bytes).toString('hex')}): ${v.problem}`);
       }
       if (i % 100 === 0) {
-        if (i % GC_EVERY === 0) collectGarbage();
+        if (i % GC_EVERY === 0) fullGc();
         if (memoryInUse() - baseline > MEMORY_BOUND) failures.push(`input ${i}: memory in use grew by more than ${MEMORY_BOUND} bytes`);
         await new Promise((resolve) => setImmediate(resolve));
       }

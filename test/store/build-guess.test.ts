@@ -2,8 +2,7 @@
  * The build a load starts with (src/store/build-guess.ts): the prefix the first keys are weighed
  * on, and what the end of a load does when those keys pointed the wrong way.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fullGc } from '../support/full-gc.js';
 import { describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../../src/core/record.js';
 import { PREFIX_KEYS, PrefixBatches } from '../../src/store/build-guess.js';
@@ -80,15 +79,12 @@ describe('PrefixBatches', () => {
   });
 
   it('keeps no hold on the prefix once it is handed on: its records are garbage when the consumer drops them', async () => {
-    // V8's collector on demand (the flag must be set before the context that reads `gc` is made).
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
     const batches = new PrefixBatches(batchesOf([3, 3, 3, 2, 4]), 8)[Symbol.asyncIterator]();
     const prefix = new WeakRef((await batches.next()).value as KeyRecord[]);
     expect((await batches.next()).value).toHaveLength(2); // the iteration goes on past the prefix
     // A WeakRef holds its target until the current job ends: collect on a later turn.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    gc();
+    fullGc();
     expect(prefix.deref()).toBeUndefined();
     await batches.return(undefined);
   });
