@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, READABLE_SINCE_VERSION, SCHEMA_VERSION } from './schema.js';
 
 export type Store = Database.Database;
 
@@ -177,6 +177,7 @@ function migrate(db: Store, readonly: boolean): void {
   if (version === SCHEMA_VERSION) return;
   if (readonly) {
     if (version === 0) throw new StoreError(`${db.name} is not an rdbscope database (run \`rdbscope load\` first)`);
+    if (version >= READABLE_SINCE_VERSION) return;
     throw new StoreError(`${db.name}: database schema version ${version} is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
   }
   const apply = db.transaction(() => {

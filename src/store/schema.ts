@@ -344,6 +344,14 @@ export const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/**
+ * Oldest schema a read-only open (`report`, `sql`, `html`, `export --db`) reads as it is: the
+ * migrations after it change nothing a reader sees (v10 adds an index that only loads use). A reader
+ * cannot migrate (it may read a database it cannot write), so a migration that changes tables or
+ * views must raise this to its own version; older databases then need one `rdbscope load`.
+ */
+export const READABLE_SINCE_VERSION = 9;
+
 /** SQL expression for a key's printable text in the `keys` table (see key_printable above). */
 export const KEY_TEXT_SQL = 'coalesce(key_printable, CAST(key AS TEXT))';
 

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore, StoreError } from '../../src/store/open-store.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.js';
+import { MIGRATIONS, READABLE_SINCE_VERSION, SCHEMA_VERSION } from '../../src/store/schema.js';
 import { fakeSource, syntheticKeyspace } from '../support/records.js';
 import { dummyFile, tempDir } from '../support/temp.js';
 import { loadSnapshot } from '../../src/store/load-snapshot.js';
@@ -60,9 +60,34 @@ describe('openStore', () => {
     const dir = tempDir();
     const p = join(dir, 'old.sqlite');
     const db = openStore(p);
-    db.pragma('user_version = 4');
+    db.pragma(`user_version = ${READABLE_SINCE_VERSION - 1}`);
     db.close();
-    expect(() => openStore(p, { readonly: true })).toThrow(`${p}: database schema version 4 is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
+    expect(() => openStore(p, { readonly: true })).toThrow(`${p}: database schema version ${READABLE_SINCE_VERSION - 1} is older than ${SCHEMA_VERSION}; run \`rdbscope load\` once to migrate it`);
+  });
+
+  it('a version-9 database (written before the v10 index) is read as it is by a read-only open, and migrated by the next load', async () => {
+    // v10 only adds key_kinds_by_kind: dropping it and setting version 9 gives the file a v9 build wrote.
+    const dir = tempDir();
+    const p = join(dir, 'v9.sqlite');
+    const db = openStore(p);
+    await loadSnapshot(db, { path: dummyFile(dir, 'a.rdb', 'a'), open: fakeSource(syntheticKeyspace(3)) });
+    db.exec('DROP INDEX key_kinds_by_kind');
+    db.pragma('user_version = 9');
+    const keys = db.prepare('SELECT count(*) FROM v_keys').pluck().get() as number;
+    expect(keys).toBeGreaterThan(0);
+    db.close();
+    const before = readFileSync(p);
+
+    const ro = openStore(p, { readonly: true });
+    expect(ro.prepare('SELECT count(*) FROM v_keys').pluck().get()).toBe(keys);
+    expect(ro.pragma('user_version', { simple: true })).toBe(9);
+    ro.close();
+    expect(readFileSync(p).equals(before)).toBe(true);
+
+    const rw = openStore(p);
+    expect(rw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(rw.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'key_kinds_by_kind'").pluck().get()).toBe(1);
+    rw.close();
   });
 
   it('a named pipe or a device as the database is refused by name, never opened (a read-only open of a pipe blocks)', () => {
