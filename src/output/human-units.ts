@@ -1,3 +1,5 @@
+import { holdsDate } from '../core/date-range.js';
+
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
 /** 1536 → "1.5 KB" (powers of 1024, as Redis INFO reports memory). */
@@ -23,4 +25,16 @@ export function humanPercent(fraction: number): string {
 /** humanPercent, or "-" for a share of nothing (null). */
 export function humanPercentOrDash(fraction: number | null): string {
   return fraction === null ? '-' : humanPercent(fraction);
+}
+
+/**
+ * Unix ms → "2026-12-04 16:24:39 UTC": a time as a person reads it, to the second (a snapshot's
+ * ctime has whole seconds; a forecast's date is no finer). A number no date can hold stays its digits.
+ */
+export function humanTime(ms: number): string {
+  if (!holdsDate(ms)) return String(ms);
+  const iso = new Date(ms).toISOString();
+  // Years outside 0000–9999 take ISO's expanded form (±YYYYYY-…): shown as they are.
+  if (iso.length !== 24) return iso;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }

@@ -84,7 +84,11 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')))('html command
     expect(page).toContain('id="growth-growth"');
     const json = JSON.parse(runCli(['report', 'forecast', '--db', db, '--maxmemory', '64mb', '--format', 'json'], dir).stdout) as { tables: Record<string, Record<string, unknown>[]> };
     const wall = page.slice(page.indexOf('id="forecast-wall"'));
-    for (const row of json.tables['wall']!) expect(wall.slice(0, wall.indexOf('</table>'))).toContain(`<td>${String(row['reached_at'])}</td>`);
+    // The page shows the report's date to the second, the exact ISO time in its tooltip.
+    for (const row of json.tables['wall']!) {
+      const iso = String(row['reached_at']);
+      expect(wall.slice(0, wall.indexOf('</table>'))).toContain(`<td title="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC</td>`);
+    }
   });
 
   it('--maxmemory 0 (no limit, as in redis.conf) draws no wall: no maxmemory line at 0 B', () => {

@@ -1,4 +1,4 @@
-import { humanBytes, humanPercent } from '../human-units.js';
+import { humanBytes, humanPercent, humanTime } from '../human-units.js';
 import { isoTime, type Cell, type Column } from '../result.js';
 import { clip } from './escape.js';
 
@@ -14,7 +14,7 @@ export interface ShownCell {
 
 /**
  * A value as a person reads it in the page: bytes in KB/MB/GB (the exact count in the tooltip), shares
- * as percentages, times as ISO 8601 (UTC), long text clipped. Numbers sort by their exact value.
+ * as percentages, times to the second in UTC (ISO 8601 in the tooltip), long text clipped. Numbers sort by their exact value.
  */
 export function showCell(value: Cell, column: Column): ShownCell {
   if (value === null) return { text: '-', exact: null, sortValue: null };
@@ -32,8 +32,11 @@ export function showCell(value: Cell, column: Column): ShownCell {
       return { text: n.toFixed(2), exact: String(value), sortValue };
     case 'days':
       return { text: `${n.toFixed(1)} d`, exact: `${String(value)} days`, sortValue };
-    case 'time':
-      return { text: isoTime(n), exact: null, sortValue };
+    case 'time': {
+      const text = humanTime(n);
+      const iso = isoTime(n);
+      return { text, exact: iso === text ? null : iso, sortValue };
+    }
     case 'int':
       return { text: groupDigits(value), exact: null, sortValue };
     case 'text':

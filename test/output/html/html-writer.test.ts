@@ -140,6 +140,18 @@ describe('formatHtml', () => {
     expect(page).toContain('<td>k</td><td class="num" data-v="2" title="2 bytes">2 B</td>');
   });
 
+  it('shows a time to the second in UTC, a space between date and time (a card wraps there), ISO 8601 in its tooltip', () => {
+    const at = Date.UTC(2026, 11, 4, 16, 24, 39, 931);
+    const page = formatHtml(input([
+      { report: 'one', notes: [], tables: [{ name: 'card', columns: [{ name: 'snapshot_time', kind: 'time' }, { name: 'keys', kind: 'int' }], rows: [{ snapshot_time: at, keys: 1 }] }] },
+      { report: 'many', notes: [], tables: [{ name: 't', columns: [{ name: 'reached_at', kind: 'time' }], rows: [{ reached_at: at }, { reached_at: 9e15 }] }] },
+    ]));
+    expect(page).toContain('<div title="2026-12-04T16:24:39.931Z"><dt>snapshot time</dt><dd>2026-12-04 16:24:39 UTC</dd></div>');
+    expect(page).toMatch(/<td[^>]* title="2026-12-04T16:24:39\.931Z">2026-12-04 16:24:39 UTC<\/td>/);
+    // A time no date holds (a corrupt TTL) stays its digits.
+    expect(page).toContain('<td>9000000000000000</td>');
+  });
+
   it('shows a figure in its row\'s unit where the table mixes bytes and keys (Column.unitFrom)', () => {
     const page = formatHtml(input([{ report: 'r', notes: [], tables: [{ name: 't', columns: [{ name: 'measure', kind: 'text' }, { name: 'unit', kind: 'text' }, { name: 'per_day', kind: 'float', unitFrom: 'unit' }], rows: [
       { measure: 'used_mem', unit: 'bytes', per_day: 123668.8 }, { measure: 'keys', unit: 'keys', per_day: 143 },

@@ -1,6 +1,7 @@
 import { htmlText } from '../escape.js';
 import { fitLabel, labelEm } from '../label-fit.js';
 import { isoTime } from '../../result.js';
+import { humanTime } from '../../human-units.js';
 import { linearTicks, timeTicks } from '../scale.js';
 import { color, el, legend, svgRoot, textEl } from '../svg.js';
 
@@ -86,7 +87,7 @@ export function lineChart(series: LineSeries[], refs: ReferenceLine[], options: 
     body += el('polyline', { points: path, fill: 'none', stroke: c, 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '6 4' : undefined, class: 'line' });
     if (!s.dashed) {
       for (const p of s.points) {
-        body += el('circle', { cx: x(p.x), cy: y(p.y), r: 3, fill: c }, el('title', {}, htmlText(`${s.label} at ${isoTime(p.x)}: ${options.format(p.y)}`)));
+        body += el('circle', { cx: x(p.x), cy: y(p.y), r: 3, fill: c }, el('title', {}, htmlText(`${s.label} at ${humanTime(p.x)}: ${options.format(p.y)}`)));
       }
     }
   }
