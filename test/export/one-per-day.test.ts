@@ -50,4 +50,30 @@ describe.skipIf(!cliBuilt)('export --db: one snapshot per instance and day', () 
       duck.close();
     }
   });
+
+  it('exports a day\'s only snapshot when it is PARTIAL, and exits 1 with its stored error, even with --quiet, as an export of the dump does', async () => {
+    const dir = tempDir();
+    const bytes = readFileSync(join(FIXTURES_DIR, 'mixed-7.0.rdb'));
+    const cut = join(dir, 'cut.rdb');
+    writeFileSync(cut, bytes.subarray(0, 60_000));
+    const db = join(dir, 'x.sqlite');
+    const loaded = runCli(['load', cut, '--db', db, '--instance', 'fleet', '--quiet'], dir);
+    expect(loaded.code).toBe(1);
+    const stored = loaded.stderr.split('\n')[0]!.replace(/^rdbscope: /, '');
+
+    const fromDump = runCli(['export', cut, '--out', join(dir, 'from-dump'), '--instance', 'fleet', '--quiet'], dir);
+    expect(fromDump.code).toBe(1);
+    const out = join(dir, 'out');
+    const r = runCli(['export', '--db', db, '--out', out, '--quiet'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    const partition = `instance=fleet/date=${new Date(auxInt(bytes, 'ctime')! * 1000).toISOString().slice(0, 10)}`;
+    const rows = /: (\d+) keys read before the error/.exec(loaded.stdout)![1]!;
+    expect(r.stderr).toBe(`rdbscope: ${stored} (snapshot 1 is PARTIAL: exported the ${rows} keys read before the error to ${join(out, partition)})\n`);
+    const duck = await Duck.open();
+    try {
+      expect(await duck.all(`SELECT status, key_count FROM '${out}/${partition}/snapshot.parquet'`)).toEqual([{ status: 'partial', key_count: Number(rows) }]);
+    } finally {
+      duck.close();
+    }
+  });
 });

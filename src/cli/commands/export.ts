@@ -80,11 +80,18 @@ export function registerExport(program: Command): void {
             throw new UsageError(`no finished snapshot in ${options.db}`);
           }
           let refused = 0;
+          let stoppedHalfway = 0;
           for (const s of onePerPartition(snapshots)) {
             try {
               const { snapshot, dir } = exportStoredSnapshot(db, s, options.out);
               place(snapshot, dir);
               say(`snapshot ${s.id} (${s.file_name}): ${snapshot.keyRows} key rows of ${snapshot.keyCount} keys, ${snapshot.status}, to ${dir}`);
+              // Exported from a dump that stops halfway: the verdict its load gave (error line, exit 1,
+              // even with --quiet), as an export of the dump itself gives it (docs/fleet.md, exit codes).
+              if (s.status === 'partial') {
+                stoppedHalfway++;
+                process.stderr.write(`rdbscope: ${s.error ?? `${s.path}: the dump stops halfway`} (snapshot ${s.id} is PARTIAL: exported the ${snapshot.keyCount} keys read before the error to ${dir})\n`);
+              }
             } catch (err) {
               // One snapshot refused does not stop the others (docs/fleet.md, exit codes).
               if (!(err instanceof ExportRefusal)) throw err;
@@ -92,7 +99,7 @@ export function registerExport(program: Command): void {
               process.stderr.write(`rdbscope: ${err.message}\n`);
             }
           }
-          return refused > 0 ? 1 : 0;
+          return refused + stoppedHalfway > 0 ? 1 : 0;
         } finally {
           db.close();
         }
