@@ -1,4 +1,4 @@
-import { humanBytes, humanPercent } from './human-units.js';
+import { humanBytes, humanPercent, humanTime } from './human-units.js';
 import { cellColumn, isoTime, rowArray, type Cell, type Column, type ReportResult, type ResultTable, type Row } from './result.js';
 import { terminalSafe } from './terminal-safe.js';
 
@@ -112,8 +112,9 @@ export function formatCell(value: Cell, column: Column, options: TableOptions): 
         return n.toFixed(2);
       case 'days':
         return options.human ? `${n.toFixed(1)} d` : n.toFixed(2);
+      // ISO 8601 when piped (exact, what a script parses), to the second on a terminal.
       case 'time':
-        return isoTime(n);
+        return options.human ? humanTime(n) : isoTime(n);
       default:
         return String(value);
     }

@@ -1,4 +1,4 @@
-import { humanBytes } from '../output/human-units.js';
+import { humanBytes, humanTime } from '../output/human-units.js';
 import type { Column, ResultTable, Row } from '../output/result.js';
 import { isoTime } from '../output/result.js';
 import type { Store } from '../store/open-store.js';
@@ -62,7 +62,7 @@ export const forecast: Report = {
     const xs = series.map((s) => (s.t - t0) / DAY_MS);
     const lastX = xs.at(-1)!;
     const days = lastX;
-    notes.push(`fit: least squares over ${used.length} snapshots from ${isoTime(t0)} to ${isoTime(lastT)} (${days.toFixed(1)} days); R² and the residual RMS say how straight the series is`);
+    notes.push(`fit: least squares over ${used.length} snapshots from ${humanTime(t0)} to ${humanTime(lastT)} (${days.toFixed(1)} days); R² and the residual RMS say how straight the series is`);
 
     const fits: { measure: string; unit: 'bytes' | 'keys'; fit: LinearFit; last: number }[] = [];
     if (usedMemKnown) fits.push({ measure: 'used_mem', unit: 'bytes', fit: linearFit(xs, series.map((s) => s.snap.used_mem!)), last: series.at(-1)!.snap.used_mem! });

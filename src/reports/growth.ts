@@ -1,5 +1,5 @@
 import type { ResultTable, Row, RowSource } from '../output/result.js';
-import { isoTime } from '../output/result.js';
+import { humanTime } from '../output/human-units.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, listSnapshots, type SnapshotRow } from '../store/snapshots.js';
 import { ReportInputError, type Report, type ReportOptions } from './report.js';
@@ -175,7 +175,7 @@ function pickPair(db: Store, options: ReportOptions): { from: SnapshotRow; to: S
 }
 
 function when(s: SnapshotRow): string {
-  return s.snapshot_time_ms === null ? 'unknown time' : isoTime(s.snapshot_time_ms);
+  return s.snapshot_time_ms === null ? 'unknown time' : humanTime(s.snapshot_time_ms);
 }
 
 /** For each pattern of `ranked` (read as the series is printed), its keys and size in every snapshot. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { parseProfile } from '../memory/index.js';
 import type { Column, ReportResult, Row, RowSource } from '../output/result.js';
-import { isoTime } from '../output/result.js';
+import { humanTime } from '../output/human-units.js';
 import { OTHER_PATTERN } from '../store/load-aggregates.js';
 import type { Store } from '../store/open-store.js';
 import { instanceOf, instancesNamedBy, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../store/snapshots.js';
@@ -117,7 +117,7 @@ function allocatorBuilds(snapshots: SnapshotRow[]): string | null {
 }
 
 export function describeSnapshot(s: SnapshotRow): string[] {
-  const when = s.snapshot_time_ms === null ? 'unknown time' : `${isoTime(s.snapshot_time_ms)} (${s.time_source})`;
+  const when = s.snapshot_time_ms === null ? 'unknown time' : `${humanTime(s.snapshot_time_ms)} (${s.time_source})`;
   const server = s.redis_ver ? `Redis ${s.redis_ver}, ` : '';
   const lines = [`snapshot ${s.id} of instance ${instanceOf(s)}: ${s.file_name}, ${when}, ${server}RDB v${s.rdb_version ?? '?'}, ${s.key_count} keys, ${s.status}`];
   if (s.unestimated_keys > 0) lines.push(`${s.unestimated_keys} key(s) could not be estimated by the memory model; their memory counts as 0`);

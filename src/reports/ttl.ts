@@ -1,7 +1,7 @@
 import type { Report } from './report.js';
 import { TTL_BUCKETS } from '../store/ttl-buckets.js';
 import { basisFor, col, describeSnapshot, filters, pickSnapshot, share } from './scope.js';
-import { isoTime } from '../output/result.js';
+import { humanTime } from '../output/human-units.js';
 
 /** Histogram of remaining TTL at the snapshot's own time (never today's clock). */
 export const ttl: Report = {
@@ -19,7 +19,7 @@ export const ttl: Report = {
     const keys = got.reduce((s, g) => s + g.keys, 0);
     const size = got.reduce((s, g) => s + (g.size ?? 0), 0);
     const expired = byBucket.get('expired')?.keys ?? 0;
-    const at = snap.snapshot_time_ms === null ? 'unknown time' : `${isoTime(snap.snapshot_time_ms)} (${snap.time_source})`;
+    const at = snap.snapshot_time_ms === null ? 'unknown time' : `${humanTime(snap.snapshot_time_ms)} (${snap.time_source})`;
     return {
       report: 'ttl',
       notes: [

@@ -59,6 +59,13 @@ describe('table', () => {
     expect(formatTable(mixed, { human: false })).toMatch(/used_mem\s+bytes\s+2120408/);
     expect(parseCsv(formatCsv(mixed))[1]).toEqual(['used_mem', 'bytes', '2120408']);
   });
+  it('shows a time to the second in UTC on a terminal, as ISO 8601 when piped', () => {
+    const at: ReportResult = { report: 't', notes: [], tables: [{ name: 'wall', columns: [{ name: 'threshold', kind: 'text' }, { name: 'reached_at', kind: 'time' }], rows: [
+      { threshold: 'alarm', reached_at: Date.UTC(2026, 11, 16, 4, 17, 49, 38) },
+    ] }] };
+    expect(formatTable(at, { human: true })).toMatch(/alarm\s+2026-12-16 04:17:49 UTC/);
+    expect(formatTable(at, { human: false })).toMatch(/alarm\s+2026-12-16T04:17:49\.038Z/);
+  });
   it('lets no control character or escape sequence through', () => {
     const out = formatTable(result(['\x1b[31mred\x1b[0m', 'bell\x07', 'nl\nx', 'c1\u009b2J', 'bidi\u202eevil']), { human: true });
     // eslint-disable-next-line no-control-regex
