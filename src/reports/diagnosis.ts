@@ -11,7 +11,7 @@ import { reconcileSnapshot } from './reconciliation.js';
 import { remedyCommand, type SiblingFacts } from './remedy-command.js';
 import type { Report, ReportOptions } from './report.js';
 import { groupPercentiles } from './percentiles.js';
-import { basisFor, col, compareSnapshots, describeSnapshot, pickSnapshot, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
+import { basisFor, col, compareSnapshots, describeSnapshot, pickSnapshot, serverName, share, snapshotFacts, snapshotLabels, snapshotsUpTo, type Basis } from './scope.js';
 import { DOMINANT_KEY_SHARE, IMMORTAL_SHARE, MIN_FORECAST_SNAPSHOTS, UNBOUNDED_ELEMENTS } from './thresholds.js';
 
 /** Pattern names that say "cache": keys that should expire (seed: cache keys without TTLs accumulating forever). */
@@ -106,11 +106,6 @@ function headlineNotes(snap: SnapshotRow, b: Basis, total: { keys: number; size:
   // OOM must not show figures as sound when they are not.
   lines.push(...describeSnapshot(snap).slice(1));
   return lines;
-}
-
-function serverName(snap: SnapshotRow): string | null {
-  if (snap.redis_ver === null) return null;
-  return `${snap.magic === 'VALKEY' ? 'Valkey' : 'Redis'} ${snap.redis_ver}`;
 }
 
 /** A pattern of the top by memory, from the complete aggregates. */

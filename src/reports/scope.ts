@@ -116,9 +116,14 @@ function allocatorBuilds(snapshots: SnapshotRow[]): string | null {
     .join('; ');
 }
 
+/** "Redis 7.0.15" / "Valkey 8.0.9": who wrote the dump; null when its AUX fields name no version. */
+export function serverName(s: Pick<SnapshotRow, 'server' | 'redis_ver'>): string | null {
+  return s.redis_ver === null ? null : `${s.server} ${s.redis_ver}`;
+}
+
 export function describeSnapshot(s: SnapshotRow): string[] {
   const when = s.snapshot_time_ms === null ? 'unknown time' : `${humanTime(s.snapshot_time_ms)} (${s.time_source})`;
-  const server = s.redis_ver ? `Redis ${s.redis_ver}, ` : '';
+  const server = s.redis_ver ? `${serverName(s)}, ` : '';
   const lines = [`snapshot ${s.id} of instance ${instanceOf(s)}: ${s.file_name}, ${when}, ${server}RDB v${s.rdb_version ?? '?'}, ${s.key_count} keys, ${s.status}`];
   if (s.unestimated_keys > 0) lines.push(`${s.unestimated_keys} key(s) could not be estimated by the memory model; their memory counts as 0`);
   if (s.unknown_version) lines.push(`RDB v${s.rdb_version ?? '?'} is a version no release writes: read past the version check (--relaxed-version-check); figures may be wrong`);

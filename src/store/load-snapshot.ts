@@ -396,8 +396,9 @@ function auxOf(info: RdbInfoLite, key: string): string | undefined {
   return undefined;
 }
 
+/** The writer's own version: a Valkey that also wrote `redis-ver` wrote its compatibility version there. */
 function serverVersion(info: RdbInfoLite): string | null {
-  return auxOf(info, 'redis-ver') ?? auxOf(info, 'valkey-ver') ?? null;
+  return auxOf(info, 'valkey-ver') ?? auxOf(info, 'redis-ver') ?? null;
 }
 
 function intOrNull(s: string | undefined): number | null {

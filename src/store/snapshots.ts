@@ -11,6 +11,14 @@ export const DEFAULT_INSTANCE = 'default';
 /** SQL expression for a snapshot's instance name (NULL is the default instance). */
 export const INSTANCE_SQL = `coalesce(instance, '${DEFAULT_INSTANCE}')`;
 
+/**
+ * Every column of `snapshots`, and `server`: Valkey 9 writes the VALKEY magic, Valkey 8 the REDIS one
+ * with a `valkey-ver` AUX field where Redis writes `redis-ver` (the Valkey 8.0 and 8.1 dumps of the
+ * shared corpus hold no `redis-ver`).
+ */
+const SNAPSHOT_SELECT = `SELECT *, CASE WHEN magic = 'VALKEY' OR EXISTS (SELECT 1 FROM aux WHERE aux.snapshot_id = snapshots.id AND aux.name = 'valkey-ver')
+  THEN 'Valkey' ELSE 'Redis' END AS server FROM snapshots`;
+
 export interface SnapshotRow {
   id: number;
   /** The server the dump comes from (`load --instance`, else the dump's directory name); null = default. */
@@ -22,7 +30,10 @@ export interface SnapshotRow {
   compression: string;
   magic: string | null;
   rdb_version: number | null;
+  /** The writer's version: valkey-ver, else redis-ver (AUX fields). */
   redis_ver: string | null;
+  /** Who wrote the dump (SNAPSHOT_SELECT): Valkey when its magic or its AUX fields say so. */
+  server: 'Redis' | 'Valkey';
   snapshot_time_ms: number | null;
   time_source: string;
   used_mem: number | null;
@@ -73,7 +84,7 @@ export function instanceOf(s: Pick<SnapshotRow, 'instance'>): string {
 export function listSnapshots(db: Store, instance?: string): SnapshotRow[] {
   const where = instance === undefined ? '' : ` AND ${INSTANCE_SQL} = ?`;
   return db
-    .prepare(`SELECT * FROM snapshots WHERE status <> 'loading'${where} ORDER BY snapshot_time_ms, id`)
+    .prepare(`${SNAPSHOT_SELECT} WHERE status <> 'loading'${where} ORDER BY snapshot_time_ms, id`)
     .all(...(instance === undefined ? [] : [instance])) as SnapshotRow[];
 }
 
@@ -88,12 +99,12 @@ export function listInstances(db: Store): string[] {
  */
 export function findByContent(db: Store, checksum: string, rdbBytes: number, exceptId: number): SnapshotRow | undefined {
   return db
-    .prepare(`SELECT * FROM snapshots WHERE checksum = ? AND rdb_bytes = ? AND status = 'complete' AND id <> ? ORDER BY id LIMIT 1`)
+    .prepare(`${SNAPSHOT_SELECT} WHERE checksum = ? AND rdb_bytes = ? AND status = 'complete' AND id <> ? ORDER BY id LIMIT 1`)
     .get(checksum, rdbBytes, exceptId) as SnapshotRow | undefined;
 }
 
 export function findByFingerprint(db: Store, fingerprint: string): SnapshotRow | undefined {
-  return db.prepare('SELECT * FROM snapshots WHERE fingerprint = ? ORDER BY id DESC LIMIT 1').get(fingerprint) as
+  return db.prepare(`${SNAPSHOT_SELECT} WHERE fingerprint = ? ORDER BY id DESC LIMIT 1`).get(fingerprint) as
     | SnapshotRow
     | undefined;
 }
