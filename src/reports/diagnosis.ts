@@ -40,7 +40,9 @@ export const diagnosis: Report = {
     const total = db.prepare(`SELECT coalesce(sum(keys), 0) AS keys, coalesce(sum(${b.statsColumn}), 0) AS size, coalesce(sum(${b.untimedColumn}), 0) AS untimed,
                                      count(DISTINCT db) AS dbs FROM type_stats WHERE snapshot_id = ?`).get(snap.id) as { keys: number; size: number; untimed: number; dbs: number };
     const recon = b.estimated ? reconcileSnapshot(db, snap, total.size) : null;
-    const explained = (recon?.rows[0]?.['share_explained'] as number | null | undefined) ?? null;
+    const explained: Explained | null = recon?.rows[0]
+      ? { bytes: recon.rows[0]['explained'] as number, share: (recon.rows[0]['share_explained'] as number | null) ?? null }
+      : null;
     tables.push(headline(snap, b, total, explained));
     notes.push(...headlineNotes(snap, b, total, explained));
     // Where the snapshot stands against --maxmemory, as capacity says it: the forecast's dates need
@@ -78,29 +80,40 @@ export const diagnosis: Report = {
 /** capacity's line on used memory against maxmemory (past it, past the alarm, or what is left), and where used memory comes from. */
 const CAPACITY_VERDICT = /^(at or past maxmemory|ALARM: |[\d.]+% of maxmemory used;|used memory: )/;
 
-function headline(snap: SnapshotRow, b: Basis, total: { keys: number; size: number }, explained: number | null): ResultTable {
+/**
+ * What the estimate explains of used-mem: the keys plus what is not per key (an empty server, dict
+ * buckets and expires entries, allocator gaps; reconciliation.ts), and its share of used-mem.
+ */
+interface Explained {
+  bytes: number;
+  share: number | null;
+}
+
+function headline(snap: SnapshotRow, b: Basis, total: { keys: number; size: number }, explained: Explained | null): ResultTable {
   return {
     name: 'headline',
     title: 'Snapshot',
     vertical: true,
     columns: [col('instance', 'text'), col('file', 'text'), col('server', 'text'), col('rdb_version', 'int'), col('snapshot_time', 'time'),
       col('status', 'text'), col('keys', 'int'), col('used_mem', 'bytes'), col(b.estimated ? 'estimated_memory' : 'file_bytes', 'bytes'),
-      col('share_of_used_mem_explained', 'percent'), col('memory_profile', 'text')],
+      ...(b.estimated ? [col('estimated_used_mem', 'bytes')] : []), col('share_of_used_mem_explained', 'percent'), col('memory_profile', 'text')],
     rows: [{
       instance: instanceOf(snap), file: snap.file_name, server: serverName(snap), rdb_version: snap.rdb_version, snapshot_time: snap.snapshot_time_ms,
       status: snap.status, keys: total.keys, used_mem: snap.used_mem, [b.estimated ? 'estimated_memory' : 'file_bytes']: total.size,
-      share_of_used_mem_explained: explained, memory_profile: snap.memory_profile,
+      ...(b.estimated ? { estimated_used_mem: explained?.bytes ?? null } : {}), share_of_used_mem_explained: explained?.share ?? null, memory_profile: snap.memory_profile,
     }],
   };
 }
 
-function headlineNotes(snap: SnapshotRow, b: Basis, total: { keys: number; size: number; untimed: number; dbs: number }, explained: number | null): string[] {
+function headlineNotes(snap: SnapshotRow, b: Basis, total: { keys: number; size: number; untimed: number; dbs: number }, explained: Explained | null): string[] {
   const when = snap.snapshot_time_ms === null ? 'time unknown' : `written ${isoTime(snap.snapshot_time_ms).replace('T', ' ').slice(0, 16)} UTC (${snap.time_source})`;
   const lines = [`${snap.file_name} — instance ${instanceOf(snap)}, ${serverName(snap) ?? 'server unknown'}, RDB v${snap.rdb_version ?? '?'}, ${when}`];
   lines.push(`${total.keys} keys in ${total.dbs} db(s); used-mem ${snap.used_mem === null ? 'not recorded' : humanBytes(snap.used_mem)}; ` +
     `${humanPercentOrDash(share(total.untimed, total.size))} of the keys' memory has no TTL`);
   lines.push(b.estimated
-    ? `keys estimated at ${humanBytes(total.size)}${explained !== null ? `, ${humanPercentOrDash(explained)} of used-mem explained` : ''} (profile ${snap.memory_profile})`
+    ? `keys estimated at ${humanBytes(total.size)}${explained !== null && explained.share !== null
+      ? `; with the server's overhead ${humanBytes(explained.bytes)} = ${humanPercentOrDash(explained.share)} of used-mem`
+      : ''} (profile ${snap.memory_profile})`
     : `${humanBytes(total.size)} of values in the file (no memory estimate)`);
   // What every other report says of such a snapshot (describeSnapshot): the screen read after an
   // OOM must not show figures as sound when they are not.

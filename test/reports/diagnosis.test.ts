@@ -6,6 +6,7 @@ import { startRedis } from '../../scripts/lib/redis-server.mjs';
 import { loadFiles } from '../../src/cli/load-files.js';
 import { memorySpecFrom } from '../../src/cli/memory-options.js';
 import { formatDiagnosisScreen } from '../../src/output/diagnosis-screen.js';
+import { humanBytes, humanPercent } from '../../src/output/human-units.js';
 import { formatTable } from '../../src/output/table-writer.js';
 import { DIAGNOSIS_MAX_TOP } from '../../src/reports/diagnosis.js';
 import { cliArgument, niceCeil, remedyCommand } from '../../src/reports/remedy-command.js';
@@ -33,6 +34,15 @@ describe('diagnosis on five nightly dumps of a real server', () => {
     const r = diagnosis(db, { top: 5, maxmemory: 4 * 1024 * 1024 });
     expect(r.tables.map((t) => t.name)).toEqual(['headline', 'patterns', 'bigkeys', 'eviction', 'growth', 'remarks']);
     expect(r.tables[0]!.rows[0]).toMatchObject({ instance: 'nightly', file: 'night-4.rdb', keys: last.keys, used_mem: last.usedMem, server: 'Redis 7.0.15', snapshot_time: last.ctime * 1000 });
+    // The share explained is that of the keys plus what is not per key (the summary's reconciliation),
+    // shown beside it: the keys' estimate alone is a smaller share.
+    const head = r.tables[0]!.rows[0]!;
+    const recon = reportRunner('summary')(db, { top: 5 }).tables.find((t) => t.name === 'reconciliation')!.rows[0]!;
+    expect(head.estimated_used_mem).toBe(recon.explained);
+    expect(head.share_of_used_mem_explained).toBeCloseTo(Number(recon.explained) / last.usedMem, 12);
+    expect(Number(head.estimated_memory)).toBeLessThan(Number(head.estimated_used_mem));
+    expect(r.notes).toContain(`keys estimated at ${humanBytes(Number(head.estimated_memory))}; with the server's overhead ` +
+      `${humanBytes(Number(recon.explained))} = ${humanPercent(Number(head.share_of_used_mem_explained))} of used-mem (profile redis-7.0-q16)`);
 
     const patterns = r.tables.find((t) => t.name === 'patterns')!.rows;
     const flag = (p: string) => patterns.find((x) => x.pattern === p)?.flag;
