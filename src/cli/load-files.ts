@@ -1,5 +1,5 @@
 import { readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
-import { isRdbError } from '../core/errors.js';
+import { isRdbError, keysBeforeFault } from '../core/errors.js';
 import { openInput } from '../input/open-input.js';
 import { parseRdb } from '../rdb/index.js';
 import { buildIndexes, loadSnapshot, type LoadResult } from '../store/load-snapshot.js';
@@ -117,7 +117,7 @@ export async function loadFiles(db: Store, files: string[], options: LoadFilesOp
       if (res.error) {
         failures++;
         process.stderr.write(`rdbscope: ${res.error.message}\n`);
-        options.say(`${path}: kept as PARTIAL snapshot ${res.snapshotId}: ${res.keys} keys read before the error${rows} (${secs}s)`);
+        options.say(`${path}: kept as PARTIAL snapshot ${res.snapshotId}: ${keysBeforeFault(res.error.code, res.keys)}${rows} (${secs}s)`);
       } else if (!options.quiet) {
         options.say(`${path}: loaded as snapshot ${res.snapshotId}: ${res.keys} keys${rows} in ${secs}s${buildNote(res)}`);
       }

@@ -71,6 +71,21 @@ export class RdbError extends Error {
   }
 }
 
+/** The code an error line ends with (`… [CODE]`, RdbError.describe), as stored with a PARTIAL snapshot. */
+export function errorCodeIn(line: string | null): string | null {
+  return line === null ? null : (/\[([A-Z_]+)\]$/.exec(line)?.[1] ?? null);
+}
+
+/**
+ * What a dump that stopped at a fault still gave: the keys before the fault, or, for a checksum
+ * mismatch (found after the last key, at the trailer), every key, of content that may be corrupt.
+ */
+export function keysBeforeFault(code: string | null, keys: number): string {
+  return code === 'CHECKSUM_MISMATCH'
+    ? `all ${keys} keys read, but the checksum does not match: their content is suspect`
+    : `${keys} keys read before the error`;
+}
+
 export function isRdbError(e: unknown): e is RdbError {
   return e instanceof RdbError;
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { errorCodeIn } from '../core/errors.js';
 import { parseProfile } from '../memory/index.js';
 import type { Column, ReportResult, Row, RowSource } from '../output/result.js';
 import { humanTime } from '../output/human-units.js';
@@ -127,7 +128,11 @@ export function describeSnapshot(s: SnapshotRow): string[] {
   const lines = [`snapshot ${s.id} of instance ${instanceOf(s)}: ${s.file_name}, ${when}, ${server}RDB v${s.rdb_version ?? '?'}, ${s.key_count} keys, ${s.status}`];
   if (s.unestimated_keys > 0) lines.push(`${s.unestimated_keys} key(s) could not be estimated by the memory model; their memory counts as 0`);
   if (s.unknown_version) lines.push(`RDB v${s.rdb_version ?? '?'} is a version no release writes: read past the version check (--relaxed-version-check); figures may be wrong`);
-  if (s.status === 'partial') lines.push(`PARTIAL: only the keys read before this error are included: ${s.error ?? 'unknown error'}`);
+  if (s.status === 'partial') {
+    lines.push(errorCodeIn(s.error) === 'CHECKSUM_MISMATCH'
+      ? `PARTIAL: every key was read, but the file's checksum does not match, so their content is suspect: ${s.error}`
+      : `PARTIAL: only the keys read before this error are included: ${s.error ?? 'unknown error'}`);
+  }
   return lines;
 }
 

@@ -68,7 +68,7 @@ describe.skipIf(!cliBuilt)('export --db: one snapshot per instance and day', () 
     expect(r.code, r.stderr).toBe(1);
     const partition = `instance=fleet/date=${new Date(auxInt(bytes, 'ctime')! * 1000).toISOString().slice(0, 10)}`;
     const rows = /: (\d+) keys read before the error/.exec(loaded.stdout)![1]!;
-    expect(r.stderr).toBe(`rdbscope: ${stored} (snapshot 1 is PARTIAL: exported the ${rows} keys read before the error to ${join(out, partition)})\n`);
+    expect(r.stderr).toBe(`rdbscope: ${stored} (snapshot 1 is PARTIAL: ${rows} keys read before the error; exported to ${join(out, partition)})\n`);
     const duck = await Duck.open();
     try {
       expect(await duck.all(`SELECT status, key_count FROM '${out}/${partition}/snapshot.parquet'`)).toEqual([{ status: 'partial', key_count: Number(rows) }]);

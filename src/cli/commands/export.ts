@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { isRdbError } from '../../core/errors.js';
+import { errorCodeIn, isRdbError, keysBeforeFault } from '../../core/errors.js';
 import { exportDump, ExportRefusal, exportStoredSnapshot, exportThread, storedPartition, type SnapshotInfo } from '../../export/index.js';
 import { openStore } from '../../store/open-store.js';
 import { instancesNamedBy, listInstances, listSnapshots, resolveSnapshot, type SnapshotRow } from '../../store/snapshots.js';
@@ -90,7 +90,7 @@ export function registerExport(program: Command): void {
               // even with --quiet), as an export of the dump itself gives it (docs/fleet.md, exit codes).
               if (s.status === 'partial') {
                 stoppedHalfway++;
-                process.stderr.write(`rdbscope: ${s.error ?? `${s.path}: the dump stops halfway`} (snapshot ${s.id} is PARTIAL: exported the ${snapshot.keyCount} keys read before the error to ${dir})\n`);
+                process.stderr.write(`rdbscope: ${s.error ?? `${s.path}: the dump stops halfway`} (snapshot ${s.id} is PARTIAL: ${keysBeforeFault(errorCodeIn(s.error), snapshot.keyCount)}; exported to ${dir})\n`);
               }
             } catch (err) {
               // One snapshot refused does not stop the others (docs/fleet.md, exit codes).
@@ -126,7 +126,7 @@ export function registerExport(program: Command): void {
             if (res.error) {
               failures++;
               process.stderr.write(`rdbscope: ${res.error.message}\n`);
-              process.stdout.write(`${path}: exported as PARTIAL: ${res.snapshot.keyCount} keys read before the error${rows} to ${res.dir} (${secs}s)\n`);
+              process.stdout.write(`${path}: exported as PARTIAL: ${keysBeforeFault(res.error.code, res.snapshot.keyCount)}${rows}, to ${res.dir} (${secs}s)\n`);
             } else say(`${path}: exported ${res.snapshot.keyCount} keys${rows} to ${res.dir} in ${secs}s${buildNote(res)}`);
           } catch (err) {
             progress.done();
