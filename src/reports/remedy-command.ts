@@ -75,7 +75,7 @@ export function remedyCommand(k: BigKeyFacts, s: SiblingFacts | null): RemedyCom
       if (siblingTtl !== null) return { command: `EXPIRE ${key} ${siblingTtl}`, why: ttlWhy(s!.withTtl) };
       return untimed
         ? { command: `EXPIRE ${key} <seconds>`, why: fewTtl === null ? 'no TTL, nor have its siblings: give it one if it is a cache entry' : `no TTL, like most siblings (${fewTtl}): give it one if it is a cache entry` }
-        : { command: null, why: 'a large value with a TTL: compress or split it' };
+        : { command: null, why: 'has a TTL, so it expires by itself; if the value is large, compress or split it' };
     case 'list': {
       const n = cap(LIST_CAP);
       // The tail is the newest only when the list is fed by RPUSH: fed by LPUSH (the idiom of LTRIM's

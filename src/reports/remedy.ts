@@ -20,7 +20,9 @@ export function remedyFor(type: string, hasTtl: boolean, elements: number): stri
     case 'stream':
       return 'trim it: XTRIM MAXLEN ~ N (or MINID), or XADD with MAXLEN';
     case 'string':
-      return hasTtl ? 'compress or split the value' : 'give it a TTL (EXPIRE) if it is a cache entry';
+      // With a TTL it goes by itself; only its size is left to act on, and a ranking of --top N lists
+      // small strings too: the advice names the condition instead of calling every one large.
+      return hasTtl ? 'expires by itself; if the value is large, compress or split it' : 'give it a TTL (EXPIRE) if it is a cache entry';
     default:
       return hasTtl ? '' : 'give it a TTL if it is not permanent';
   }

@@ -134,8 +134,8 @@ describe('bigkeys of keys already expired at snapshot time', () => {
     expect(rows.map((r) => [r.key, r.remedy])).toEqual([
       ['gone', 'none: expired at snapshot time, a server drops it on load'],
       // Expiring at the snapshot's millisecond: not yet expired (R:db.c keyIsExpired: now > when).
-      ['now', 'compress or split the value'],
-      ['soon', 'compress or split the value'],
+      ['now', 'expires by itself; if the value is large, compress or split it'],
+      ['soon', 'expires by itself; if the value is large, compress or split it'],
       ['kept', 'give it a TTL (EXPIRE) if it is a cache entry'],
     ]);
     expect(rows.every((r) => !('expired' in r))).toBe(true);
