@@ -54,8 +54,10 @@ export const patterns: Report = {
     const limit = fixed ? keyRowsLimit(snap) : null;
     if (limit !== null) notes.push(`--depth groups the keys that have a row: ${limit}; the others are in no group (shares are of every key; the inferred patterns, without --depth, count every key)`);
     const mode = fixed ? `patterns: first ${options.depth} segment(s) split on ${JSON.stringify(options.separators ?? ':')}` : `patterns: inferred (${snap.pattern_mode})`;
-    const percentiles = pct.available ? rankedPercentiles(db, snap, b.keysColumn, b.name, ranking.all(snap.id, ...f.params, Math.min(options.top, MAX_PERCENTILE_GROUPS)) as Row[]) : new Map<string, Row>();
-    if (pct.available && options.top > MAX_PERCENTILE_GROUPS) notes.push(`percentiles for the first ${MAX_PERCENTILE_GROUPS} patterns only`);
+    // One row past the limit tells whether the ranking holds more patterns than get percentiles.
+    const ranked = pct.available ? ranking.all(snap.id, ...f.params, Math.min(options.top, MAX_PERCENTILE_GROUPS + 1)) as Row[] : [];
+    const percentiles = pct.available ? rankedPercentiles(db, snap, b.keysColumn, b.name, ranked.slice(0, MAX_PERCENTILE_GROUPS)) : new Map<string, Row>();
+    if (ranked.length > MAX_PERCENTILE_GROUPS) notes.push(`percentiles for the first ${MAX_PERCENTILE_GROUPS} patterns only (the others' cells are empty)`);
     // Read a row at a time when printed: with --depth there can be a group per key.
     const rows = queryRows(
       ranking,

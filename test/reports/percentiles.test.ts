@@ -43,6 +43,10 @@ describe('size percentiles (nearest rank)', () => {
     const fixed = patterns(db, { top: 10, depth: 1 });
     expect(fixed.notes).toContain('percentiles are given for inferred patterns only, not with --depth');
     expect(fixed.tables[0]!.rows.every((r) => r.p50_file_bytes === null)).toBe(true);
+    // A --top past the patterns that get percentiles says nothing of a limit the ranking does not reach.
+    const wide = patterns(db, { top: 100_000 });
+    expect(wide.tables[0]!.rows.find((r) => r.pattern === 'a:*')).toMatchObject(expected(sizes, 'file_bytes'));
+    expect(wide.notes.filter((n) => n.startsWith('percentiles for the first'))).toEqual([]);
   });
 
   it('are not available (null, with a note) when per-key rows were limited at load', async () => {
