@@ -167,7 +167,7 @@ function pickPair(db: Store, options: ReportOptions): { from: SnapshotRow; to: S
     else from = before.at(-1);
     if (!from) {
       throw new ReportInputError(mine.length < 2
-        ? `growth needs two snapshots of instance ${JSON.stringify(instance)}; the database holds ${mine.length} (load another dump of the same server)`
+        ? `growth needs two snapshots of instance ${JSON.stringify(instance)}; the database holds ${mine.length} of it (load another dump of the same server)`
         : `growth needs a snapshot of instance ${JSON.stringify(instance)} before snapshot ${to.id}; give --from`);
     }
   }

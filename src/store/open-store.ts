@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { MIGRATIONS, READABLE_SINCE_VERSION, SCHEMA_VERSION } from './schema.js';
 
 export type Store = Database.Database;
@@ -84,8 +85,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
 
 /**
  * A database is a regular file. A named pipe at the path would block a read-only open until some
- * process writes into it (a report that never returns); a device gives SQLite's "disk I/O error",
- * naming nothing. Both are refused by name first.
+ * process writes into it (a report that never returns); a device or a directory gives SQLite's
+ * "disk I/O error" or "unable to open database file", naming nothing. They are refused by name first.
  */
 function refuseNonFile(path: string): void {
   let st;
@@ -94,7 +95,9 @@ function refuseNonFile(path: string): void {
   } catch {
     return; // missing (a new database) or unreadable: SQLite's own open says what is wrong
   }
-  if (st.isFile() || st.isDirectory()) return; // a directory: SQLite's "unable to open database file"
+  if (st.isFile()) return;
+  // SQLite says "unable to open database file" (read-write) or "disk I/O error" (read-only).
+  if (st.isDirectory()) throw new StoreError(`${path}: a directory, not a database file: give --db a file (e.g. ${join(path, 'rdbscope.sqlite')})`);
   throw new StoreError(`${path}: not a regular file (a pipe, socket or device): a database must be a file`);
 }
 

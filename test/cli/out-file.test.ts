@@ -75,12 +75,30 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('growth-a.rdb')) || !existsSync
       [['report', 'summary', '--db', dbPath, '--out', '/dev/full'], /^rdbscope: cannot write --out \/dev\/full: ENOSPC: no space left on device\n$/],
       [['sql', '--db', dbPath, '--out', '/dev/full', 'SELECT 1'], /^rdbscope: cannot write --out \/dev\/full: ENOSPC/],
       [['report', 'capacity', '--db', dbPath, '--format', 'prometheus', '--out', '/dev/full'], /^rdbscope: cannot write --out \/dev\/full: ENOSPC/],
-      [['report', 'summary', '--db', dbPath, '--out', join(dir, 'no-such-dir', 'r.csv')], /^rdbscope: cannot write --out .*no-such-dir.*: ENOENT/],
     ];
     for (const [args, message] of runs) {
       const r = runCli(args, dir);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+  });
+
+  it('refuses before any work, as a usage error in one line, an --out that is empty, a directory or in no directory', () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'x.sqlite');
+    expect(runCli(['load', fixture('growth-a.rdb'), '--db', dbPath, '--quiet'], dir).code).toBe(0);
+    const missing = join(dir, 'no-such-dir', 'r.csv');
+    for (const command of [['report', 'summary'], ['sql', 'SELECT 1']]) {
+      for (const [out, message] of [
+        ['', 'rdbscope: --out is empty: give the output a file name\n'],
+        [dir, `rdbscope: --out ${dir} is a directory: give the output a file name\n`],
+        [missing, `rdbscope: --out ${missing}: no directory ${join(dir, 'no-such-dir')}\n`],
+      ] as const) {
+        const r = runCli([...command, '--db', dbPath, '--out', out], dir);
+        expect(r.code, `${command.join(' ')} --out ${out}`).toBe(2);
+        expect(r.stderr).toBe(message);
+        expect(r.stdout).toBe('');
+      }
     }
   });
 });

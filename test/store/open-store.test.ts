@@ -100,6 +100,13 @@ describe('openStore', () => {
     expect(() => openStore('/dev/null')).toThrow('/dev/null: not a regular file (a pipe, socket or device): a database must be a file');
   });
 
+  it('a directory as the database is refused by name (SQLite says "disk I/O error" or "unable to open database file")', () => {
+    const dir = tempDir();
+    for (const readonly of [true, false]) {
+      expect(() => openStore(dir, { readonly })).toThrow(`${dir}: a directory, not a database file: give --db a file (e.g. ${join(dir, 'rdbscope.sqlite')})`);
+    }
+  });
+
   it('a new database another process creates the schema of while this one waits for the lock is used as it is', async () => {
     // Two `load`s started at once on a new --db: both read schema version 0, one creates the tables;
     // the other, once it has the write lock, must not create them again ("table snapshots already exists").

@@ -1,4 +1,4 @@
-import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { formatHtml } from '../../output/html/index.js';
@@ -14,6 +14,7 @@ import { readMemoryLimits } from '../redis-conf-limits.js';
 import { databaseFileAt, sameFile } from '../database-files.js';
 import { resolveDbPath } from '../output-options.js';
 import { replacedFile } from '../replaced-file.js';
+import { checkOutTarget } from '../out-target.js';
 
 interface HtmlCliOptions {
   db?: string;
@@ -133,24 +134,11 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
 }
 
 /**
- * Where no page can be written (`option`: the option naming it), said before any report runs (on a database of a million keys they
- * take half a minute): an empty path (`--out "$PAGE"` with PAGE unset), a directory, a missing
- * directory. These failed only at the write, after every report, as EISDIR / ENOENT and exit 1.
+ * Where no page can be written, said before any report runs (on a database of a million keys they
+ * take half a minute): out-target.ts.
  */
 export function checkPageTarget(out: string, option = '--out'): void {
-  if (out === '') throw new UsageError(`${option} is empty: give the page a file name`);
-  if (isDirectory(out)) throw new UsageError(`${option} ${out} is a directory: give the page a file name`);
-  const dir = dirname(out);
-  if (!isDirectory(dir)) throw new UsageError(`${option} ${out}: no directory ${dir}`);
-}
-
-/** True for a directory; false for anything else, nothing there, or a path through a file (ENOTDIR). */
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
-  } catch {
-    return false;
-  }
+  checkOutTarget(out, option, 'the page');
 }
 
 export function registerHtml(program: Command): void {

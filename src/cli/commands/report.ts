@@ -3,6 +3,7 @@ import { REPORTS, findReport, ReportInputError } from '../../reports/index.js';
 import { openStore } from '../../store/open-store.js';
 import { runCommand, UsageError } from '../exit.js';
 import { OUTPUT_FORMATS } from '../../output/result.js';
+import { checkOutTarget } from '../out-target.js';
 import { addOutputOptions, emitResult, outputFormat, resolveDbPath, type OutputCliOptions } from '../output-options.js';
 import { addReportOptions, refuseDatabaseAsOutput, reportOptions, type ReportCliOptions } from '../report-options.js';
 
@@ -31,6 +32,7 @@ export function registerReport(program: Command): void {
       outputFormat(options.format, report.metrics ? [...OUTPUT_FORMATS, 'prometheus'] : OUTPUT_FORMATS);
       const dbPath = resolveDbPath(options.db);
       refuseDatabaseAsOutput(options.out, dbPath);
+      if (options.out !== undefined) checkOutTarget(options.out, '--out', 'the output');
       const db = openStore(dbPath, { readonly: true });
       try {
         const result = (() => {

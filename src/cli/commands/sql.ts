@@ -4,6 +4,7 @@ import type { Column, Row, RowSource } from '../../output/result.js';
 import { PAGE_ROWS } from '../../output/paged-writer.js';
 import { openStore } from '../../store/open-store.js';
 import { runCommand, UsageError } from '../exit.js';
+import { checkOutTarget } from '../out-target.js';
 import { addOutputOptions, emitResult, outputFormat, resolveDbPath, type OutputCliOptions } from '../output-options.js';
 import { refuseDatabaseAsOutput } from '../report-options.js';
 
@@ -22,6 +23,7 @@ export function registerSql(program: Command): void {
       // Read-only twice over: the connection cannot write, and non-reading statements are refused.
       const dbPath = resolveDbPath(options.db);
       refuseDatabaseAsOutput(options.out, dbPath);
+      if (options.out !== undefined) checkOutTarget(options.out, '--out', 'the output');
       const db = openStore(dbPath, { readonly: true });
       try {
         let stmt: Database.Statement;
