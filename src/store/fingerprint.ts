@@ -31,13 +31,15 @@ export async function fileFingerprint(path: string): Promise<FileFingerprint> {
       e.code === 'ENOENT' ? 'no such file' :
       e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' :
       e.code === 'EISDIR' ? 'is a directory, not a dump file' :
-      e.code === NOT_REGULAR ? 'not a regular file (a pipe or device): a load reads the dump file twice, for its fingerprint and for its keys; save the stream to a file first' :
+      e.code === NOT_REGULAR ? `${path === '-' ? 'standard input' : 'not a regular file (a pipe or device)'}: a load reads the dump file twice, for its fingerprint and for its keys; save the stream to a file first` :
       `cannot read file (${e.message})`;
     throw new RdbError('IO', why, null, null, path);
   }
 }
 
 async function fingerprintOf(path: string): Promise<FileFingerprint> {
+  // `-` is standard input, as for `info` and `keys` (cli/dump-source.ts): a stream, not a file.
+  if (path === '-') throw Object.assign(new Error('standard input'), { code: NOT_REGULAR });
   // Refused before the open: opening a named pipe waits until a writer opens it, maybe forever.
   const named = await stat(path);
   if (!named.isFile() && !named.isDirectory()) throw Object.assign(new Error('not a regular file'), { code: NOT_REGULAR });

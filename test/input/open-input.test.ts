@@ -141,6 +141,13 @@ describe.skipIf(process.platform === 'win32')('openInput on a FIFO (a process su
     expect(r.stderr).toMatch(/^rdbscope: \S+dump\.fifo: not a regular file \(a pipe or device\): a load reads the dump file twice[^\n]*\n$/);
   });
 
+  it('load refuses `-` (standard input, which info and keys read) in one line that says why', () => {
+    const dir = tempDir();
+    const r = spawnSync(process.execPath, [CLI_MAIN, 'load', '-', '--db', join(dir, 'x.sqlite')], { input: plain(), encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('rdbscope: -: standard input: a load reads the dump file twice, for its fingerprint and for its keys; save the stream to a file first [IO]\n');
+  });
+
   it('load refuses a pipe no process writes to, without waiting for a writer', () => {
     const dir = tempDir();
     const fifo = join(dir, 'idle.fifo');
