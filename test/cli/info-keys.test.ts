@@ -226,3 +226,31 @@ describe('exit codes and messages', () => {
     expect(missing.err).toMatch(/no-such\.rdb: no such file/);
   });
 });
+
+describe('info text', () => {
+  it('puts every value in one column after the longest name, AUX names longer than the usual ones included', () => {
+    const dir = tempDir();
+    const w = new RdbWriter({ version: 10 });
+    w.aux('redis-ver', '7.0.15').aux('aof-preamble', '0').aux('a-name-far-longer-than-any-column-allows', 'x');
+    w.selectDb(0);
+    w.key(TYPE.STRING, 'k').string('v');
+    const file = path.join(dir, 'aux.rdb');
+    writeFileSync(file, w.finish());
+    const r = run('info', file);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    // The column starts after the longest name, at most 24 characters: a longer one runs past it.
+    expect(lines).toContain(`${'aux aof-preamble'.padEnd(24)} 0`);
+    expect(lines).toContain(`${'aux redis-ver'.padEnd(24)} 7.0.15`);
+    expect(lines).toContain(`${'keys'.padEnd(24)} 1`);
+    expect(lines).toContain('aux a-name-far-longer-than-any-column-allows x');
+
+    const short = new RdbWriter({ version: 10 }).aux('redis-ver', '7.0.15').aux('aof-preamble', '0').selectDb(0);
+    short.key(TYPE.STRING, 'k').string('v');
+    writeFileSync(file, short.finish());
+    const lines16 = run('info', file).out.trimEnd().split('\n');
+    expect(lines16).toContain('aux aof-preamble 0');
+    expect(lines16).toContain('aux redis-ver    7.0.15');
+    expect(lines16).toContain('keys             1');
+  });
+});

@@ -201,7 +201,9 @@ describe.skipIf(!cliBuilt || !existsSync(fixture('mixed-7.0.rdb')))('load / repo
     for (const args of [['load', fixture('lru-7.0.rdb'), '--db', junk, '--quiet'], ['report', 'summary', '--db', junk], ['sql', '--db', junk, 'select 1']]) {
       expect(runCli(args, dir), args[0]).toMatchObject({ code: 1, stderr: `rdbscope: ${junk}: file is not a database\n` });
     }
-    expect(runCli(['load', fixture('lru-7.0.rdb'), '--db', dir, '--quiet'], dir)).toMatchObject({ code: 1, stderr: `rdbscope: ${dir}: unable to open database file\n` });
+    for (const args of [['load', fixture('lru-7.0.rdb'), '--db', dir, '--quiet'], ['report', 'summary', '--db', dir], ['sql', 'SELECT 1', '--db', dir]]) {
+      expect(runCli(args, dir), args[0]).toMatchObject({ code: 1, stderr: `rdbscope: ${dir}: a directory, not a database file: give --db a file (e.g. ${join(dir, 'rdbscope.sqlite')})\n` });
+    }
     const deep = join(dir, 'no-such-dir', 'x.sqlite');
     expect(runCli(['load', fixture('lru-7.0.rdb'), '--db', deep, '--quiet'], dir)).toMatchObject({ code: 1, stderr: `rdbscope: ${deep}: Cannot open database because the directory does not exist\n` });
   });

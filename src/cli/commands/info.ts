@@ -82,11 +82,11 @@ export function infoJson(info: RdbFileInfo, compression: string, duplicateKeys: 
 }
 
 function infoText(info: RdbFileInfo, compression: string, duplicateKeys: DuplicateCount): string {
-  const lines: string[] = [];
-  const add = (k: string, v: string | number) => lines.push(`${k.padEnd(14)} ${terminalSafe(String(v))}`);
+  const pairs: [string, string][] = [];
+  const add = (k: string, v: string | number) => pairs.push([terminalSafe(k), terminalSafe(String(v))]);
   const unknown = info.unknownVersion ? ' (no release writes this version: read past the version check, --relaxed-version-check)' : '';
   add('format', `${info.magic ?? '?'} RDB version ${info.version ?? '?'}${compression === 'none' ? '' : ` (${compression} compressed)`}${unknown}`);
-  for (const a of info.aux) add(`aux ${a.key}`.length > 14 ? `aux ${a.key}` : `aux ${a.key}`, a.value.length > 80 ? a.value.slice(0, 77) + '...' : a.value);
+  for (const a of info.aux) add(`aux ${a.key}`, a.value.length > 80 ? a.value.slice(0, 77) + '...' : a.value);
   if (info.omitted.aux > 0) add('aux', `${info.omitted.aux} more AUX fields, not listed`);
   add('keys', info.keys);
   for (const [db, n] of [...info.keysPerDb].sort((a, b) => a[0] - b[0])) {
@@ -119,5 +119,9 @@ function infoText(info: RdbFileInfo, compression: string, duplicateKeys: Duplica
   );
   if (info.trailingBytes > 0) add('trailing', `${info.trailingBytes} bytes after the checksum (e.g. an AOF tail)`);
   add('status', info.complete ? 'complete' : `INCOMPLETE: ${info.error?.message ?? 'stopped early'}`);
-  return lines.join('\n') + '\n';
+  // Values in one column, after the longest name up to NAME_COLUMN_MAX (an AUX name can be any length).
+  const width = Math.min(NAME_COLUMN_MAX, Math.max(...pairs.map(([k]) => k.length)));
+  return pairs.map(([k, v]) => `${k.padEnd(width)} ${v}`).join('\n') + '\n';
 }
+
+const NAME_COLUMN_MAX = 24;
