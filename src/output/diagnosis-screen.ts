@@ -40,7 +40,7 @@ export function formatDiagnosisScreen(result: ReportResult, options: ScreenOptio
     if (rows.length === 0) out.push('(no rows)');
     rows.forEach((r, i) => {
       const ttl = r['ttl_s'] === null ? 'no TTL' : `TTL ${r['ttl_s']} s`;
-      out.push(`${String(i + 1).padStart(2)}. ${terminalSafe(String(r['key']))}  ${r['type']}  ${bytes(r[sizeCol])}  ${r['elements']} el.  ${ttl}  (db ${r['db']}, ${terminalSafe(String(r['pattern']))})`);
+      out.push(`${String(i + 1).padStart(2)}. ${shownText(r['key'])}  ${r['type']}  ${bytes(r[sizeCol])}  ${r['elements']} el.  ${ttl}  (db ${r['db']}, ${shownText(r['pattern'])})`);
       if (select && r['command'] !== null) out.push(`    SELECT ${r['db']}`);
       const command = `    ${r['command'] === null ? '-' : terminalSafe(String(r['command']))}`;
       whole.set(out.length, [...command].length);
@@ -82,4 +82,10 @@ function cut(line: string, width: number, keep = 0): string {
   if (chars.length <= width) return line;
   if (keep >= width - 1) return chars.slice(0, keep).join('');
   return chars.slice(0, width - 1).join('') + '…';
+}
+
+/** A key or pattern in a line of text: the empty key (Redis allows it) as redis-cli shows it, `""`. */
+function shownText(value: unknown): string {
+  const text = String(value);
+  return text === '' ? '""' : terminalSafe(text);
 }

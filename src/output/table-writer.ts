@@ -119,6 +119,8 @@ export function formatCell(value: Cell, column: Column, options: TableOptions): 
         return String(value);
     }
   }
+  // The empty key (Redis allows it) as redis-cli shows it: a blank cell reads as a missing value.
+  if (value === '') return '""';
   const text = terminalSafe(value);
   const max = options.maxCellWidth ?? 80;
   if (options.human && column.whole !== true && width(text) > max) return [...text].slice(0, max - 1).join('') + '…';

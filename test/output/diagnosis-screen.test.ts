@@ -27,4 +27,20 @@ describe('diagnosis screen', () => {
       expect(lines[lines.indexOf('Where the memory is') + 1]).toBe('(no rows)');
     }
   });
+
+  it('shows the empty key and its pattern as "" (as redis-cli shows it), in the big keys and in the patterns table', () => {
+    const result: ReportResult = {
+      report: 'diagnosis',
+      notes: ['x.rdb'],
+      tables: [
+        { name: 'patterns', title: 'Where the memory is', columns: [{ name: 'pattern', kind: 'text' }, { name: 'keys', kind: 'int' }], rows: [{ pattern: '', keys: 1 }] },
+        { name: 'bigkeys', title: 'Big keys and what to type', columns: bigkeysColumns, rows: [
+          { key: '', type: 'list', db: 0, memory: 144, elements: 2, ttl_s: null, pattern: '', command: null, why: 'w' },
+        ] },
+      ],
+    };
+    const lines = formatDiagnosisScreen(result, { human: true, width: 100 }).split('\n');
+    expect(lines).toContain(' 1. ""  list  144 B  2 el.  no TTL  (db 0, "")');
+    expect(lines[lines.indexOf('Where the memory is') + 3]).toMatch(/^""\s+1$/);
+  });
 });

@@ -66,6 +66,11 @@ describe('table', () => {
     expect(formatTable(at, { human: true })).toMatch(/alarm\s+2026-12-16 04:17:49 UTC/);
     expect(formatTable(at, { human: false })).toMatch(/alarm\s+2026-12-16T04:17:49\.038Z/);
   });
+  it('shows an empty text (the empty key) as "", on a terminal and piped; csv keeps it empty', () => {
+    const empty: ReportResult = { report: 't', notes: [], tables: [{ name: 'k', columns: [{ name: 'key', kind: 'text' }, { name: 'b', kind: 'int' }], rows: [{ key: '', b: 1 }] }] };
+    for (const human of [true, false]) expect(formatTable(empty, { human }).split('\n')).toContain('""   1');
+    expect(parseCsv(formatCsv(empty))[1]).toEqual(['', '1']);
+  });
   it('lets no control character or escape sequence through', () => {
     const out = formatTable(result(['\x1b[31mred\x1b[0m', 'bell\x07', 'nl\nx', 'c1\u009b2J', 'bidi\u202eevil']), { human: true });
     // eslint-disable-next-line no-control-regex
