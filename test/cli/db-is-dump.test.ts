@@ -18,10 +18,10 @@ describe.skipIf(!cliBuilt)('--db naming one of the dumps', () => {
     linkSync(join(dir, 'a.rdb'), join(dir, 'link.sqlite'));
     const before = readFileSync(join(dir, 'a.rdb'));
     const cases: [string[], string][] = [
-      [['load', 'empty.rdb', '--db', 'empty.rdb'], 'empty.rdb is the database (--db empty.rdb)'],
-      [['load', 'growth.rdb', 'a.rdb', '--db', './a.rdb'], 'a.rdb is the database (--db ./a.rdb)'],
-      [['load', 'a.rdb', '--db', 'link.sqlite'], 'a.rdb is the database (--db link.sqlite)'],
-      [['analyze', 'empty.rdb', '--db', 'empty.rdb'], 'empty.rdb is the database (--db empty.rdb)'],
+      [['load', 'empty.rdb', '--db', 'empty.rdb'], 'the dump empty.rdb is also the database (--db empty.rdb)'],
+      [['load', 'growth.rdb', 'a.rdb', '--db', './a.rdb'], 'the dump a.rdb is also the database (--db ./a.rdb)'],
+      [['load', 'a.rdb', '--db', 'link.sqlite'], 'the dump a.rdb is also the database (--db link.sqlite)'],
+      [['analyze', 'empty.rdb', '--db', 'empty.rdb'], 'the dump empty.rdb is also the database (--db empty.rdb)'],
     ];
     copyFileSync(join(FIXTURES_DIR, 'growth-b.rdb'), join(dir, 'growth.rdb'));
     for (const [args, message] of cases) {

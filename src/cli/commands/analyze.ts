@@ -59,7 +59,7 @@ export function registerAnalyze(program: Command): void {
       const maxmemory = sizeOption('--maxmemory', options.maxmemory) ?? (options.redisConf !== undefined ? readMemoryLimits(options.redisConf).maxmemory : undefined);
       const dbPath = options.db ?? defaultDbPath(file);
       const taken = databaseFileAt(file, dbPath);
-      if (taken !== null) throw new UsageError(`${file} is ${taken} (--db ${dbPath}): name another file for --db`);
+      if (taken !== null) throw new UsageError(`the dump ${file} is also ${taken} (--db ${dbPath}): name another file for --db`);
       if (options.html !== undefined) checkPagePath(options.html, file, dbPath);
       const created = !existsSync(dbPath);
       let opened: Store | undefined;

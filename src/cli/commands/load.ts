@@ -51,7 +51,7 @@ export function registerLoad(program: Command): void {
       // empty database) or be refused as "not a database" after the load's start.
       for (const path of paths) {
         const taken = databaseFileAt(path, options.db);
-        if (taken !== null) throw new UsageError(`${path} is ${taken} (--db ${options.db}): name another file for --db`);
+        if (taken !== null) throw new UsageError(`the dump ${path} is also ${taken} (--db ${options.db}): name another file for --db`);
       }
       const created = !existsSync(options.db);
       let db: Store | undefined;
