@@ -42,6 +42,8 @@ export interface HtmlReportRequest {
   /** Which server's snapshots: the latest of this instance, and growth among its snapshots. */
   instance?: string | undefined;
   top: number;
+  /** The --top given as typed, when more than the page shows (MAX_ROWS_PER_TABLE): said in the subtitle. */
+  topGiven?: string | undefined;
   /** capacity / forecast / diagnosis: the server's maxmemory (0 = none) and the host's RAM, in bytes. */
   maxmemory?: number | undefined;
   ram?: number | undefined;
@@ -97,7 +99,7 @@ export function writeHtmlReport(db: Store, request: HtmlReportRequest, out: stri
     title: `rdbscope report: ${instanceOf(snap)}, ${snap.file_name}`,
     // Said on the page: a ranking of 100 rows reads as every pattern otherwise, and a filter that finds
     // nothing among them as a pattern that does not exist.
-    subtitle: [...describeSnapshot(snap), `database: ${request.dbPath}`, `rankings: at most the top ${request.top} of each (--top ${request.top}; the diagnosis lists ${DIAGNOSIS_TOP}); every row: rdbscope report <name> --format csv`],
+    subtitle: [...describeSnapshot(snap), `database: ${request.dbPath}`, `rankings: at most the top ${request.top} of each (--top ${request.topGiven !== undefined ? `${request.topGiven}: a page table shows at most ${request.top} rows` : request.top}; the diagnosis lists ${DIAGNOSIS_TOP}); every row: rdbscope report <name> --format csv`],
     results: htmlResults(db, request),
     maxRows: MAX_ROWS_PER_TABLE,
     footer: `Made by rdbscope at ${isoTime(Date.now())} from ${basename(request.dbPath)}. One self-contained file: it loads nothing from anywhere.`,
@@ -159,7 +161,9 @@ export function registerHtml(program: Command): void {
         checkPageTarget(options.out);
         // No ranking of the page shows more than MAX_ROWS_PER_TABLE rows, so a larger --top asks for
         // nothing more; past 2^53 it reached SQLite's LIMIT as a REAL ('datatype mismatch', exit 1).
-        const top = Math.min(parseIntOption('--top', options.top, 1), MAX_ROWS_PER_TABLE);
+        const asked = parseIntOption('--top', options.top, 1);
+        const top = Math.min(asked, MAX_ROWS_PER_TABLE);
+        const topGiven = asked > top ? options.top : undefined;
         const instance = instanceOption(options.instance);
         // --maxmemory wins over the redis.conf line, as for `report`.
         const conf = options.redisConf !== undefined ? readMemoryLimits(options.redisConf) : {};
@@ -171,7 +175,7 @@ export function registerHtml(program: Command): void {
         const dbPath = resolveDbPath(options.db);
         const db = openStore(dbPath, { readonly: true });
         try {
-          writeHtmlReport(db, { snapshot: options.snapshot, instance, top, maxmemory, ram, maxmemoryPolicy: conf.policy, dbPath }, options.out);
+          writeHtmlReport(db, { snapshot: options.snapshot, instance, top, topGiven, maxmemory, ram, maxmemoryPolicy: conf.policy, dbPath }, options.out);
         } catch (err) {
           if (err instanceof ReportInputError) throw new UsageError(err.message);
           throw err;
