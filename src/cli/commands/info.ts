@@ -124,4 +124,5 @@ function infoText(info: RdbFileInfo, compression: string, duplicateKeys: Duplica
   return pairs.map(([k, v]) => `${k.padEnd(width)} ${v}`).join('\n') + '\n';
 }
 
+/** Widest name column of `info`: past it a name (an AUX field's, any length) runs into its value's column. */
 const NAME_COLUMN_MAX = 24;

@@ -14,7 +14,8 @@ export interface ShownCell {
 
 /**
  * A value as a person reads it in the page: bytes in KB/MB/GB (the exact count in the tooltip), shares
- * as percentages, times to the second in UTC (ISO 8601 in the tooltip), long text clipped. Numbers sort by their exact value.
+ * as percentages, times to the second in UTC (ISO 8601 in the tooltip), long text clipped. Numbers
+ * sort by their exact value.
  */
 export function showCell(value: Cell, column: Column): ShownCell {
   if (value === null) return { text: '-', exact: null, sortValue: null };
