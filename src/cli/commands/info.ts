@@ -119,8 +119,9 @@ function infoText(info: RdbFileInfo, compression: string, duplicateKeys: Duplica
   );
   if (info.trailingBytes > 0) add('trailing', `${info.trailingBytes} bytes after the checksum (e.g. an AOF tail)`);
   add('status', info.complete ? 'complete' : `INCOMPLETE: ${info.error?.message ?? 'stopped early'}`);
-  // Values in one column, after the longest name up to NAME_COLUMN_MAX (an AUX name can be any length).
-  const width = Math.min(NAME_COLUMN_MAX, Math.max(...pairs.map(([k]) => k.length)));
+  // Values in one column: at 15 as the usual names fit (`duplicate keys`), further right for a longer
+  // name up to NAME_COLUMN_MAX (an AUX name can be any length).
+  const width = Math.min(NAME_COLUMN_MAX, Math.max(14, ...pairs.map(([k]) => k.length)));
   return pairs.map(([k, v]) => `${k.padEnd(width)} ${v}`).join('\n') + '\n';
 }
 
