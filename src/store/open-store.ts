@@ -86,7 +86,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
 /**
  * A database is a regular file. A named pipe at the path would block a read-only open until some
  * process writes into it (a report that never returns); a device or a directory gives SQLite's
- * "disk I/O error" or "unable to open database file", naming nothing. They are refused by name first.
+ * "disk I/O error" (read-only) or "unable to open database file", naming nothing. They are refused
+ * by name first.
  */
 function refuseNonFile(path: string): void {
   let st;
@@ -96,7 +97,6 @@ function refuseNonFile(path: string): void {
     return; // missing (a new database) or unreadable: SQLite's own open says what is wrong
   }
   if (st.isFile()) return;
-  // SQLite says "unable to open database file" (read-write) or "disk I/O error" (read-only).
   if (st.isDirectory()) throw new StoreError(`${path}: a directory, not a database file: give --db a file (e.g. ${join(path, 'rdbscope.sqlite')})`);
   throw new StoreError(`${path}: not a regular file (a pipe, socket or device): a database must be a file`);
 }

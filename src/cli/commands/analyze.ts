@@ -15,7 +15,8 @@ import { readMemoryLimits } from '../redis-conf-limits.js';
 import { OutputSink } from '../output-sink.js';
 import { outputFormat } from '../output-options.js';
 import { databaseFileAt, sameFile } from '../database-files.js';
-import { checkPageTarget, HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
+import { HTML_TOP_DEFAULT, writeHtmlReport } from './html.js';
+import { checkOutTarget } from '../out-target.js';
 
 interface AnalyzeCliOptions extends MemoryCliOptions, VersionCheckCliOptions, DuplicateCheckCliOptions {
   db?: string;
@@ -129,7 +130,7 @@ export function registerAnalyze(program: Command): void {
  * directory, a directory that does not exist, the dump itself or the database and its side files.
  */
 function checkPagePath(html: string, dump: string, dbPath: string): void {
-  checkPageTarget(html, '--html');
+  checkOutTarget(html, '--html', 'the page');
   if (sameFile(html, dump)) throw new UsageError(`--html ${html} is the dump the page is made from: give the page another name`);
   const named = databaseFileAt(html, dbPath);
   if (named !== null) throw new UsageError(`--html ${html} is ${named} the page is made from: give the page another name`);

@@ -119,11 +119,12 @@ function infoText(info: RdbFileInfo, compression: string, duplicateKeys: Duplica
   );
   if (info.trailingBytes > 0) add('trailing', `${info.trailingBytes} bytes after the checksum (e.g. an AOF tail)`);
   add('status', info.complete ? 'complete' : `INCOMPLETE: ${info.error?.message ?? 'stopped early'}`);
-  // Values in one column: at 15 as the usual names fit (`duplicate keys`), further right for a longer
-  // name up to NAME_COLUMN_MAX (an AUX name can be any length).
-  const width = Math.min(NAME_COLUMN_MAX, Math.max(14, ...pairs.map(([k]) => k.length)));
+  // Values in one column: after NAME_COLUMN_MIN, further right for a longer name up to NAME_COLUMN_MAX.
+  const width = Math.min(NAME_COLUMN_MAX, Math.max(NAME_COLUMN_MIN, ...pairs.map(([k]) => k.length)));
   return pairs.map(([k, v]) => `${k.padEnd(width)} ${v}`).join('\n') + '\n';
 }
 
-/** Widest name column of `info`: past it a name (an AUX field's, any length) runs into its value's column. */
+/** Name column of `info`: as wide as its usual names (`duplicate keys`)… */
+const NAME_COLUMN_MIN = 14;
+/** …and at most this wide: past it a name (an AUX field's, any length) runs into its value's column. */
 const NAME_COLUMN_MAX = 24;
